@@ -1,0 +1,1 @@
+"""aiogram routers per audience; thin: parse, call a service, render a reply."""

@@ -1,0 +1,171 @@
+"""The `ipbot` command line: run, demo, emulator, db, invite, company, eligibility, policy."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from bot.settings import Settings, SettingsError, load_settings
+
+DEMO_BOT_USERNAME = "ipbot_demo_bot"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Subcommands with their own argparse live next to the code they drive.
+    if argv[:1] == ["eligibility"]:
+        from policy.cli import eligibility_main
+
+        return eligibility_main(argv[1:])
+    if argv[:2] == ["policy", "check"]:
+        from policy.cli import policy_check_main
+
+        return policy_check_main(argv[2:])
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"ipbot: {exc}", file=sys.stderr)
+        return 2
+    return args.func(settings, args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ipbot", description="特派员助手 — IP Envoy bot")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="long polling with TELEGRAM_BOT_TOKEN, webhook with WEBHOOK_URL, else the demo")
+    run.set_defaults(func=_run)
+    demo = sub.add_parser("demo", help="chat with the bot in this terminal, against the built-in emulator")
+    demo.add_argument("--fresh", action="store_true", help="start from a new demo database")
+    demo.set_defaults(func=_demo)
+    emu = sub.add_parser("emulator", help="run the Telegram Bot API emulator on its own")
+    emu.add_argument("--host", default="127.0.0.1")
+    emu.add_argument("--port", type=int, default=8081)
+    emu.add_argument("--token", default=None, help="bot token to accept (default: TELEGRAM_BOT_TOKEN or a demo one)")
+    emu.set_defaults(func=_emulator)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="apply Alembic migrations up to the newest").set_defaults(func=_db_upgrade)
+
+    invite = sub.add_parser("invite", help="print a single-use invite link")
+    invite.add_argument("--role", required=True, choices=["admin", "supervisor", "specialist", "sme"])
+    invite.add_argument("--region", default=None, help="region code, e.g. 320585")
+    invite.add_argument("--company", default=None, help="the company's unified social credit code (sme only)")
+    invite.add_argument("--expires", default="7d", help="lifetime such as 7d, 12h, 30m (at most 90d)")
+    invite.add_argument("--bot-username", default=None, help="default: asked from Telegram (getMe)")
+    invite.set_defaults(func=_invite)
+
+    company = sub.add_parser("company", help="companies")
+    company_sub = company.add_subparsers(required=True, metavar="ACTION")
+    add = company_sub.add_parser("add", help="register a company")
+    add.add_argument("--uscc", required=True)
+    add.add_argument("--name", required=True)
+    add.add_argument("--region", default=None)
+    add.set_defaults(func=_company_add)
+
+    sub.add_parser("eligibility", help="run the eligibility checks on a facts file (see --help)")
+    policy = sub.add_parser("policy", help="policy packs")
+    policy.add_subparsers(metavar="ACTION").add_parser("check", help="validate a pack: schema, citations, its tests")
+    return parser
+
+
+def _run(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot import runners
+
+    if not settings.telegram_bot_token:
+        print("TELEGRAM_BOT_TOKEN is not set: starting the demo against the built-in emulator.", file=sys.stderr)
+        return _demo(settings, argparse.Namespace(fresh=False))
+    if settings.webhook_url:
+        asyncio.run(runners.run_webhook(settings))
+    else:
+        asyncio.run(runners.run_polling(settings))
+    return 0
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    logging.getLogger().setLevel(logging.WARNING)
+    return asyncio.run(run_demo(settings, fresh=args.fresh))
+
+
+def _emulator(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.demo import DEMO_TOKEN
+    from emulator import run_standalone
+
+    token = args.token or settings.telegram_bot_token or DEMO_TOKEN
+    run_standalone(args.host, args.port, [token])
+    return 0
+
+
+def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
+    from storage.migrate import upgrade
+
+    upgrade(settings.database_url)
+    print("database is at the newest revision")
+    return 0
+
+
+def _invite(settings: Settings, args: argparse.Namespace) -> int:
+    from services.invites import InviteError, create_invite, deep_link, parse_lifetime
+    from services.session import Database, unit_of_work
+
+    async def go() -> int:
+        db = Database(settings.database_url)
+        try:
+            await db.upgrade()
+            username = args.bot_username or await _bot_username(settings)
+            async with unit_of_work(db) as session:
+                ticket = await create_invite(session, args.role, region_code=args.region, company_uscc=args.company,
+                                             lifetime=parse_lifetime(args.expires))
+            print(deep_link(username, ticket.token))
+            print(f"expires {ticket.expires_at.astimezone(settings.tz):%Y-%m-%d %H:%M} ({settings.timezone}); single use",
+                  file=sys.stderr)
+            return 0
+        except InviteError as exc:
+            print(f"ipbot invite: {exc.code.replace('_', ' ')} {exc.params or ''}".rstrip(), file=sys.stderr)
+            return 2
+        finally:
+            await db.close()
+
+    return asyncio.run(go())
+
+
+async def _bot_username(settings: Settings) -> str:
+    if not settings.telegram_bot_token:
+        return DEMO_BOT_USERNAME
+    from bot.app import create_bot
+
+    bot = create_bot(settings)
+    async with bot.context():
+        return (await bot.me()).username
+
+
+def _company_add(settings: Settings, args: argparse.Namespace) -> int:
+    from services.companies import CompanyError, add_company
+    from services.session import Database, unit_of_work
+
+    async def go() -> int:
+        db = Database(settings.database_url)
+        try:
+            await db.upgrade()
+            async with unit_of_work(db) as session:
+                company = await add_company(session, args.uscc, args.name, args.region)
+            print(f"company {company.uscc} {company.name} registered")
+            return 0
+        except CompanyError as exc:
+            print(f"ipbot company add: {exc.code.replace('_', ' ')}", file=sys.stderr)
+            return 2
+        finally:
+            await db.close()
+
+    return asyncio.run(go())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

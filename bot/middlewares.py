@@ -1,0 +1,114 @@
+"""Middlewares: one database session per update, exactly-once writes, and role checks.
+
+`UpdateContext` wraps every update (outer, on the dispatcher): it skips updates
+already processed, loads the invited user, turns strangers away before any
+handler can reach data, and commits the update's writes together with its id.
+
+`RequireRoles` guards one router (inner); the test suite checks that every
+router except the public one carries it, so a new router is denied by default.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
+from sqlalchemy.exc import IntegrityError
+
+from locales import pick_language, t
+from services import audit
+from services.session import Database
+from services.updates import already_processed, has_writes, mark_processed, track_writes
+from services.users import Actor, Role, ensure_admin, load_actor
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class UpdateContext(BaseMiddleware):
+    def __init__(self, db: Database, admin_ids: frozenset[int]) -> None:
+        self.db = db
+        self.admin_ids = admin_ids
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        user: User | None = data.get("event_from_user")
+        async with self.db.sessions() as session:
+            if await already_processed(session, event.update_id):
+                log.info("update %s already processed; skipped", event.update_id)
+                return None
+            track_writes(session)
+            actor = await self._actor(session, user)
+            data.update(session=session, actor=actor, lang=_language(actor, user))
+            if actor is None and not _is_start_command(event):
+                await _turn_away(event, data)
+            else:
+                result = await handler(event, data)
+            if has_writes(session):
+                mark_processed(session, event.update_id)
+                try:
+                    await session.commit()
+                except IntegrityError:
+                    await session.rollback()
+                    log.info("update %s was applied concurrently; this copy rolled back", event.update_id)
+                    return None
+            return None if actor is None and not _is_start_command(event) else result
+
+    async def _actor(self, session: Any, user: User | None) -> Actor | None:
+        if user is None or user.is_bot:
+            return None
+        actor = await load_actor(session, user.id)
+        if actor is None and user.id in self.admin_ids:
+            actor = await ensure_admin(session, user.id, user.full_name, pick_language(user.language_code))
+        return actor
+
+
+class RequireRoles(BaseMiddleware):
+    """Let an event through to this router's handlers only for the given roles."""
+
+    def __init__(self, *roles: Role) -> None:
+        self.roles = frozenset(roles)
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        actor: Actor | None = data.get("actor")
+        if actor is not None and actor.role in self.roles:
+            return await handler(event, data)
+        telegram_id = actor.telegram_id if actor else getattr(data.get("event_from_user"), "id", None)
+        await audit.record(
+            data["session"], "access.denied", "denied", telegram_id,
+            role=actor.role.value if actor else None, need=sorted(r.value for r in self.roles),
+            event=type(event).__name__, router=getattr(data.get("event_router"), "name", None),
+        )
+        lang = data.get("lang", "zh")
+        if isinstance(event, CallbackQuery):
+            await event.answer(t("denied_callback", lang), show_alert=True)
+        elif isinstance(event, Message):
+            await event.answer(t("denied", lang))
+        return None
+
+
+def _language(actor: Actor | None, user: User | None) -> str:
+    return actor.language if actor else pick_language(user.language_code if user else None)
+
+
+def _is_start_command(update: Update) -> bool:
+    message = update.message
+    return bool(message and message.text and message.text.split(maxsplit=1)[0].split("@")[0] == "/start")
+
+
+async def _turn_away(update: Update, data: dict[str, Any]) -> None:
+    """A stranger learns what the bot is and how to get an invite; nothing else."""
+    lang = data["lang"]
+    user: User | None = data.get("event_from_user")
+    if update.message and update.message.chat.type == "private":
+        await update.message.answer(t("unknown_user", lang))
+    elif update.callback_query:
+        await update.callback_query.answer(t("unknown_user_callback", lang), show_alert=True)
+    else:
+        return
+    await audit.record(data["session"], "access.unknown_user", "denied", user.id if user else None,
+                       event=update.event_type)

@@ -1,0 +1,109 @@
+"""Settings from the environment or an optional `.env`.
+
+A bad or missing setting must stop start-up with one line that names it, so
+`load_settings` turns pydantic's multi-line report into a single sentence.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PUBLIC_BOT_API = "https://api.telegram.org"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: str | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base: str = Field(default=PUBLIC_BOT_API, alias="TELEGRAM_API_BASE")
+    database_url: str = Field(default="sqlite+aiosqlite:///var/ipbot.db", alias="DATABASE_URL")
+    redis_url: str | None = Field(default=None, alias="REDIS_URL")
+    timezone: str = Field(default="Asia/Shanghai", alias="IPBOT_TIMEZONE")
+    webhook_url: str | None = Field(default=None, alias="WEBHOOK_URL")
+    webhook_secret: str | None = Field(default=None, alias="WEBHOOK_SECRET")
+    admin_telegram_ids: str = Field(default="", alias="ADMIN_TELEGRAM_IDS")
+    policy_dir: str | None = Field(default=None, alias="IPBOT_POLICY_DIR")
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        bot_id, sep, secret = value.partition(":")
+        if not (sep and bot_id.isdigit() and len(secret) >= 20):
+            raise ValueError("must look like 123456:ABC... as given by @BotFather")
+        return value
+
+    @field_validator("telegram_api_base", "webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        allowed = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+        if not 1 <= len(value) <= 256 or not set(value) <= allowed:
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("is not a known time zone name such as Asia/Shanghai") from None
+        return value
+
+    @field_validator("admin_telegram_ids")
+    @classmethod
+    def _id_list(cls, value: str) -> str:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            if not part.lstrip("-").isdigit():
+                raise ValueError(f"{part!r} is not a numeric Telegram id")
+        return value
+
+    @cached_property
+    def admin_ids(self) -> frozenset[int]:
+        return frozenset(int(p) for p in self.admin_telegram_ids.split(",") if p.strip())
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+_ALIASES = {name: field.alias for name, field in Settings.model_fields.items()}
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, or raise SettingsError with one line naming the bad one."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "settings"
+        name = _ALIASES.get(name, name)
+        message = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"setting {name} {message}") from None

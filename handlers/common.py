@@ -1,0 +1,82 @@
+"""What every user can do: /start (with an invite token), /help, /whoami, /cancel."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+
+from handlers.menu import commands_for, set_role_menu
+from handlers.render import display_name, role_name
+from locales import pick_language, t
+from services.companies import company_name
+from services.invites import Redeemed, redeem
+from services.session import AsyncSession
+from services.users import Actor
+
+
+
+async def start_with_token(message: Message, command: CommandObject, session: AsyncSession, actor: Actor | None,
+                           lang: str, bot: Bot) -> None:
+    user = message.from_user
+    language = pick_language(user.language_code)
+    result = await redeem(session, command.args or "", user.id, user.full_name, user.username, language)
+    if result.outcome == Redeemed.ok:
+        await set_role_menu(bot, result.actor)
+        await message.answer(t("welcome", language, name=display_name(result.actor),
+                               role=role_name(result.actor.role, language)))
+    elif result.outcome == Redeemed.already_member:
+        await message.answer(t("invite_already_member", lang, role=role_name(actor.role, lang)))
+    else:
+        await message.answer(t(f"invite_{result.outcome.value}", language))
+
+
+async def start(message: Message, actor: Actor | None, lang: str, bot: Bot) -> None:
+    if actor is None:
+        await message.answer(t("unknown_user", lang))
+        return
+    await set_role_menu(bot, actor)
+    await message.answer(t("start_member", lang, name=display_name(actor), role=role_name(actor.role, lang)))
+
+
+async def help_(message: Message, actor: Actor, lang: str) -> None:
+    lines = [t("help_header", lang, role=role_name(actor.role, lang))]
+    lines += [f"/{c.command} — {escape(c.description)}" for c in commands_for(actor.role, lang)]
+    await message.answer("\n".join(lines))
+
+
+async def whoami(message: Message, actor: Actor, lang: str, session: AsyncSession) -> None:
+    company = await company_name(session, actor.company_id) if actor.company_id else None
+    await message.answer(t(
+        "whoami", lang, name=display_name(actor), role=role_name(actor.role, lang),
+        region=escape(actor.region_code or t("none", lang)),
+        company=escape(company or t("none", lang)), telegram_id=actor.telegram_id,
+    ))
+
+
+async def cancel(message: Message, state: FSMContext, lang: str) -> None:
+    if await state.get_state() is None:
+        await message.answer(t("nothing_to_cancel", lang))
+        return
+    await state.clear()
+    await message.answer(t("cancelled", lang))
+
+
+async def start_unparsed(message: Message, lang: str) -> None:
+    """`/start` with a payload Telegram would not send (e.g. too long): treat as a bad invite."""
+    await message.answer(t("invite_unknown", lang))
+
+
+def build() -> Router:
+    """A fresh router per dispatcher, so a restarted bot in one process wires cleanly."""
+    router = Router(name="common")
+    router.message.register(start_with_token, CommandStart(deep_link=True))
+    router.message.register(start, CommandStart())
+    router.message.register(help_, Command("help"))
+    router.message.register(whoami, Command("whoami"))
+    router.message.register(cancel, Command("cancel"))
+    router.message.register(start_unparsed, F.text.startswith("/start"))
+    return router

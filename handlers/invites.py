@@ -1,0 +1,89 @@
+"""Supervisors and admins make invite links in chat: /invite with buttons or arguments."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from handlers.render import local_time, role_name
+from locales import t
+from services.invites import MAY_INVITE, InviteError, create_invite, deep_link, parse_lifetime
+from services.session import AsyncSession
+from services.users import Actor, Role
+
+
+
+class InviteRole(CallbackData, prefix="inv"):
+    role: Role
+
+
+class InviteFlow(StatesGroup):
+    company = State()
+
+
+async def invite(message: Message, command: CommandObject, actor: Actor, lang: str, session: AsyncSession,
+                 bot: Bot, state: FSMContext) -> None:
+    if not command.args:
+        roles = sorted(MAY_INVITE[actor.role], key=list(Role).index)
+        keyboard = InlineKeyboardMarkup(inline_keyboard=[
+            [InlineKeyboardButton(text=role_name(r, lang), callback_data=InviteRole(role=r).pack())] for r in roles
+        ])
+        await message.answer(t("invite_pick_role", lang), reply_markup=keyboard)
+        return
+    words = command.args.split()
+    options = dict(w.split("=", 1) for w in words[1:] if "=" in w)
+    if len(options) != len(words) - 1 or not set(options) <= {"company", "region", "expires"}:
+        await message.answer(t("invite_usage", lang))
+        return
+    await _make(message, actor, lang, session, bot, words[0], options.get("company"), options.get("region"),
+                options.get("expires"))
+    await state.clear()
+
+
+async def picked_role(query: CallbackQuery, callback_data: InviteRole, actor: Actor, lang: str,
+                      session: AsyncSession, bot: Bot, state: FSMContext) -> None:
+    await query.answer()
+    # Take the buttons away first, so a second press on this message cannot make a second invite.
+    await query.message.edit_text(f"{t('invite_pick_role', lang)} {role_name(callback_data.role, lang)}")
+    if callback_data.role == Role.sme:
+        await state.set_state(InviteFlow.company)
+        await query.message.answer(t("invite_ask_company", lang))
+        return
+    await _make(query.message, actor, lang, session, bot, callback_data.role.value, None, None, None)
+
+
+async def got_company(message: Message, actor: Actor, lang: str, session: AsyncSession, bot: Bot,
+                      state: FSMContext) -> None:
+    if await _make(message, actor, lang, session, bot, Role.sme.value, message.text.strip()[:64], None, None):
+        await state.clear()
+
+
+async def _make(message: Message, actor: Actor, lang: str, session: AsyncSession, bot: Bot, role: str,
+                company: str | None, region: str | None, expires: str | None) -> bool:
+    try:
+        lifetime = parse_lifetime(expires)
+        ticket = await create_invite(session, role, company_uscc=company, region_code=region or actor.region_code,
+                                    lifetime=lifetime, created_by=actor)
+    except InviteError as exc:
+        params = {k: escape(str(v)[:64]) for k, v in exc.params.items()}
+        await message.answer(t(f"invite_err_{exc.code}", lang, **params))
+        return False
+    me = await bot.me()
+    await message.answer(t("invite_created", lang, role=role_name(ticket.role, lang),
+                           expires=local_time(ticket.expires_at), link=escape(deep_link(me.username, ticket.token))))
+    return True
+
+
+def build() -> Router:
+    """A fresh router per dispatcher, so a restarted bot in one process wires cleanly."""
+    router = Router(name="invites")
+    router.message.register(invite, Command("invite"))
+    router.callback_query.register(picked_role, InviteRole.filter())
+    router.message.register(got_company, InviteFlow.company, F.text)
+    return router

@@ -1,0 +1,174 @@
+"""Invites: the only way a Telegram user gets a role.
+
+Tokens are random and single-use; only their SHA-256 is stored, so a leaked
+database does not leak usable links. A token is bound to the first user who
+redeems it, atomically, so two people racing for one link cannot both win.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import update
+from sqlmodel import select
+
+from services import audit
+from services.companies import CompanyError, find_by_uscc
+from services.session import AsyncSession
+from services.users import Actor, load_actor
+from storage.models import Invite, Role, User
+from storage.types import utcnow
+
+MAX_LIFETIME = timedelta(days=90)
+DEFAULT_LIFETIME = timedelta(days=7)
+_DURATION = re.compile(r"^\s*(\d{1,4})\s*([dhm])\s*$", re.IGNORECASE)
+
+# Who may invite whom. Operators on the server shell (`ipbot invite`) may invite any role.
+MAY_INVITE: dict[Role, frozenset[Role]] = {
+    Role.admin: frozenset(Role),
+    Role.supervisor: frozenset({Role.specialist, Role.sme}),
+}
+
+
+class InviteError(ValueError):
+    """An invite cannot be made; `code` selects the user-facing sentence."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+class Redeemed(StrEnum):
+    ok = "ok"
+    unknown = "unknown"
+    expired = "expired"
+    used = "used"
+    already_member = "already_member"
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A fresh invite: the clear token exists only here, to be shown once."""
+
+    token: str
+    role: Role
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class RedeemResult:
+    outcome: Redeemed
+    actor: Actor | None = None
+
+
+def parse_lifetime(text: str | None) -> timedelta:
+    """'7d', '12h', '30m' -> timedelta, at most 90 days."""
+    if not text:
+        return DEFAULT_LIFETIME
+    match = _DURATION.match(text)
+    if not match:
+        raise InviteError("bad_lifetime", value=text)
+    amount, unit = int(match.group(1)), match.group(2).lower()
+    lifetime = {"d": timedelta(days=amount), "h": timedelta(hours=amount), "m": timedelta(minutes=amount)}[unit]
+    if not timedelta(minutes=5) <= lifetime <= MAX_LIFETIME:
+        raise InviteError("bad_lifetime", value=text)
+    return lifetime
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def deep_link(bot_username: str, token: str) -> str:
+    return f"https://t.me/{bot_username}?start={token}"
+
+
+async def create_invite(
+    session: AsyncSession,
+    role: Role | str,
+    *,
+    region_code: str | None = None,
+    company_uscc: str | None = None,
+    lifetime: timedelta = DEFAULT_LIFETIME,
+    created_by: Actor | None = None,
+) -> Ticket:
+    """Make an invite; its token is shown once and never stored in clear."""
+    try:
+        role = Role(role)
+    except ValueError:
+        raise InviteError("bad_role", value=str(role)) from None
+    if created_by is not None and role not in MAY_INVITE.get(created_by.role, frozenset()):
+        raise InviteError("not_allowed", role=role.value)
+    if region_code is not None and not re.fullmatch(r"\d{2,12}", region_code):
+        raise InviteError("bad_region", value=region_code)
+    company_id = None
+    if role == Role.sme:
+        if not company_uscc:
+            raise InviteError("sme_needs_company")
+        try:
+            company = await find_by_uscc(session, company_uscc)
+        except CompanyError as exc:
+            raise InviteError(exc.code, value=company_uscc) from None
+        if company is None:
+            raise InviteError("unknown_company", value=company_uscc)
+        company_id = company.id
+    token = secrets.token_urlsafe(18)
+    expires_at = utcnow() + lifetime
+    session.add(
+        Invite(
+            token_hash=hash_token(token),
+            role=role,
+            region_code=region_code,
+            company_id=company_id,
+            created_by=created_by.user_id if created_by else None,
+            expires_at=expires_at,
+        )
+    )
+    await audit.record(
+        session, "invite.create", "ok", created_by.telegram_id if created_by else None,
+        role=role.value, region=region_code, company_id=company_id, expires_in_s=int(lifetime.total_seconds()),
+    )
+    return Ticket(token, role, expires_at)
+
+
+async def redeem(
+    session: AsyncSession, token: str, telegram_id: int, full_name: str, username: str | None, language: str,
+    *, now: datetime | None = None,
+) -> RedeemResult:
+    """Bind the invite to this Telegram user and give them its role."""
+    now = now or utcnow()
+    if await load_actor(session, telegram_id) is not None:
+        return RedeemResult(Redeemed.already_member)
+    invite = None
+    if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", token):
+        invite = (await session.exec(select(Invite).where(Invite.token_hash == hash_token(token)))).first()
+    if invite is None:
+        outcome = Redeemed.unknown
+    elif invite.used_at is not None:
+        outcome = Redeemed.used
+    elif invite.expires_at <= now:
+        outcome = Redeemed.expired
+    else:
+        claimed = await session.exec(
+            update(Invite)
+            .where(Invite.id == invite.id, Invite.used_at.is_(None))
+            .values(used_at=now, used_by_telegram_id=telegram_id)
+        )
+        outcome = Redeemed.ok if claimed.rowcount == 1 else Redeemed.used
+    if outcome != Redeemed.ok:
+        await audit.record(session, "invite.redeem", outcome.value, telegram_id)
+        return RedeemResult(outcome)
+    session.add(
+        User(
+            telegram_id=telegram_id, role=invite.role, full_name=full_name[:128], username=(username or None),
+            language=language, region_code=invite.region_code, company_id=invite.company_id,
+        )
+    )
+    await session.flush()
+    await audit.record(session, "invite.redeem", "ok", telegram_id, role=invite.role.value, invite_id=invite.id)
+    return RedeemResult(Redeemed.ok, await load_actor(session, telegram_id))

@@ -1,0 +1,122 @@
+"""The tables. Timestamps are aware UTC; they are shown in Asia/Shanghai by the callers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    admin = "admin"
+    supervisor = "supervisor"
+    specialist = "specialist"
+    sme = "sme"
+
+
+
+class User(SQLModel, table=True):
+    """A Telegram user who was given a role through an invite (or is a configured admin)."""
+
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int = Field(sa_column=Column(BigInteger, unique=True, nullable=False))
+    role: Role = Field(index=True)
+    full_name: str = Field(default="", max_length=128)
+    username: str | None = Field(default=None, max_length=64)
+    language: str = Field(default="zh", max_length=8)
+    region_code: str | None = Field(default=None, max_length=12)
+    company_id: int | None = Field(default=None, foreign_key="companies.id")
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Invite(SQLModel, table=True):
+    """A single-use, expiring invitation; only the SHA-256 of its token is kept."""
+
+    __tablename__ = "invites"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    role: Role
+    region_code: str | None = Field(default=None, max_length=12)
+    company_id: int | None = Field(default=None, foreign_key="companies.id")
+    created_by: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    used_by_telegram_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+
+
+class AuditEntry(SQLModel, table=True):
+    """Denials, invites, exports: who did what, when, and with what outcome."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    telegram_id: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
+    action: str = Field(max_length=64)
+    outcome: str = Field(max_length=16)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """Telegram update ids whose writes are committed; written in the same transaction."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    processed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Company(SQLModel, table=True):
+    """An SME served under 一企一策; `facts` holds its eligibility facts by fact name."""
+
+    __tablename__ = "companies"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uscc: str = Field(unique=True, max_length=18)
+    name: str = Field(max_length=128)
+    region_code: str | None = Field(default=None, max_length=12, index=True)
+    specialist_id: int | None = Field(default=None, index=True)  # users.id; no FK: users also point here
+    facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Training(SQLModel, table=True):
+    """A scheduled training session (trainees count toward the 30,000 target)."""
+
+    __tablename__ = "trainings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=128)
+    starts_at: datetime = Field(sa_type=UTCDateTime)
+    location: str = Field(default="", max_length=128)
+    capacity: int = Field(default=0, ge=0)
+    organiser_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class QuestionThread(SQLModel, table=True):
+    """A question from an SME that the bot routed to the company's specialist."""
+
+    __tablename__ = "question_threads"
+    __table_args__ = (UniqueConstraint("specialist_message_id", "specialist_telegram_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="companies.id", index=True)
+    asker_telegram_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    specialist_telegram_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    specialist_message_id: int | None = Field(default=None)
+    question: str = Field(max_length=4096)
+    answer: str | None = Field(default=None, max_length=4096)
+    asked_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
