@@ -1,0 +1,455 @@
+"""Policy search on the real policy documents: clause splitting, ranking, quotes, confidence.
+
+Every expected label below was checked against the source text. For example,
+二（一）1 of 苏知发〔2018〕86号 is "1. 开展“专利清零”行动。…首件发明专利的申请费和代理费给予一定补贴。".
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from services.policy_search import (
+    MAX_QUOTE_CHARS,
+    MIN_COVERAGE,
+    MIN_EVIDENCE,
+    MIN_SCORE,
+    Answer,
+    Document,
+    PolicySearch,
+    documents_from_dir,
+    split_clauses,
+    split_number_title,
+    tokenize,
+)
+
+_HERE = Path(__file__).resolve()
+_CANDIDATES = (
+    _HERE.parents[3] / "shared" / "policies",  # /work/shared/policies, the source texts
+    _HERE.parents[2] / "policy" / "texts",  # the copy shipped in the package
+)
+
+SU_2018_86 = "苏知发〔2018〕86号"
+SU_2021_140 = "苏知发〔2021〕140号"
+GUO_2022_38 = "国知发运字〔2022〕38号"
+GUO_2017_30 = "国知办发管字〔2017〕30号"
+COUNTY = "001_bb17abadfc902431"  # the county-level plan: no 文号
+
+
+def _policy_dir() -> Path | None:
+    for folder in _CANDIDATES:
+        if (folder / "README.md").is_file() and any(folder.glob("*.txt")):
+            return folder
+    return None
+
+
+@pytest.fixture(scope="module")
+def docs() -> list[Document]:
+    folder = _policy_dir()
+    if folder is None:
+        pytest.skip(f"policy texts not found (looked in {', '.join(map(str, _CANDIDATES))})")
+    return documents_from_dir(folder)
+
+
+@pytest.fixture(scope="module")
+def index(docs) -> PolicySearch:
+    return PolicySearch(docs)
+
+
+def _doc(docs: list[Document], number: str) -> Document:
+    return next(d for d in docs if d.number == number)
+
+
+def _clauses(docs: list[Document], number: str) -> dict[str, str]:
+    return {c.label: c.text for c in split_clauses(_doc(docs, number))}
+
+
+def _stripped(quote: str) -> str:
+    return quote.removeprefix("…").removesuffix("…")
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def test_documents_from_dir_reads_the_readme_table(docs):
+    by_id = {d.doc_id: d for d in docs}
+    assert len(docs) == 5
+    assert by_id["000_94898abcd3045e73"].number == SU_2018_86
+    assert by_id["000_94898abcd3045e73"].title == "江苏省中小企业知识产权战略推进工程实施方案（2018-2020年）"
+    assert by_id["002_00e0f4675e6c9239"].number == SU_2021_140
+    assert by_id["003_673e8463f5f46aa0"].number == GUO_2022_38
+    assert by_id["004_1ee91f90a1390478"].number == GUO_2017_30
+    # no 文号; the README's English note is dropped from the title
+    assert by_id[COUNTY].number == ""
+    assert by_id[COUNTY].title == "关于提升知识产权创新支撑力的实施意见"
+    assert all(d.text for d in docs)
+
+
+def test_documents_from_dir_without_readme_row(tmp_path):
+    (tmp_path / "README.md").write_text(
+        "| file | document |\n|---|---|\n| a.txt | 苏知发〔2020〕1号 某方案 | x |\n", encoding="utf-8"
+    )
+    (tmp_path / "a.txt").write_text("一、总则\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("一、总则\n", encoding="utf-8")
+    got = documents_from_dir(tmp_path)
+    assert [(d.doc_id, d.number, d.title) for d in got] == [("a", "苏知发〔2020〕1号", "某方案"), ("b", "", "b")]
+    assert documents_from_dir(tmp_path / "missing") == []
+
+
+def test_split_number_title():
+    assert split_number_title("国知发运字〔2022〕38号 知识产权助力若干措施") == ("国知发运字〔2022〕38号", "知识产权助力若干措施")
+    assert split_number_title("关于提升知识产权创新支撑力的实施意见") == ("", "关于提升知识产权创新支撑力的实施意见")
+
+
+# --------------------------------------------------------------------------- clause splitting
+
+
+def test_numbered_item_is_a_clause_with_its_full_label(docs):
+    clauses = {c.label: c for c in split_clauses(_doc(docs, SU_2018_86))}
+    first = clauses["二（一）1"]
+    assert first.text.startswith("开展“专利清零”行动。开展中小企业研发情况排查摸底")
+    assert first.text.endswith("对重点中小企业首件发明专利的申请费和代理费给予一定补贴。")
+    assert first.readable == "二、主要任务 › （一）激发中小企业知识产权创造活力 › 1. 开展“专利清零”行动"
+    assert clauses["二（三）7"].text.startswith("深入开展知识产权管理“贯标”。")
+    assert clauses["二（五）14"].text.startswith("开展知识产权咨询活动。")
+    assert "二、主要任务" not in clauses  # a heading with numbered children only is no clause
+
+
+def test_heading_with_its_own_body_is_a_clause(docs):
+    clauses = _clauses(docs, SU_2018_86)
+    assert clauses["二（一）"].startswith("激发中小企业知识产权创造活力 到2020年，全省中小企业发明专利申请量")
+    assert "专利超过100件。" in clauses["二（一）"]  # continues across the page break
+    assert "知识产权特派员500人" in clauses["二（五）"]
+
+
+def test_page_break_inside_a_word_is_joined(docs):
+    clauses = _clauses(docs, SU_2018_86)
+    assert "江苏国际知识产权运营交易中心" in clauses["二（二）4"]  # "运" | blank | "营交易中心"
+
+
+def test_sign_off_and_footer_are_not_clause_text(docs):
+    for doc in docs:
+        for clause in split_clauses(doc):
+            for junk in ("抄送", "联系人", "电 话", "相关链接", "京ICP备", "办公室\n"):
+                assert junk not in clause.text, (doc.doc_id, clause.label, junk)
+    last = _clauses(docs, SU_2018_86)["三（三）"]
+    assert last.endswith("定期通报重点工作进展情况。")
+
+
+def test_attachment_labels_in_the_2021_guide(docs):
+    clauses = _clauses(docs, SU_2021_140)
+    assert clauses["附件3 三（一）1（1）"].startswith("在相关技术领域研发水平处于行业领先地位")
+    assert clauses["附件3 三（二）1"] == "2021年以前已通过省高价值专利培育计划项目验收。"
+    assert "附件3 三（一）1" not in clauses  # only a lead-in: "申报主体是企业的，应满足以下条件："
+    assert clauses["附件1 六（三）"] == "项目申报截止日期为 2022 年 2 月 15 日。"
+    # 附件2 holds two guides; the numbering restarts for the second (工业品牌)
+    assert clauses["附件2 三（一）"].startswith("本项目需指定区域内一项地理标志")
+    assert clauses["附件2-2 三（一）"].startswith("属于重点产业链“链主”企业")
+    assert clauses["附件2-2 六（五）"].startswith("网上申报截止日期为2022为1月30日")
+    assert all(label.startswith("附件") for label in clauses)  # the notice's list "附件：1. …" is no clause
+    assert not any("#" in label for label in clauses)
+
+
+def test_a_document_that_is_itself_an_attachment_keeps_plain_labels(docs):
+    county = next(d for d in docs if d.doc_id == COUNTY)
+    clauses = {c.label: c.text for c in split_clauses(county)}
+    assert not any(label.startswith("附件") for label in clauses)
+    assert "开展“发明之星”评选活动" in clauses["三（一）"]
+    assert "“创新之星”二星级、三星级、四星级、五星级" in clauses["三（三）"]
+
+
+def test_ascii_brackets_and_indented_paragraphs(docs):
+    guo38 = _clauses(docs, GUO_2022_38)
+    assert guo38["二（四）"].startswith("支持企业获取和实施优质专利技术。")  # source: "(四) …"
+    assert guo38["五（十六）"].startswith("强化考核激励。")
+    guo30 = _clauses(docs, GUO_2017_30)  # every line indented with full-width spaces
+    assert guo30["一（一）"] == "申报对象 申报对象为副省级城市、地级城市（州、盟）、县级城市，以及直辖市、计划单列市的市辖区。"
+    assert "每万人口发明专利拥有量不低于48.4件" in guo30["一（二）2"]
+
+
+def test_split_rules_on_a_synthetic_document():
+    text = "\n".join(
+        [
+            "# 某某文件",
+            "- 附件：1. 甲指南",
+            "2. 乙指南",
+            "## 附件 1",
+            "# 甲指南",
+            "## 一、支持对象",
+            "本项目支持中小企业。",
+            "## 二、申报条件",
+            "（一）应满足下列条件：",
+            "1. 条件甲；",
+            "2. 条件乙，跨页断",
+            "",
+            "开的句子。",
+            "联系人：某某",
+            "# 丙指南",
+            "## 一、支持对象",
+            "丙的对象。",
+            "---",
+            "抄送：某单位。",
+        ]
+    )
+    clauses = {c.label: c for c in split_clauses(Document("t", "t", "", text))}
+    assert list(clauses) == ["附件1 一", "附件1 二（一）1", "附件1 二（一）2", "附件1-2 一"]
+    assert clauses["附件1 一"].text == "支持对象 本项目支持中小企业。"
+    assert clauses["附件1 二（一）2"].text == "条件乙，跨页断开的句子。"
+    assert clauses["附件1 二（一）1"].context == "甲指南 / 申报条件 / 应满足下列条件："
+    assert clauses["附件1-2 一"].text == "支持对象 丙的对象。"
+
+
+def test_text_without_numbering_becomes_paragraph_clauses():
+    clauses = split_clauses(Document("t", "t", "", "第一段。\n\n第二段，\n接着。"))
+    assert [(c.label, c.text) for c in clauses] == [("¶1", "第一段。"), ("¶2", "第二段，接着。")]
+
+
+# --------------------------------------------------------------------------- search: the brief's questions
+
+
+def test_first_invention_patent_subsidy(index):
+    answer = index.answer("首件发明专利有补贴吗？")
+    assert answer.confident and answer.reason == "ok"
+    top = answer.hits[0]
+    assert (top.number, top.clause_label) == (SU_2018_86, "二（一）1")
+    assert "首件发明专利" in top.quote
+    assert top.title == "江苏省中小企业知识产权战略推进工程实施方案（2018-2020年）"
+
+
+@pytest.mark.parametrize("question", ["发明之星需要几件发明专利", "发明之星要几件发明专利？"])
+def test_invention_star_needs_five_grants(index, question):
+    answer = index.answer(question)
+    assert answer.confident
+    top = answer.hits[0]
+    assert (top.doc_id, top.number, top.clause_label) == (COUNTY, "", "三（一）")
+    assert "发明之星" in top.quote and "5件以上" in top.quote
+
+
+def test_innovation_star(index):
+    answer = index.answer("创新之星怎么评")
+    assert answer.confident
+    top = answer.hits[0]
+    assert (top.doc_id, top.clause_label) == (COUNTY, "三（三）")
+    assert "创新之星" in top.quote and "5 件以上高价值专利" in top.quote
+
+
+@pytest.mark.parametrize("question", ["贯标有奖励吗", "通过贯标认证能拿到奖励吗", "贯标补贴"])
+def test_standard_implementation_reward(index, question):
+    answer = index.answer(question)
+    assert answer.confident
+    top = answer.hits[0]
+    assert (top.number, top.clause_label) == (SU_2018_86, "二（三）7")
+    assert "贯标" in top.quote
+
+
+@pytest.mark.parametrize("question", ["小巨人优先审查", "小巨人企业能不能优先审查", "专精特新小巨人企业专利能加快审查吗"])
+def test_little_giant_priority_examination(index, question):
+    answer = index.answer(question)
+    assert answer.confident
+    top = answer.hits[0]
+    assert (top.number, top.clause_label) == (GUO_2022_38, "一（一）")
+    assert "优先审查" in top.quote and "小巨人" in top.quote
+
+
+@pytest.mark.parametrize("question", ["高价值专利培育 申报条件", "高价值专利培育项目的申报条件是什么"])
+def test_high_value_patent_programme_conditions(index, question):
+    answer = index.answer(question)
+    assert answer.confident
+    for hit in answer.hits:  # all three from the conditions of 附件3
+        assert hit.number == SU_2021_140
+        assert hit.clause_label.startswith("附件3 三（"), hit.clause_label
+
+
+def test_deadline_of_the_right_guide(index):
+    top = index.answer("高价值专利培育项目什么时候截止").hits[0]
+    assert top.clause_label == "附件3 六（五）"
+    assert "2022 年 1 月 30 日" in top.quote
+    top = index.answer("工业品牌项目申报截止日期").hits[0]
+    assert top.clause_label == "附件2-2 六（五）"
+
+
+def test_aliases(index):
+    answer = index.answer("第一件专利有补贴吗")
+    assert answer.confident and answer.hits[0].clause_label == "二（一）1"
+    answer = index.answer("PCT国外授权有奖励吗")
+    assert answer.confident and (answer.hits[0].doc_id, answer.hits[0].clause_label) == (COUNTY, "三（一）")
+    assert "PCT" in answer.hits[0].quote
+
+
+def test_html_and_long_tails_do_not_hide_the_question(index):
+    answer = index.answer("<b>首件发明专利</b>有补贴吗？&nbsp;")
+    assert answer.confident and answer.hits[0].clause_label == "二（一）1"
+    answer = index.answer("首件发明专利有补贴吗？" + "啊" * 5000)  # cut to 500 characters, 啊 is a stop word
+    assert answer.hits and answer.hits[0].clause_label == "二（一）1"
+
+
+# --------------------------------------------------------------------------- not confident
+
+
+@pytest.mark.parametrize("question", ["今天天气怎么样", "我想订外卖", "股票怎么买", "员工社保怎么交"])
+def test_off_topic_has_no_match(index, question):
+    answer = index.answer(question)
+    assert answer == Answer(False, [], "no_match")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "知识产权",  # generic: evidence too low
+        "专利",
+        "申报条件",
+        "发明专利年费减免怎么办理",  # 年费/减免 are in no clause
+        "专利代理人考试怎么报名",
+        "高新技术企业认定条件",  # 高新技术产业开发区 is not 高新技术企业
+        "商标注册要多少钱",
+        "如何申请专利",
+        "我要投诉",
+        "帮我写一份合同",
+    ],
+)
+def test_near_misses_are_not_confident(index, question):
+    answer = index.answer(question)
+    assert not answer.confident
+    assert answer.reason in {"no_match", "low_score", "low_coverage"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["", "   ", "\n\t", "？？？", "的了吗", "😀😀😀", "\x00\x01\ud800", "<b></b>", "&nbsp;", None, 42],
+)
+def test_empty_questions(index, question):
+    assert index.answer(question) == Answer(False, [], "empty")
+    assert index.search(question) == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["<b>" + "啊" * 5000, "a" * 100_000, "<script>alert(1)</script>", "专利" * 3000, "🀄️" * 1000 + "贯标"],
+)
+def test_odd_input_never_raises(index, question):
+    started = time.perf_counter()
+    answer = index.answer(question)
+    assert time.perf_counter() - started < 0.5
+    assert isinstance(answer, Answer)
+    assert answer.reason in {"ok", "empty", "no_match", "low_score", "low_coverage"}
+    if question.startswith("<b>"):
+        assert not answer.confident
+
+
+def test_random_unicode_never_raises(index):
+    rng = random.Random(20240601)
+    # ASCII, CJK, CJK punctuation, full-width forms, emoji, control characters
+    pools = [(0x20, 0x7E), (0x4E00, 0x9FFF), (0x3000, 0x303F), (0xFF00, 0xFFEF), (0x1F300, 0x1FAFF), (0, 0x1F)]
+    for _ in range(200):
+        text = "".join(chr(rng.randint(*rng.choice(pools))) for _ in range(rng.randint(0, 60)))
+        answer = index.answer(text)
+        assert isinstance(answer, Answer)
+        assert all(len(_stripped(h.quote)) <= MAX_QUOTE_CHARS for h in answer.hits)
+
+
+def test_empty_index():
+    empty = PolicySearch([])
+    assert empty.search("首件发明专利") == []
+    assert empty.answer("首件发明专利") == Answer(False, [], "no_match")
+    assert empty.answer(" ") == Answer(False, [], "empty")
+
+
+# --------------------------------------------------------------------------- the rule, quotes, hits
+
+
+QUESTIONS = [
+    "首件发明专利有补贴吗？",
+    "创新之星怎么评",
+    "专利质押融资有什么支持",
+    "知识产权",
+    "商标被抢注了怎么办",
+    "高新技术企业认定条件",
+    "一企一策是什么",
+]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_confidence_is_the_documented_rule(index, question):
+    answer = index.answer(question)
+    top = answer.hits[0]
+    rule = top.score >= MIN_SCORE and top.evidence >= MIN_EVIDENCE and top.coverage >= MIN_COVERAGE
+    assert answer.confident == rule
+    assert 0 < top.coverage <= 1
+
+
+@pytest.mark.parametrize("question", QUESTIONS + ["发明之星需要几件发明专利", "知识产权特派员"])
+def test_quotes_are_verbatim_and_short(index, question):
+    texts = {(c.doc_id, c.label): c.text for c in index.clauses}
+    for hit in index.search(question, k=5):
+        body = _stripped(hit.quote)
+        assert body and body in texts[(hit.doc_id, hit.clause_label)]
+        assert len(body) <= MAX_QUOTE_CHARS
+        if hit.quote != texts[(hit.doc_id, hit.clause_label)]:
+            assert hit.quote.startswith("…") or hit.quote.endswith("…")
+
+
+def test_long_clause_is_quoted_at_the_matching_sentence(index):
+    hit = index.search("发明之星需要几件发明专利", k=1)[0]
+    clause = index.clause(hit.doc_id, hit.clause_label)
+    assert clause is not None and len(clause.text) > MAX_QUOTE_CHARS
+    assert hit.quote.startswith("…")
+    assert "对当年发明专利授权达到5件以上的发明大户给予奖励" in hit.quote
+
+
+def test_search_returns_k_hits_best_first(index):
+    hits = index.search("专利质押融资", k=5)
+    assert len(hits) == 5
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert len({(h.doc_id, h.clause_label) for h in hits}) == 5
+    assert index.search("专利质押融资", k=0) == []
+    assert all(h.clause_path for h in hits)
+
+
+def test_tokenize_keeps_domain_terms_whole_and_drops_stop_words():
+    tokens = tokenize("小巨人企业能不能优先审查？")
+    assert {"小巨人", "优先审查", "syn:小巨人", "syn:优先审查"} <= set(tokens)
+    assert not {"企业", "能不能", "？"} & set(tokens)
+    assert {"发明专利", "首件发明专利", "syn:首件发明专利"} <= set(tokenize("首件发明专利"))
+
+
+# --------------------------------------------------------------------------- performance, silence
+
+
+def test_index_build_and_query_are_fast(docs, index):
+    index.search("预热")  # jieba is loaded by the fixture already
+    started = time.perf_counter()
+    fresh = PolicySearch(docs)
+    build = time.perf_counter() - started
+    assert build < 1.0, f"index build took {build:.3f}s"
+    questions = [q for q in QUESTIONS * 5]
+    started = time.perf_counter()
+    for q in questions:
+        fresh.answer(q)
+    per_query = (time.perf_counter() - started) / len(questions)
+    assert per_query < 0.02, f"{per_query * 1000:.1f} ms per query"
+
+
+def test_loading_jieba_and_searching_print_nothing(docs):
+    """In a fresh interpreter, where jieba would log "Building prefix dict…" to stderr."""
+    folder = _policy_dir()
+    script = (
+        "import sys\n"
+        "from services.policy_search import PolicySearch, documents_from_dir\n"
+        "index = PolicySearch(documents_from_dir(sys.argv[1]))\n"
+        "assert index.answer('首件发明专利有补贴吗？').confident\n"
+        "index.answer('')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(folder)],
+        cwd=_HERE.parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "" and done.stderr == ""
