@@ -1,0 +1,62 @@
+"""Policy engine: which subsidies and programmes a company qualifies for, with citations.
+
+Pure Python (standard library, pydantic, PyYAML only).  Public API::
+
+    from policy import load_catalog, parse_facts, what_if, rank_missing_facts
+    catalog = load_catalog(extra_dir)            # built-in packs + YAML packs in extra_dir
+    facts = catalog.parse_facts({"invention_grants_this_year": 3})   # FactError on bad input
+    results = catalog.evaluate(facts, date(2023, 6, 30))             # list[ProgrammeResult]
+    results_to_json(results, as_of)   /   render_table(results, as_of)
+    what_if(catalog, facts, {"invention_grants_this_year": "+2"}, as_of)
+    rank_missing_facts(results)       # ask these first
+    check_pack(path)                  # problems with a pack (schema, citations, its tests)
+"""
+
+from .catalog import Catalog, PackError, UnknownPolicyError, load_catalog
+from .check import check_pack
+from .engine import (
+    ELIGIBLE,
+    NEEDS_INFO,
+    NOT_ELIGIBLE,
+    Citation,
+    Gap,
+    Line,
+    NextTier,
+    ProgrammeInfo,
+    ProgrammeResult,
+)
+from .facts import FACTS, REGISTRY, FactError, FactProblem, FactRegistry, Facts, FactSpec, parse_facts
+from .report import rank_missing_facts, render_table, results_to_json
+from .whatif import Diff, apply_changes, render_what_if, what_if
+
+__all__ = [
+    "Catalog",
+    "PackError",
+    "UnknownPolicyError",
+    "load_catalog",
+    "check_pack",
+    "ELIGIBLE",
+    "NOT_ELIGIBLE",
+    "NEEDS_INFO",
+    "Citation",
+    "Gap",
+    "Line",
+    "NextTier",
+    "ProgrammeInfo",
+    "ProgrammeResult",
+    "FACTS",
+    "REGISTRY",
+    "FactError",
+    "FactProblem",
+    "FactRegistry",
+    "Facts",
+    "FactSpec",
+    "parse_facts",
+    "rank_missing_facts",
+    "render_table",
+    "results_to_json",
+    "Diff",
+    "apply_changes",
+    "render_what_if",
+    "what_if",
+]

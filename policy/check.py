@@ -1,0 +1,345 @@
+"""``check_pack``: validate a pack -- schema, citations, its own tests, threshold coverage.
+
+Checks, in order (later checks run only when earlier ones pass):
+
+1. schema (pydantic) and references (documents, clauses, parameters, facts, node ids);
+2. citations: every document has its source text; every clause quote and every node
+   quote occurs verbatim in it (whitespace ignored); a compare node's word (以上, 超过 ...)
+   occurs in the quote it cites, so the operator really is the document's;
+3. the pack's test cases (``tests/*.yaml`` next to ``pack.yaml`` or an inline ``tests:``)
+   pass;
+4. coverage: every threshold (compare, ratio, weighted, tiers) is exercised by the tests
+   at threshold -1, at the threshold and +1 (for ratios: below, equal, above); every
+   scaled node is seen both applied and not applied; every programme has cases for all
+   three statuses.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+from pydantic import ValidationError
+
+from . import schema as S
+from .catalog import (
+    Catalog,
+    LoadedPack,
+    PackError,
+    _format_validation,
+    _read_yaml,
+    all_cites,
+    iter_nodes,
+    load_pack,
+    pack_registry,
+    reference_problems,
+    resolve_text,
+)
+from .engine import CNode, ProgrammeResult
+from .facts import FactError
+
+__all__ = ["check_pack", "CaseRun", "collect_cases", "citation_problems", "coverage_problems", "builtin_pack_paths"]
+
+_WS = re.compile(r"\s+")
+
+
+def _norm(text: str) -> str:
+    return _WS.sub("", text)
+
+
+def builtin_pack_paths() -> list[Path]:
+    from .catalog import _builtin_paths
+
+    return _builtin_paths()
+
+
+# --------------------------------------------------------------------------- citations
+
+
+def citation_problems(lp: LoadedPack) -> list[str]:
+    pack = lp.pack
+    where = str(lp.path)
+    problems: list[str] = []
+    texts: dict[str, str | None] = {}
+    for d in pack.documents:
+        path = resolve_text(d, lp.base_dir)
+        if path is None:
+            problems.append(f"{where}: 文件 {d.id} 没有可核对的原文（text）/ document {d.id} has no source text to check citations against"
+                            + (f" ({d.text} not found)" if d.text else ""))
+            texts[d.id] = None
+            continue
+        body = _norm(path.read_text(encoding="utf-8"))
+        texts[d.id] = body
+        for label, clause in d.clauses.items():
+            if _norm(clause.quote) not in body:
+                problems.append(f"{where}: {d.id} 条款 {label}: 引文不在原文中 / quote not found in the text: {clause.quote[:40]}")
+    docs = {d.id: d for d in pack.documents}
+    for c_where, c in all_cites(pack):
+        body = texts.get(c.doc)
+        if body is None or c.doc not in docs:
+            continue
+        if c.quote is not None and _norm(c.quote) not in body:
+            problems.append(f"{where}: {c_where}: 引文不在原文中 / quote not found in {c.doc}: {c.quote[:40]}")
+    # the word that decides the operator must be the document's
+    for prog in pack.programmes:
+        for n in iter_nodes(prog.when):
+            for item, cite in _worded(n):
+                word = getattr(item, "word", None)
+                if word is None:
+                    continue
+                doc = docs.get(cite.doc)
+                if doc is None or cite.clause not in doc.clauses:
+                    continue
+                source = cite.quote or doc.clauses[cite.clause].quote
+                if word not in _norm(source):
+                    problems.append(f"{where}: {prog.id}:{n.id or n.type}: 用词“{word}”不在所引原文中 / word {word!r} "
+                                    f"does not occur in the cited text")
+    return problems
+
+
+def _worded(n: Any) -> list[tuple[Any, S.Cite]]:
+    out = []
+    if n.type in ("compare", "ratio", "weighted", "tiers"):
+        out.append((n, n.cite))
+    if n.type == "compare" and n.count_from is not None:
+        out += [(k, k.cite) for k in n.count_from.any_of]
+    return out
+
+
+# --------------------------------------------------------------------------- test cases
+
+
+@dataclass
+class CaseRun:
+    """One pack test case; ``run()`` returns problems (empty when it passes)."""
+
+    id: str
+    file: str
+    name: str
+    as_of: date | None
+    facts: dict[str, Any]
+    expect: dict[str, S.Expect]
+    catalog: Catalog
+    observations: list[tuple[str, date, dict]] = field(default_factory=list)
+
+    def run(self) -> list[str]:
+        where = f"{self.file}: {self.name}"
+        if self.as_of is None:
+            return [f"{where}: 缺少 as_of / no as_of (give it in the case or in defaults)"]
+        try:
+            facts = self.catalog.parse_facts(self.facts)
+        except FactError as exc:
+            return [f"{where}: 事实有误 / bad facts: {exc}"]
+        unknown = [p for p in self.expect if p not in self.catalog.programme_ids]
+        if unknown:
+            return [f"{where}: 未知项目 / unknown programme {', '.join(unknown)}"]
+        results = self.catalog.evaluate(facts, self.as_of, list(self.expect))
+        problems = []
+        for res in results:
+            problems += _compare(where, res, self.expect[res.policy])
+            self.observations.append((res.policy, self.as_of, facts.values))
+        return problems
+
+
+def _fmt_gaps(gaps: Iterable[Any]) -> str:
+    return "[" + ", ".join(f"{g.fact} have={g.have!r} need={g.need!r} short_by={g.short_by!r}" for g in gaps) + "]"
+
+
+def _compare(where: str, res: ProgrammeResult, exp: S.Expect) -> list[str]:
+    out = []
+    p = f"{where}: {res.policy}"
+    given = exp.model_fields_set
+    if exp.status is not None and res.status != exp.status:
+        out.append(f"{p}: status 应为 / expected {exp.status}, 实际 / got {res.status} "
+                   f"(missing={res.missing}, gaps={_fmt_gaps(res.gaps)})")
+    if exp.in_force is not None and res.in_force != exp.in_force:
+        out.append(f"{p}: in_force 应为 / expected {exp.in_force}, 实际 / got {res.in_force}")
+    if "tier" in given and res.tier != exp.tier:
+        out.append(f"{p}: tier 应为 / expected {exp.tier}, 实际 / got {res.tier}")
+    if "next_tier" in given:
+        got = res.next_tier.to_json() if res.next_tier else None
+        want = exp.next_tier.model_dump() if exp.next_tier else None
+        if got != want:
+            out.append(f"{p}: next_tier 应为 / expected {want}, 实际 / got {got}")
+    if exp.missing is not None and set(res.missing) != set(exp.missing):
+        out.append(f"{p}: missing 应为 / expected {sorted(exp.missing)}, 实际 / got {sorted(res.missing)}")
+    if exp.gaps is not None:
+        unmatched = list(res.gaps)
+        for eg in exp.gaps:
+            found = None
+            for g in unmatched:
+                if g.fact != eg.fact:
+                    continue
+                eset = eg.model_fields_set
+                gj = g.to_json()
+                if "have" in eset and gj["have"] != eg.have:
+                    continue
+                if "need" in eset and g.need != eg.need:
+                    continue
+                if "short_by" in eset and g.short_by != eg.short_by:
+                    continue
+                found = g
+                break
+            if found is None:
+                out.append(f"{p}: 缺少差距 / expected gap {eg.model_dump(exclude_unset=True)} not in {_fmt_gaps(res.gaps)}")
+            else:
+                unmatched.remove(found)
+        if unmatched and not any("缺少差距" in x for x in out):
+            out.append(f"{p}: 多出差距 / unexpected gaps {_fmt_gaps(unmatched)}")
+    return out
+
+
+def _load_suites(lp: LoadedPack) -> tuple[list[tuple[str, S.TestSuite]], list[str]]:
+    suites: list[tuple[str, S.TestSuite]] = [(f"{lp.path}#tests[{i}]", s) for i, s in enumerate(lp.pack.tests)]
+    problems: list[str] = []
+    for f in lp.test_files:
+        try:
+            raw = _read_yaml(f)
+        except yaml.YAMLError as exc:
+            problems.append(f"{f}: YAML 格式错误 / invalid YAML: {exc}")
+            continue
+        try:
+            suites.append((str(f), S.TestSuite.model_validate(raw)))
+        except ValidationError as exc:
+            problems += _format_validation(exc, str(f))
+    return suites, problems
+
+
+def collect_cases(path: str | Path, catalog: Catalog | None = None) -> tuple[list[CaseRun], list[str]]:
+    """The test cases of one pack (and problems met while reading them)."""
+    lp = path if isinstance(path, LoadedPack) else load_pack(path)
+    catalog = catalog or Catalog([lp])
+    suites, problems = _load_suites(lp)
+    runs: list[CaseRun] = []
+    seen: set[str] = set()
+    for file, suite in suites:
+        for i, case in enumerate(suite.cases):
+            facts = {**suite.defaults.facts, **case.facts}
+            for k in case.unset:
+                facts.pop(k, None)
+            cid = f"{lp.pack.pack}/{Path(file).name}/{i:02d}"
+            if cid in seen:  # pragma: no cover
+                cid += "b"
+            seen.add(cid)
+            runs.append(CaseRun(cid, Path(file).name, case.name, case.as_of or suite.defaults.as_of, facts,
+                                case.expect, catalog))
+    return runs, problems
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+def _walk_thresholds(node: CNode, values: dict, visit: Callable[[CNode], None]) -> None:
+    visit(node)
+    if node.info.kind == "scaled":
+        base, scaled = node.children
+        w = node.extra["flag_value"](values)
+        _walk_thresholds(scaled if w is True else base, values, visit)
+        return
+    for c in node.children:
+        _walk_thresholds(c, values, visit)
+
+
+def _required_points(t: float, integer: bool) -> list[tuple[str, Callable[[float], bool]]]:
+    if integer:
+        if float(t).is_integer():
+            t = int(t)
+            pts = [(str(t - 1), lambda x, t=t: x == t - 1)] if t - 1 >= 0 else []
+            return pts + [(str(t), lambda x, t=t: x == t), (str(t + 1), lambda x, t=t: x == t + 1)]
+        lo, hi = math.floor(t), math.ceil(t)
+        return [(str(lo), lambda x, v=lo: x == v), (str(hi), lambda x, v=hi: x == v)]
+    pts = [("<", lambda x, t=t: x < t - 1e-9)] if t > 0 else []
+    return pts + [("=", lambda x, t=t: abs(x - t) <= 1e-9), (">", lambda x, t=t: x > t + 1e-9)]
+
+
+def coverage_problems(runs: list[CaseRun], lp: LoadedPack) -> list[str]:
+    """Threshold -1 / at / +1 coverage, scaled nodes both ways, all three statuses per programme."""
+    catalog = runs[0].catalog if runs else Catalog([lp])
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    scaled_seen: dict[tuple[str, str], set] = {}
+    statuses: dict[str, set[str]] = {p.id: set() for p in lp.pack.programmes}
+    for run in runs:
+        for exp_pid, exp in run.expect.items():
+            if exp.status is not None and exp_pid in statuses:
+                statuses[exp_pid].add(exp.status)
+        for pid, as_of, values in run.observations:
+            cp = catalog.compiled(as_of, [pid])[0]
+
+            def visit(n: CNode, pid: str = pid, values: dict = values) -> None:
+                key = (pid, n.info.id)
+                if n.info.kind == "scaled":
+                    scaled_seen.setdefault(key, set()).add(n.extra["flag_value"](values))
+                extra = n.extra if isinstance(n.extra, dict) else None
+                if not extra or "thresholds" not in extra:
+                    return
+                rec = seen.setdefault(key, {"integer": extra["integer"], "points": {}})
+                x = extra["probe"](values)
+                for t in extra["thresholds"]:
+                    rec["points"].setdefault(t, set())
+                    if x is not None:
+                        rec["points"][t].add(x)
+                for sub in extra.get("sub_thresholds", ()):  # e.g. a patent-list kind: 维持年限超过10年
+                    srec = seen.setdefault((pid, sub["id"]), {"integer": sub["integer"], "points": {}})
+                    xs = sub["values"](values)
+                    for t in sub["thresholds"]:
+                        srec["points"].setdefault(t, set()).update(xs)
+
+            _walk_thresholds(cp.root, values, visit)
+    problems = []
+    where = str(lp.path)
+    # every threshold node must have been reached by at least one case
+    for prog in lp.pack.programmes:
+        for n in iter_nodes(prog.when):
+            if n.type in ("compare", "ratio", "weighted", "tiers") and n.id and (prog.id, n.id) not in seen:
+                problems.append(f"{where}: {prog.id}:{n.id}: 没有任何测试用例 / no test case reaches this threshold")
+            if n.type == "scaled" and n.id:
+                got = scaled_seen.get((prog.id, n.id), set())
+                for want in (True, False):
+                    if want not in got:
+                        problems.append(f"{where}: {prog.id}:{n.id}: 缺少{'适用' if want else '不适用'}该调整的测试 / no case with "
+                                        f"{n.when}={str(want).lower()}")
+    for (pid, nid), rec in sorted(seen.items()):
+        for t, xs in rec["points"].items():
+            missing = [label for label, ok in _required_points(t, rec["integer"]) if not any(ok(x) for x in xs)]
+            if missing:
+                problems.append(f"{where}: {pid}:{nid}: 阈值 {t} 缺少测试点 / threshold {t} not tested at {', '.join(missing)}"
+                                f" (tested: {sorted(xs)[:8]})")
+    for pid, got in statuses.items():
+        lack = [s for s in ("eligible", "not_eligible", "needs_info") if s not in got]
+        if lack:
+            problems.append(f"{where}: {pid}: 缺少结论为 {', '.join(lack)} 的测试 / no case expecting {', '.join(lack)}")
+    return problems
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def check_pack(path: str | Path) -> list[str]:
+    """All problems with the pack at ``path`` (a directory with pack.yaml, or one YAML file).
+
+    An empty list means the pack is good: schema, citations, its own tests, coverage.
+    """
+    try:
+        lp = load_pack(path)
+    except PackError as exc:
+        return exc.problems
+    registry = pack_registry([lp.pack])
+    problems = reference_problems(lp, registry)
+    if problems:
+        return problems
+    problems = citation_problems(lp)
+    runs, suite_problems = collect_cases(lp)
+    problems += suite_problems
+    if not runs and not suite_problems:
+        problems.append(f"{lp.path}: 没有测试用例 / the pack has no test cases (tests/*.yaml or an inline tests: section)")
+    for run in runs:
+        problems += run.run()
+    if runs:
+        problems += coverage_problems(runs, lp)
+    return problems
