@@ -11,6 +11,7 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage
 
 from bot.middlewares import RequireRoles, UpdateContext
+from bot.retry import RetryTelegram
 from bot.settings import Settings
 from handlers import common, errors, fallback, invites
 from services.session import Database
@@ -35,6 +36,7 @@ def audiences() -> list[tuple[Router, frozenset[Role] | None]]:
 def create_bot(settings: Settings, token: str | None = None) -> Bot:
     token = token or settings.telegram_bot_token
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    session.middleware(RetryTelegram())
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from locales import pick_language, t
 from services import audit
 from services.session import Database
-from services.updates import already_processed, has_writes, mark_processed, track_writes
+from services.updates import already_processed, commit_update, track_writes
 from services.users import Actor, Role, ensure_admin, load_actor
 
 log = logging.getLogger(__name__)
@@ -42,21 +42,24 @@ class UpdateContext(BaseMiddleware):
                 log.info("update %s already processed; skipped", event.update_id)
                 return None
             track_writes(session)
+
+            async def commit() -> None:
+                await commit_update(session, event.update_id)
+
             actor = await self._actor(session, user)
-            data.update(session=session, actor=actor, lang=_language(actor, user))
-            if actor is None and not _is_start_command(event):
-                await _turn_away(event, data)
-            else:
-                result = await handler(event, data)
-            if has_writes(session):
-                mark_processed(session, event.update_id)
-                try:
-                    await session.commit()
-                except IntegrityError:
-                    await session.rollback()
-                    log.info("update %s was applied concurrently; this copy rolled back", event.update_id)
+            data.update(session=session, commit=commit, actor=actor, lang=_language(actor, user))
+            try:
+                if actor is None and not _is_start_command(event):
+                    await _turn_away(event, data)
                     return None
-            return None if actor is None and not _is_start_command(event) else result
+                result = await handler(event, data)
+                await commit()
+                return result
+            except IntegrityError as exc:
+                if "processed_updates" not in str(exc):
+                    raise
+                log.info("update %s was applied concurrently; this copy rolled back", event.update_id)
+                return None
 
     async def _actor(self, session: Any, user: User | None) -> Actor | None:
         if user is None or user.is_bot:
@@ -83,6 +86,7 @@ class RequireRoles(BaseMiddleware):
             role=actor.role.value if actor else None, need=sorted(r.value for r in self.roles),
             event=type(event).__name__, router=getattr(data.get("event_router"), "name", None),
         )
+        await data["commit"]()
         lang = data.get("lang", "zh")
         if isinstance(event, CallbackQuery):
             await event.answer(t("denied_callback", lang), show_alert=True)
@@ -104,11 +108,12 @@ async def _turn_away(update: Update, data: dict[str, Any]) -> None:
     """A stranger learns what the bot is and how to get an invite; nothing else."""
     lang = data["lang"]
     user: User | None = data.get("event_from_user")
-    if update.message and update.message.chat.type == "private":
-        await update.message.answer(t("unknown_user", lang))
-    elif update.callback_query:
-        await update.callback_query.answer(t("unknown_user_callback", lang), show_alert=True)
-    else:
+    if not (update.callback_query or (update.message and update.message.chat.type == "private")):
         return
     await audit.record(data["session"], "access.unknown_user", "denied", user.id if user else None,
                        event=update.event_type)
+    await data["commit"]()
+    if update.callback_query:
+        await update.callback_query.answer(t("unknown_user_callback", lang), show_alert=True)
+    else:
+        await update.message.answer(t("unknown_user", lang))

@@ -14,16 +14,17 @@ from handlers.render import display_name, role_name
 from locales import pick_language, t
 from services.companies import company_name
 from services.invites import Redeemed, redeem
-from services.session import AsyncSession
+from services.session import AsyncSession, Commit
 from services.users import Actor
 
 
 
-async def start_with_token(message: Message, command: CommandObject, session: AsyncSession, actor: Actor | None,
-                           lang: str, bot: Bot) -> None:
+async def start_with_token(message: Message, command: CommandObject, session: AsyncSession, commit: Commit,
+                           actor: Actor | None, lang: str, bot: Bot) -> None:
     user = message.from_user
     language = pick_language(user.language_code)
     result = await redeem(session, command.args or "", user.id, user.full_name, user.username, language)
+    await commit()
     if result.outcome == Redeemed.ok:
         await set_role_menu(bot, result.actor)
         await message.answer(t("welcome", language, name=display_name(result.actor),

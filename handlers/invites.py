@@ -14,7 +14,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from handlers.render import local_time, role_name
 from locales import t
 from services.invites import MAY_INVITE, InviteError, create_invite, deep_link, parse_lifetime
-from services.session import AsyncSession
+from services.session import AsyncSession, Commit
 from services.users import Actor, Role
 
 
@@ -28,7 +28,7 @@ class InviteFlow(StatesGroup):
 
 
 async def invite(message: Message, command: CommandObject, actor: Actor, lang: str, session: AsyncSession,
-                 bot: Bot, state: FSMContext) -> None:
+                 commit: Commit, bot: Bot, state: FSMContext) -> None:
     if not command.args:
         roles = sorted(MAY_INVITE[actor.role], key=list(Role).index)
         keyboard = InlineKeyboardMarkup(inline_keyboard=[
@@ -41,13 +41,13 @@ async def invite(message: Message, command: CommandObject, actor: Actor, lang: s
     if len(options) != len(words) - 1 or not set(options) <= {"company", "region", "expires"}:
         await message.answer(t("invite_usage", lang))
         return
-    await _make(message, actor, lang, session, bot, words[0], options.get("company"), options.get("region"),
-                options.get("expires"))
+    await _make(message, actor, lang, session, commit, bot, words[0], options.get("company"),
+                options.get("region"), options.get("expires"))
     await state.clear()
 
 
 async def picked_role(query: CallbackQuery, callback_data: InviteRole, actor: Actor, lang: str,
-                      session: AsyncSession, bot: Bot, state: FSMContext) -> None:
+                      session: AsyncSession, commit: Commit, bot: Bot, state: FSMContext) -> None:
     await query.answer()
     # Take the buttons away first, so a second press on this message cannot make a second invite.
     await query.message.edit_text(f"{t('invite_pick_role', lang)} {role_name(callback_data.role, lang)}")
@@ -55,17 +55,17 @@ async def picked_role(query: CallbackQuery, callback_data: InviteRole, actor: Ac
         await state.set_state(InviteFlow.company)
         await query.message.answer(t("invite_ask_company", lang))
         return
-    await _make(query.message, actor, lang, session, bot, callback_data.role.value, None, None, None)
+    await _make(query.message, actor, lang, session, commit, bot, callback_data.role.value, None, None, None)
 
 
-async def got_company(message: Message, actor: Actor, lang: str, session: AsyncSession, bot: Bot,
+async def got_company(message: Message, actor: Actor, lang: str, session: AsyncSession, commit: Commit, bot: Bot,
                       state: FSMContext) -> None:
-    if await _make(message, actor, lang, session, bot, Role.sme.value, message.text.strip()[:64], None, None):
+    if await _make(message, actor, lang, session, commit, bot, Role.sme.value, message.text.strip()[:64], None, None):
         await state.clear()
 
 
-async def _make(message: Message, actor: Actor, lang: str, session: AsyncSession, bot: Bot, role: str,
-                company: str | None, region: str | None, expires: str | None) -> bool:
+async def _make(message: Message, actor: Actor, lang: str, session: AsyncSession, commit: Commit, bot: Bot,
+                role: str, company: str | None, region: str | None, expires: str | None) -> bool:
     try:
         lifetime = parse_lifetime(expires)
         ticket = await create_invite(session, role, company_uscc=company, region_code=region or actor.region_code,
@@ -74,6 +74,7 @@ async def _make(message: Message, actor: Actor, lang: str, session: AsyncSession
         params = {k: escape(str(v)[:64]) for k, v in exc.params.items()}
         await message.answer(t(f"invite_err_{exc.code}", lang, **params))
         return False
+    await commit()
     me = await bot.me()
     await message.answer(t("invite_created", lang, role=role_name(ticket.role, lang),
                            expires=local_time(ticket.expires_at), link=escape(deep_link(me.username, ticket.token))))

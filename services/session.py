@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -10,7 +10,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.db import make_engine, make_sessionmaker
 
-__all__ = ["AsyncSession", "Database", "unit_of_work"]
+__all__ = ["AsyncSession", "Commit", "Database", "unit_of_work"]
+
+# Injected into handlers by the bot: commits the update's writes together with its id.
+Commit = Callable[[], Awaitable[None]]
 
 
 class Database:

@@ -16,6 +16,7 @@ from services.session import AsyncSession
 from storage.models import ProcessedUpdate
 
 _WROTE = "ipbot.wrote"
+_MARKED = "ipbot.update_marked"
 
 
 async def already_processed(session: AsyncSession, update_id: int) -> bool:
@@ -37,5 +38,17 @@ def has_writes(session: AsyncSession) -> bool:
     return bool(s.info.get(_WROTE) or s.new or s.dirty or s.deleted)
 
 
-def mark_processed(session: AsyncSession, update_id: int) -> None:
-    session.add(ProcessedUpdate(update_id=update_id))
+async def commit_update(session: AsyncSession, update_id: int) -> None:
+    """Commit the update's writes with its id; safe to call again after more writes.
+
+    Handlers call this before they reply, so a user is never told "saved" about
+    something a failed commit then threw away.
+    """
+    info = session.sync_session.info
+    if not has_writes(session):
+        return
+    if not info.get(_MARKED):
+        session.add(ProcessedUpdate(update_id=update_id))
+        info[_MARKED] = True
+    await session.commit()
+    info[_WROTE] = False

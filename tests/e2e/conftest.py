@@ -1,0 +1,82 @@
+"""End-to-end harness: the real bot, polling over HTTP, against the in-process emulator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from bot.runners import Running, polling
+from bot.settings import Settings
+from emulator import Emulator, FakeUser
+from services.invites import create_invite
+from services.session import Database, unit_of_work
+
+TOKEN = "424242:TEST-token-for-the-emulator-only"
+BOT_USERNAME = "ipbot_test_bot"
+ADMIN_ID = 7000
+
+
+@dataclass
+class Harness:
+    emu: Emulator
+    settings: Settings
+    running: Running | None = None
+    _cm: object = None
+
+    async def start(self) -> None:
+        self._cm = polling(self.settings, polling_timeout=1)
+        self.running = await self._cm.__aenter__()
+
+    async def stop(self) -> None:
+        await self._cm.__aexit__(None, None, None)
+        self.running = None
+
+    async def restart(self) -> None:
+        """A new process would lose in-memory dialog state; so does this."""
+        await self.stop()
+        await self.start()
+
+    @property
+    def db(self) -> Database:
+        return self.running.db
+
+    async def invite(self, role: str, **kwargs: object) -> str:
+        async with unit_of_work(self.db) as session:
+            return (await create_invite(session, role, **kwargs)).token
+
+    async def join(self, user: FakeUser, role: str, **kwargs: object) -> None:
+        """Invite link, then /start <token>, as a person would."""
+        token = await self.invite(role, **kwargs)
+        await self.emu.send_text(user, f"/start {token}")
+        await self.emu.wait_message(user.id, "欢迎" if user.language_code.startswith("zh") else "Welcome")
+
+    async def say(self, user: FakeUser, text: str, expect: str | None = None, timeout: float = 5.0):
+        await self.emu.send_text(user, text)
+        return await self.emu.wait_message(user.id, expect, timeout=timeout)
+
+
+@pytest.fixture
+async def emu():
+    async with Emulator(TOKEN, username=BOT_USERNAME) as emulator:
+        await emulator.start()
+        yield emulator
+
+
+@pytest.fixture
+def settings(emu, tmp_path) -> Settings:
+    return Settings(
+        TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE=emu.url,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}", ADMIN_TELEGRAM_IDS=str(ADMIN_ID),
+    )
+
+
+@pytest.fixture
+async def harness(emu, settings):
+    h = Harness(emu, settings)
+    await h.start()
+    yield h
+    if h.running is not None:
+        await h.stop()
+    assert emu.rejected == [], f"the bot sent requests Telegram would reject: {emu.rejected}"
+    assert emu.unanswered_callbacks() == [], "every button press must be answered"
