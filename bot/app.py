@@ -13,7 +13,13 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from bot.middlewares import RequireRoles, UpdateContext
 from bot.retry import RetryTelegram
 from bot.settings import Settings
+from aiogram_dialog import setup_dialogs
+
+from dialogs import check
 from handlers import common, errors, fallback, invites
+from handlers import policies, questions
+from handlers.menu import register_commands
+from services import eligibility
 from services.session import Database
 from services.users import Role
 
@@ -26,9 +32,14 @@ def audiences() -> list[tuple[Router, frozenset[Role] | None]]:
     (strangers are turned away earlier), except for /start.
     """
     staff = frozenset({Role.admin, Role.supervisor})
+    everyone = frozenset(Role)
     return [
         (common.build(), None),
         (invites.build(), staff),
+        (check.build(), everyone),
+        (policies.build(), frozenset(Role)),
+        (questions.build_answers(), questions.ANSWER_ROLES),
+        (questions.build_sme(), frozenset({Role.sme})),
         (fallback.build(), None),
     ]
 
@@ -51,6 +62,10 @@ def create_storage(settings: Settings) -> BaseStorage:
 
 def create_dispatcher(settings: Settings, db: Database, storage: BaseStorage | None = None) -> Dispatcher:
     dp = Dispatcher(storage=storage or create_storage(settings))
+    # Shared, read-only context every handler and dialog may ask for by name.
+    dp["catalog"] = eligibility.catalog(settings.policy_dir)
+    dp["policy_dir"] = settings.policy_dir
+    dp["timezone"] = settings.timezone
     dp.update.outer_middleware(UpdateContext(db, settings.admin_ids))
     dp.include_router(errors.build())
     for router, roles in audiences():
@@ -59,4 +74,9 @@ def create_dispatcher(settings: Settings, db: Database, storage: BaseStorage | N
             router.message.middleware(guard)
             router.callback_query.middleware(guard)
         dp.include_router(router)
+    setup_dialogs(dp)
     return dp
+
+
+for _role in Role:
+    register_commands(_role, "check")

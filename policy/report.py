@@ -10,7 +10,10 @@ from typing import Any
 from .engine import NEEDS_INFO, OP_ZH, ProgrammeResult, _fmt, _json_value
 from .facts import REGISTRY, FactRegistry
 
-__all__ = ["results_to_json", "render_table", "rank_missing_facts", "display_width"]
+__all__ = ["results_to_json", "render_table", "rank_missing_facts", "display_width", "gap_line", "have_text",
+           "fmt_value"]
+
+fmt_value = _fmt  # numbers as the tables show them (1,200,000; 0.035)
 
 
 def results_to_json(results: Iterable[ProgrammeResult], as_of: date) -> dict[str, Any]:
@@ -63,7 +66,7 @@ def _yn(v: bool) -> str:
     return "是" if v else "否"
 
 
-def _have_text(v: Any, unit: str = "") -> str:
+def have_text(v: Any, unit: str = "") -> str:
     if v is None:
         return "未知"
     if isinstance(v, bool):
@@ -82,13 +85,13 @@ def _need_text(g: Any) -> str:
     return f"{OP_ZH.get(g.op, '') if g.op else ''}{_fmt(g.need)}{g.node.unit_zh}"
 
 
-def _gap_line(g: Any, registry: FactRegistry) -> str:
+def gap_line(g: Any, registry: FactRegistry) -> str:
     label = g.node.label_zh
     if isinstance(g.need, bool) or g.need is None:
         if g.short_by is None and g.need is None and g.have == 0:
             return f"{label}：{registry.label(g.fact)}为 0，无法满足"
-        return f"{label}：目前为“{_have_text(g.have)}”，需要“{_have_text(g.need)}”"
-    text = f"{label}：现有 {_have_text(g.have, g.node.unit_zh)}，需 {_need_text(g)}"
+        return f"{label}：目前为“{have_text(g.have)}”，需要“{have_text(g.need)}”"
+    text = f"{label}：现有 {have_text(g.have, g.node.unit_zh)}，需 {_need_text(g)}"
     if g.short_by is not None:
         if g.short_by >= 0:
             text += f"，还差 {_fmt(g.short_by)}{g.node.unit_zh}"
@@ -128,7 +131,7 @@ def render_table(results: Sequence[ProgrammeResult], as_of: date, *, registry: F
         if r.in_force_note:
             lines.append(f"  ！{r.in_force_note}")
         for g in r.gaps:
-            lines.append(f"  差距：{_gap_line(g, registry)}")
+            lines.append(f"  差距：{gap_line(g, registry)}")
         if r.next_tier is not None:
             lines.append(f"  下一档：{r.next_tier.label_zh}，{registry.label(r.next_tier.fact)}还差 {_fmt(r.next_tier.short_by)}")
         for f in r.missing:
