@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
-from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 
 from bot.middlewares import RequireRoles, UpdateContext
 from bot.retry import RetryTelegram
@@ -51,32 +53,63 @@ def create_bot(settings: Settings, token: str | None = None) -> Bot:
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
-def create_storage(settings: Settings) -> BaseStorage:
-    """Dialog state: Redis when configured (shared by many processes), memory otherwise."""
+def create_state(settings: Settings) -> tuple[BaseStorage, BaseEventIsolation]:
+    """Dialog state and per-user event isolation.
+
+    With REDIS_URL both live in Redis, so several bot processes share dialogs and
+    one user's updates never run at once in two of them; otherwise in memory.
+    """
     if settings.redis_url:
-        from aiogram.fsm.storage.redis import RedisStorage
+        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
-        return RedisStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
-    return MemoryStorage()
+        keys = DefaultKeyBuilder(with_destiny=True)
+        storage = RedisStorage.from_url(settings.redis_url, key_builder=keys)
+        return storage, RedisEventIsolation(storage.redis, key_builder=keys)
+    return MemoryStorage(), SimpleEventIsolation()
 
 
-def create_dispatcher(settings: Settings, db: Database, storage: BaseStorage | None = None) -> Dispatcher:
-    dp = Dispatcher(storage=storage or create_storage(settings))
+def create_dispatcher(settings: Settings, db: Database) -> Dispatcher:
+    storage, isolation = create_state(settings)
+    dp = Dispatcher(storage=storage, events_isolation=isolation)
     # Shared, read-only context every handler and dialog may ask for by name.
     dp["catalog"] = eligibility.catalog(settings.policy_dir)
     dp["policy_dir"] = settings.policy_dir
     dp["timezone"] = settings.timezone
     dp.update.outer_middleware(UpdateContext(db, settings.admin_ids))
+    dp.shutdown.register(drain)
+    dp.shutdown.handlers.insert(0, dp.shutdown.handlers.pop())  # before aiogram closes the FSM storage
     dp.include_router(errors.build())
-    for router, roles in audiences():
+    routers = audiences()
+    for router, roles in routers:
         if roles is not None:
             guard = RequireRoles(*roles)
             router.message.middleware(guard)
             router.callback_query.middleware(guard)
         dp.include_router(router)
-    setup_dialogs(dp)
+    setup_dialogs(dp, events_isolation=isolation)
+    _guard_library_routers(dp, {id(r) for r, _ in routers})
     return dp
+
+
+def _guard_library_routers(dp: Dispatcher, ours: set[int]) -> None:
+    """Routers a library adds (aiogram-dialog's built-in dialog) admit invited users only."""
+    guard = RequireRoles(*Role)
+    for router in dp.sub_routers:
+        if id(router) not in ours and router.name != "errors":
+            router.message.middleware(guard)
+            router.callback_query.middleware(guard)
 
 
 for _role in Role:
     register_commands(_role, "check")
+
+
+async def drain(dispatcher: Dispatcher, timeout: float = 10.0) -> None:
+    """Let updates already being handled finish before their storage and database close.
+
+    aiogram stops fetching updates on shutdown but does not wait for the handler
+    tasks it started; it keeps them in a private set, read here.
+    """
+    pending = [task for task in getattr(dispatcher, "_handle_update_tasks", ()) if task is not asyncio.current_task()]
+    if pending:
+        await asyncio.wait(pending, timeout=timeout)

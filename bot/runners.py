@@ -9,9 +9,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
-from aiogram.fsm.storage.base import BaseStorage
 
-from bot.app import create_bot, create_dispatcher
+from bot.app import create_bot, create_dispatcher, drain
 from bot.settings import Settings
 from handlers.menu import set_default_menu
 from services.session import Database
@@ -27,20 +26,19 @@ class Running:
     task: asyncio.Task
 
 
-async def prepare(settings: Settings, storage: BaseStorage | None = None) -> tuple[Bot, Dispatcher, Database]:
+async def prepare(settings: Settings) -> tuple[Bot, Dispatcher, Database]:
     db = Database(settings.database_url)
     await db.upgrade()
     bot = create_bot(settings)
-    dp = create_dispatcher(settings, db, storage)
+    dp = create_dispatcher(settings, db)
     await set_default_menu(bot)
     return bot, dp, db
 
 
 @asynccontextmanager
-async def polling(settings: Settings, storage: BaseStorage | None = None,
-                  polling_timeout: int = 10) -> AsyncIterator[Running]:
-    """Run the bot by long polling in a task for the life of the block (tests, demo, bench)."""
-    bot, dp, db = await prepare(settings, storage)
+async def polling(settings: Settings, polling_timeout: int = 10) -> AsyncIterator[Running]:
+    """Run the bot by long polling in a task for the life of the block (tests, demo)."""
+    bot, dp, db = await prepare(settings)
     task = asyncio.create_task(dp.start_polling(
         bot, polling_timeout=polling_timeout, handle_signals=False, close_bot_session=True,
         allowed_updates=dp.resolve_used_update_types(),
@@ -66,7 +64,8 @@ async def run_polling(settings: Settings) -> None:
         await db.close()
 
 
-async def run_webhook(settings: Settings, host: str = "127.0.0.1", port: int = 8080) -> None:
+async def run_webhook(settings: Settings, host: str = "127.0.0.1", port: int = 8080,
+                      started: asyncio.Event | None = None) -> None:
     """Webhook mode behind a reverse proxy: Telegram's secret_token is checked on every call."""
     from aiohttp import web
     from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
@@ -81,8 +80,13 @@ async def run_webhook(settings: Settings, host: str = "127.0.0.1", port: int = 8
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     log.info("webhook listening on %s:%s", host, port)
+    if started is not None:
+        started.set()
     try:
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()
+        await bot.session.close()
+        await drain(dp)
+        await dp.storage.close()
         await db.close()

@@ -72,6 +72,12 @@ def settings(emu, tmp_path) -> Settings:
 
 
 @pytest.fixture
+def harness_class():
+    """For tests that start the bot with settings of their own."""
+    return Harness
+
+
+@pytest.fixture
 async def harness(emu, settings):
     h = Harness(emu, settings)
     await h.start()

@@ -1,0 +1,76 @@
+"""Production shapes: dialog state in a real Redis, and webhook mode with its secret checked."""
+
+import asyncio
+import socket
+
+import aiohttp
+import pytest
+
+from bot.runners import run_webhook
+from services.companies import add_company
+from services.users import load_actor
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+async def redis_url():
+    """A real Redis (database 15, emptied); skipped only when none answers on 127.0.0.1:6379."""
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(REDIS_URL)
+    try:
+        await client.ping()
+    except Exception as exc:  # noqa: BLE001
+        pytest.skip(f"no Redis reachable at {REDIS_URL}: {exc}")
+    await client.flushdb()
+    yield REDIS_URL
+    await client.flushdb()
+    await client.aclose()
+
+
+async def test_a_dialog_survives_a_restart_when_state_is_in_redis(emu, settings, redis_url, harness_class):
+    harness = harness_class(emu, settings.model_copy(update={"redis_url": redis_url}))
+    await harness.start()
+    try:
+        user = emu.user(5001)
+        await harness.join(user, "specialist", region_code="320585")
+        async with harness.db.sessions() as session:
+            me = await load_actor(session, user.id)
+            await add_company(session, "91320585MA1W8K7Q3G", "太仓精工机械有限公司", "320585", specialist_id=me.user_id)
+            await session.commit()
+        await harness.say(user, "/check", "请选择")
+        await harness.restart()  # a new process: memory is gone, Redis is not
+        await emu.press_button(user, "太仓精工")
+        question = await emu.wait_message(user.id, "资格自查")
+        assert "太仓精工机械有限公司" in question.text
+    finally:
+        await harness.stop()
+    assert emu.rejected == []
+
+
+async def test_webhook_mode_checks_the_secret(emu, settings):
+    port = free_port()
+    webhook = settings.model_copy(update={"webhook_url": f"http://127.0.0.1:{port}", "webhook_secret": "s3cret-Token_1"})
+    started = asyncio.Event()
+    task = asyncio.create_task(run_webhook(webhook, "127.0.0.1", port, started))
+    try:
+        await asyncio.wait_for(started.wait(), 10)
+        user = emu.user(5002)
+        async with aiohttp.ClientSession() as http:
+            forged = await http.post(f"http://127.0.0.1:{port}/telegram", json={"update_id": 1},
+                                     headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})
+            assert forged.status == 401
+        await emu.send_text(user, "/start")
+        reply = await emu.wait_message(user.id, "仅对受邀用户开放", timeout=10)
+        assert reply is not None
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert emu.rejected == []
