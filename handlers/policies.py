@@ -1,0 +1,115 @@
+"""/policies: every programme in the catalog, its period, deadline and citation.
+
+Those in force today (Asia/Shanghai) come first, then those not yet started, then the
+ended ones, most recently ended first, each marked.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from html import escape
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import Message
+
+from handlers.menu import register_commands
+from handlers.render import SHANGHAI
+from locales import t
+from policy import Catalog, ProgrammeInfo, load_catalog
+from policy.engine import in_force_at
+from services.users import Role
+
+#: Raw HTML length per message; Telegram's limit (4096) counts the text after parsing,
+#: which is never longer than the source.
+MESSAGE_BUDGET = 4000
+
+IN_FORCE, UPCOMING, ENDED = "in_force", "upcoming", "ended"
+MARKERS = {IN_FORCE: "✅", UPCOMING: "⏳", ENDED: "⏹"}
+
+
+def today_in_shanghai(now: datetime | None = None) -> date:
+    """Today's date where the programmes apply, whatever the server's zone."""
+    return (now or datetime.now(SHANGHAI)).astimezone(SHANGHAI).date()
+
+
+def state(info: ProgrammeInfo, as_of: date) -> str:
+    in_force, _note = in_force_at(info, as_of)
+    if in_force:
+        return IN_FORCE
+    return UPCOMING if as_of < info.start else ENDED
+
+
+def ordered(infos: list[ProgrammeInfo], as_of: date) -> list[tuple[str, ProgrammeInfo]]:
+    """In force, then upcoming (soonest first), then ended (most recently ended first)."""
+    rank = {IN_FORCE: 0, UPCOMING: 1, ENDED: 2}
+
+    def key(pair: tuple[int, ProgrammeInfo]) -> tuple[int, int, int]:
+        index, info = pair
+        kind = state(info, as_of)
+        if kind == UPCOMING:
+            return rank[kind], info.start.toordinal(), index
+        if kind == ENDED:
+            ended = min(d for d in (info.end, info.deadline) if d is not None)
+            return rank[kind], -ended.toordinal(), index
+        return rank[kind], 0, index
+
+    return [(state(info, as_of), info) for _, info in sorted(enumerate(infos), key=key)]
+
+
+def _period(info: ProgrammeInfo, lang: str) -> str:
+    if lang == "zh":
+        return info.period_text
+    if info.end is None:
+        return t("policies_period_open", lang, start=info.start.isoformat())
+    return t("policies_period", lang, start=info.start.isoformat(), end=info.end.isoformat())
+
+
+def render_programme(kind: str, info: ProgrammeInfo, lang: str) -> str:
+    period = _period(info, lang)
+    deadline = ""
+    # the Chinese period texts of the packs already name their deadline ("；申报截止 …")
+    if info.deadline is not None and not (lang == "zh" and info.deadline.isoformat() in period):
+        deadline = t("policies_deadline", lang, date=info.deadline.isoformat())
+    return t(
+        "policies_line", lang, marker=MARKERS[kind],
+        title=escape(info.title if lang == "zh" else info.title_en or info.title),
+        status=t(f"policies_{kind}", lang) if kind != IN_FORCE else "",
+        period=escape(period), deadline=escape(deadline), citation=escape(info.citation.text()),
+    )
+
+
+def render(infos: list[ProgrammeInfo], as_of: date, lang: str) -> list[str]:
+    """The header and one block per programme, packed into messages within the budget."""
+    if not infos:
+        return [t("policies_empty", lang)]
+    blocks = [t("policies_header", lang, date=as_of.isoformat())]
+    blocks += [render_programme(kind, info, lang) for kind, info in ordered(infos, as_of)]
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        if current and len(current) + 2 + len(block) > MESSAGE_BUDGET:
+            messages.append(current)
+            current = block
+        else:
+            current = f"{current}\n\n{block}" if current else block
+    messages.append(current)
+    return messages
+
+
+async def policies(message: Message, lang: str, catalog: Catalog | None = None) -> None:
+    """``catalog`` is the dispatcher's (built-in packs plus IPBOT_POLICY_DIR) when it
+    provides one; the built-in packs otherwise."""
+    catalog = catalog or load_catalog()
+    as_of = today_in_shanghai()
+    infos = [catalog.programme(pid, as_of) for pid in catalog.programme_ids]
+    for text in render(infos, as_of, lang):
+        await message.answer(text)
+
+
+def build() -> Router:
+    """A fresh router per dispatcher, so a restarted bot in one process wires cleanly."""
+    for role in Role:
+        register_commands(role, "policies")
+    router = Router(name="policies")
+    router.message.register(policies, Command("policies"))
+    return router

@@ -1,0 +1,213 @@
+"""SMEs' free-text questions, answered from the policy texts or routed to their specialist.
+
+Two routers:
+
+* ``build_sme()``: any plain text from an SME (no command, no dialog in progress) is a
+  question. A confident search answer is shown with its clause quoted and cited;
+  otherwise the question goes to the company's specialist. ``/ask …`` always does.
+* ``build_answers()``: a specialist's reply (quote) to one of those forwarded questions
+  is the answer, relayed to the SME. Its filter looks the replied-to message up, so any
+  other text falls through to the routers after it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from html import escape
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.types import Message
+
+from handlers.menu import register_commands
+from locales import t
+from services.questions import (
+    MAX_ANSWER_CHARS,
+    MAX_QUESTION_CHARS,
+    Hit,
+    Route,
+    Routed,
+    Thread,
+    answer_question,
+    citation,
+    find_thread_by_specialist_message,
+    record_answer,
+    record_forward,
+    route_to_specialist,
+)
+from services.session import AsyncSession, Commit
+from services.users import Actor, Role
+
+log = logging.getLogger(__name__)
+
+#: Plain-text lengths of the pieces quoted back (before HTML escaping), so every message
+#: stays far below Telegram's 4096 characters.
+QUOTE_LIMIT = 1000
+QUESTION_ECHO_LIMIT = 200
+
+
+def clip(text: str, limit: int) -> str:
+    """Plain text cut to ``limit`` characters with "…"; escape *after* clipping, so a cut
+    never falls inside an HTML entity or tag."""
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def text_length(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units): an emoji counts twice."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def answer_card(hit: Hit, lang: str) -> str:
+    title = t("qa_doc_title", lang, title=escape(hit.title)) if hit.number else ""
+    return t("qa_answer_card", lang, quote=escape(clip(hit.quote, QUOTE_LIMIT)),
+             citation=escape(citation(hit)), title=title)
+
+
+def forward_text(route: Route, actor: Actor, question: str, hits: list[Hit]) -> str:
+    lang = route.specialist_language
+    related = ""
+    if hits:
+        related = t("qa_forward_related", lang, citations=escape("；".join(citation(h) for h in hits[:3])))
+    return t("qa_forward", lang, company=escape(route.company_name),
+             asker=escape(actor.full_name or str(actor.telegram_id)),
+             question=escape(clip(question, MAX_QUESTION_CHARS)), related=related)
+
+
+def _contact(route: Route, lang: str) -> str:
+    if route.contacts:
+        return t("qa_contact_people", lang, names=escape("、".join(route.contacts)))
+    return t("qa_contact_default", lang)
+
+
+# --------------------------------------------------------------------------- SME side
+
+
+def is_sme(_message: Message, actor: Actor | None) -> bool:
+    """Filter: only SMEs' texts are questions; others' fall through (the role guard would
+    otherwise answer a specialist's stray text with "denied")."""
+    return actor is not None and actor.role == Role.sme
+
+
+async def question(message: Message, actor: Actor, lang: str, session: AsyncSession, commit: Commit,
+                   bot: Bot) -> None:
+    text = message.text.strip()
+    if len(text) > MAX_QUESTION_CHARS:
+        await message.answer(t("qa_question_too_long", lang, length=len(text), limit=MAX_QUESTION_CHARS))
+        return
+    # The first question builds the index (jieba, ~0.7 s): keep the event loop free meanwhile.
+    found = await asyncio.to_thread(answer_question, text)
+    if found.confident:
+        await message.answer(answer_card(found.hits[0], lang))
+        return
+    if found.reason == "empty":
+        await message.answer(t("qa_question_empty", lang))
+        return
+    await _route(message, actor, lang, session, commit, bot, text, found.hits, "qa_routed")
+
+
+async def ask(message: Message, command: CommandObject, actor: Actor, lang: str, session: AsyncSession,
+              commit: Commit, bot: Bot) -> None:
+    text = (command.args or "").strip()
+    if not text:
+        await message.answer(t("qa_ask_usage", lang))
+        return
+    if len(text) > MAX_QUESTION_CHARS:
+        await message.answer(t("qa_question_too_long", lang, length=len(text), limit=MAX_QUESTION_CHARS))
+        return
+    hits = (await asyncio.to_thread(answer_question, text)).hits  # a lead for the specialist
+    await _route(message, actor, lang, session, commit, bot, text, hits, "qa_routed_ask")
+
+
+async def _route(message: Message, actor: Actor, lang: str, session: AsyncSession, commit: Commit, bot: Bot,
+                 text: str, hits: list[Hit], done_key: str) -> None:
+    route = await route_to_specialist(session, actor, text)
+    if route.outcome == Routed.no_company:
+        await message.answer(t("qa_no_company", lang, contact=_contact(route, lang)))
+        return
+    if route.outcome == Routed.no_specialist:
+        await message.answer(t("qa_no_specialist", lang, company=escape(route.company_name),
+                               contact=_contact(route, lang)))
+        return
+    await commit()  # the question is kept even if it cannot be delivered now
+    name = escape(route.specialist_name)
+    try:
+        sent = await bot.send_message(route.specialist_telegram_id, forward_text(route, actor, text, hits))
+    except TelegramAPIError as exc:
+        log.warning("question thread %s not delivered to the specialist: %s", route.thread_id, exc)
+        await message.answer(t("qa_undeliverable", lang, name=name))
+        return
+    await record_forward(session, route.thread_id, sent.message_id)
+    await commit()
+    await message.answer(t(done_key, lang, name=name))
+
+
+# --------------------------------------------------------------------------- specialist side
+
+
+async def replies_to_question(message: Message, session: AsyncSession, actor: Actor | None) -> bool | dict[str, Any]:
+    """Filter: a text reply to a question this bot forwarded into this user's chat."""
+    replied = message.reply_to_message
+    if (actor is None or replied is None or not message.text or message.text.startswith("/")
+            or replied.from_user is None or not replied.from_user.is_bot):
+        return False
+    thread = await find_thread_by_specialist_message(session, actor.telegram_id, replied.message_id)
+    return {"thread": thread} if thread is not None else False
+
+
+async def relay_answer(message: Message, thread: Thread, actor: Actor, lang: str, session: AsyncSession,
+                       commit: Commit, bot: Bot) -> None:
+    text = message.text.strip()
+    if text_length(text) > MAX_ANSWER_CHARS:
+        await message.answer(t("qa_answer_too_long", lang, length=text_length(text), limit=MAX_ANSWER_CHARS))
+        return
+    relay = await record_answer(session, thread, text)
+    await commit()
+    key = "qa_relay_follow_up" if relay.follow_up else "qa_relay"
+    try:
+        await bot.send_message(relay.asker_telegram_id, t(
+            key, relay.asker_language, answer=escape(relay.answer),
+            name=escape(actor.full_name or str(actor.telegram_id)),
+            question=escape(clip(relay.question, QUESTION_ECHO_LIMIT)),
+        ))
+    except TelegramAPIError as exc:
+        log.warning("answer to question thread %s not delivered to the company: %s", thread.id, exc)
+        await message.answer(t("qa_relay_undeliverable", lang))
+        return
+    done = "qa_follow_up_sent" if relay.follow_up else "qa_answer_sent"
+    await message.answer(t(done, lang, company=escape(thread.company_name)))
+
+
+# --------------------------------------------------------------------------- wiring
+
+
+def build_sme() -> Router:
+    """A fresh router per dispatcher, so a restarted bot in one process wires cleanly.
+
+    Put it after the routers of dialogs and flows: it takes only texts sent outside
+    any FSM state, but it takes all of those.
+    """
+    register_commands(Role.sme, "ask")
+    router = Router(name="questions")
+    router.message.register(ask, Command("ask"))
+    router.message.register(question, StateFilter(None), F.chat.type == "private", F.text,
+                            ~F.text.startswith("/"), is_sme)
+    return router
+
+
+def build_answers() -> Router:
+    """Replies to forwarded questions, from whoever received them (see ``ANSWER_ROLES``)."""
+    router = Router(name="question_answers")
+    router.message.register(relay_answer, F.text, replies_to_question)
+    return router
+
+
+#: Who may answer: the roles that can be a company's specialist. The filter admits only
+#: the user a question was forwarded to, so this guards against nothing more than that.
+ANSWER_ROLES = frozenset({Role.specialist, Role.supervisor, Role.admin})

@@ -1,0 +1,254 @@
+"""SMEs' free-text questions: answered from the policy texts, or routed to their specialist.
+
+Two halves, both without Telegram:
+
+* :func:`answer_question` searches the shipped policy texts (jieba + BM25, see
+  :mod:`services.policy_search`) and says whether the best clause answers the question.
+* When it does not, :func:`route_to_specialist` records a :class:`QuestionThread` for the
+  company's specialist; the caller sends the question and stores the sent message's id
+  with :func:`record_forward`. The specialist answers by replying to that message:
+  :func:`find_thread_by_specialist_message` finds the thread, :func:`record_answer`
+  keeps the answer and says whom to relay it to.
+
+A thread is answered once: the first reply is the thread's answer. Later replies to the
+same message are follow-ups: they are relayed to the SME too, but the stored answer and
+its time stay those of the first reply (the table has one answer column; follow-ups
+are counted in the audit log).
+
+The search index is built once per process, lazily, on the first question (loading
+jieba's dictionary takes about 0.6 s). :func:`warm_up` builds it ahead of time.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlmodel import select
+
+from policy.texts import load_documents
+from services import audit
+from services.policy_search import Answer, Document, Hit, PolicySearch, split_number_title
+from services.session import AsyncSession
+from services.users import Actor
+from storage.models import Company, QuestionThread, Role, User
+from storage.types import utcnow
+
+__all__ = [
+    "MAX_QUESTION_CHARS",
+    "MAX_ANSWER_CHARS",
+    "Answer",
+    "Hit",
+    "Route",
+    "Routed",
+    "Relay",
+    "Thread",
+    "answer_question",
+    "citation",
+    "find_thread_by_specialist_message",
+    "policy_documents",
+    "policy_search",
+    "record_answer",
+    "record_forward",
+    "route_to_specialist",
+    "warm_up",
+]
+
+#: Longer questions are refused with a sentence naming the limit: a question that long
+#: is a letter, better sent to the specialist in parts.
+MAX_QUESTION_CHARS = 1000
+#: A specialist's reply is relayed inside a message with a header and the question; this
+#: keeps the whole within Telegram's 4096 characters. Longer replies are refused.
+MAX_ANSWER_CHARS = 3000
+
+# --------------------------------------------------------------------------- search
+
+_search: PolicySearch | None = None
+_search_lock = threading.Lock()
+# an editor's note closing a title: "（附件8，某县级市，2021-2023）" -> "（附件8）"
+_TITLE_NOTE = re.compile(r"（([^（），,]+)[，,][^（）]*）$")
+
+
+def policy_documents() -> list[Document]:
+    """The shipped policy texts as search documents: 文号 and title split apart.
+
+    A document without a 文号 (the county plan) keeps its title, with the editor's
+    note trimmed to its first part, as the catalog cites it.
+    """
+    docs = []
+    for text in load_documents():
+        number, title = split_number_title(text.title)
+        docs.append(Document(text.file.removesuffix(".txt"), _TITLE_NOTE.sub(r"（\1）", title), number, text.text))
+    return docs
+
+
+def policy_search() -> PolicySearch:
+    """The process-wide index over the shipped texts, built on first use (thread-safe)."""
+    global _search
+    if _search is None:
+        with _search_lock:
+            if _search is None:
+                _search = PolicySearch(policy_documents())
+    return _search
+
+
+def warm_up() -> None:
+    """Build the index now (about 0.7 s, CPU-bound), e.g. in a thread at start-up."""
+    policy_search()
+
+
+def answer_question(question: str) -> Answer:
+    """Search the policy texts; ``confident`` says whether the top hit answers it.
+
+    The first call builds the index; callers on an event loop may run it in a thread.
+    Never raises on odd input (markup, emoji, formulas): such text is searched as words.
+    """
+    return policy_search().answer(question)
+
+
+def citation(hit: Hit) -> str:
+    """文号 + clause label, e.g. "苏知发〔2018〕86号 二（一）1"; the title where there is no 文号."""
+    return f"{hit.number or hit.title} {hit.clause_label}"
+
+
+# --------------------------------------------------------------------------- routing
+
+
+class Routed(StrEnum):
+    ok = "ok"
+    no_company = "no_company"  # the asker's account is linked to no company
+    no_specialist = "no_specialist"  # the company has no (active) specialist
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Where a question went. ``thread_id`` and the specialist fields are set when ``ok``.
+
+    ``contacts`` names the supervisors (else admins) to ask for a specialist when there
+    is none.
+    """
+
+    outcome: Routed
+    company_name: str = ""
+    thread_id: int | None = None
+    specialist_telegram_id: int | None = None
+    specialist_name: str = ""
+    specialist_language: str = "zh"
+    contacts: tuple[str, ...] = ()
+
+
+async def route_to_specialist(session: AsyncSession, actor: Actor, question: str) -> Route:
+    """Record the question for the asker's company specialist (flushed, not committed)."""
+    company = await session.get(Company, actor.company_id) if actor.company_id is not None else None
+    if company is None:
+        return Route(Routed.no_company, contacts=await _contacts(session, None))
+    specialist = await session.get(User, company.specialist_id) if company.specialist_id is not None else None
+    if specialist is None or not specialist.active:
+        return Route(Routed.no_specialist, company.name, contacts=await _contacts(session, company.region_code))
+    thread = QuestionThread(
+        company_id=company.id,
+        asker_telegram_id=actor.telegram_id,
+        specialist_telegram_id=specialist.telegram_id,
+        question=question[:MAX_QUESTION_CHARS],
+    )
+    session.add(thread)
+    await session.flush()
+    return Route(Routed.ok, company.name, thread.id, specialist.telegram_id,
+                 specialist.full_name or str(specialist.telegram_id), specialist.language)
+
+
+async def _contacts(session: AsyncSession, region_code: str | None, limit: int = 3) -> tuple[str, ...]:
+    """Supervisors over the region (any, if the region is unknown), else admins."""
+    for role in (Role.supervisor, Role.admin):
+        rows = await session.exec(select(User).where(User.role == role, User.active).order_by(User.id))
+        names = [
+            u.full_name or str(u.telegram_id) for u in rows.all()
+            if role == Role.admin or u.region_code is None or region_code is None
+            or region_code.startswith(u.region_code)
+        ]
+        if names:
+            return tuple(names[:limit])
+    return ()
+
+
+async def record_forward(session: AsyncSession, thread_id: int, specialist_message_id: int) -> None:
+    """Remember which message in the specialist's chat carries the question."""
+    thread = await session.get(QuestionThread, thread_id)
+    if thread is None:
+        raise LookupError(f"question thread {thread_id} does not exist")
+    thread.specialist_message_id = specialist_message_id
+    session.add(thread)
+    await session.flush()
+
+
+# --------------------------------------------------------------------------- answers
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """A routed question as the answering side sees it."""
+
+    id: int
+    company_name: str
+    asker_telegram_id: int
+    question: str
+    answered: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Relay:
+    """What to send to whom after a specialist's reply. ``follow_up``: not the first reply."""
+
+    asker_telegram_id: int
+    asker_language: str
+    question: str
+    answer: str
+    follow_up: bool
+
+
+async def find_thread_by_specialist_message(
+    session: AsyncSession, specialist_telegram_id: int, message_id: int
+) -> Thread | None:
+    """The question forwarded as ``message_id`` into this specialist's chat, if any.
+
+    Message ids are per chat, so the specialist's id is part of the key: nobody can answer
+    a question by replying to a message with the same number in another chat.
+    """
+    row = (await session.exec(
+        select(QuestionThread, Company.name)
+        .join(Company, Company.id == QuestionThread.company_id)
+        .where(QuestionThread.specialist_telegram_id == specialist_telegram_id,
+               QuestionThread.specialist_message_id == message_id)
+    )).first()
+    if row is None:
+        return None
+    thread, company_name = row
+    return Thread(thread.id, company_name, thread.asker_telegram_id, thread.question, thread.answered_at is not None)
+
+
+async def record_answer(session: AsyncSession, thread: Thread | int, answer_text: str) -> Relay:
+    """Keep the first reply as the thread's answer; later replies are follow-ups.
+
+    Both are relayed (the caller sends :class:`Relay`); a follow-up leaves the stored
+    answer unchanged and is counted in the audit log. ``answer_text`` longer than
+    :data:`MAX_ANSWER_CHARS` raises ValueError: the caller asks for a shorter reply.
+    """
+    answer_text = answer_text.strip()
+    if not 1 <= len(answer_text) <= MAX_ANSWER_CHARS:
+        raise ValueError(f"an answer must have 1 to {MAX_ANSWER_CHARS} characters")
+    row = await session.get(QuestionThread, thread if isinstance(thread, int) else thread.id)
+    if row is None:
+        raise LookupError("question thread does not exist")
+    follow_up = row.answered_at is not None
+    if follow_up:
+        await audit.record(session, "question.follow_up", "ok", row.specialist_telegram_id, thread_id=row.id,
+                           length=len(answer_text))
+    else:
+        row.answer, row.answered_at = answer_text, utcnow()
+        session.add(row)
+    await session.flush()
+    asker = (await session.exec(select(User).where(User.telegram_id == row.asker_telegram_id))).first()
+    language = asker.language if asker is not None else "zh"
+    return Relay(row.asker_telegram_id, language, row.question, answer_text, follow_up)
