@@ -6,7 +6,6 @@ import asyncio
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
@@ -14,6 +13,7 @@ from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 
 from bot.middlewares import RequireRoles, UpdateContext
 from bot.retry import RetryTelegram
+from bot.session import PinnedResponseSession
 from bot.settings import Settings
 from aiogram_dialog import setup_dialogs
 
@@ -48,7 +48,7 @@ def audiences() -> list[tuple[Router, frozenset[Role] | None]]:
 
 def create_bot(settings: Settings, token: str | None = None) -> Bot:
     token = token or settings.telegram_bot_token
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    session = PinnedResponseSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
     session.middleware(RetryTelegram())
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from locales import pick_language, t
 from services import audit
 from services.session import Database
-from services.updates import already_processed, commit_update, track_writes
+from services.updates import Redeliveries, commit_update, track_writes
 from services.users import Actor, Role, ensure_admin, load_actor
 
 log = logging.getLogger(__name__)
@@ -33,12 +33,13 @@ class UpdateContext(BaseMiddleware):
     def __init__(self, db: Database, admin_ids: frozenset[int]) -> None:
         self.db = db
         self.admin_ids = admin_ids
+        self.redeliveries = Redeliveries()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         user: User | None = data.get("event_from_user")
         async with self.db.sessions() as session:
-            if await already_processed(session, event.update_id):
+            if await self.redeliveries.is_copy(session, event.update_id):
                 log.info("update %s already processed; skipped", event.update_id)
                 return None
             track_writes(session)
@@ -57,9 +58,13 @@ class UpdateContext(BaseMiddleware):
                 return result
             except IntegrityError as exc:
                 if "processed_updates" not in str(exc):
+                    self.redeliveries.forget(event.update_id)
                     raise
                 log.info("update %s was applied concurrently; this copy rolled back", event.update_id)
                 return None
+            except BaseException:
+                self.redeliveries.forget(event.update_id)
+                raise
 
     async def _actor(self, session: Any, user: User | None) -> Actor | None:
         if user is None or user.is_bot:

@@ -2,13 +2,20 @@
 
 Telegram redelivers an update when it did not see our answer in time. The
 update's id is recorded in the same transaction as the writes it caused, so a
-redelivered update finds its id and is skipped, and an update whose writes
-failed leaves no id behind and can be tried again.
+second copy's writes fail on that primary key and roll back, and an update
+whose writes failed leaves no id behind and can be tried again.
+
+Skipping a copy before any handler runs (so it is not answered twice) is the
+job of `Redeliveries`: ids this process has seen are remembered, and the
+database is asked only about ids not newer than the newest it held when the
+process started, which is where a restart's redeliveries come from.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import event
+from collections import OrderedDict
+
+from sqlalchemy import event, func
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
@@ -22,6 +29,30 @@ _MARKED = "ipbot.update_marked"
 async def already_processed(session: AsyncSession, update_id: int) -> bool:
     found = await session.exec(select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id))
     return found.first() is not None
+
+
+class Redeliveries:
+    """Which incoming updates are copies of ones already handled."""
+
+    def __init__(self, remember: int = 50_000) -> None:
+        self.remember = remember
+        self.recent: OrderedDict[int, None] = OrderedDict()
+        self.horizon: int | None = None
+
+    async def is_copy(self, session: AsyncSession, update_id: int) -> bool:
+        if update_id in self.recent:
+            return True
+        self.recent[update_id] = None
+        if len(self.recent) > self.remember:
+            self.recent.popitem(last=False)
+        if self.horizon is None:
+            newest = (await session.exec(select(func.max(ProcessedUpdate.update_id)))).one()
+            self.horizon = -1 if newest is None else newest
+        return update_id <= self.horizon and await already_processed(session, update_id)
+
+    def forget(self, update_id: int) -> None:
+        """An update that failed may be delivered again and must then be handled."""
+        self.recent.pop(update_id, None)
 
 
 def track_writes(session: AsyncSession) -> None:

@@ -121,3 +121,18 @@ async def test_a_revoked_user_pressing_an_old_button_is_refused_and_audited(harn
     assert [d.action for d in denied] == ["access.unknown_user"]
     assert invites == 1  # only the one harness.join made
     assert not any("t.me/" in (m.text or "") for m in emu.messages(boss.id))
+
+
+async def test_a_copy_delivered_after_a_restart_is_skipped(harness):
+    emu = harness.emu
+    boss = emu.user(4007)
+    await harness.join(boss, "supervisor")
+    update_id = await emu.send_text(boss, "/invite specialist")
+    await emu.wait_message(boss.id, "t.me/")
+    await harness.restart()  # the new process has not seen this update; the database has
+    assert await emu.redeliver(update_id)
+    await harness.say(boss, "/whoami", "主管")  # handled after the copy, so the copy was looked at
+    async with harness.db.sessions() as session:
+        made = (await session.exec(select(func.count()).select_from(Invite).where(Invite.created_by.is_not(None)))).one()
+    assert made == 1
+    assert sum("t.me/" in (m.text or "") for m in emu.messages(boss.id)) == 1
