@@ -6,6 +6,7 @@ from sqlmodel import select
 from stdnum.cn import uscc as uscc_number
 from stdnum.exceptions import ValidationError
 
+from services.errors import Refusal
 from services.session import AsyncSession
 from services.users import Actor
 from storage.models import Company, Role
@@ -13,10 +14,8 @@ from storage.models import Company, Role
 __all__ = ["Company", "CompanyError", "normalise_uscc", "find_by_uscc", "visible_companies", "can_see", "add_company"]
 
 
-class CompanyError(ValueError):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+class CompanyError(Refusal):
+    """A company cannot be found, seen or registered."""
 
 
 def normalise_uscc(text: str) -> str:

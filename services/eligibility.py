@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from policy import ELIGIBLE, Catalog, FactError, ProgrammeResult, load_catalog
 from services.companies import Company, CompanyError, can_see, visible_companies
+from services.errors import Refusal
 from services.session import AsyncSession
 from services.users import Actor, Role
 from storage.types import utcnow
@@ -30,12 +31,8 @@ _MONEY = re.compile(r"^\s*([0-9][0-9,，]*(?:\.[0-9]+)?)\s*(亿|万|千|元)?\s*
 _UNITS = {"亿": 100_000_000, "万": 10_000, "千": 1_000, "元": 1, None: 1}
 
 
-class AnswerError(ValueError):
-    """A typed answer could not be read; `code` picks the sentence shown to the user."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+class AnswerError(Refusal):
+    """A typed answer could not be read."""
 
 
 @dataclass(frozen=True)

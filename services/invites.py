@@ -19,6 +19,7 @@ from sqlmodel import select
 
 from services import audit
 from services.companies import CompanyError, find_by_uscc
+from services.errors import Refusal
 from services.session import AsyncSession
 from services.users import Actor, load_actor
 from storage.models import Invite, Role, User
@@ -35,12 +36,8 @@ MAY_INVITE: dict[Role, frozenset[Role]] = {
 }
 
 
-class InviteError(ValueError):
-    """An invite cannot be made; `code` selects the user-facing sentence."""
-
-    def __init__(self, code: str, **params: object) -> None:
-        super().__init__(code)
-        self.code, self.params = code, params
+class InviteError(Refusal):
+    """An invite cannot be made."""
 
 
 class Redeemed(StrEnum):
