@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from sqlalchemy import event, func
-from sqlalchemy.orm import Session
-from sqlmodel import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import Session, select
 
-from services.session import AsyncSession
+from services.session import AsyncSession, Database
+from storage.db import make_sessionmaker
 from storage.models import ProcessedUpdate
 
 _WROTE = "ipbot.wrote"
@@ -55,17 +56,29 @@ class Redeliveries:
         self.recent.pop(update_id, None)
 
 
-def track_writes(session: AsyncSession) -> None:
-    """Remember whether anything was flushed, so read-only updates stay read-only."""
-    event.listen(session.sync_session, "after_flush", _mark_wrote)
+class UpdateSession(Session):
+    """The session behind one update; remembers whether anything was flushed, so
+    read-only updates stay read-only (no commit, no ProcessedUpdate row).
+
+    A class of its own, with the listener set once here, rather than a listener added
+    to every session: `event.listen` on an instance costs more than creating the
+    session, on every update.
+    """
 
 
+@event.listens_for(UpdateSession, "after_flush")
 def _mark_wrote(sync_session: Session, _context: object) -> None:
     sync_session.info[_WROTE] = True
 
 
+def update_sessions(db: Database) -> async_sessionmaker[AsyncSession]:
+    """Sessions for `commit_update`: one per update, on the database's engine."""
+    return make_sessionmaker(db.engine, sync_session_class=UpdateSession)
+
+
 def has_writes(session: AsyncSession) -> bool:
     s = session.sync_session
+    assert isinstance(s, UpdateSession), "a session from update_sessions() is needed to see flushed writes"
     return bool(s.info.get(_WROTE) or s.new or s.dirty or s.deleted)
 
 

@@ -1,15 +1,31 @@
-"""Who is talking to the bot, and with which role."""
+"""Who is talking to the bot, and with which role; `ActorCache` spares the lookup per update."""
 
 from __future__ import annotations
 
+import time
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, object_session
 from sqlmodel import select
 
 from services.session import AsyncSession
 from storage.models import Role, User
 
-__all__ = ["Actor", "Role", "load_actor", "ensure_admin", "users_with_role"]
+__all__ = ["Actor", "ActorCache", "ACTOR_CACHE_SECONDS", "Role", "load_actor", "ensure_admin", "users_with_role"]
+
+#: How long the bot may go on trusting a loaded actor (role, active flag) without asking
+#: the database again. Reading the user costs a connection and a query (about 0.5 ms of
+#: the bot's CPU) on every update, more than the rest of a simple update; a few seconds
+#: of reuse removes nearly all of that for a person sending several messages in a row.
+#: The price: a change made *outside* this process (another bot process, the command
+#: line, SQL by hand) reaches a user's next update up to this late. Changes this process
+#: makes through a session (an invite redeemed, an admin restored, a role or `active`
+#: flag changed, also by a bulk `update(User)`) drop the cached entry at once, see
+#: `_user_changed` and `_users_changed_in_bulk`. Tests may lower `ActorCache.ttl`.
+ACTOR_CACHE_SECONDS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +48,83 @@ def _actor(user: User) -> Actor:
 async def load_actor(session: AsyncSession, telegram_id: int) -> Actor | None:
     user = (await session.exec(select(User).where(User.telegram_id == telegram_id, User.active))).first()
     return _actor(user) if user else None
+
+
+class ActorCache:
+    """Recently loaded actors by Telegram id, `None` included (a stranger stays one).
+
+    One per bot (dispatcher), so two bots on two databases in one process (tests) never
+    see each other's users; every live cache hears of every user change in the process.
+    """
+
+    def __init__(self, ttl: float = ACTOR_CACHE_SECONDS, size: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl, self.size, self.clock = ttl, size, clock
+        self.entries: dict[int, tuple[float, Actor | None]] = {}
+        # Bumped by every forget: a load that started before a change must not be stored
+        # after it (it may have read the old row).
+        self.version = 0
+        _CACHES.add(self)
+
+    def get(self, telegram_id: int) -> tuple[bool, Actor | None]:
+        """(found, actor): found is False when the database has to be asked."""
+        entry = self.entries.get(telegram_id)
+        if entry is None or entry[0] <= self.clock():
+            return False, None
+        return True, entry[1]
+
+    def put(self, telegram_id: int, actor: Actor | None, version: int) -> None:
+        """Keep what a load begun at `version` found, unless a user changed since."""
+        if version != self.version or self.ttl <= 0:
+            return
+        if len(self.entries) >= self.size:
+            self.entries.clear()  # rare (a flood of ids); cheaper than tracking age
+        self.entries[telegram_id] = (self.clock() + self.ttl, actor)
+
+    def forget(self, telegram_id: int) -> None:
+        self.version += 1
+        self.entries.pop(telegram_id, None)
+
+    def clear(self) -> None:
+        self.version += 1
+        self.entries.clear()
+
+
+_CACHES: weakref.WeakSet[ActorCache] = weakref.WeakSet()
+_CHANGED = "ipbot.users_changed"
+
+
+def _forget_everywhere(telegram_ids: set[int] | list[int]) -> None:
+    for cache in list(_CACHES):
+        for telegram_id in telegram_ids:
+            cache.forget(telegram_id)
+
+
+@event.listens_for(User, "after_insert")
+@event.listens_for(User, "after_update")
+@event.listens_for(User, "after_delete")
+def _user_changed(_mapper: object, _connection: object, user: User) -> None:
+    """A user row was written (flush): drop it from the caches now and again at commit,
+    since a concurrent update may read and cache the old row before the commit."""
+    _forget_everywhere([user.telegram_id])
+    session = object_session(user)
+    if session is not None:
+        session.info.setdefault(_CHANGED, set()).add(user.telegram_id)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _users_changed_in_bulk(state: ORMExecuteState) -> None:
+    """`update(User)` / `delete(User)` through a session: which rows is unknown, so all go."""
+    if (state.is_update or state.is_delete) and state.bind_mapper is not None and state.bind_mapper.class_ is User:
+        for cache in list(_CACHES):
+            cache.clear()
+
+
+@event.listens_for(Session, "after_commit")
+def _users_committed(session: Session) -> None:
+    changed = session.info.pop(_CHANGED, None)
+    if changed:
+        _forget_everywhere(changed)
 
 
 async def ensure_admin(session: AsyncSession, telegram_id: int, full_name: str, language: str) -> Actor:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -24,8 +25,12 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     return create_async_engine(url, echo=echo, pool_pre_ping=True)
 
 
-def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+def make_sessionmaker(engine: AsyncEngine, *, sync_session_class: type[Session] = Session,
+                      ) -> async_sessionmaker[AsyncSession]:
+    """`sync_session_class` lets a caller attach class-level session events (see
+    services.updates.UpdateSession) instead of listening on each new session."""
+    return async_sessionmaker(engine, class_=AsyncSession, sync_session_class=sync_session_class,
+                              expire_on_commit=False)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001

@@ -136,3 +136,29 @@ async def test_a_copy_delivered_after_a_restart_is_skipped(harness):
         made = (await session.exec(select(func.count()).select_from(Invite).where(Invite.created_by.is_not(None)))).one()
     assert made == 1
     assert sum("t.me/" in (m.text or "") for m in emu.messages(boss.id)) == 1
+
+
+async def test_a_revocation_made_outside_this_process_is_honoured_within_the_actor_ttl(harness):
+    """The bot caches actors for a few seconds (services.users.ACTOR_CACHE_SECONDS); a change it
+    cannot hear of (another process, SQL by hand) must still lock the user out once that passes."""
+    from bot.middlewares import UpdateContext
+
+    emu = harness.emu
+    boss = emu.user(4008)
+    await harness.join(boss, "supervisor")
+    context = next(m for m in harness.running.dp.update.outer_middleware if isinstance(m, UpdateContext))
+    context.actors.ttl = 0.5
+    await harness.say(boss, "/invite", "请选择")  # the actor is cached now
+    menu = emu.messages(boss.id)[-1]
+    async with harness.db.engine.begin() as conn:  # no ORM events: as another process would
+        await conn.exec_driver_sql("UPDATE users SET active = 0 WHERE telegram_id = ?", (boss.id,))
+    await asyncio.sleep(0.6)
+    await emu.press(boss, menu.message_id, menu.inline_keyboard[0][0]["callback_data"])
+    await asyncio.sleep(0.3)
+    async with harness.db.sessions() as session:
+        denied = (await session.exec(select(AuditEntry).where(AuditEntry.telegram_id == boss.id,
+                                                              AuditEntry.outcome == "denied"))).all()
+        invites = (await session.exec(select(func.count()).select_from(Invite))).one()
+    assert [d.action for d in denied] == ["access.unknown_user"]
+    assert invites == 1
+    assert not any("t.me/" in (m.text or "") for m in emu.messages(boss.id))
