@@ -15,7 +15,7 @@ from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 
 from bot.middlewares import RequireRoles, UpdateContext
 from bot.retry import RetryTelegram
-from bot.session import PinnedResponseSession
+from bot.session import make_session
 from bot.settings import Settings
 from aiogram_dialog import setup_dialogs
 
@@ -50,7 +50,7 @@ def audiences() -> list[tuple[Router, frozenset[Role] | None]]:
 
 def create_bot(settings: Settings, token: str | None = None) -> Bot:
     token = token or settings.telegram_bot_token
-    session = PinnedResponseSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    session = make_session(TelegramAPIServer.from_base(settings.telegram_api_base))
     session.middleware(RetryTelegram())
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 

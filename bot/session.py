@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.methods.base import Response
 
@@ -21,3 +22,12 @@ class PinnedResponseSession(AiohttpSession):
         if returning not in self._pinned:
             self._pinned[returning] = Response[returning]  # type: ignore[index]
         return super().check_response(bot, method, status_code, content)
+
+
+def json_dumps(value: Any) -> str:
+    """orjson keeps Chinese text as UTF-8 (no \\uXXXX escapes) and is several times faster."""
+    return orjson.dumps(value).decode()
+
+
+def make_session(api: Any) -> PinnedResponseSession:
+    return PinnedResponseSession(api=api, json_loads=orjson.loads, json_dumps=json_dumps)
