@@ -151,7 +151,7 @@ async def test_a_revocation_made_outside_this_process_is_honoured_within_the_act
     await harness.say(boss, "/invite", "请选择")  # the actor is cached now
     menu = emu.messages(boss.id)[-1]
     async with harness.db.engine.begin() as conn:  # no ORM events: as another process would
-        await conn.exec_driver_sql("UPDATE users SET active = 0 WHERE telegram_id = ?", (boss.id,))
+        await conn.exec_driver_sql("UPDATE users SET active = false WHERE telegram_id = ?", (boss.id,))
     await asyncio.sleep(0.6)
     await emu.press(boss, menu.message_id, menu.inline_keyboard[0][0]["callback_data"])
     await asyncio.sleep(0.3)

@@ -74,3 +74,37 @@ async def test_webhook_mode_checks_the_secret(emu, settings):
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
     assert emu.rejected == []
+
+
+async def test_the_bot_on_postgresql(emu, settings, pg_url, harness_class):
+    """Invites, the exactly-once record, audit and a /check save, with PostgreSQL as the database."""
+    from sqlmodel import select
+
+    from storage.models import Company
+
+    harness = harness_class(emu, settings.model_copy(update={"database_url": pg_url}))
+    await harness.start()
+    try:
+        user = emu.user(5003)
+        await harness.join(user, "specialist", region_code="320585")
+        async with harness.db.sessions() as session:
+            me = await load_actor(session, user.id)
+            company = await add_company(session, "91320585MA1W8K7Q3G", "太仓精工机械有限公司", "320585",
+                                        specialist_id=me.user_id)
+            company.facts = {"invention_grants_this_year": 5}
+            session.add(company)
+            await session.commit()
+        await harness.say(user, "/check", "请选择")
+        await emu.press_button(user, "太仓精工")
+        await emu.wait_message(user.id, "资格自查")
+        await emu.press_button(user, "直接看结果")
+        summary = await emu.wait_message(user.id, "资格自查结果")
+        assert "✅" in summary.text
+        await emu.press_button(user, "保存到企业档案")
+        await emu.wait_message(user.id, "已保存")
+        async with harness.db.sessions() as session:
+            saved = (await session.exec(select(Company))).one()
+        assert saved.facts["invention_grants_this_year"] == 5 and saved.updated_at.tzinfo is not None
+    finally:
+        await harness.stop()
+    assert emu.rejected == []

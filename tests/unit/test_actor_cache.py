@@ -103,7 +103,7 @@ async def test_a_change_from_outside_the_orm_shows_after_the_ttl(db):
     cache = ActorCache(ttl=2.0, clock=clock)
     await _cached(db, cache)
     async with db.engine.begin() as conn:
-        await conn.exec_driver_sql("UPDATE users SET active = 0 WHERE telegram_id = 5001")
+        await conn.exec_driver_sql("UPDATE users SET active = false WHERE telegram_id = 5001")
     assert (await _cached(db, cache)) is not None  # still trusted, within the TTL
     clock.now += 2.1
     assert await _cached(db, cache) is None
