@@ -142,17 +142,8 @@ class Spec:
             return uploads[part]
         if isinstance(raw, str) and not _PRIMITIVES.intersection(types):
             raw = _parse_json(raw, name)
-        errors: list[ApiError] = []
-        for type_name in self._ranked(raw, types):
-            try:
-                return self._coerce(raw, type_name, name)
-            except _Mismatch:
-                continue
-            except ApiError as error:
-                errors.append(error)
-        if errors:
-            raise errors[0]
-        raise bad_request(f'parameter "{name}" must be {_describe(types)}, got {_show(raw)}')
+        return self._first_fit(raw, types, lambda t: self._coerce(raw, t, name),
+                               f'parameter "{name}" must be {_describe(types)}, got {_show(raw)}')
 
     def _coerce(self, raw: Any, type_name: str, path: str) -> Any:
         """Form-body leniency: primitives may arrive as strings (objects were JSON-decoded already)."""
@@ -231,18 +222,26 @@ class Spec:
             rule(value, path)
 
     def _check_field(self, value: Any, types: tuple[str, ...], path: str) -> None:
+        self._first_fit(value, types, lambda t: self._check(value, t, path),
+                        f'field "{path}" must be {_describe(types)}, got {_show(value)}')
+
+    def _first_fit(self, value: Any, types: tuple[str, ...], attempt: Any, mismatch: str) -> Any:
+        """Try the value as each allowed type in turn; the first that fits wins.
+
+        A type that does not apply at all is skipped; one that applies but finds a
+        fault (a bad nested field) is remembered, so the most telling error is raised.
+        """
         errors: list[ApiError] = []
         for type_name in self._ranked(value, types):
             try:
-                self._check(value, type_name, path)
-                return
+                return attempt(type_name)
             except _Mismatch:
                 continue
             except ApiError as error:
                 errors.append(error)
         if errors:
             raise errors[0]
-        raise bad_request(f'field "{path}" must be {_describe(types)}, got {_show(value)}')
+        raise bad_request(mismatch)
 
     def _subtypes_for(self, value: Any, spec: TypeSpec) -> tuple[str, ...]:
         """Narrow an abstract type (BotCommandScope, MenuButton...) by its `type` value."""
