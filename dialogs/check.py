@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -66,8 +66,11 @@ def _next_fact(manager: DialogManager) -> str | None:
 
 
 def _askable(manager: DialogManager, fact: str) -> bool:
-    catalog = manager.middleware_data["catalog"]
-    return fact.startswith("confirmed:") or catalog.registry.specs[fact].type != "patent_list"
+    """Patent lists are not typed in chat; confirmations are for specialists, not the company itself."""
+    catalog, actor = manager.middleware_data["catalog"], manager.middleware_data["actor"]
+    if fact.startswith("confirmed:"):
+        return actor.role != Role.sme
+    return catalog.registry.specs[fact].type != "patent_list"
 
 
 def _kind(manager: DialogManager, fact: str) -> str:
@@ -380,6 +383,10 @@ def build() -> Router:
     """The /check command and its dialog, in one router the role guard wraps."""
     router = Router(name="check")
     router.message.register(start_check, Command("check"))
-    router.include_router(_dialog())
+    dialog = _dialog()
+    # A command typed mid-dialog (/policies, /help) goes to its own handler, not to the
+    # question being asked.
+    dialog.message.filter(~F.text.startswith("/"))
+    router.include_router(dialog)
     return router
 

@@ -8,6 +8,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
+from aiogram_dialog import DialogManager
 
 from handlers.menu import commands_for, set_role_menu
 from handlers.render import display_name, role_name
@@ -58,11 +59,15 @@ async def whoami(message: Message, actor: Actor, lang: str, session: AsyncSessio
     ))
 
 
-async def cancel(message: Message, state: FSMContext, lang: str) -> None:
-    if await state.get_state() is None:
+async def cancel(message: Message, state: FSMContext, lang: str, dialog_manager: DialogManager) -> None:
+    """Ends whatever is under way: a plain FSM step (an invite asking for a company) or a dialog (/check)."""
+    in_dialog = dialog_manager.has_context()
+    if await state.get_state() is None and not in_dialog:
         await message.answer(t("nothing_to_cancel", lang))
         return
     await state.clear()
+    if in_dialog:
+        await dialog_manager.reset_stack()
     await message.answer(t("cancelled", lang))
 
 

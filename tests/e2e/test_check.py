@@ -125,3 +125,29 @@ async def test_old_check_button_after_a_restart_says_it_expired(harness, special
     update_id = await emu.press(specialist, old.message_id, old.inline_keyboard[0][0]["callback_data"])
     answer = await answered(emu, update_id)
     assert "已过期" in answer["text"] and answer.get("show_alert")
+
+
+async def test_commands_typed_mid_check_reach_their_handlers_and_cancel_ends_it(harness, specialist):
+    emu = harness.emu
+    await harness.say(specialist, "/check", "请选择")
+    await emu.press_button(specialist, "太仓新材料")
+    await emu.wait_message(specialist.id, "资格自查")
+    listing = await harness.say(specialist, "/policies", "发明之星")
+    assert "请回答" not in listing.text
+    await harness.say(specialist, "/cancel", "已取消")
+    reply = await harness.say(specialist, "/cancel", "没有进行中的操作")
+    assert reply is not None
+
+
+async def test_an_sme_is_not_asked_what_only_a_specialist_can_confirm(harness, specialist):
+    emu = harness.emu
+    owner = emu.user(3003, first_name="李总")
+    await harness.join(owner, "sme", company_uscc=USCC)
+    question = await harness.say(owner, "/check", "资格自查")
+    for _ in range(12):  # walk through the questions by skipping each
+        if "资格自查结果" in question.text:
+            break
+        assert "需特派员" not in question.text and "确认" not in question.text, question.text
+        seen = len(await emu.outputs(owner.id))
+        await emu.press_button(owner, "跳过")
+        question = (await emu.outputs(owner.id, after=seen, timeout=5))[-1]
