@@ -25,7 +25,7 @@ class PinnedResponseSession(AiohttpSession):
 
 
 def json_dumps(value: Any) -> str:
-    """orjson keeps Chinese text as UTF-8 (no \\uXXXX escapes) and is several times faster."""
+    """orjson writes Chinese text as UTF-8 rather than escape sequences, and is several times faster."""
     return orjson.dumps(value).decode()
 
 
