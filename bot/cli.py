@@ -9,8 +9,6 @@ import sys
 
 from bot.settings import Settings, SettingsError, load_settings
 
-DEMO_BOT_USERNAME = "ipbot_demo_bot"
-
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -95,11 +93,11 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _emulator(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.demo import DEMO_TOKEN
+    from bot.demo import DEMO_TOKEN, DEMO_USERNAME
     from emulator import run_standalone
 
     token = args.token or settings.telegram_bot_token or DEMO_TOKEN
-    run_standalone(args.host, args.port, [token])
+    run_standalone(args.host, args.port, [token], username=DEMO_USERNAME)
     return 0
 
 
@@ -138,7 +136,9 @@ def _invite(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _bot_username(settings: Settings) -> str:
     if not settings.telegram_bot_token:
-        return DEMO_BOT_USERNAME
+        from bot.demo import DEMO_USERNAME
+
+        return DEMO_USERNAME
     from bot.app import create_bot
 
     bot = create_bot(settings)
