@@ -154,9 +154,14 @@ class Emulator:
 
     # --- what users do --------------------------------------------------------------
 
-    async def send_text(self, user: FakeUser, text: str, *, token: str | None = None) -> int:
-        """A text message; "/command args" gets a bot_command entity, as Telegram adds one."""
-        return self._user_message(user, token, text=text, entities=_command_entities(text))
+    async def send_text(self, user: FakeUser, text: str, *, reply_to: int | None = None,
+                        token: str | None = None) -> int:
+        """A text message; "/command args" gets a bot_command entity, as Telegram adds one.
+
+        `reply_to` makes it a reply to that message of the chat (Telegram's "Reply").
+        """
+        return self._user_message(user, token, text=text, entities=_command_entities(text),
+                                  reply_to_message_id=reply_to)
 
     async def send_location(
         self, user: FakeUser, latitude: float, longitude: float, *, token: str | None = None

@@ -33,8 +33,8 @@ async def _setup(harness, *, owner_language: str = "zh-hans") -> tuple[FakeUser,
 
 
 async def _reply(harness, user: FakeUser, message_id: int, text: str) -> int:
-    """The user replies to (quotes) a message; the emulator's send_text has no reply_to yet."""
-    return harness.emu._user_message(user, None, text=text, reply_to_message_id=message_id)
+    """The user replies to (quotes) a message."""
+    return await harness.emu.send_text(user, text, reply_to=message_id)
 
 
 def _has_blockquote(record) -> bool:
