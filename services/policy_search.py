@@ -34,7 +34,6 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 __all__ = [
     "Answer",
@@ -42,7 +41,6 @@ __all__ = [
     "Document",
     "Hit",
     "PolicySearch",
-    "documents_from_dir",
     "split_clauses",
     "split_number_title",
     "tokenize",
@@ -199,9 +197,6 @@ class Answer:
 # --------------------------------------------------------------------------- documents
 
 _NUMBER = re.compile(r"^\s*(\S*?〔\d{4}〕\d+号)\s*(.*)$")
-_README_ROW = re.compile(r"^\|\s*([^|]+?\.txt)\s*\|\s*([^|]+?)\s*\|")
-# an editor's note at the end of a README title: "（附件8, a county-level city, 2021-2023）"
-_NOTE = re.compile(r"\s*[（(][^（）()]*[A-Za-z][^（）()]*[）)]\s*$")
 
 
 def split_number_title(heading: str) -> tuple[str, str]:
@@ -209,31 +204,6 @@ def split_number_title(heading: str) -> tuple[str, str]:
     heading = heading.strip()
     m = _NUMBER.match(heading)
     return (m.group(1), m.group(2).strip()) if m else ("", heading)
-
-
-def documents_from_dir(path: str | Path) -> list[Document]:
-    """Read a folder laid out like the policy sources: ``*.txt`` files plus a README.md.
-
-    Rows ``| file.txt | 文号 title | … |`` of the README's Markdown table give each
-    file's number and title. A trailing parenthetical note with Latin letters in it is
-    dropped from the title. A file the README does not list gets its stem as title and
-    "" as number. ``doc_id`` is the file stem. Sorted by file name; [] if the folder is
-    missing.
-    """
-    folder = Path(path)
-    headings: dict[str, str] = {}
-    readme = folder / "README.md"
-    if readme.is_file():
-        for line in readme.read_text(encoding="utf-8").splitlines():
-            m = _README_ROW.match(line)
-            if m:
-                headings[m.group(1)] = m.group(2)
-    docs: list[Document] = []
-    for file in sorted(folder.glob("*.txt")):
-        number, title = split_number_title(headings.get(file.name, file.stem))
-        title = _NOTE.sub("", title) or title
-        docs.append(Document(file.stem, title, number, file.read_text(encoding="utf-8")))
-    return docs
 
 
 # --------------------------------------------------------------------------- clause splitting

@@ -22,17 +22,13 @@ from services.policy_search import (
     Answer,
     Document,
     PolicySearch,
-    documents_from_dir,
     split_clauses,
     split_number_title,
     tokenize,
 )
+from services.questions import policy_documents
 
 _HERE = Path(__file__).resolve()
-_CANDIDATES = (
-    _HERE.parents[3] / "shared" / "policies",  # /work/shared/policies, the source texts
-    _HERE.parents[2] / "policy" / "texts",  # the copy shipped in the package
-)
 
 SU_2018_86 = "苏知发〔2018〕86号"
 SU_2021_140 = "苏知发〔2021〕140号"
@@ -41,19 +37,10 @@ GUO_2017_30 = "国知办发管字〔2017〕30号"
 COUNTY = "001_bb17abadfc902431"  # the county-level plan: no 文号
 
 
-def _policy_dir() -> Path | None:
-    for folder in _CANDIDATES:
-        if (folder / "README.md").is_file() and any(folder.glob("*.txt")):
-            return folder
-    return None
-
-
 @pytest.fixture(scope="module")
 def docs() -> list[Document]:
-    folder = _policy_dir()
-    if folder is None:
-        pytest.skip(f"policy texts not found (looked in {', '.join(map(str, _CANDIDATES))})")
-    return documents_from_dir(folder)
+    """The texts shipped in the package, read as the bot reads them."""
+    return policy_documents()
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +63,7 @@ def _stripped(quote: str) -> str:
 # --------------------------------------------------------------------------- documents
 
 
-def test_documents_from_dir_reads_the_readme_table(docs):
+def test_the_shipped_texts_are_read_with_their_numbers_and_titles(docs):
     by_id = {d.doc_id: d for d in docs}
     assert len(docs) == 5
     assert by_id["000_94898abcd3045e73"].number == SU_2018_86
@@ -84,21 +71,10 @@ def test_documents_from_dir_reads_the_readme_table(docs):
     assert by_id["002_00e0f4675e6c9239"].number == SU_2021_140
     assert by_id["003_673e8463f5f46aa0"].number == GUO_2022_38
     assert by_id["004_1ee91f90a1390478"].number == GUO_2017_30
-    # no 文号; the README's English note is dropped from the title
+    # no 文号: cited by its title, as the eligibility catalog cites it
     assert by_id[COUNTY].number == ""
-    assert by_id[COUNTY].title == "关于提升知识产权创新支撑力的实施意见"
+    assert by_id[COUNTY].title == "关于提升知识产权创新支撑力的实施意见（附件8）"
     assert all(d.text for d in docs)
-
-
-def test_documents_from_dir_without_readme_row(tmp_path):
-    (tmp_path / "README.md").write_text(
-        "| file | document |\n|---|---|\n| a.txt | 苏知发〔2020〕1号 某方案 | x |\n", encoding="utf-8"
-    )
-    (tmp_path / "a.txt").write_text("一、总则\n", encoding="utf-8")
-    (tmp_path / "b.txt").write_text("一、总则\n", encoding="utf-8")
-    got = documents_from_dir(tmp_path)
-    assert [(d.doc_id, d.number, d.title) for d in got] == [("a", "苏知发〔2020〕1号", "某方案"), ("b", "", "b")]
-    assert documents_from_dir(tmp_path / "missing") == []
 
 
 def test_split_number_title():
@@ -436,16 +412,15 @@ def test_index_build_and_query_are_fast(docs, index):
 
 def test_loading_jieba_and_searching_print_nothing(docs):
     """In a fresh interpreter, where jieba would log "Building prefix dict…" to stderr."""
-    folder = _policy_dir()
     script = (
-        "import sys\n"
-        "from services.policy_search import PolicySearch, documents_from_dir\n"
-        "index = PolicySearch(documents_from_dir(sys.argv[1]))\n"
+        "from services.policy_search import PolicySearch\n"
+        "from services.questions import policy_documents\n"
+        "index = PolicySearch(policy_documents())\n"
         "assert index.answer('首件发明专利有补贴吗？').confident\n"
         "index.answer('')\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", script, str(folder)],
+        [sys.executable, "-c", script],
         cwd=_HERE.parents[2],
         capture_output=True,
         text=True,
