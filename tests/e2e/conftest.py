@@ -9,8 +9,10 @@ import pytest
 from bot.runners import Running, polling
 from bot.settings import Settings
 from emulator import Emulator, FakeUser
+from services.companies import add_company
 from services.invites import create_invite
 from services.session import Database, unit_of_work
+from services.users import load_actor
 
 TOKEN = "424242:TEST-token-for-the-emulator-only"
 BOT_USERNAME = "ipbot_test_bot"
@@ -50,6 +52,17 @@ class Harness:
         token = await self.invite(role, **kwargs)
         await self.emu.send_text(user, f"/start {token}")
         await self.emu.wait_message(user.id, "欢迎" if user.language_code.startswith("zh") else "Welcome")
+
+    async def add_company(self, uscc: str, name: str, region: str = "320585", *,
+                          specialist: FakeUser | None = None, facts: dict | None = None) -> int:
+        """Register a company (as `ipbot company add` would), optionally with its specialist and facts."""
+        async with unit_of_work(self.db) as session:
+            specialist_id = (await load_actor(session, specialist.id)).user_id if specialist else None
+            company = await add_company(session, uscc, name, region, specialist_id=specialist_id)
+            if facts:
+                company.facts = facts
+                session.add(company)
+            return company.id
 
     async def say(self, user: FakeUser, text: str, expect: str | None = None, timeout: float = 5.0):
         await self.emu.send_text(user, text)

@@ -5,8 +5,6 @@ import asyncio
 import pytest
 from sqlmodel import select
 
-from services.companies import add_company
-from services.users import load_actor
 from storage.models import Company
 
 USCC = "91320585MA1W8K7Q3G"
@@ -17,14 +15,9 @@ OTHER = "91320585MA1X2B3C5X"
 async def specialist(harness):
     user = harness.emu.user(3001, first_name="王特派")
     await harness.join(user, "specialist", region_code="320585")
-    async with harness.db.sessions() as session:
-        me = await load_actor(session, user.id)
-        await add_company(session, USCC, "太仓精工机械有限公司", "320585", specialist_id=me.user_id)
-        company = await add_company(session, OTHER, "太仓新材料科技有限公司", "320585", specialist_id=me.user_id)
-        company.facts = {"is_sme": True, "invention_grants_this_year": 3, "valid_invention_patents": 19,
-                         "high_value_patents": 5}
-        session.add(company)
-        await session.commit()
+    await harness.add_company(USCC, "太仓精工机械有限公司", specialist=user)
+    await harness.add_company(OTHER, "太仓新材料科技有限公司", specialist=user, facts={
+        "is_sme": True, "invention_grants_this_year": 3, "valid_invention_patents": 19, "high_value_patents": 5})
     return user
 
 

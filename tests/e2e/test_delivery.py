@@ -112,15 +112,7 @@ async def test_a_revoked_user_pressing_an_old_button_is_refused_and_audited(harn
         user.active = False
         session.add(user)
         await session.commit()
-    await emu.press(boss, menu.message_id, menu.inline_keyboard[0][0]["callback_data"])
-    await asyncio.sleep(0.3)
-    async with harness.db.sessions() as session:
-        denied = (await session.exec(select(AuditEntry).where(AuditEntry.telegram_id == boss.id,
-                                                              AuditEntry.outcome == "denied"))).all()
-        invites = (await session.exec(select(func.count()).select_from(Invite))).one()
-    assert [d.action for d in denied] == ["access.unknown_user"]
-    assert invites == 1  # only the one harness.join made
-    assert not any("t.me/" in (m.text or "") for m in emu.messages(boss.id))
+    await _press_is_refused(harness, boss, menu)
 
 
 async def test_a_copy_delivered_after_a_restart_is_skipped(harness):
@@ -153,6 +145,12 @@ async def test_a_revocation_made_outside_this_process_is_honoured_within_the_act
     async with harness.db.engine.begin() as conn:  # no ORM events: as another process would
         await conn.exec_driver_sql("UPDATE users SET active = false WHERE telegram_id = ?", (boss.id,))
     await asyncio.sleep(0.6)
+    await _press_is_refused(harness, boss, menu)
+
+
+async def _press_is_refused(harness, boss, menu):
+    """A revoked supervisor presses an old invite button: turned away, audited, no invite made."""
+    emu = harness.emu
     await emu.press(boss, menu.message_id, menu.inline_keyboard[0][0]["callback_data"])
     await asyncio.sleep(0.3)
     async with harness.db.sessions() as session:
@@ -160,5 +158,5 @@ async def test_a_revocation_made_outside_this_process_is_honoured_within_the_act
                                                               AuditEntry.outcome == "denied"))).all()
         invites = (await session.exec(select(func.count()).select_from(Invite))).one()
     assert [d.action for d in denied] == ["access.unknown_user"]
-    assert invites == 1
+    assert invites == 1  # only the one harness.join made
     assert not any("t.me/" in (m.text or "") for m in emu.messages(boss.id))

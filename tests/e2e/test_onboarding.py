@@ -42,10 +42,7 @@ async def test_unknown_user_reaches_no_data(harness):
 
 
 async def test_sme_cannot_use_staff_commands_and_the_denial_is_audited(harness):
-    async with harness.db.sessions() as session:
-        from services.companies import add_company
-        await add_company(session, "91320585MA1W8K7Q3G", "太仓精工机械有限公司", "320585")
-        await session.commit()
+    await harness.add_company("91320585MA1W8K7Q3G", "太仓精工机械有限公司")
     owner = harness.emu.user(2003, first_name="李总")
     await harness.join(owner, "sme", company_uscc="91320585MA1W8K7Q3G")
     reply = await harness.say(owner, "/invite specialist", "没有使用这个功能的权限")

@@ -58,11 +58,7 @@ async def test_policies_in_english_for_english_users(harness):
 
 async def test_every_role_sees_policies_in_the_menu(harness):
     emu = harness.emu
-    from services.companies import add_company
-    from services.session import unit_of_work
-
-    async with unit_of_work(harness.db) as session:
-        await add_company(session, "91320506MA1Y4D5E8P", "苏州示例科技有限公司", "320506")
+    await harness.add_company("91320506MA1Y4D5E8P", "苏州示例科技有限公司", "320506")
     owner = emu.user(4003, first_name="李总")
     await harness.join(owner, "sme", company_uscc="91320506MA1Y4D5E8P")
     assert "policies" in [c["command"] for c in emu.visible_commands(owner.id)]

@@ -7,8 +7,6 @@ import aiohttp
 import pytest
 
 from bot.runners import run_webhook
-from services.companies import add_company
-from services.users import load_actor
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -41,10 +39,7 @@ async def test_a_dialog_survives_a_restart_when_state_is_in_redis(emu, settings,
     try:
         user = emu.user(5001)
         await harness.join(user, "specialist", region_code="320585")
-        async with harness.db.sessions() as session:
-            me = await load_actor(session, user.id)
-            await add_company(session, "91320585MA1W8K7Q3G", "太仓精工机械有限公司", "320585", specialist_id=me.user_id)
-            await session.commit()
+        await harness.add_company("91320585MA1W8K7Q3G", "太仓精工机械有限公司", specialist=user)
         await harness.say(user, "/check", "请选择")
         await harness.restart()  # a new process: memory is gone, Redis is not
         await emu.press_button(user, "太仓精工")
@@ -87,13 +82,8 @@ async def test_the_bot_on_postgresql(emu, settings, pg_url, harness_class):
     try:
         user = emu.user(5003)
         await harness.join(user, "specialist", region_code="320585")
-        async with harness.db.sessions() as session:
-            me = await load_actor(session, user.id)
-            company = await add_company(session, "91320585MA1W8K7Q3G", "太仓精工机械有限公司", "320585",
-                                        specialist_id=me.user_id)
-            company.facts = {"invention_grants_this_year": 5}
-            session.add(company)
-            await session.commit()
+        await harness.add_company("91320585MA1W8K7Q3G", "太仓精工机械有限公司", specialist=user,
+                                  facts={"invention_grants_this_year": 5})
         await harness.say(user, "/check", "请选择")
         await emu.press_button(user, "太仓精工")
         await emu.wait_message(user.id, "资格自查")

@@ -5,9 +5,6 @@ from __future__ import annotations
 from sqlmodel import select
 
 from emulator import FakeUser
-from services.companies import add_company
-from services.session import unit_of_work
-from services.users import load_actor
 from storage.models import QuestionThread
 
 USCC = "91320585MA1W8K7Q3G"
@@ -17,9 +14,7 @@ FORWARD_HINT = "直接回复（引用）这条消息即可答复企业"
 
 
 async def _company(harness, specialist: FakeUser | None = None, uscc: str = USCC, name: str = COMPANY) -> None:
-    async with unit_of_work(harness.db) as session:
-        specialist_id = (await load_actor(session, specialist.id)).user_id if specialist else None
-        await add_company(session, uscc, name, "320585", specialist_id=specialist_id)
+    await harness.add_company(uscc, name, specialist=specialist)
 
 
 async def _setup(harness, *, owner_language: str = "zh-hans") -> tuple[FakeUser, FakeUser]:
