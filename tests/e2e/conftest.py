@@ -34,6 +34,13 @@ class Harness:
         await self._cm.__aexit__(None, None, None)
         self.running = None
 
+    async def __aenter__(self) -> "Harness":
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.stop()
+
     async def restart(self) -> None:
         """A new process would lose in-memory dialog state; so does this."""
         await self.stop()

@@ -34,9 +34,7 @@ async def redis_url():
 
 
 async def test_a_dialog_survives_a_restart_when_state_is_in_redis(emu, settings, redis_url, harness_class):
-    harness = harness_class(emu, settings.model_copy(update={"redis_url": redis_url}))
-    await harness.start()
-    try:
+    async with harness_class(emu, settings.model_copy(update={"redis_url": redis_url})) as harness:
         user = emu.user(5001)
         await harness.join(user, "specialist", region_code="320585")
         await harness.add_company("91320585MA1W8K7Q3G", "太仓精工机械有限公司", specialist=user)
@@ -45,8 +43,6 @@ async def test_a_dialog_survives_a_restart_when_state_is_in_redis(emu, settings,
         await emu.press_button(user, "太仓精工")
         question = await emu.wait_message(user.id, "资格自查")
         assert "太仓精工机械有限公司" in question.text
-    finally:
-        await harness.stop()
     assert emu.rejected == []
 
 
@@ -77,9 +73,7 @@ async def test_the_bot_on_postgresql(emu, settings, pg_url, harness_class):
 
     from storage.models import Company
 
-    harness = harness_class(emu, settings.model_copy(update={"database_url": pg_url}))
-    await harness.start()
-    try:
+    async with harness_class(emu, settings.model_copy(update={"database_url": pg_url})) as harness:
         user = emu.user(5003)
         await harness.join(user, "specialist", region_code="320585")
         await harness.add_company("91320585MA1W8K7Q3G", "太仓精工机械有限公司", specialist=user,
@@ -95,6 +89,4 @@ async def test_the_bot_on_postgresql(emu, settings, pg_url, harness_class):
         async with harness.db.sessions() as session:
             saved = (await session.exec(select(Company))).one()
         assert saved.facts["invention_grants_this_year"] == 5 and saved.updated_at.tzinfo is not None
-    finally:
-        await harness.stop()
     assert emu.rejected == []
