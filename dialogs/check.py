@@ -51,15 +51,15 @@ def _as_of(manager: DialogManager):  # noqa: ANN202
     return elig.today(manager.middleware_data.get("timezone", "Asia/Shanghai"))
 
 
-def _evaluate(manager: DialogManager, facts: dict | None = None):  # noqa: ANN202
+def _evaluate(manager: DialogManager):  # noqa: ANN202
     catalog, _actor, _lang = _ctx(manager)
-    facts = manager.dialog_data["facts"] if facts is None else facts
-    return catalog.evaluate(catalog.parse_facts(facts), _as_of(manager))
+    return catalog.evaluate(catalog.parse_facts(manager.dialog_data["facts"]), _as_of(manager))
 
 
-def _next_fact(manager: DialogManager) -> str | None:
+def _next_fact(manager: DialogManager, results: list | None = None) -> str | None:
+    """The missing fact to ask next (skipped ones and ones not typed in chat left out)."""
     skipped = set(manager.dialog_data.get("skipped", []))
-    for fact in rank_missing_facts(_evaluate(manager)):
+    for fact in rank_missing_facts(_evaluate(manager) if results is None else results):
         if fact not in skipped and _askable(manager, fact):
             return fact
     return None
@@ -97,9 +97,14 @@ async def _say(manager: DialogManager, text: str) -> None:
     manager.show_mode = ShowMode.SEND
 
 
+async def _go_on(manager: DialogManager) -> None:
+    """The next question, or the results when nothing more can be asked."""
+    await manager.switch_to(CheckSG.question if _next_fact(manager) else CheckSG.results)
+
+
 async def _after_answer(manager: DialogManager) -> None:
     manager.dialog_data["answered"] = manager.dialog_data.get("answered", 0) + 1
-    await manager.switch_to(CheckSG.question if _next_fact(manager) else CheckSG.results)
+    await _go_on(manager)
 
 
 # ---------------------------------------------------------------- entry
@@ -140,7 +145,7 @@ async def company_getter(dialog_manager: DialogManager, **_: Any) -> dict:
 
 async def picked_company(callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str) -> None:
     if await _load(manager, int(item_id)):
-        await manager.switch_to(CheckSG.question if _next_fact(manager) else CheckSG.results)
+        await _go_on(manager)
 
 
 # ---------------------------------------------------------------- question window
@@ -148,8 +153,8 @@ async def picked_company(callback: CallbackQuery, _widget: Any, manager: DialogM
 
 async def question_getter(dialog_manager: DialogManager, **_: Any) -> dict:
     catalog, _actor, lang = _ctx(dialog_manager)
-    fact = _next_fact(dialog_manager)
     results = _evaluate(dialog_manager)
+    fact = _next_fact(dialog_manager, results)
     if fact is None:
         return {"text": t("check_no_more", lang), "is_bool": False, "is_count": False, "quick": [], **_buttons(lang)}
     dialog_manager.dialog_data["asking"] = fact
@@ -195,7 +200,7 @@ async def on_skip(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:
     fact = manager.dialog_data.get("asking")
     if fact:
         manager.dialog_data["skipped"] = [*manager.dialog_data.get("skipped", []), fact]
-    await manager.switch_to(CheckSG.question if _next_fact(manager) else CheckSG.results)
+    await _go_on(manager)
 
 
 async def on_typed_answer(message: Message, _w: Any, manager: DialogManager) -> None:
@@ -230,7 +235,7 @@ async def results_getter(dialog_manager: DialogManager, **_: Any) -> dict:
                        for i, r in enumerate(results)],
         "can_save": elig.may_save(actor),
         "can_send": actor.role in (Role.specialist, Role.admin),
-        "has_more": _next_fact(dialog_manager) is not None,
+        "has_more": _next_fact(dialog_manager, results) is not None,
         **_buttons(lang),
     }
 
@@ -250,7 +255,7 @@ async def detail_getter(dialog_manager: DialogManager, **_: Any) -> dict:
 
 async def on_more(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:
     manager.dialog_data["skipped"] = []
-    await manager.switch_to(CheckSG.question if _next_fact(manager) else CheckSG.results)
+    await _go_on(manager)
 
 
 async def on_save(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:
