@@ -12,7 +12,6 @@ from aiogram import Bot, Dispatcher
 
 from bot.app import create_bot, create_dispatcher, drain
 from bot.settings import Settings
-from handlers.menu import set_default_menu
 from services.session import Database
 
 log = logging.getLogger(__name__)
@@ -30,8 +29,8 @@ async def prepare(settings: Settings) -> tuple[Bot, Dispatcher, Database]:
     db = Database(settings.database_url)
     await db.upgrade()
     bot = create_bot(settings)
-    dp = create_dispatcher(settings, db)
-    await set_default_menu(bot)
+    dp = create_dispatcher(settings, db, bot)
+    await dp["menu"].set_default(bot)
     return bot, dp, db
 
 

@@ -48,7 +48,7 @@ def _ctx(manager: DialogManager) -> tuple[elig.Catalog, Actor, str]:
 
 
 def _as_of(manager: DialogManager):  # noqa: ANN202
-    return elig.today(manager.middleware_data.get("timezone", "Asia/Shanghai"))
+    return manager.middleware_data["ctx"].today()
 
 
 def _evaluate(manager: DialogManager):  # noqa: ANN202
@@ -263,7 +263,7 @@ async def on_save(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:
     data, mw = manager.dialog_data, manager.middleware_data
     try:
         news = await elig.save_facts(mw["session"], actor, data["company_id"], data["facts"], _as_of(manager),
-                                     mw.get("policy_dir"))
+                                     mw["ctx"].settings.policy_dir)
     except (CompanyError, FactError):
         data["notice"] = t("check_save_failed", lang)
         return

@@ -10,7 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram_dialog import DialogManager
 
-from handlers.menu import commands_for, set_role_menu
+from handlers.menu import Menu
 from handlers.render import display_name, role_name
 from locales import pick_language, t
 from services.companies import company_name
@@ -21,13 +21,13 @@ from services.users import Actor
 
 
 async def start_with_token(message: Message, command: CommandObject, session: AsyncSession, commit: Commit,
-                           actor: Actor | None, lang: str, bot: Bot) -> None:
+                           actor: Actor | None, lang: str, bot: Bot, menu: Menu) -> None:
     user = message.from_user
     language = pick_language(user.language_code)
     result = await redeem(session, command.args or "", user.id, user.full_name, user.username, language)
     await commit()
     if result.outcome == Redeemed.ok:
-        await set_role_menu(bot, result.actor)
+        await menu.set_for(bot, result.actor)
         await message.answer(t("welcome", language, name=display_name(result.actor),
                                role=role_name(result.actor.role, language)))
     elif result.outcome == Redeemed.already_member:
@@ -36,17 +36,17 @@ async def start_with_token(message: Message, command: CommandObject, session: As
         await message.answer(t(f"invite_{result.outcome.value}", language))
 
 
-async def start(message: Message, actor: Actor | None, lang: str, bot: Bot) -> None:
+async def start(message: Message, actor: Actor | None, lang: str, bot: Bot, menu: Menu) -> None:
     if actor is None:
         await message.answer(t("unknown_user", lang))
         return
-    await set_role_menu(bot, actor)
+    await menu.set_for(bot, actor)
     await message.answer(t("start_member", lang, name=display_name(actor), role=role_name(actor.role, lang)))
 
 
-async def help_(message: Message, actor: Actor, lang: str) -> None:
+async def help_(message: Message, actor: Actor, lang: str, menu: Menu) -> None:
     lines = [t("help_header", lang, role=role_name(actor.role, lang))]
-    lines += [f"/{c.command} — {escape(c.description)}" for c in commands_for(actor.role, lang)]
+    lines += [f"/{c.command} — {escape(c.description)}" for c in menu.for_role(actor.role, lang)]
     await message.answer("\n".join(lines))
 
 

@@ -1,43 +1,43 @@
-"""The command menu each role sees (setMyCommands, per chat and language)."""
+"""The command menu each role sees (setMyCommands, per chat and language).
+
+The commands come from the feature table in `bot/features.py`; the dispatcher hands
+the resulting `Menu` to handlers as ``menu``. Nothing registers commands as a side
+effect of being imported.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aiogram import Bot
-from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeAllPrivateChats
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 
 from locales import LANGUAGES, t
 from services.users import Actor, Role
 
-_COMMON = ("start", "help", "whoami", "cancel")
-
-COMMANDS: dict[Role | None, tuple[str, ...]] = {
-    None: ("start", "help"),
-    Role.sme: (*_COMMON,),
-    Role.specialist: (*_COMMON,),
-    Role.supervisor: (*_COMMON, "invite"),
-    Role.admin: (*_COMMON, "invite"),
-}
+STRANGER_COMMANDS = ("start", "help")
 
 
-def register_commands(role: Role, *names: str) -> None:
-    """Feature modules add their commands to the roles that may use them."""
-    for name in names:
-        if name not in COMMANDS[role]:
-            COMMANDS[role] = (*COMMANDS[role], name)
+class Menu:
+    """Command names per role (``None``: a stranger), in menu order."""
 
+    def __init__(self, commands: Mapping[Role | None, tuple[str, ...]]) -> None:
+        self.commands = {None: STRANGER_COMMANDS, **commands}
 
-def commands_for(role: Role | None, lang: str) -> list[BotCommand]:
-    return [BotCommand(command=name, description=t(f"cmd_{name}", lang)) for name in COMMANDS[role]]
+    def names(self, role: Role | None) -> tuple[str, ...]:
+        return self.commands.get(role, ())
 
+    def for_role(self, role: Role | None, lang: str) -> list[BotCommand]:
+        return [BotCommand(command=name, description=t(f"cmd_{name}", lang)) for name in self.names(role)]
 
-async def set_default_menu(bot: Bot) -> None:
-    """What a stranger sees: just /start and /help, in both languages."""
-    for lang in LANGUAGES:
-        await bot.set_my_commands(
-            commands_for(None, lang), scope=BotCommandScopeAllPrivateChats(),
-            language_code=None if lang == "zh" else lang,
-        )
+    async def set_default(self, bot: Bot) -> None:
+        """What a stranger sees: just /start and /help, in both languages."""
+        for lang in LANGUAGES:
+            await bot.set_my_commands(
+                self.for_role(None, lang), scope=BotCommandScopeAllPrivateChats(),
+                language_code=None if lang == "zh" else lang,
+            )
 
-
-async def set_role_menu(bot: Bot, actor: Actor) -> None:
-    await bot.set_my_commands(commands_for(actor.role, actor.language), scope=BotCommandScopeChat(chat_id=actor.telegram_id))
+    async def set_for(self, bot: Bot, actor: Actor) -> None:
+        await bot.set_my_commands(self.for_role(actor.role, actor.language),
+                                  scope=BotCommandScopeChat(chat_id=actor.telegram_id))

@@ -12,12 +12,10 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from handlers.menu import register_commands
 from handlers.render import SHANGHAI
 from locales import t
 from policy import Catalog, ProgrammeInfo, load_catalog
 from policy.engine import in_force_at
-from services.users import Role
 
 #: Raw HTML length per message; Telegram's limit (4096) counts the text after parsing,
 #: which is never longer than the source.
@@ -108,8 +106,6 @@ async def policies(message: Message, lang: str, catalog: Catalog | None = None) 
 
 def build() -> Router:
     """A fresh router per dispatcher, so a restarted bot in one process wires cleanly."""
-    for role in Role:
-        register_commands(role, "policies")
     router = Router(name="policies")
     router.message.register(policies, Command("policies"))
     return router

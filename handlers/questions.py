@@ -22,7 +22,6 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.types import Message
 
-from handlers.menu import register_commands
 from locales import t
 from services.questions import (
     MAX_ANSWER_CHARS,
@@ -193,7 +192,6 @@ def build_sme() -> Router:
     Put it after the routers of dialogs and flows: it takes only texts sent outside
     any FSM state, but it takes all of those.
     """
-    register_commands(Role.sme, "ask")
     router = Router(name="questions")
     router.message.register(ask, Command("ask"))
     router.message.register(question, StateFilter(None), F.chat.type == "private", F.text,

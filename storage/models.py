@@ -120,3 +120,18 @@ class QuestionThread(SQLModel, table=True):
     answer: str | None = Field(default=None, max_length=4096)
     asked_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class JobRun(SQLModel, table=True):
+    """One scheduled send (or job step), claimed once per (job, period, recipient)."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (UniqueConstraint("job", "period", "recipient"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    job: str = Field(max_length=64)
+    period: str = Field(max_length=64)
+    recipient: str = Field(default="", max_length=64)
+    claimed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    outcome: str | None = Field(default=None, max_length=200)

@@ -1,0 +1,72 @@
+"""The feature table: every feature with its router, the roles it admits, its menu
+commands and its jobs. The router order, the per-role command menu and the scheduler
+all read this one list (see docs/RECIPE.md).
+
+To add a feature: write `dialogs/<flow>/` or `handlers/<feature>.py`, the use case in
+`services/<feature>.py`, jobs in `jobs/<job>.py`, then add one `Feature(...)` line here,
+before `fallback`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aiogram import Router
+
+from dialogs import check
+from handlers import common, fallback, invites, policies, questions
+from jobs.spec import JobSpec
+from services.users import Role
+
+EVERYONE = frozenset(Role)
+STAFF = frozenset({Role.admin, Role.supervisor})
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    #: Builds a fresh router (dialogs included) per dispatcher.
+    router: Callable[[], Router]
+    #: Roles whose messages and button presses reach this router; None marks a public
+    #: router (its handlers still see only invited users, strangers reach only /start).
+    roles: frozenset[Role] | None
+    #: Menu commands, shown to every role in `roles` (or `menu_roles` where given).
+    commands: tuple[str, ...] = ()
+    menu_roles: frozenset[Role] | None = None
+    jobs: tuple[JobSpec, ...] = ()
+
+    def menu_for(self, role: Role) -> tuple[str, ...]:
+        shown_to = self.menu_roles or self.roles or EVERYONE
+        return self.commands if role in shown_to else ()
+
+
+FEATURES: tuple[Feature, ...] = (
+    Feature("common", common.build, None, ("start", "help", "whoami", "cancel"), menu_roles=EVERYONE),
+    Feature("invites", invites.build, STAFF, ("invite",)),
+    Feature("check", check.build, EVERYONE, ("check",)),
+    Feature("policies", policies.build, EVERYONE, ("policies",)),
+    Feature("question_answers", questions.build_answers, questions.ANSWER_ROLES),
+    Feature("questions", questions.build_sme, frozenset({Role.sme}), ("ask",)),
+    Feature("fallback", fallback.build, None),
+)
+
+
+def menu_commands(features: tuple[Feature, ...] = FEATURES) -> dict[Role, tuple[str, ...]]:
+    """Each role's commands in table order, without repeats."""
+    menu: dict[Role, tuple[str, ...]] = {}
+    for role in Role:
+        names: list[str] = []
+        for feature in features:
+            names += [n for n in feature.menu_for(role) if n not in names]
+        menu[role] = tuple(names)
+    return menu
+
+
+def all_jobs(features: tuple[Feature, ...] = FEATURES) -> list[JobSpec]:
+    jobs = [job for feature in features for job in feature.jobs]
+    names = [job.name for job in jobs]
+    duplicated = {n for n in names if names.count(n) > 1}
+    if duplicated:
+        raise ValueError(f"job names must be unique: {sorted(duplicated)}")
+    return jobs
