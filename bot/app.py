@@ -12,11 +12,12 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
-from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.fsm.storage.memory import SimpleEventIsolation
 
 from bot.middlewares import RequireRoles, UpdateContext
 from bot.retry import RetryTelegram
 from bot.session import make_session
+from bot.state_storage import DatabaseStorage
 from bot.settings import Settings
 from aiogram_dialog import setup_dialogs
 
@@ -47,11 +48,12 @@ def create_bot(settings: Settings, token: str | None = None) -> Bot:
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
-def create_state(settings: Settings) -> tuple[BaseStorage, BaseEventIsolation]:
+def create_state(settings: Settings, db: Database) -> tuple[BaseStorage, BaseEventIsolation]:
     """Dialog state and per-user event isolation.
 
     With REDIS_URL both live in Redis, so several bot processes share dialogs and
-    one user's updates never run at once in two of them; otherwise in memory.
+    one user's updates never run at once in two of them; otherwise the state is in the
+    project's database (a dialog survives a restart) and isolation in this process.
     """
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
@@ -59,12 +61,12 @@ def create_state(settings: Settings) -> tuple[BaseStorage, BaseEventIsolation]:
         keys = DefaultKeyBuilder(with_destiny=True)
         storage = RedisStorage.from_url(settings.redis_url, key_builder=keys)
         return storage, RedisEventIsolation(storage.redis, key_builder=keys)
-    return MemoryStorage(), SimpleEventIsolation()
+    return DatabaseStorage(db), SimpleEventIsolation()
 
 
 def create_dispatcher(settings: Settings, db: Database, bot: Bot | None = None,
                       ctx: AppContext | None = None, features: tuple[Feature, ...] = FEATURES) -> Dispatcher:
-    storage, isolation = create_state(settings)
+    storage, isolation = create_state(settings, db)
     dp = Dispatcher(storage=storage, events_isolation=isolation)
     ctx = ctx or build_context(settings, db, bot)
     # The one context every handler, dialog and job gets (as `ctx`), and the menu.
@@ -130,14 +132,10 @@ def _guard_library_routers(dp: Dispatcher, ours: set[int]) -> None:
 
 
 async def drain(dispatcher: Dispatcher, timeout: float = 10.0) -> None:
-    """Let updates already being handled finish before their storage and database close.
-
-    aiogram stops fetching updates on shutdown but does not wait for the handler
-    tasks it started; it keeps them in a private set, read here.
-    """
-    pending = [task for task in getattr(dispatcher, "_handle_update_tasks", ()) if task is not asyncio.current_task()]
-    if pending:
-        await asyncio.wait(pending, timeout=timeout)
+    """Let updates already being handled finish before their storage and database close."""
+    intake = dispatcher.workflow_data.get("intake")
+    if intake is not None:
+        await intake.drain(timeout)
 
 
 async def warm_up_search() -> None:

@@ -1,9 +1,8 @@
 """Middlewares: one database session per update, exactly-once writes, and role checks.
 
-`UpdateContext` wraps every update (outer, on the dispatcher): it skips updates
-already processed, loads the invited user (through a short-lived `ActorCache`,
+`UpdateContext` wraps every update (outer, on the dispatcher): it loads the invited user (through a short-lived `ActorCache`,
 see services.users.ACTOR_CACHE_SECONDS), turns strangers away before any
-handler can reach data, and commits the update's writes together with its id.
+handler can reach data, and commits the update's writes together with its inbox row (see services.updates).
 
 `RequireRoles` guards one router (inner); the test suite checks that every
 router except the public one carries it, so a new router is denied by default.
@@ -17,12 +16,12 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
-from sqlalchemy.exc import IntegrityError
 
+from handlers.errors import STALE_DIALOG_ERRORS
 from locales import pick_language, t
 from services import audit
 from services.session import AsyncSession, Database
-from services.updates import Redeliveries, commit_update, update_sessions
+from services.updates import AlreadyDone, Receipt, commit_update, update_sessions
 from services.users import Actor, ActorCache, Role, ensure_admin, load_actor
 
 log = logging.getLogger(__name__)
@@ -43,20 +42,16 @@ class UpdateContext(BaseMiddleware):
         self.db = db
         self.admin_ids = admin_ids
         self.sessions = update_sessions(db)
-        self.redeliveries = Redeliveries()
         self.actors = actors if actors is not None else ActorCache()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         user: User | None = data.get("event_from_user")
         session = self.sessions()
+        receipt: Receipt | None = data.get("receipt")
         try:
-            if await self.redeliveries.is_copy(session, event.update_id):
-                log.info("update %s already processed; skipped", event.update_id)
-                return None
-
             async def commit() -> None:
-                await commit_update(session, event.update_id)
+                await commit_update(session, receipt)
 
             actor = await self._actor(session, user)
             data.update(session=session, commit=commit, actor=actor, lang=_language(actor, user))
@@ -67,14 +62,15 @@ class UpdateContext(BaseMiddleware):
                 result = await handler(event, data)
                 await commit()
                 return result
-            except IntegrityError as exc:
-                if "processed_updates" not in str(exc):
-                    self.redeliveries.forget(event.update_id)
-                    raise
-                log.info("update %s was applied concurrently; this copy rolled back", event.update_id)
+            except AlreadyDone:
+                await session.rollback()
+                log.info("update %s was applied by another copy; this one rolled back", event.update_id)
+                if receipt is not None:
+                    receipt.marked = True
                 return None
-            except BaseException:
-                self.redeliveries.forget(event.update_id)
+            except BaseException as exc:
+                if receipt is not None and type(exc).__name__ not in STALE_DIALOG_ERRORS:
+                    receipt.error = f"{type(exc).__name__}: {exc}"[:500]
                 raise
         finally:
             if session.sync_session.in_transaction():  # else it holds no connection, nothing to release

@@ -119,6 +119,10 @@ class UpdateQueue:
             self._entries.appendleft(entry)
             self._redelivered += entry.redelivered
 
+    def handed_out(self) -> int:
+        """How many queued (unconfirmed) updates a getUpdates has already returned."""
+        return sum(entry.delivered for entry in self._entries)
+
     def clear(self) -> None:
         self._entries.clear()
         self._redelivered = 0

@@ -1,64 +1,39 @@
 """Exactly-once writes per Telegram update.
 
-Telegram redelivers an update when it did not see our answer in time. The
-update's id is recorded in the same transaction as the writes it caused, so a
-second copy's writes fail on that primary key and roll back, and an update
-whose writes failed leaves no id behind and can be tried again.
-
-Skipping a copy before any handler runs (so it is not answered twice) is the
-job of `Redeliveries`: ids this process has seen are remembered, and the
-database is asked only about ids not newer than the newest it held when the
-process started, which is where a restart's redeliveries come from.
+Every update arrives through the inbox (services.inbox). Its writes commit in the
+same transaction as its inbox row turning done, so a second copy's writes find the
+row done and roll back, and an update whose writes failed leaves its row pending.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from dataclasses import dataclass
 
-from sqlalchemy import event, func
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import Session, select
+from sqlmodel import Session
 
+from services.inbox import AlreadyDone, mark_done_with
 from services.session import AsyncSession, Database
 from storage.db import make_sessionmaker
-from storage.models import ProcessedUpdate
+
+__all__ = ["Receipt", "AlreadyDone", "update_sessions", "has_writes", "commit_update"]
 
 _WROTE = "ipbot.wrote"
-_MARKED = "ipbot.update_marked"
 
 
-async def already_processed(session: AsyncSession, update_id: int) -> bool:
-    found = await session.exec(select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id))
-    return found.first() is not None
+@dataclass(slots=True)
+class Receipt:
+    """How the handling of one recorded update went, for the intake that fed it."""
 
-
-class Redeliveries:
-    """Which incoming updates are copies of ones already handled."""
-
-    def __init__(self, remember: int = 50_000) -> None:
-        self.remember = remember
-        self.recent: OrderedDict[int, None] = OrderedDict()
-        self.horizon: int | None = None
-
-    async def is_copy(self, session: AsyncSession, update_id: int) -> bool:
-        if update_id in self.recent:
-            return True
-        self.recent[update_id] = None
-        if len(self.recent) > self.remember:
-            self.recent.popitem(last=False)
-        if self.horizon is None:
-            newest = (await session.exec(select(func.max(ProcessedUpdate.update_id)))).one()
-            self.horizon = -1 if newest is None else newest
-        return update_id <= self.horizon and await already_processed(session, update_id)
-
-    def forget(self, update_id: int) -> None:
-        """An update that failed may be delivered again and must then be handled."""
-        self.recent.pop(update_id, None)
+    inbox_id: int
+    marked: bool = False  # its writes committed with the row marked done
+    error: str | None = None  # it failed; the row is parked with this
 
 
 class UpdateSession(Session):
     """The session behind one update; remembers whether anything was flushed, so
-    read-only updates stay read-only (no commit, no ProcessedUpdate row).
+    read-only updates stay read-only (no commit, no inbox write in their transaction).
 
     A class of its own, with the listener set once here, rather than a listener added
     to every session: `event.listen` on an instance costs more than creating the
@@ -82,17 +57,19 @@ def has_writes(session: AsyncSession) -> bool:
     return bool(s.info.get(_WROTE) or s.new or s.dirty or s.deleted)
 
 
-async def commit_update(session: AsyncSession, update_id: int) -> None:
-    """Commit the update's writes with its id; safe to call again after more writes.
+async def commit_update(session: AsyncSession, receipt: Receipt | None) -> None:
+    """Commit the update's writes with its inbox row; safe to call again after more writes.
 
     Handlers call this before they reply, so a user is never told "saved" about
-    something a failed commit then threw away.
+    something a failed commit then threw away. Raises `AlreadyDone` when a copy of the
+    update committed first (the caller rolls back and stays silent).
     """
-    info = session.sync_session.info
     if not has_writes(session):
         return
-    if not info.get(_MARKED):
-        session.add(ProcessedUpdate(update_id=update_id))
-        info[_MARKED] = True
-    await session.commit()
-    info[_WROTE] = False
+    if receipt is not None and not receipt.marked:
+        await mark_done_with(session, receipt.inbox_id)
+        await session.commit()
+        receipt.marked = True
+    else:
+        await session.commit()
+    session.sync_session.info[_WROTE] = False

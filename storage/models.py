@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -67,13 +67,40 @@ class AuditEntry(SQLModel, table=True):
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
-class ProcessedUpdate(SQLModel, table=True):
-    """Telegram update ids whose writes are committed; written in the same transaction."""
+class InboxEntry(SQLModel, table=True):
+    """An update as received, written before Telegram is told to forget it.
 
-    __tablename__ = "processed_updates"
+    `state` is pending until the update is handled (done) or given up on (dead, with the
+    error). The exactly-once mark of an update's writes is this row turning done in the
+    same transaction as the writes. A copy is the same `update_id` with the same content
+    (`digest`) while the row is kept (24 hours for done rows: Telegram's redelivery window);
+    the same id with other content is a new update (Telegram renumbers at random after a
+    week without updates).
+    """
 
-    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
-    processed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    __tablename__ = "inbox"
+    __table_args__ = (UniqueConstraint("update_id", "digest"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    update_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    digest: str = Field(max_length=32)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    state: str = Field(default="pending", max_length=8, index=True)
+    attempts: int = Field(default=0)
+    error: str | None = Field(default=None, max_length=500)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class DialogState(SQLModel, table=True):
+    """aiogram FSM state and data by storage key, for the embedded default (no Redis)."""
+
+    __tablename__ = "dialog_state"
+
+    key: str = Field(sa_column=Column(String(255), primary_key=True))
+    state: str | None = Field(default=None, max_length=255)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Company(SQLModel, table=True):

@@ -1,0 +1,195 @@
+"""Durable update intake: record first, acknowledge second, handle from the record.
+
+aiogram's own polling asks `getUpdates` for the next offset while the handlers of the
+batch still run, so a process killed then loses the batch (Telegram forgets what is
+below the offset). Here each batch is written to the inbox in one transaction before
+the next `getUpdates` moves the offset; a webhook call is answered 200 only after its
+update is written. Handling then runs from the recorded rows, one user's updates in
+order, different users concurrently; a restart handles what was left pending.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+import orjson
+from aiogram import Bot, Dispatcher
+from aiogram.methods import GetUpdates
+from aiogram.types import Update
+from aiogram.utils.backoff import Backoff, BackoffConfig
+
+from services import inbox
+from services.session import Database
+from services.updates import Receipt
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+BACKOFF = BackoffConfig(min_delay=0.5, max_delay=10.0, factor=1.5, jitter=0.1)
+#: With PostgreSQL several processes may share the inbox; a pending row younger than this
+#: may be in another live process's hands, so recovery leaves it alone.
+SHARED_ORPHAN_AGE = timedelta(seconds=60)
+PRUNE_EVERY = timedelta(hours=1)
+
+
+def raw_json(update: Update) -> str:
+    """The update as Telegram sent it (unset fields left out), for the inbox."""
+    return orjson.dumps(update.model_dump(mode="json", exclude_unset=True)).decode()
+
+
+def order_key(update: Update) -> int | None:
+    """Updates of one user (or chat) are handled one after another, in arrival order."""
+    event = update.event
+    user = getattr(event, "from_user", None)
+    if user is not None:
+        return user.id
+    chat = getattr(event, "chat", None)
+    return chat.id if chat is not None else None
+
+
+class Intake:
+    """Feeds recorded updates to the dispatcher and keeps their inbox rows up to date."""
+
+    def __init__(self, dp: Dispatcher, bot: Bot, db: Database) -> None:
+        self.dp, self.bot, self.db = dp, bot, db
+        self.shared = db.engine.dialect.name != "sqlite"
+        self.tails: dict[int | None, asyncio.Task] = {}
+        self.tasks: set[asyncio.Task] = set()
+        self.in_hand: set[int] = set()
+        self.to_mark: list[int] = []
+        self.marker: asyncio.Task | None = None
+        self.last_prune = utcnow() - PRUNE_EVERY
+        self.last_resume = utcnow()
+
+    # ------------------------------------------------------------------ handling
+
+    async def resume(self) -> int:
+        """Handle what an earlier process recorded but did not finish; returns how many."""
+        before = utcnow() - SHARED_ORPHAN_AGE if self.shared else None
+        left = [r for r in await inbox.recover(self.db, before) if r.inbox_id not in self.in_hand]
+        if left:
+            log.info("resuming %d recorded update(s) left pending", len(left))
+        self.dispatch((r, None) for r in left)
+        await self._prune_now_and_then()
+        return len(left)
+
+    def dispatch(self, items: Iterable[tuple[inbox.Received, Update | None]]) -> None:
+        for received, update in items:
+            if update is None:
+                try:
+                    update = Update.model_validate_json(received.payload, context={"bot": self.bot})
+                except ValueError as exc:
+                    self._track(asyncio.create_task(inbox.park(self.db, received.inbox_id, f"unreadable: {exc}")))
+                    continue
+            key = order_key(update)
+            self.in_hand.add(received.inbox_id)
+            task = asyncio.create_task(self._handle(self.tails.get(key), received, update))
+            self.tails[key] = task
+            task.add_done_callback(lambda t, k=key: self.tails.get(k) is t and self.tails.pop(k))
+            self._track(task)
+
+    async def _handle(self, before: asyncio.Task | None, received: inbox.Received, update: Update) -> None:
+        if before is not None:
+            await asyncio.wait([before])
+        receipt = Receipt(received.inbox_id)
+        try:
+            await self.dp.feed_update(self.bot, update, receipt=receipt)
+        except Exception as exc:  # noqa: BLE001 - an update must never stop the intake
+            receipt.error = receipt.error or repr(exc)
+            log.exception("update %s failed outside the handlers", update.update_id)
+        try:
+            if receipt.error:
+                await inbox.park(self.db, received.inbox_id, receipt.error)
+            elif not receipt.marked:
+                self._mark_soon(received.inbox_id)
+        finally:
+            self.in_hand.discard(received.inbox_id)
+
+    def _mark_soon(self, inbox_id: int) -> None:
+        """Read-only updates are marked done in one statement per burst, not one each."""
+        self.to_mark.append(inbox_id)
+        if self.marker is None or self.marker.done():
+            self.marker = asyncio.create_task(self._mark_all())
+            self._track(self.marker)
+
+    async def _mark_all(self) -> None:
+        while self.to_mark:
+            ids, self.to_mark = self.to_mark, []
+            try:
+                await inbox.mark_done(self.db, ids)
+            except Exception:  # noqa: BLE001 - left pending: handled again after a restart
+                log.exception("could not mark %d update(s) done", len(ids))
+
+    def _track(self, task: asyncio.Task) -> None:
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def drain(self, timeout: float = 10.0) -> None:
+        """Let updates in hand finish (and be marked) before the process stops."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self.tasks:
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                log.warning("%d update task(s) still running at shutdown", len(self.tasks))
+                return
+            await asyncio.wait(list(self.tasks), timeout=left)
+
+    async def _prune_now_and_then(self) -> None:
+        now = utcnow()
+        if now - self.last_prune >= PRUNE_EVERY:
+            self.last_prune = now
+            try:
+                await inbox.prune(self.db, now)
+            except Exception:  # noqa: BLE001
+                log.exception("inbox prune failed")
+
+    # ------------------------------------------------------------------ intake
+
+    async def take(self, updates: list[Update]) -> None:
+        """Record a batch (one transaction) and start handling the new ones; copies are dropped."""
+        by_key = {}
+        pairs = []
+        for update in updates:
+            raw = raw_json(update)
+            by_key[(update.update_id, raw)] = update
+            pairs.append((update.update_id, raw))
+        fresh = await inbox.record(self.db, pairs)
+        self.dispatch((r, by_key.get((r.update_id, r.payload))) for r in fresh)
+
+    async def poll(self, polling_timeout: int = 10, allowed_updates: list[str] | None = None,
+                   stop: asyncio.Event | None = None) -> None:
+        """Long polling in which the offset moves past an update only once it is recorded."""
+        stop = stop or asyncio.Event()
+        backoff = Backoff(config=BACKOFF)
+        request = GetUpdates(timeout=polling_timeout, allowed_updates=allowed_updates)
+        request_timeout = int((self.bot.session.timeout or 0) + polling_timeout)
+        await self.resume()
+        while not stop.is_set():
+            try:
+                updates = await self.bot(request, request_timeout=request_timeout)
+                if updates:
+                    await self.take(updates)
+                    request.offset = updates[-1].update_id + 1
+                backoff.reset()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - Telegram or the database away: wait and go on
+                log.warning("polling: %s: %s; next try in %.1f s", type(exc).__name__, exc, backoff.next_delay)
+                await backoff.asleep()
+                continue
+            await self._prune_now_and_then()
+            if self.shared and utcnow() - self.last_resume >= SHARED_ORPHAN_AGE:
+                self.last_resume = utcnow()
+                await self.resume()
+
+    async def take_webhook(self, body: bytes) -> None:
+        """A webhook call: recorded before the 200 goes back; handled after."""
+        payload: Any = orjson.loads(body)
+        if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
+            raise ValueError("not a Telegram update")
+        update = Update.model_validate(payload, context={"bot": self.bot})
+        await self.take([update])

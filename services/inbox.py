@@ -1,0 +1,138 @@
+"""The inbox: updates recorded durably before Telegram may forget them.
+
+Telegram drops an update once `getUpdates` is asked for a later offset (or once a
+webhook call answered 200). So the intake records every batch here, in one
+transaction, *before* it moves the offset or answers, and handles from here; a process
+that dies mid-batch finds the rows still pending when it starts again.
+
+An update's writes and its row turning `done` commit together (`mark_done_with`), so a
+write happens once however often the update arrives; a read-only update is marked done
+after it was handled, so a kill in between repeats at most that update's reply.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from services.session import AsyncSession, Database
+from storage.models import InboxEntry
+from storage.types import utcnow
+
+__all__ = ["Received", "record", "mark_done_with", "mark_done", "park", "recover", "prune", "counts",
+           "newest_update_id", "REDELIVERY_WINDOW", "MAX_ATTEMPTS", "AlreadyDone"]
+
+#: Telegram keeps an unconfirmed update for at most 24 hours; a copy can only come within that.
+REDELIVERY_WINDOW = timedelta(hours=24)
+#: An update whose handling killed the process this many times is parked, not retried.
+MAX_ATTEMPTS = 3
+
+PENDING, DONE, DEAD = "pending", "done", "dead"
+_TABLE = InboxEntry.__table__
+
+
+class AlreadyDone(Exception):
+    """Another copy of this update committed its writes first; this one must roll back."""
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """A newly recorded update: its inbox row id and raw JSON."""
+
+    inbox_id: int
+    update_id: int
+    payload: str
+
+
+def digest(payload: str) -> str:
+    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+
+
+async def record(db: Database, updates: Iterable[tuple[int, str]]) -> list[Received]:
+    """Record (update_id, raw JSON) pairs in one transaction; return the ones not seen before.
+
+    A copy (same id and content, still kept) is left out, so it is neither handled again
+    nor answered twice.
+    """
+    rows = [{"update_id": uid, "digest": digest(raw), "payload": raw, "state": PENDING, "attempts": 0,
+             "received_at": utcnow()} for uid, raw in updates]
+    if not rows:
+        return []
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    statement = (dialect.insert(_TABLE).on_conflict_do_nothing(index_elements=["update_id", "digest"])
+                 .returning(_TABLE.c.id, _TABLE.c.update_id, _TABLE.c.payload))
+    async with db.engine.begin() as connection:
+        result = await connection.execute(statement, rows)
+        fresh = [Received(r.id, r.update_id, r.payload) for r in result]
+    return sorted(fresh, key=lambda r: r.inbox_id)
+
+
+async def mark_done_with(session: AsyncSession, inbox_id: int) -> None:
+    """Within the update's own transaction: its row turns done, or `AlreadyDone` if a copy won."""
+    connection = await session.connection()
+    result = await connection.execute(
+        update(_TABLE).where(_TABLE.c.id == inbox_id, _TABLE.c.state == PENDING)
+        .values(state=DONE, finished_at=utcnow()))
+    if result.rowcount != 1:
+        raise AlreadyDone(inbox_id)
+
+
+async def mark_done(db: Database, inbox_ids: Iterable[int]) -> None:
+    """Read-only updates, after they were handled: one statement for all that finished."""
+    ids = list(inbox_ids)
+    if ids:
+        async with db.engine.begin() as connection:
+            await connection.execute(update(_TABLE).where(_TABLE.c.id.in_(ids), _TABLE.c.state == PENDING)
+                                     .values(state=DONE, finished_at=utcnow()))
+
+
+async def park(db: Database, inbox_id: int, error: str) -> None:
+    """Give up on an update: kept as a dead letter with its error, for an admin to see."""
+    async with db.engine.begin() as connection:
+        await connection.execute(update(_TABLE).where(_TABLE.c.id == inbox_id, _TABLE.c.state == PENDING)
+                                 .values(state=DEAD, error=error[:500], finished_at=utcnow()))
+
+
+async def recover(db: Database, received_before: datetime | None = None) -> list[Received]:
+    """Pending rows left by a process that stopped, in arrival order, to be handled again.
+
+    Each is counted as one more attempt; one that reached `MAX_ATTEMPTS` (it brought the
+    process down every time) is parked instead. `received_before` leaves alone rows that a
+    live process sharing the database may still be handling.
+    """
+    where = [_TABLE.c.state == PENDING]
+    if received_before is not None:
+        where.append(_TABLE.c.received_at < received_before)
+    async with db.engine.begin() as connection:
+        await connection.execute(update(_TABLE).where(*where).values(attempts=_TABLE.c.attempts + 1))
+        await connection.execute(update(_TABLE).where(*where, _TABLE.c.attempts >= MAX_ATTEMPTS).values(
+            state=DEAD, error=f"gave up after {MAX_ATTEMPTS} attempts that did not finish", finished_at=utcnow()))
+        rows = await connection.execute(select(_TABLE.c.id, _TABLE.c.update_id, _TABLE.c.payload)
+                                        .where(*where).order_by(_TABLE.c.id))
+        return [Received(r.id, r.update_id, r.payload) for r in rows]
+
+
+async def prune(db: Database, now: datetime | None = None) -> int:
+    """Forget handled updates older than Telegram's redelivery window; dead letters stay."""
+    cutoff = (now or utcnow()) - REDELIVERY_WINDOW
+    async with db.engine.begin() as connection:
+        result = await connection.execute(delete(_TABLE).where(_TABLE.c.state == DONE, _TABLE.c.received_at < cutoff))
+        return result.rowcount or 0
+
+
+async def counts(db: Database) -> dict[str, int]:
+    async with db.engine.connect() as connection:
+        rows = await connection.execute(select(_TABLE.c.state, func.count()).group_by(_TABLE.c.state))
+        found = {state: n for state, n in rows}
+    return {state: found.get(state, 0) for state in (PENDING, DONE, DEAD)}
+
+
+async def newest_update_id(db: Database) -> int | None:
+    """The highest update id recorded (the demo's emulator numbers its updates above it)."""
+    async with db.engine.connect() as connection:
+        return (await connection.execute(select(func.max(_TABLE.c.update_id)))).scalar()

@@ -1,0 +1,104 @@
+"""No update is lost when the bot process is killed right after it fetched a batch.
+
+The bot runs as deployed (`ipbot run`, long polling, SQLite) in a child process against
+the emulator in this one. Ten waves of 25 updates; a few milliseconds after the bot
+fetched each wave it gets SIGKILL and is started again. Bounded: ten kills, each wait
+capped, the whole test well under a minute.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from sqlmodel import select
+
+from services.invites import create_invite, redeem
+from services.session import Database, unit_of_work
+from storage.models import User
+
+TOKEN = "424242:TEST-token-for-the-emulator-only"  # the emu fixture's token (tests/e2e/conftest.py)
+
+WAVES, PER_WAVE, INVITED = 10, 25, 12
+
+
+async def _start_bot(env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
+    with log.open("ab") as sink:  # the child's log, for reading when this test fails
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "run", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=sink)
+
+
+async def _until(predicate, timeout: float, what: str) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.002)
+
+
+async def test_ten_kills_lose_no_update_and_no_invite(emu, tmp_path):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'kill.db'}"
+    db = Database(url)
+    await db.upgrade()
+    members = [emu.user(61000 + i, first_name=f"成员{i}") for i in range(INVITED)]
+    newcomers = [emu.user(62000 + i, first_name=f"新人{i}") for i in range(WAVES)]
+    strangers = [emu.user(63000 + i, first_name=f"访客{i}") for i in range(PER_WAVE - INVITED - 1)]
+    async with unit_of_work(db) as session:
+        for m in members:
+            ticket = await create_invite(session, "specialist", region_code="320585")
+            await redeem(session, ticket.token, m.id, m.first_name, None, "zh")
+        tokens = [(await create_invite(session, "specialist", region_code="320585")).token for _ in newcomers]
+    await db.close()
+
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": emu.url, "DATABASE_URL": url,
+           "ADMIN_TELEGRAM_IDS": ""}
+    queue = emu.bot_state(TOKEN).queue
+    sent: dict[int, int] = {}
+    try:
+        for wave in range(WAVES):
+            polls_before = sum(c.method == "getUpdates" for c in emu.calls)
+            bot = await _start_bot(env, tmp_path / "bot.log")
+            await _until(lambda: sum(c.method == "getUpdates" for c in emu.calls) > polls_before, 30, "the bot to poll")
+            await emu.send_text(newcomers[wave], f"/start {tokens[wave]}")
+            for m in members:
+                await emu.send_text(m, "/help")
+            for s in strangers:
+                await emu.send_text(s, "/start")
+            for user in (newcomers[wave], *members, *strangers):
+                sent[user.id] = sent.get(user.id, 0) + 1
+            await _until(lambda: queue.handed_out() >= 1, 15, "the bot to fetch the wave")
+            await asyncio.sleep(0.003)
+            bot.send_signal(signal.SIGKILL)
+            await bot.wait()
+        bot = await _start_bot(env, tmp_path / "bot.log")
+
+        def replies(user_id: int) -> int:
+            return len(emu.messages(user_id))
+
+        await _until(lambda: all(replies(uid) >= n for uid, n in sent.items()), 40, "every update to be answered")
+        await asyncio.sleep(0.5)  # a late repeat would show up here
+        bot.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(bot.wait(), 15)
+    finally:
+        if bot.returncode is None:
+            bot.kill()
+            await bot.wait()
+
+    lost = sum(max(0, n - replies(uid)) for uid, n in sent.items())
+    repeated = sum(max(0, replies(uid) - n) for uid, n in sent.items())
+    print(f"\n{WAVES} kills, {sum(sent.values())} updates: lost {lost}, repeated replies {repeated}")
+    assert lost == 0
+    assert repeated <= WAVES, f"{repeated} repeated replies for {WAVES} kills"
+    assert all("欢迎" in emu.messages(u.id)[0].text for u in newcomers)
+    db = Database(url)
+    try:
+        async with db.sessions() as session:
+            joined = (await session.exec(select(User.telegram_id).where(
+                User.telegram_id.in_([u.id for u in newcomers])))).all()
+    finally:
+        await db.close()
+    assert sorted(joined) == sorted(u.id for u in newcomers)
+    assert emu.rejected == []
