@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from aiogram import Router
 
 from dialogs import check
-from handlers import common, fallback, invites, policies, questions
+from handlers import common, fallback, invites, policies, questions, status
 from jobs.spec import JobSpec
 from services.users import Role
 
 EVERYONE = frozenset(Role)
 STAFF = frozenset({Role.admin, Role.supervisor})
+INVITERS = frozenset({Role.admin, Role.supervisor, Role.specialist})
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,12 @@ class Feature:
 
 FEATURES: tuple[Feature, ...] = (
     Feature("common", common.build, None, ("start", "help", "whoami", "cancel"), menu_roles=EVERYONE),
-    Feature("invites", invites.build, STAFF, ("invite",)),
+    Feature("invites", invites.build, INVITERS, ("invite",)),
     Feature("check", check.build, EVERYONE, ("check",)),
     Feature("policies", policies.build, EVERYONE, ("policies",)),
     Feature("question_answers", questions.build_answers, questions.ANSWER_ROLES),
     Feature("questions", questions.build_sme, frozenset({Role.sme}), ("ask",)),
+    Feature("status", status.build, frozenset({Role.admin}), ("status",)),
     Feature("fallback", fallback.build, None),
 )
 

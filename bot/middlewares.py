@@ -17,6 +17,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 
+from bot.state_storage import bind_update_session
 from handlers.errors import STALE_DIALOG_ERRORS
 from locales import pick_language, t
 from services import audit
@@ -59,8 +60,9 @@ class UpdateContext(BaseMiddleware):
                 if actor is None and not _is_start_command(event):
                     await _turn_away(event, data)
                     return None
-                result = await handler(event, data)
-                await commit()
+                with bind_update_session(session):
+                    result = await handler(event, data)
+                    await commit()
                 return result
             except AlreadyDone:
                 await session.rollback()

@@ -1,4 +1,9 @@
-"""Supervisors and admins make invite links in chat: /invite with buttons or arguments."""
+"""Invite links in chat: /invite with buttons or arguments.
+
+Supervisors and admins invite specialists and company users; specialists invite the
+users of companies they can see. Who may invite whom is decided in services.invites.
+While a company is asked for, a command typed instead goes to its own handler.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from handlers.render import local_time, role_name
 from locales import t
+from services.companies import visible_companies
 from services.invites import MAY_INVITE, InviteError, create_invite, deep_link, parse_lifetime
 from services.session import AsyncSession, Commit
 from services.users import Actor, Role
@@ -21,6 +27,10 @@ from services.users import Actor, Role
 
 class InviteRole(CallbackData, prefix="inv"):
     role: Role
+
+
+class InviteCompany(CallbackData, prefix="invc"):
+    company_id: int
 
 
 class InviteFlow(StatesGroup):
@@ -53,9 +63,23 @@ async def picked_role(query: CallbackQuery, callback_data: InviteRole, actor: Ac
     await query.message.edit_text(f"{t('invite_pick_role', lang)} {role_name(callback_data.role, lang)}")
     if callback_data.role == Role.sme:
         await state.set_state(InviteFlow.company)
-        await query.message.answer(t("invite_ask_company", lang))
+        companies = await visible_companies(session, actor, limit=10)
+        keyboard = InlineKeyboardMarkup(inline_keyboard=[
+            [InlineKeyboardButton(text=c.name[:40], callback_data=InviteCompany(company_id=c.id).pack())] for c in companies
+        ]) if companies else None
+        await query.message.answer(t("invite_pick_company" if companies else "invite_ask_company", lang),
+                                   reply_markup=keyboard)
         return
     await _make(query.message, actor, lang, session, commit, bot, callback_data.role.value, None, None, None)
+
+
+async def picked_company(query: CallbackQuery, callback_data: InviteCompany, actor: Actor, lang: str,
+                         session: AsyncSession, commit: Commit, bot: Bot, state: FSMContext) -> None:
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)  # one invite per press
+    if await _make(query.message, actor, lang, session, commit, bot, Role.sme.value, None, None, None,
+                   company_id=callback_data.company_id):
+        await state.clear()
 
 
 async def got_company(message: Message, actor: Actor, lang: str, session: AsyncSession, commit: Commit, bot: Bot,
@@ -65,12 +89,14 @@ async def got_company(message: Message, actor: Actor, lang: str, session: AsyncS
 
 
 async def _make(message: Message, actor: Actor, lang: str, session: AsyncSession, commit: Commit, bot: Bot,
-                role: str, company: str | None, region: str | None, expires: str | None) -> bool:
+                role: str, company: str | None, region: str | None, expires: str | None,
+                company_id: int | None = None) -> bool:
     try:
         lifetime = parse_lifetime(expires)
-        ticket = await create_invite(session, role, company_uscc=company, region_code=region or actor.region_code,
-                                    lifetime=lifetime, created_by=actor)
+        ticket = await create_invite(session, role, company_uscc=company, company_id=company_id,
+                                     region_code=region or actor.region_code, lifetime=lifetime, created_by=actor)
     except InviteError as exc:
+        await commit()  # the refusal's audit entry, if any
         params = {k: escape(str(v)[:64]) for k, v in exc.params.items()}
         await message.answer(t(f"invite_err_{exc.code}", lang, **params))
         return False
@@ -86,5 +112,6 @@ def build() -> Router:
     router = Router(name="invites")
     router.message.register(invite, Command("invite"))
     router.callback_query.register(picked_role, InviteRole.filter())
-    router.message.register(got_company, InviteFlow.company, F.text)
+    router.callback_query.register(picked_company, InviteCompany.filter())
+    router.message.register(got_company, InviteFlow.company, F.text, ~F.text.startswith("/"))
     return router

@@ -136,3 +136,13 @@ async def newest_update_id(db: Database) -> int | None:
     """The highest update id recorded (the demo's emulator numbers its updates above it)."""
     async with db.engine.connect() as connection:
         return (await connection.execute(select(func.max(_TABLE.c.update_id)))).scalar()
+
+
+async def status_for(db: Database, actor) -> dict[str, int]:  # noqa: ANN001 - services.users.Actor
+    """What the intake holds (pending, done in the last 24 h, parked), for admins only."""
+    from services.errors import Refusal
+    from services.users import Role
+
+    if actor is None or actor.role != Role.admin:
+        raise Refusal("not_admin")
+    return await counts(db)

@@ -18,7 +18,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from services import audit
-from services.companies import CompanyError, find_by_uscc
+from services.companies import Company, CompanyError, can_see, find_by_uscc
 from services.errors import Refusal
 from services.session import AsyncSession
 from services.users import Actor, load_actor
@@ -30,9 +30,11 @@ DEFAULT_LIFETIME = timedelta(days=7)
 _DURATION = re.compile(r"^\s*(\d{1,4})\s*([dhm])\s*$", re.IGNORECASE)
 
 # Who may invite whom. Operators on the server shell (`ipbot invite`) may invite any role.
+# Specialists invite the users of companies they can see (services.companies.can_see).
 MAY_INVITE: dict[Role, frozenset[Role]] = {
     Role.admin: frozenset(Role),
     Role.supervisor: frozenset({Role.specialist, Role.sme}),
+    Role.specialist: frozenset({Role.sme}),
 }
 
 
@@ -91,6 +93,7 @@ async def create_invite(
     *,
     region_code: str | None = None,
     company_uscc: str | None = None,
+    company_id: int | None = None,
     lifetime: timedelta = DEFAULT_LIFETIME,
     created_by: Actor | None = None,
 ) -> Ticket:
@@ -103,17 +106,10 @@ async def create_invite(
         raise InviteError("not_allowed", role=role.value)
     if region_code is not None and not re.fullmatch(r"\d{2,12}", region_code):
         raise InviteError("bad_region", value=region_code)
-    company_id = None
     if role == Role.sme:
-        if not company_uscc:
-            raise InviteError("sme_needs_company")
-        try:
-            company = await find_by_uscc(session, company_uscc)
-        except CompanyError as exc:
-            raise InviteError(exc.code, value=company_uscc) from None
-        if company is None:
-            raise InviteError("unknown_company", value=company_uscc)
-        company_id = company.id
+        company_id = (await _invited_company(session, company_uscc, company_id, created_by)).id
+    else:
+        company_id = None
     token = secrets.token_urlsafe(18)
     expires_at = utcnow() + lifetime
     session.add(
@@ -131,6 +127,29 @@ async def create_invite(
         role=role.value, region=region_code, company_id=company_id, expires_in_s=int(lifetime.total_seconds()),
     )
     return Ticket(token, role, expires_at)
+
+
+async def _invited_company(session: AsyncSession, uscc: str | None, company_id: int | None,
+                           created_by: Actor | None) -> Company:
+    """The company an SME invite is for, by credit code or id, and visible to the inviter."""
+    if company_id is not None:
+        company = await session.get(Company, company_id)
+        shown = str(company_id)
+    elif uscc:
+        try:
+            company = await find_by_uscc(session, uscc)
+        except CompanyError as exc:
+            raise InviteError(exc.code, value=uscc) from None
+        shown = uscc
+    else:
+        raise InviteError("sme_needs_company")
+    if company is None:
+        raise InviteError("unknown_company", value=shown)
+    if created_by is not None and not can_see(created_by, company):
+        await audit.record(session, "invite.denied", "denied", created_by.telegram_id, role=created_by.role.value,
+                           company_id=company.id)
+        raise InviteError("company_not_visible", value=shown)
+    return company
 
 
 async def redeem(

@@ -14,7 +14,8 @@ async def test_invite_link_gives_the_role_and_its_menu(harness):
     # The emulator stores text as Telegram shows it: the tags survive only if they were escaped.
     assert "特派员" in welcome.text and "王<b>特派</b>" in welcome.text
     menu = [c["command"] for c in emu.visible_commands(specialist.id)]
-    assert menu[:4] == ["start", "help", "whoami", "cancel"] and "check" in menu and "invite" not in menu
+    assert menu[:4] == ["start", "help", "whoami", "cancel"] and "check" in menu and "invite" in menu
+    assert "status" not in menu  # an admin's command
     reply = await harness.say(specialist, "/whoami", "320585")
     assert "特派员" in reply.text
 
