@@ -551,7 +551,10 @@ async def amain(args: argparse.Namespace) -> int:
             results[target.name] = await run_bot(emu, target, sims, workdir, args.max_seconds, args.profile_dir)
     finally:
         await emu.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
+        if args.keep:
+            print(f"  bot logs and databases kept in {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
 
     report(results)
     ipbot, bare = results.get("ipbot"), results.get("bare")
@@ -587,6 +590,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--max-seconds", type=float, default=60.0,
                         help="time limit of each bot's measured window (default 60); no update starts after it")
     parser.add_argument("--only", choices=["ipbot", "bare"], default=None, help="measure one bot only")
+    parser.add_argument("--keep", action="store_true", help="keep the bots' logs and databases")
     parser.add_argument("--quick", action="store_true", help="smoke test: 5 users x 6 updates, 20 s at most")
     parser.add_argument("--seed", type=int, default=20240601, help="seed of the workload (same for both bots)")
     parser.add_argument("--profile-dir", type=Path, default=None,

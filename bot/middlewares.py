@@ -17,7 +17,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 
-from bot.state_storage import bind_update_session
+from bot.state_storage import update_scope
 from handlers.errors import STALE_DIALOG_ERRORS
 from locales import pick_language, t
 from services import audit
@@ -60,9 +60,10 @@ class UpdateContext(BaseMiddleware):
                 if actor is None and not _is_start_command(event):
                     await _turn_away(event, data)
                     return None
-                with bind_update_session(session):
+                with update_scope() as state_writes:
                     result = await handler(event, data)
                     await commit()
+                await state_writes.flush()  # after the commit: see bot.state_storage
                 return result
             except AlreadyDone:
                 await session.rollback()

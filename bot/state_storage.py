@@ -4,15 +4,16 @@ aiogram's MemoryStorage loses a half-filled dialog on every restart; this storag
 state and data in the `dialog_state` table, so a user presses the next button after a
 redeploy and goes on.
 
-Inside an update, state is read and written through that update's own session
-(`bind_update_session`), so it commits with the update's other writes and its inbox
-row, or not at all; an update never waits on a second connection for a lock its own
-first one holds. Outside an update the storage uses an engine of its own.
+Inside an update, writes are kept aside (`update_scope`) and written once the update's
+own transaction has committed, in one short transaction that writes first: on SQLite a
+transaction that read before it writes fails at once ("database is locked") when another
+commit came in between, and an update's session must never wait for a lock it holds
+itself. An update that fails leaves the dialog where it was. The storage has an engine
+of its own, so an update holding a connection never waits for a second from its pool.
 
-Reads come from memory after the first on SQLite, where one process owns the file; an
-update's writes reach that copy only when its transaction commits. With several
-processes (PostgreSQL without Redis) every read asks the database; Redis stays the
-choice there, for its per-user event isolation too.
+Reads come from memory after the first on SQLite, where one process owns the file. With
+several processes (PostgreSQL without Redis) every read asks the database; Redis stays
+the choice there, for its per-user event isolation too.
 """
 
 from __future__ import annotations
@@ -25,28 +26,41 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
-from services.session import AsyncSession, Database
-from services.updates import UpdateSession, note_write
+from services.session import Database
 from storage.models import DialogState
 from storage.types import utcnow
 
 _TABLE = DialogState.__table__
-_PENDING = "ipbot.state_pending"
 Entry = tuple[str | None, dict[str, Any]]
 
-_current: ContextVar[AsyncSession | None] = ContextVar("ipbot_update_session", default=None)
+class StateBuffer:
+    """State written during one update, not yet in the database."""
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[DatabaseStorage, str], Entry] = {}
+
+    async def flush(self) -> None:
+        by_storage: dict[DatabaseStorage, dict[str, Entry]] = {}
+        for (storage, key), entry in self.entries.items():
+            by_storage.setdefault(storage, {})[key] = entry
+        self.entries.clear()
+        for storage, entries in by_storage.items():
+            await storage._write(entries)
+
+
+_current: ContextVar[StateBuffer | None] = ContextVar("ipbot_state_buffer", default=None)
 
 
 @contextmanager
-def bind_update_session(session: AsyncSession) -> Iterator[None]:
-    """For the duration of one update, state goes through its session."""
-    token = _current.set(session)
+def update_scope() -> Iterator[StateBuffer]:
+    """For the duration of one update, state writes wait in a buffer the caller flushes."""
+    buffer = StateBuffer()
+    token = _current.set(buffer)
     try:
-        yield
+        yield buffer
     finally:
         _current.reset(token)
 
@@ -62,47 +76,43 @@ class DatabaseStorage(BaseStorage):
     # ------------------------------------------------------------------ rows
 
     async def _load(self, key: str) -> Entry:
-        session = _current.get()
-        if session is not None:
-            pending = session.sync_session.info.get(_PENDING, {})
-            if (self, key) in pending:
-                return pending[(self, key)]
+        buffer = _current.get()
+        if buffer is not None and (self, key) in buffer.entries:
+            return buffer.entries[(self, key)]
         if self.cached and key in self._cache:
             return self._cache[key]
-        query = select(_TABLE.c.state, _TABLE.c.data).where(_TABLE.c.key == key)
-        if session is not None:
-            row = (await (await session.connection()).execute(query)).first()
-        else:
-            async with self.own.engine.connect() as connection:
-                row = (await connection.execute(query)).first()
+        async with self.own.engine.connect() as connection:
+            row = (await connection.execute(
+                select(_TABLE.c.state, _TABLE.c.data).where(_TABLE.c.key == key))).first()
         entry = (row.state, dict(row.data or {})) if row else (None, {})
-        if self.cached and session is None:
+        if self.cached:
             self._cache[key] = entry
         return entry
 
     async def _save(self, key: str, state: str | None, data: dict[str, Any]) -> None:
-        data = copy.deepcopy(data)
-        if state is None and not data:
-            statement = _TABLE.delete().where(_TABLE.c.key == key)
-        else:
-            now = utcnow()
-            statement = self._insert(_TABLE).values(key=key, state=state, data=data, updated_at=now)
-            statement = statement.on_conflict_do_update(index_elements=["key"],
-                                                        set_={"state": state, "data": data, "updated_at": now})
-        session = _current.get()
-        if session is not None:
-            await (await session.connection()).execute(statement)
-            note_write(session)
-            session.sync_session.info.setdefault(_PENDING, {})[(self, key)] = (state, data)
+        """aiogram-dialog saves its (often empty, unchanged) stack on every update: only a
+        change is written."""
+        if await self._load(key) == (state, data):
             return
-        async with self.own.engine.begin() as connection:
-            await connection.execute(statement)
-        if self.cached:
-            self._cache[key] = (state, data)
+        entry = (state, copy.deepcopy(data))
+        buffer = _current.get()
+        if buffer is not None:
+            buffer.entries[(self, key)] = entry
+        else:
+            await self._write({key: entry})
 
-    def _committed(self, key: str, entry: Entry) -> None:
+    async def _write(self, entries: dict[str, Entry]) -> None:
+        now = utcnow()
+        async with self.own.engine.begin() as connection:
+            for key, (state, data) in entries.items():
+                if state is None and not data:
+                    await connection.execute(_TABLE.delete().where(_TABLE.c.key == key))
+                    continue
+                statement = self._insert(_TABLE).values(key=key, state=state, data=data, updated_at=now)
+                await connection.execute(statement.on_conflict_do_update(
+                    index_elements=["key"], set_={"state": state, "data": data, "updated_at": now}))
         if self.cached:
-            self._cache[key] = entry
+            self._cache.update(entries)
 
     # ------------------------------------------------------------------ aiogram's API
 
@@ -125,15 +135,3 @@ class DatabaseStorage(BaseStorage):
     async def close(self) -> None:
         self._cache.clear()
         await self.own.close()
-
-
-@event.listens_for(UpdateSession, "after_commit")
-def _publish(session: Session) -> None:
-    """The update's state writes are durable now: the in-memory copy may show them."""
-    for (storage, key), entry in session.info.pop(_PENDING, {}).items():
-        storage._committed(key, entry)
-
-
-@event.listens_for(UpdateSession, "after_soft_rollback")
-def _discard(session: Session, _previous: object) -> None:
-    session.info.pop(_PENDING, None)

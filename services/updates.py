@@ -17,7 +17,7 @@ from services.inbox import AlreadyDone, mark_done_with
 from services.session import AsyncSession, Database
 from storage.db import make_sessionmaker
 
-__all__ = ["Receipt", "AlreadyDone", "UpdateSession", "update_sessions", "has_writes", "note_write", "commit_update"]
+__all__ = ["Receipt", "AlreadyDone", "UpdateSession", "update_sessions", "has_writes", "commit_update"]
 
 _WROTE = "ipbot.wrote"
 
@@ -44,12 +44,6 @@ class UpdateSession(Session):
 @event.listens_for(UpdateSession, "after_flush")
 def _mark_wrote(sync_session: Session, _context: object) -> None:
     sync_session.info[_WROTE] = True
-
-
-def note_write(session: AsyncSession) -> None:
-    """A write made on the session's connection without the ORM (e.g. dialog state) still
-    makes the update's transaction one to commit."""
-    session.sync_session.info[_WROTE] = True
 
 
 def update_sessions(db: Database) -> async_sessionmaker[AsyncSession]:
