@@ -49,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply Alembic migrations up to the newest").set_defaults(func=_db_upgrade)
+    revision = db_sub.add_parser("revision", help="write a new, empty migration after the newest (edit it by hand)")
+    revision.add_argument("-m", "--message", required=True, help="what the migration does")
+    revision.set_defaults(func=_db_revision)
+    db_sub.add_parser("status", help="the update intake: pending, handled in 24 h, parked").set_defaults(
+        func=_db_status)
 
     invite = sub.add_parser("invite", help="print a single-use invite link")
     invite.add_argument("--role", required=True, choices=["admin", "supervisor", "specialist", "sme"])
@@ -70,6 +75,33 @@ def _parser() -> argparse.ArgumentParser:
     policy = sub.add_parser("policy", help="policy packs")
     policy.add_subparsers(metavar="ACTION").add_parser("check", help="validate a pack: schema, citations, its tests")
     return parser
+
+
+def _db_revision(settings: Settings, args: argparse.Namespace) -> int:
+    from alembic import command
+
+    from storage.migrate import alembic_config
+
+    script = command.revision(alembic_config(settings.database_url), message=args.message)
+    print(script.path if script is not None and not isinstance(script, list) else script)
+    return 0
+
+
+def _db_status(settings: Settings, _args: argparse.Namespace) -> int:
+    from services import inbox
+    from services.session import Database
+
+    async def go() -> int:
+        db = Database(settings.database_url)
+        try:
+            await db.upgrade()
+            counts = await inbox.counts(db)
+        finally:
+            await db.close()
+        print(f"pending {counts['pending']}, handled in the last 24 h {counts['done']}, parked {counts['dead']}")
+        return 0
+
+    return asyncio.run(go())
 
 
 def _run(settings: Settings, _args: argparse.Namespace) -> int:

@@ -67,3 +67,19 @@ async def test_an_update_that_fails_is_parked_and_an_admin_sees_the_count(harnes
     assert "已搁置（处理失败，需要查看）：1" in status.text
     denied = await harness.say(user, "/status")
     assert "没有使用这个功能的权限" in denied.text
+
+
+async def test_one_users_updates_are_answered_in_order_while_others_run_alongside(harness):
+    emu = harness.emu
+    first, second = emu.user(8104), emu.user(8105)
+    await harness.join(first, "specialist")
+    await harness.join(second, "specialist")
+    sequence = [("/help", "可用的命令"), ("/whoami", "我的身份"), ("/cancel", "没有进行中的操作"),
+                ("/policies", "发明之星"), ("/whoami", "我的身份")]
+    for text, _expected in sequence:  # sent back to back, before any answer
+        await emu.send_text(first, text)
+        await emu.send_text(second, text)
+    for user in (first, second):
+        for _text, expected in sequence:
+            reply = await emu.wait_message(user.id)
+            assert expected in reply.text, (expected, reply.text[:80])

@@ -4,6 +4,9 @@ import asyncio
 import socket
 
 import aiohttp
+
+from services import inbox
+from services.session import Database
 import pytest
 
 from bot.runners import run_webhook
@@ -46,6 +49,14 @@ async def test_a_dialog_survives_a_restart_when_state_is_in_redis(emu, settings,
     assert emu.rejected == []
 
 
+async def _inbox_counts(url: str) -> dict[str, int]:
+    db = Database(url)
+    try:
+        return await inbox.counts(db)
+    finally:
+        await db.close()
+
+
 async def test_webhook_mode_checks_the_secret(emu, settings):
     port = free_port()
     webhook = settings.model_copy(update={"webhook_url": f"http://127.0.0.1:{port}", "webhook_secret": "s3cret-Token_1"})
@@ -58,9 +69,15 @@ async def test_webhook_mode_checks_the_secret(emu, settings):
             forged = await http.post(f"http://127.0.0.1:{port}/telegram", json={"update_id": 1},
                                      headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})
             assert forged.status == 401
+            not_an_update = await http.post(f"http://127.0.0.1:{port}/telegram", data=b"[1, 2]",
+                                            headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"})
+            assert not_an_update.status == 400
+        assert (await _inbox_counts(webhook.database_url)) == {"pending": 0, "done": 0, "dead": 0}
         await emu.send_text(user, "/start")
-        reply = await emu.wait_message(user.id, "仅对受邀用户开放", timeout=10)
-        assert reply is not None
+        await emu.wait_message(user.id, "仅对受邀用户开放", timeout=10)
+        # Answered 200 only once recorded: the update is in the inbox, handled.
+        counts = await _inbox_counts(webhook.database_url)
+        assert counts["done"] == 1 and counts["dead"] == 0
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
