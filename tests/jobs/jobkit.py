@@ -36,3 +36,13 @@ def make_context(db: Database, clock=None, bot=None, **settings: str) -> AppCont
     values = {"DATABASE_URL": db.url, **settings}
     overrides = {"clock": clock} if clock is not None else {}
     return build_context(Settings(**values), db, bot, **overrides)
+
+
+TOKEN = "424243:TEST-token-for-the-job-tests-only"
+
+
+def make_bot(emu_url: str):
+    """The bot's own Bot (bot.app.create_bot), pointed at the emulator."""
+    from bot.app import create_bot
+
+    return create_bot(Settings(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE=emu_url))
