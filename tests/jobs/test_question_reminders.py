@@ -11,62 +11,20 @@ from jobs import question_reminders
 from jobs.runner import JobRunner
 from services import runs
 from services.question_reminders import JOB, OpenQuestionsRefusal, open_questions
-from services.session import Database, unit_of_work
+from services.session import Database
 from services.users import load_actor
-from storage.models import AuditEntry, Company, QuestionThread, Role, User
+from storage.models import AuditEntry, Role
 
-from jobkit import SHANGHAI, FakeClock, local, make_bot, make_context
-
-SPECIALIST = 9001
-QUESTION = "德国专利 <b>费用</b> & PCT 怎么算？"
-COMPANY = "太仓<精工>机械有限公司"
-
-
-async def add_user(db: Database, telegram_id: int, role: Role, name: str, language: str = "zh",
-                   region: str | None = "320585", company_id: int | None = None) -> int:
-    async with unit_of_work(db) as session:
-        user = User(telegram_id=telegram_id, role=role, full_name=name, language=language, region_code=region,
-                    company_id=company_id)
-        session.add(user)
-        await session.flush()
-        return user.id
-
-
-async def add_company(db: Database, name: str, uscc: str, specialist_user_id: int | None,
-                      region: str = "320585") -> int:
-    async with unit_of_work(db) as session:
-        company = Company(uscc=uscc, name=name, region_code=region, specialist_id=specialist_user_id)
-        session.add(company)
-        await session.flush()
-        return company.id
-
-
-async def ask(db: Database, company_id: int, asked: str, specialist: int | None = SPECIALIST,
-              message_id: int | None = None, question: str = QUESTION, answer: str | None = None) -> int:
-    async with unit_of_work(db) as session:
-        thread = QuestionThread(company_id=company_id, asker_telegram_id=8001, specialist_telegram_id=specialist,
-                                specialist_message_id=message_id, question=question, answer=answer,
-                                asked_at=local(asked), answered_at=local(asked) if answer else None)
-        session.add(thread)
-        await session.flush()
-        return thread.id
-
-
-async def specialist_chat(emu, bot, telegram_id: int = SPECIALIST, language: str = "zh-hans") -> int:
-    """The specialist has written to the bot (Telegram knows the chat) and got the forwarded question."""
-    await emu.send_text(emu.user(telegram_id, "王特派", language_code=language), "/start")
-    return (await bot.send_message(telegram_id, "转来的问题")).message_id
-
+from jobkit import (
+    COMPANY, QUESTION, SHANGHAI, SPECIALIST, FakeClock, add_company, add_user, ask, local, make_bot, make_context,
+    reminders_to, specialist_chat,
+)
 
 @pytest.fixture
 async def bot(emu):
     bot = make_bot(emu.url)
     yield bot
     await bot.session.close()
-
-
-def reminders_to(emu, chat_id: int = SPECIALIST):
-    return [m for m in emu.messages(chat_id) if "⏰" in (m.text or "")]
 
 
 async def test_reminded_once_on_the_first_working_day_after_national_day_across_a_restart(db, emu, bot):
