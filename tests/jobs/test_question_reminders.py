@@ -20,6 +20,7 @@ from jobkit import (
     reminders_to, specialist_chat,
 )
 
+
 @pytest.fixture
 async def bot(emu):
     bot = make_bot(emu.url)
