@@ -207,8 +207,16 @@ class JobRunner:
         await self._run_due(self.jobs[name])
 
     async def _run_due(self, spec: JobSpec) -> datetime | None:
+        """Run `spec` for its latest due time unless already run; the due time if it ran."""
         if not self.is_leader:
             return None
+        try:
+            return await self._run_once(spec)
+        except Exception:  # noqa: BLE001 - e.g. the database is away: the next start or tick makes it up
+            log.exception("job %s: could not check or record its run", spec.name)
+            return None
+
+    async def _run_once(self, spec: JobSpec) -> datetime | None:
         due = latest_due(spec, self.ctx.now(), self.ctx.tz)
         if due is None:
             return None

@@ -185,3 +185,32 @@ async def test_a_runner_that_does_not_lead_runs_nothing(db):
 def test_job_names_must_be_unique(db):
     with pytest.raises(ValueError):
         JobRunner(make_context(db), [Recorder().spec(), Recorder().spec()])
+
+
+async def test_a_run_cut_off_by_a_stop_is_made_up_without_repeating_its_sends(db, clock):
+    """A redeploy at 09:00 in the middle of a run: the next process finishes it, nobody gets two."""
+    sent: list[str] = []
+    hang = asyncio.Event()
+
+    async def two_sends(ctx, due) -> None:
+        for recipient in ("first", "second"):
+            async with ctx.db.sessions() as session:
+                if await runs.claim(session, "pair", due.date().isoformat(), recipient):
+                    sent.append(recipient)
+            if not hang.is_set():
+                hang.set()
+                await asyncio.sleep(3600)  # cut off here by the stop
+
+    spec = JobSpec("pair", two_sends, cron={"hour": 9, "minute": 0})
+    clock.set("2026-10-12 09:00:01")
+    runner = JobRunner(make_context(db, clock), [spec], poll_interval=60, stop_timeout=0.1)
+    await runner.start()
+    await asyncio.wait_for(hang.wait(), 5)
+    await runner.stop()  # cancels the run after 0.1 s: no run record
+    assert sent == ["first"]
+    clock.set("2026-10-12 09:01")
+    async with JobRunner(make_context(db, clock), [spec], poll_interval=60):
+        pass
+    assert sent == ["first", "second"]
+    async with db.sessions() as session:
+        assert await runs.has_run(session, "pair", "2026-10-12T09:00:00+08:00")
