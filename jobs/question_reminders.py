@@ -14,7 +14,7 @@ from locales import t
 from locales.format import escape
 from services import runs
 from services.context import AppContext
-from services.question_reminders import JOB, Reminder, due_reminders
+from services.question_reminders import JOB, Reminder, due_reminders, record_reminder
 from services.workdays import working_days_between
 
 __all__ = ["SPEC", "reminder_text", "run"]
@@ -46,7 +46,7 @@ async def run(ctx: AppContext, due: datetime) -> None:
                 continue  # reminded already (a restart, another process)
             outcome = "sent"
             try:
-                await ctx.bot.send_message(
+                sent = await ctx.bot.send_message(
                     reminder.specialist_telegram_id, reminder_text(reminder, ctx, due),
                     reply_parameters=ReplyParameters(message_id=reminder.specialist_message_id,
                                                      allow_sending_without_reply=True)
@@ -55,6 +55,8 @@ async def run(ctx: AppContext, due: datetime) -> None:
             except TelegramAPIError as exc:
                 log.warning("question reminder for thread %s not delivered: %s", reminder.thread_id, exc)
                 outcome = f"failed: {exc}"
+            else:
+                await record_reminder(session, reminder, sent.message_id)
             await runs.finish(session, JOB, reminder.period, reminder.recipient, outcome)
 
 

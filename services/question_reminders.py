@@ -6,6 +6,9 @@ specialist once; the job (`jobs.question_reminders`) claims each reminder under
 ``(JOB, "thread:<id>", "<specialist telegram id>")``. A thread whose reminder day passed
 while nothing ran (the bot down for days) is reminded on the next run, still once.
 Supervisors see the open ones of their region, admins all (`open_questions`).
+
+A reminder is kept (`record_reminder`) so that a reply to it answers the question just
+as a reply to the forwarded question does (`find_thread_by_reminder`).
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ from sqlmodel import select
 from services import audit
 from services.companies import can_see
 from services.errors import Refusal
+from services.questions import Thread
 from services.session import AsyncSession
 from services.users import Actor, Role
 from services.workdays import next_working_day, working_days_between
-from storage.models import Company, JobRun, QuestionThread, User
+from storage.models import Company, JobRun, QuestionReminder, QuestionThread, User
 
-__all__ = ["JOB", "OpenQuestion", "OpenQuestionsRefusal", "Reminder", "due_reminders", "open_questions",
-           "reminder_period"]
+__all__ = ["JOB", "OpenQuestion", "OpenQuestionsRefusal", "Reminder", "due_reminders", "find_thread_by_reminder",
+           "open_questions", "record_reminder", "reminder_period"]
 
 JOB = "question_reminders"
 #: Who may list the open questions (supervisors their region's, admins all).
@@ -124,3 +128,27 @@ async def open_questions(session: AsyncSession, actor: Actor, tz: ZoneInfo, toda
         found.append(OpenQuestion(thread.id, company.name, thread.asked_at, name,
                                   working_days_between(asked_day, today), thread.question))
     return found
+
+
+async def record_reminder(session: AsyncSession, reminder: Reminder, message_id: int) -> None:
+    """Remember the reminder message, so a reply to it answers the thread (flushed, not committed)."""
+    session.add(QuestionReminder(thread_id=reminder.thread_id, specialist_telegram_id=reminder.specialist_telegram_id,
+                                 message_id=message_id))
+    await session.flush()
+
+
+async def find_thread_by_reminder(session: AsyncSession, specialist_telegram_id: int, message_id: int
+                                  ) -> Thread | None:
+    """The thread a reminder in this specialist's chat is about, as the answering side sees it."""
+    row = (await session.exec(
+        select(QuestionThread, Company.name)
+        .join(QuestionReminder, QuestionReminder.thread_id == QuestionThread.id)
+        .join(Company, Company.id == QuestionThread.company_id)
+        .where(QuestionReminder.specialist_telegram_id == specialist_telegram_id,
+               QuestionReminder.message_id == message_id,
+               QuestionThread.specialist_telegram_id == specialist_telegram_id)
+    )).first()
+    if row is None:
+        return None
+    thread, company_name = row
+    return Thread(thread.id, company_name, thread.asker_telegram_id, thread.question, thread.answered_at is not None)

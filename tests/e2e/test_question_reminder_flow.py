@@ -4,11 +4,14 @@ working day the specialist is reminded once; the supervisor sees the open questi
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timezone
+
+from sqlmodel import select
 
 from bot.features import all_jobs
 from jobs.runner import JobRunner
 from services.workdays import next_working_day
+from storage.models import QuestionThread
 
 USCC = "91320585MA1W8K7Q3G"
 COMPANY = "太仓精工机械有限公司"
@@ -44,9 +47,11 @@ async def test_sme_question_reminded_once_then_answered(harness):
     denied = await harness.say(specialist, "/open_questions", "没有使用这个功能的权限")
     assert "未答复" not in denied.text
 
-    # 09:00:05 on the next working day after today (in the bot's zone), on a clock of the test's.
+    # 09:00:05 on the next working day after the question (in the bot's zone), on a clock of the test's.
     ctx = harness.running.dp["ctx"]
-    reminder_day = next_working_day(ctx.today())
+    async with harness.db.sessions() as session:
+        asked_at = (await session.exec(select(QuestionThread.asked_at))).one()
+    reminder_day = next_working_day(asked_at.astimezone(ctx.tz).date())
     fake_now = datetime.combine(reminder_day, time(9, 0, 5), ctx.tz).astimezone(timezone.utc)
     clock = lambda: fake_now  # noqa: E731
     late = dataclasses.replace(ctx, clock=clock)
@@ -57,13 +62,17 @@ async def test_sme_question_reminded_once_then_answered(harness):
     assert reminder.reply_to_message_id == forwarded.message_id
     assert COMPANY in reminder.text and QUESTION in reminder.text and "已等待 1 个工作日" in reminder.text
 
-    # Replying to the reminder instead of the question does not answer it; replying to the question does.
-    await emu.send_text(specialist, "约 800 欧元起。", reply_to=reminder.message_id)
-    await emu.wait_message(specialist.id)
-    await emu.send_text(specialist, "约 800 欧元起，PCT 另计。", reply_to=forwarded.message_id)
+    # Too long a reply is refused, nothing relayed; a reply to the reminder answers the question.
+    await emu.send_text(specialist, "很长" * 1600, reply_to=reminder.message_id)
+    await emu.wait_message(specialist.id, "3000")
+    await emu.send_text(specialist, "约 800 欧元起，PCT 另计。", reply_to=reminder.message_id)
     relayed = await emu.wait_message(owner.id, "约 800 欧元起，PCT 另计。")
-    assert QUESTION in relayed.text
+    assert QUESTION in relayed.text and len(emu.messages(owner.id)) == 3  # welcome, routed, this
     await emu.wait_message(specialist.id, "已把您的答复转给")
+    # The same reply again (a second press of "send"): a follow-up, the first answer stays.
+    await emu.send_text(specialist, "约 800 欧元起，PCT 另计。", reply_to=reminder.message_id)
+    await emu.wait_message(owner.id, "补充答复")
+    await emu.wait_message(specialist.id, "已把您的补充答复转给")
     await harness.say(supervisor, "/open_questions", "目前没有未答复的企业问题")
     await harness.say(supervisor, "/open_questions", "目前没有未答复的企业问题")  # asked twice: same answer
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 from jobs import question_reminders
 from jobs.runner import JobRunner
 from services import runs
-from services.question_reminders import JOB, OpenQuestionsRefusal, open_questions
+from services.question_reminders import JOB, OpenQuestionsRefusal, find_thread_by_reminder, open_questions
 from services.session import Database
 from services.users import load_actor
 from storage.models import AuditEntry, Role
@@ -62,6 +62,10 @@ async def test_reminded_once_on_the_first_working_day_after_national_day_across_
 
     (reminder,) = reminders_to(emu)
     assert reminder.reply_to_message_id == forward_id
+    async with db.sessions() as session:  # a reply to the reminder finds the thread, in this chat only
+        assert (await find_thread_by_reminder(session, SPECIALIST, reminder.message_id)).id == thread_id
+        assert await find_thread_by_reminder(session, SPECIALIST + 1, reminder.message_id) is None
+        assert await find_thread_by_reminder(session, SPECIALIST, forward_id) is None
     assert COMPANY in reminder.text and QUESTION in reminder.text  # escaped, so shown as typed
     assert "2026-09-30 15:00" in reminder.text and "已等待 1 个工作日" in reminder.text
     assert emu.rejected == []
