@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from aiogram import Router
 
 from dialogs import check
-from handlers import common, fallback, invites, policies, questions, status
+from handlers import common, fallback, invites, open_questions, policies, question_reminders, questions, status
+from jobs import question_reminders as question_reminder_job
 from jobs.spec import JobSpec
 from services.users import Role
 
@@ -48,7 +49,10 @@ FEATURES: tuple[Feature, ...] = (
     Feature("check", check.build, EVERYONE, ("check",)),
     Feature("policies", policies.build, EVERYONE, ("policies",)),
     Feature("question_answers", questions.build_answers, questions.ANSWER_ROLES),
+    Feature("question_reminders", question_reminders.build, question_reminders.ANSWER_ROLES,
+            jobs=(question_reminder_job.SPEC,)),
     Feature("questions", questions.build_sme, frozenset({Role.sme}), ("ask",)),
+    Feature("open_questions", open_questions.build, STAFF, ("open_questions",)),
     Feature("status", status.build, frozenset({Role.admin}), ("status",)),
     Feature("fallback", fallback.build, None),
 )

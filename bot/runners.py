@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from aiogram import Bot, Dispatcher
 
 from bot.app import create_bot, create_dispatcher
+from bot.features import all_jobs
 from bot.intake import Intake
 from bot.settings import Settings
+from jobs.runner import JobRunner
 from services.session import Database
 
 log = logging.getLogger(__name__)
@@ -44,13 +46,20 @@ async def prepare(settings: Settings) -> tuple[Bot, Dispatcher, Database, Intake
 
 @asynccontextmanager
 async def serving(dp: Dispatcher, bot: Bot, db: Database) -> AsyncIterator[None]:
-    """Startup hooks before, shutdown hooks (drain, FSM storage close) and the database after."""
+    """Startup hooks and the job runner before; then the runner stopped, shutdown hooks
+    (drain, FSM storage close) and the database after."""
     workflow = {k: v for k, v in dp.workflow_data.items() if k != "bot"}
     await dp.emit_startup(bot=bot, dispatcher=dp, bots=[bot], **workflow)
+    ctx = dp["ctx"]
+    runner = JobRunner(ctx, all_jobs()) if ctx.settings.jobs_enabled else None
     try:
+        if runner is not None:
+            await runner.start()
         yield
     finally:
         try:
+            if runner is not None:
+                await runner.stop()
             await dp.emit_shutdown(bot=bot, dispatcher=dp, bots=[bot], **workflow)
         finally:
             await bot.session.close()

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     webhook_secret: str | None = Field(default=None, alias="WEBHOOK_SECRET")
     admin_telegram_ids: str = Field(default="", alias="ADMIN_TELEGRAM_IDS")
     policy_dir: str | None = Field(default=None, alias="IPBOT_POLICY_DIR")
+    #: Scheduled jobs (reminders, digests) in this process; only the leader runs them anyway.
+    jobs_enabled: bool = Field(default=True, alias="IPBOT_JOBS")
 
     @field_validator("telegram_bot_token")
     @classmethod

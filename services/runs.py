@@ -14,7 +14,12 @@ from services.session import AsyncSession
 from storage.models import JobRun
 from storage.types import utcnow
 
-__all__ = ["claim", "finish", "JobRun", "runs_of"]
+__all__ = ["claim", "finish", "has_run", "JobRun", "record_run", "RUN_RECORD", "runs_of"]
+
+#: The recipient under which the job runner records that a job ran for a period (its
+#: `period` is the due time), apart from the job's own claims, whose recipients are
+#: people or chats; the runner reads it to tell a missed run from one that happened.
+RUN_RECORD = "@run"
 
 
 async def claim(session: AsyncSession, job: str, period: str, recipient: str = "") -> bool:
@@ -42,3 +47,23 @@ async def runs_of(session: AsyncSession, job: str, period: str | None = None) ->
     if period is not None:
         query = query.where(JobRun.period == period)
     return list((await session.exec(query)).all())
+
+
+async def has_run(session: AsyncSession, job: str, period: str) -> bool:
+    """Whether the runner recorded a run of `job` for `period` (see RUN_RECORD)."""
+    found = await session.exec(select(JobRun.id).where(
+        JobRun.job == job, JobRun.period == period, JobRun.recipient == RUN_RECORD))
+    return found.first() is not None
+
+
+async def record_run(session: AsyncSession, job: str, period: str, outcome: str = "done") -> bool:
+    """Record that `job` ran for `period` and how it ended; False if it was recorded already. Commits."""
+    now = utcnow()
+    session.add(JobRun(job=job, period=period, recipient=RUN_RECORD, claimed_at=now, finished_at=now,
+                       outcome=outcome[:200]))
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        return False
+    return True

@@ -88,6 +88,7 @@ def settings(emu, tmp_path) -> Settings:
     return Settings(
         TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE=emu.url,
         DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}", ADMIN_TELEGRAM_IDS=str(ADMIN_ID),
+        IPBOT_JOBS=False,  # scheduled jobs would fire by the wall clock; job tests turn them on
     )
 
 

@@ -54,7 +54,7 @@ async def test_ten_kills_lose_no_update_and_no_invite(emu, tmp_path):
     await db.close()
 
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": emu.url, "DATABASE_URL": url,
-           "ADMIN_TELEGRAM_IDS": ""}
+           "ADMIN_TELEGRAM_IDS": "", "IPBOT_JOBS": "false"}
     queue = emu.bot_state(TOKEN).queue
     sent: dict[int, int] = {}
     try:
