@@ -69,7 +69,9 @@ async def test_two_processes_one_postgres_exactly_one_sends_each_reminder(pg_url
 
         leader.proc.send_signal(signal.SIGKILL)  # dies: no unlock, no goodbye
         await leader.proc.wait()
+        killed = asyncio.get_running_loop().time()
         assert await follower.line(10) == "leader"
+        print(f"takeover {asyncio.get_running_loop().time() - killed:.2f} s after SIGKILL (poll 0.2 s)")
         clock_file.write_text("2026-10-09T09:00:20+08:00")
         await emu.wait_message(SPECIALIST, "⏰", timeout=10)
         await asyncio.sleep(1.0)
