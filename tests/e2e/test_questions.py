@@ -82,11 +82,16 @@ async def test_off_topic_question_is_answered_by_the_specialist_through_the_bot(
 
 async def test_specialist_text_that_answers_no_question_is_not_understood(harness):
     emu = harness.emu
-    specialist, _owner = await _setup(harness)
+    specialist, owner = await _setup(harness)
+    owner_before = len(emu.messages(owner.id))
     await harness.say(specialist, "你好", "我没有理解这条消息")
     welcome = next(m for m in emu.messages(specialist.id) if "欢迎" in m.text)
     await _reply(harness, specialist, welcome.message_id, "收到")
     await emu.wait_message(specialist.id, "我没有理解这条消息")
+    # neither text was taken for an answer: nothing relayed, no thread touched
+    assert len(emu.messages(owner.id)) == owner_before
+    async with harness.db.sessions() as session:
+        assert (await session.exec(select(QuestionThread))).all() == []
 
 
 async def test_over_long_answer_is_refused_with_the_limit(harness):
