@@ -15,6 +15,8 @@ from datetime import date
 from locales import t
 from locales.format import escape, fit
 from policy import ELIGIBLE, NOT_ELIGIBLE, Catalog, Line, ProgrammeInfo, ProgrammeResult
+from locales.programmes import ended_on as _ended_on
+from locales.programmes import force_note, period, unit, value_text
 from policy.report import fmt_value
 
 ICON = {ELIGIBLE: "✅", NOT_ELIGIBLE: "❌"}
@@ -42,51 +44,6 @@ def split(results: list[ProgrammeResult]) -> tuple[list[ProgrammeResult], list[P
     live = sorted((r for r in results if r.in_force), key=lambda r: rank.get(r.status, 1))
     ended = sorted((r for r in results if not r.in_force), key=lambda r: -_ended_on(r.info, r.as_of).toordinal())
     return live, ended
-
-
-def _ended_on(info: ProgrammeInfo, as_of: date) -> date:
-    ends = [d for d in (info.end, info.deadline) if d is not None and d < as_of]
-    return min(ends) if ends else info.start
-
-
-def unit(catalog: Catalog, fact: str, lang: str) -> str:
-    spec = catalog.registry.specs.get(fact)
-    if spec is None:
-        return ""
-    text = spec.unit_zh if lang == "zh" else spec.unit_en
-    return "" if not text else text if text == "%" else f" {text}"
-
-
-def value_text(catalog: Catalog, fact: str | None, value: object, lang: str) -> str:
-    if value is None:
-        return t("check_value_unknown", lang)
-    if isinstance(value, bool):
-        return t("btn_yes" if value else "btn_no", lang)
-    if isinstance(value, (list, tuple)):
-        return "、".join(value_text(catalog, None, v, lang) for v in value) + (unit(catalog, fact, lang) if fact else "")
-    if isinstance(value, (int, float)):
-        return f"{fmt_value(value)}{unit(catalog, fact, lang) if fact else ''}"
-    return escape(str(value))
-
-
-def period(info: ProgrammeInfo, lang: str) -> str:
-    text = (t("check_period_range", lang, start=info.start.isoformat(), end=info.end.isoformat()) if info.end
-            else t("check_period_open", lang, start=info.start.isoformat()))
-    if info.deadline is not None:
-        text += t("check_period_deadline", lang, deadline=info.deadline.isoformat())
-    return text
-
-
-def force_note(r: ProgrammeResult, lang: str) -> str:
-    """Whether the programme applies at the as-of date, and if not, since when or until when."""
-    info, as_of = r.info, r.as_of
-    if r.in_force:
-        return t("check_in_force", lang)
-    if as_of < info.start:
-        return t("check_not_started", lang, start=info.start.isoformat())
-    if info.deadline is not None and as_of > info.deadline and (info.end is None or info.deadline <= info.end):
-        return t("check_deadline_passed", lang, date=info.deadline.isoformat())
-    return t("check_ended_on", lang, date=_ended_on(info, as_of).isoformat())
 
 
 # ---------------------------------------------------------------- question
