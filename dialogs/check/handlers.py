@@ -56,6 +56,14 @@ async def alert(callback: CallbackQuery, manager: DialogManager, text: str) -> N
     manager.message_manager = _AnsweredAlready(manager.message_manager)  # type: ignore[attr-defined]
 
 
+def set_notice(manager: DialogManager, text: str | None) -> None:
+    """Show `text` above the window; when it is already shown, leave the message as it is
+    (Telegram refuses an edit that changes nothing, e.g. a second press of 保存)."""
+    if manager.dialog_data.get("notice") == text:
+        manager.show_mode = ShowMode.NO_UPDATE
+    manager.dialog_data["notice"] = text
+
+
 async def refused(event: CallbackQuery | Message, manager: DialogManager, exc: Refusal) -> None:
     """Tell the user plainly; the service has audited it and changed nothing."""
     _ctx, _actor, lang = env(manager)
@@ -241,6 +249,8 @@ async def picked_programme(_callback: CallbackQuery, _widget: Any, manager: Dial
     if item_id.isdigit() and int(item_id) < len(ids):
         manager.dialog_data.update(detail=ids[int(item_id)], notice=None)
         await manager.switch_to(CheckSG.detail)
+    else:
+        manager.show_mode = ShowMode.NO_UPDATE
 
 
 async def on_toggle_ended(_callback: CallbackQuery, _button: Any, manager: DialogManager) -> None:
@@ -267,7 +277,7 @@ async def on_save(callback: CallbackQuery, _button: Any, manager: DialogManager)
         return
     await mw["commit"]()
     line = render.news_line(news, lang)
-    data["notice"] = "✅ " + t("check_saved", lang) + (f"{line}" if line else "")
+    set_notice(manager, "✅ " + t("check_saved", lang) + (f"{line}" if line else ""))
     if news and actor.role == Role.sme:
         specialist, _smes = await elig.company_contacts(mw["session"], data["company_id"])
         if specialist:
@@ -283,14 +293,18 @@ async def on_send(callback: CallbackQuery, _button: Any, manager: DialogManager)
         await refused(callback, manager, exc)
         return
     if not smes:
-        data["notice"] = "⚠️ " + t("check_no_sme_users", lang)
+        set_notice(manager, "⚠️ " + t("check_no_sme_users", lang))
+        return
+    if data.get("sent_facts") == data["facts"]:  # pressed again: the company has this result already
+        set_notice(manager, "📤 " + t("check_already_sent", lang))
         return
     results = evaluate(manager)
     text = t("check_sent_intro", "zh") + "\n\n" + render.summary_text(results, data["company"], as_of(manager), "zh",
                                                                        ctx.catalog)
     markup = copy_keyboard(ctx.catalog, data["company_id"], results)
     sent = sum([await _deliver(mw["bot"], chat_id, text, markup) for chat_id in smes])
-    data["notice"] = "📤 " + t("check_sent", lang, count=sent)
+    data["sent_facts"] = data["facts"]
+    set_notice(manager, "📤 " + t("check_sent", lang, count=sent))
 
 
 def copy_keyboard(catalog: Any, company_id: int, results: list) -> InlineKeyboardMarkup:
@@ -320,6 +334,8 @@ async def on_whatif_enter(_callback: CallbackQuery, _button: Any, manager: Dialo
 
 
 async def on_whatif_reset(_callback: CallbackQuery, _button: Any, manager: DialogManager) -> None:
+    if manager.dialog_data.get("hypo") is None and manager.dialog_data.get("notice") is None:
+        manager.show_mode = ShowMode.NO_UPDATE  # nothing to reset (a second press)
     manager.dialog_data.update(hypo=None, notice=None)
 
 

@@ -342,3 +342,52 @@ async def test_an_sme_is_not_asked_what_only_a_specialist_can_confirm(harness, s
         question = await last(emu, owner, emu.press_button(owner, "是" if "是" in texts(question) else "跳过"))
         steps += 1
     assert steps >= 1  # it asked something, and reached the results
+
+
+async def test_send_twice_reaches_the_company_once_and_its_copy_opens_each_programme(harness, specialist):
+    emu = harness.emu
+    owner = emu.user(3007, first_name="李总")
+    await harness.join(owner, "sme", company_uscc=OTHER)
+    await harness.say(specialist, "/check", "请选择")
+    await last(emu, specialist, emu.press_button(specialist, "太仓新材料"))
+    results = await last(emu, specialist, emu.press_button(specialist, "直接看结果"))
+    copies = len(emu.messages(owner.id))
+    sent = await act(emu, specialist, emu.press_button(specialist, "发给企业"))
+    assert [(r.message_id, r.text.splitlines()[0]) for r in sent] == [(results.message_id, "📤 已发送给 1 位企业用户。")]
+    again = await act(emu, specialist, emu.press_button(specialist, "发给企业"))
+    assert again[-1].text.startswith("📤 这份结果已经发给企业了")
+    copy = emu.messages(owner.id)[copies:]
+    assert len(copy) == 1 and copy[0].text.startswith("您的特派员发来了贵企业的补贴资格自查结果")
+    names = texts(copy[0])
+    assert names and all(n[0] in "✅❌❓" for n in names)  # one button per programme in force, in list order
+    assert [copy[0].text.index(n[2:12]) for n in names] == sorted(copy[0].text.index(n[2:12]) for n in names)
+    detail = await last(emu, owner, emu.press_button(owner, "发明之星"))
+    assert detail.text.startswith("❌ “发明之星”奖励") and "需同时满足以下条件" in detail.text
+
+
+async def test_save_pressed_twice_edits_the_card_once(harness, specialist):
+    emu = harness.emu
+    await harness.say(specialist, "/check", "请选择")
+    await last(emu, specialist, emu.press_button(specialist, "太仓新材料"))
+    results = await last(emu, specialist, emu.press_button(specialist, "直接看结果"))
+    data = callback_of(results, "保存到企业档案")
+    await emu.press(specialist, results.message_id, data)
+    await emu.press(specialist, results.message_id, data)
+    out = await emu.outputs(specialist.id, timeout=5)
+    while more := await emu.outputs(specialist.id, after=len(out), timeout=0.5):
+        out += more
+    edits = [r for r in out if r.message_id == results.message_id and r.text.startswith("✅ 已保存到企业档案。")]
+    assert len(edits) == 1  # the second press changed nothing, so nothing was redrawn (and nothing refused)
+
+
+async def test_a_forged_pick_of_a_company_out_of_reach_is_refused(harness, specialist):
+    emu = harness.emu
+    elsewhere = await harness.add_company("91320506MA1Y4D5E8P", "吴中示例科技有限公司", "320506")
+    picker = await harness.say(specialist, "/check", "请选择")
+    assert "吴中示例" not in " ".join(texts(picker))
+    answer = await press_forged(harness, specialist, picker, f"co:{elsewhere}")
+    assert answer["text"].startswith("无权限") and answer.get("show_alert")
+    assert emu.message(specialist.id, picker.message_id).text == picker.text  # still the company list
+    async with harness.db.sessions() as session:
+        denied = (await session.exec(select(AuditEntry).where(AuditEntry.action == "check.load"))).all()
+    assert [(e.outcome, e.detail["company_id"]) for e in denied] == [("denied", elsewhere)]
