@@ -109,8 +109,8 @@ def engine_card(results: list, stated: dict, lang: str, catalog: Any) -> str:
     lines = [t("qa_engine_header", lang, told=told)]
     for r in results:
         name = r.title_en or r.title if lang == "en" else r.title
-        lines += ["", f"{_MARK.get(r.status, '❓')} <b>{escape(name)}</b>：{t(f'check_status_{r.status}', lang)}"
-                  if lang == "zh" else f"{_MARK.get(r.status, '❓')} <b>{escape(name)}</b>: {t(f'check_status_{r.status}', lang)}"]
+        lines += ["", t("qa_engine_result", lang, mark=_MARK.get(r.status, "❓"), title=escape(name),
+                        status=t(f"qa_status_{r.status}", lang))]
         for line in r.lines:
             if line.fact and line.op and line.need is not None and line.value is not None \
                     and not isinstance(line.have, bool) and isinstance(line.have, (int, float)):

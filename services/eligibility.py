@@ -23,7 +23,7 @@ from storage.types import utcnow
 __all__ = [
     "AnswerError", "CheckRefusal", "Catalog", "FactError", "Subject", "News", "subject_for", "choices_for",
     "parse_answer", "save_facts", "news_between", "may_save", "may_send", "known_facts", "company_contacts",
-    "recipients_for_send", "parse_whatif", "next_question", "askable", "fact_kind", "read_counts", "parse_answers",
+    "recipients_for_send", "Contact", "parse_whatif", "next_question", "askable", "fact_kind", "read_counts", "parse_answers",
 ]
 
 _YES = {"是", "有", "对", "y", "yes", "true", "1", "√", "✓"}
@@ -189,25 +189,34 @@ async def save_facts(session: AsyncSession, catalog: Catalog, actor: Actor, comp
     return news_between(before, catalog.evaluate(new, as_of))
 
 
-async def recipients_for_send(session: AsyncSession, actor: Actor, company_id: int) -> list[int]:
-    """Telegram ids of the company's SME users, for an actor who may send them a result."""
+@dataclass(frozen=True)
+class Contact:
+    """Someone to tell about a company's check, in their own language."""
+
+    telegram_id: int
+    language: str
+
+
+async def recipients_for_send(session: AsyncSession, actor: Actor, company_id: int) -> list[Contact]:
+    """The company's SME users, for an actor who may send them a result."""
     await _company(session, actor, company_id, "send")
     if not may_send(actor):
         await _refuse(session, actor, "send", "may_not_send", company_id)
     return (await company_contacts(session, company_id))[1]
 
 
-async def company_contacts(session: AsyncSession, company_id: int) -> tuple[int | None, list[int]]:
-    """Telegram ids of the company's specialist and of its SME users, for notices."""
+async def company_contacts(session: AsyncSession, company_id: int) -> tuple[Contact | None, list[Contact]]:
+    """The company's specialist (if active) and its active SME users, for notices."""
     from sqlmodel import select
 
     from storage.models import User
 
     company = await session.get(Company, company_id)
     specialist = await session.get(User, company.specialist_id) if company and company.specialist_id else None
-    smes = await session.exec(select(User.telegram_id).where(User.company_id == company_id, User.role == Role.sme,
-                                                             User.active))
-    return (specialist.telegram_id if specialist and specialist.active else None), list(smes.all())
+    smes = await session.exec(select(User).where(User.company_id == company_id, User.role == Role.sme, User.active)
+                              .order_by(User.id))
+    return (Contact(specialist.telegram_id, specialist.language) if specialist and specialist.active else None,
+            [Contact(u.telegram_id, u.language) for u in smes.all()])
 
 
 _WHATIF = re.compile(r"^(?P<what>.+?)\s*(?P<value>[+\-−]?\s*[0-9][0-9,，.]*\s*(?:亿|万|千)?元?%?|是|否)$")

@@ -281,7 +281,8 @@ async def on_save(callback: CallbackQuery, _button: Any, manager: DialogManager)
     if news and actor.role == Role.sme:
         specialist, _smes = await elig.company_contacts(mw["session"], data["company_id"])
         if specialist:
-            await _deliver(mw["bot"], specialist, render.news_text(news, data["company"], "zh", ctx.catalog))
+            await _deliver(mw["bot"], specialist.telegram_id,
+                           render.news_text(news, data["company"], specialist.language, ctx.catalog))
 
 
 async def on_send(callback: CallbackQuery, _button: Any, manager: DialogManager) -> None:
@@ -299,18 +300,20 @@ async def on_send(callback: CallbackQuery, _button: Any, manager: DialogManager)
         set_notice(manager, "📤 " + t("check_already_sent", lang))
         return
     results = evaluate(manager)
-    text = t("check_sent_intro", "zh") + "\n\n" + render.summary_text(results, data["company"], as_of(manager), "zh",
-                                                                       ctx.catalog)
-    markup = copy_keyboard(ctx.catalog, data["company_id"], results)
-    sent = sum([await _deliver(mw["bot"], chat_id, text, markup) for chat_id in smes])
+    sent = 0
+    for contact in smes:  # each in their own language
+        text = t("check_sent_intro", contact.language) + "\n\n" + render.summary_text(
+            results, data["company"], as_of(manager), contact.language, ctx.catalog, show_ended=True)
+        markup = copy_keyboard(ctx.catalog, data["company_id"], results, contact.language)
+        sent += await _deliver(mw["bot"], contact.telegram_id, text, markup)
     data["sent_facts"] = data["facts"]
     set_notice(manager, "📤 " + t("check_sent", lang, count=sent))
 
 
-def copy_keyboard(catalog: Any, company_id: int, results: list) -> InlineKeyboardMarkup:
+def copy_keyboard(catalog: Any, company_id: int, results: list, lang: str) -> InlineKeyboardMarkup:
     """One button per programme in force, in the order of the list, to open its detail."""
     ids = catalog.programme_ids
-    rows = [[InlineKeyboardButton(text=render.button_label(r, "zh"),
+    rows = [[InlineKeyboardButton(text=render.button_label(r, lang),
                                   callback_data=f"{COPY_PREFIX}{company_id}:{ids.index(r.policy)}")]
             for r in shown_programmes(results, False)]
     return InlineKeyboardMarkup(inline_keyboard=rows)

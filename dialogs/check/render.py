@@ -116,7 +116,7 @@ def summary_text(results: list[ProgrammeResult], company: str, as_of: date, lang
 
 def button_label(r: ProgrammeResult, lang: str) -> str:
     name = (r.title_en or r.title) if lang == "en" else r.title
-    return f"{icon(r)} {name[:28]}"
+    return f"{icon(r)} {name if len(name) <= 30 else name[:29] + '…'}"
 
 
 # ---------------------------------------------------------------- detail
