@@ -23,6 +23,7 @@ from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.types import Message
 
 from locales import t
+from locales.format import fit
 from locales.programmes import force_note, period, unit, value_text
 from policy import ELIGIBLE, NOT_ELIGIBLE
 from policy.report import fmt_value
@@ -129,7 +130,7 @@ def engine_card(results: list, stated: dict, lang: str, catalog: Any) -> str:
             lines.append(t("qa_engine_ended_hint", lang))
         lines.append(t("check_citation", lang, citation=escape(r.citation.text())))
     lines += ["", t("qa_engine_footer", lang)]
-    return "\n".join(lines)
+    return fit("\n".join(lines))
 
 
 def forward_text(route: Route, actor: Actor, question: str, hits: list[Hit]) -> str:

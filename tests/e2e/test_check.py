@@ -391,3 +391,20 @@ async def test_a_forged_pick_of_a_company_out_of_reach_is_refused(harness, speci
     async with harness.db.sessions() as session:
         denied = (await session.exec(select(AuditEntry).where(AuditEntry.action == "check.load"))).all()
     assert [(e.outcome, e.detail["company_id"]) for e in denied] == [("denied", elsewhere)]
+
+
+async def test_a_forged_copy_button_for_another_company_is_refused(harness, specialist):
+    emu = harness.emu
+    owner = emu.user(3008, first_name="李总")
+    await harness.join(owner, "sme", company_uscc=OTHER)
+    async with harness.db.sessions() as session:
+        mine = (await session.exec(select(Company).where(Company.uscc == USCC))).one()
+    welcome = emu.messages(owner.id)[-1]
+    update_id = await emu.press(owner, welcome.message_id, f"chk:o:{mine.id}:5", strict=False)
+    for _ in range(100):
+        record = next((c for c in emu.callbacks() if c.update_id == update_id and c.answered), None)
+        if record:
+            break
+        await emu.outputs(owner.id, after=10**6, timeout=0.05)
+    assert record.answer["text"].startswith("无权限") and record.answer.get("show_alert")
+    assert emu.messages(owner.id)[-1].message_id == welcome.message_id  # nothing about that company was shown

@@ -62,7 +62,8 @@ async def test_every_role_sees_policies_in_the_menu(harness):
     owner = emu.user(4003, first_name="李总")
     await harness.join(owner, "sme", company_uscc="91320506MA1Y4D5E8P")
     assert "policies" in [c["command"] for c in emu.visible_commands(owner.id)]
-    await harness.say(owner, "/policies", "政策项目一览")
+    reply = await harness.say(owner, "/policies", "政策项目一览")
+    assert all(info.title in reply.text for info in _infos(harness.running.dp["ctx"].today()))
 
 
 def test_order_and_markers_at_a_fixed_date():
