@@ -71,7 +71,6 @@ def create_dispatcher(settings: Settings, db: Database, bot: Bot | None = None,
     ctx = ctx or build_context(settings, db, bot)
     # The one context every handler, dialog and job gets (as `ctx`), and the menu.
     dp["ctx"] = ctx
-    dp["catalog"] = ctx.catalog  # TODO(recipe): read ctx.catalog; kept until /check moves
     dp["menu"] = Menu(menu_commands(features))
     dp.update.outer_middleware(UpdateContext(db, settings.admin_ids))
     dp.startup.register(warm_up_search)

@@ -19,6 +19,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from handlers.render import local_time, role_name
 from locales import t
 from services.companies import visible_companies
+from services.context import AppContext
 from services.invites import MAY_INVITE, InviteError, create_invite, deep_link, parse_lifetime
 from services.session import AsyncSession, Commit
 from services.users import Actor, Role
@@ -38,7 +39,7 @@ class InviteFlow(StatesGroup):
 
 
 async def invite(message: Message, command: CommandObject, actor: Actor, lang: str, session: AsyncSession,
-                 commit: Commit, bot: Bot, state: FSMContext) -> None:
+                 commit: Commit, bot: Bot, state: FSMContext, ctx: AppContext) -> None:
     if not command.args:
         roles = sorted(MAY_INVITE[actor.role], key=list(Role).index)
         keyboard = InlineKeyboardMarkup(inline_keyboard=[
@@ -51,13 +52,13 @@ async def invite(message: Message, command: CommandObject, actor: Actor, lang: s
     if len(options) != len(words) - 1 or not set(options) <= {"company", "region", "expires"}:
         await message.answer(t("invite_usage", lang))
         return
-    await _make(message, actor, lang, session, commit, bot, words[0], options.get("company"),
+    await _make(ctx, message, actor, lang, session, commit, bot, words[0], options.get("company"),
                 options.get("region"), options.get("expires"))
     await state.clear()
 
 
 async def picked_role(query: CallbackQuery, callback_data: InviteRole, actor: Actor, lang: str,
-                      session: AsyncSession, commit: Commit, bot: Bot, state: FSMContext) -> None:
+                      session: AsyncSession, commit: Commit, bot: Bot, state: FSMContext, ctx: AppContext) -> None:
     await query.answer()
     # Take the buttons away first, so a second press on this message cannot make a second invite.
     await query.message.edit_text(f"{t('invite_pick_role', lang)} {role_name(callback_data.role, lang)}")
@@ -70,25 +71,25 @@ async def picked_role(query: CallbackQuery, callback_data: InviteRole, actor: Ac
         await query.message.answer(t("invite_pick_company" if companies else "invite_ask_company", lang),
                                    reply_markup=keyboard)
         return
-    await _make(query.message, actor, lang, session, commit, bot, callback_data.role.value, None, None, None)
+    await _make(ctx, query.message, actor, lang, session, commit, bot, callback_data.role.value, None, None, None)
 
 
 async def picked_company(query: CallbackQuery, callback_data: InviteCompany, actor: Actor, lang: str,
-                         session: AsyncSession, commit: Commit, bot: Bot, state: FSMContext) -> None:
+                         session: AsyncSession, commit: Commit, bot: Bot, state: FSMContext, ctx: AppContext) -> None:
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)  # one invite per press
-    if await _make(query.message, actor, lang, session, commit, bot, Role.sme.value, None, None, None,
+    if await _make(ctx, query.message, actor, lang, session, commit, bot, Role.sme.value, None, None, None,
                    company_id=callback_data.company_id):
         await state.clear()
 
 
 async def got_company(message: Message, actor: Actor, lang: str, session: AsyncSession, commit: Commit, bot: Bot,
-                      state: FSMContext) -> None:
-    if await _make(message, actor, lang, session, commit, bot, Role.sme.value, message.text.strip()[:64], None, None):
+                      state: FSMContext, ctx: AppContext) -> None:
+    if await _make(ctx, message, actor, lang, session, commit, bot, Role.sme.value, message.text.strip()[:64], None, None):
         await state.clear()
 
 
-async def _make(message: Message, actor: Actor, lang: str, session: AsyncSession, commit: Commit, bot: Bot,
+async def _make(ctx: AppContext, message: Message, actor: Actor, lang: str, session: AsyncSession, commit: Commit, bot: Bot,
                 role: str, company: str | None, region: str | None, expires: str | None,
                 company_id: int | None = None) -> bool:
     try:
@@ -103,7 +104,7 @@ async def _make(message: Message, actor: Actor, lang: str, session: AsyncSession
     await commit()
     me = await bot.me()
     await message.answer(t("invite_created", lang, role=role_name(ticket.role, lang),
-                           expires=local_time(ticket.expires_at), link=escape(deep_link(me.username, ticket.token))))
+                           expires=local_time(ticket.expires_at, ctx.tz), link=escape(deep_link(me.username, ticket.token))))
     return True
 
 

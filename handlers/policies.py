@@ -1,20 +1,21 @@
 """/policies: every programme in the catalog, its period, deadline and citation.
 
-Those in force today (Asia/Shanghai) come first, then those not yet started, then the
+Those in force today (in the configured zone, ``ctx.today()``) come first, then those not yet started, then the
 ended ones, most recently ended first, each marked.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from html import escape
+from typing import Any
+
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from handlers.render import SHANGHAI
 from locales import t
-from policy import Catalog, ProgrammeInfo, load_catalog
+from policy import ProgrammeInfo
 from policy.engine import in_force_at
 
 #: Raw HTML length per message; Telegram's limit (4096) counts the text after parsing,
@@ -23,11 +24,6 @@ MESSAGE_BUDGET = 4000
 
 IN_FORCE, UPCOMING, ENDED = "in_force", "upcoming", "ended"
 MARKERS = {IN_FORCE: "✅", UPCOMING: "⏳", ENDED: "⏹"}
-
-
-def today_in_shanghai(now: datetime | None = None) -> date:
-    """Today's date where the programmes apply, whatever the server's zone."""
-    return (now or datetime.now(SHANGHAI)).astimezone(SHANGHAI).date()
 
 
 def state(info: ProgrammeInfo, as_of: date) -> str:
@@ -94,11 +90,9 @@ def render(infos: list[ProgrammeInfo], as_of: date, lang: str) -> list[str]:
     return messages
 
 
-async def policies(message: Message, lang: str, catalog: Catalog | None = None) -> None:
-    """``catalog`` is the dispatcher's (built-in packs plus IPBOT_POLICY_DIR) when it
-    provides one; the built-in packs otherwise."""
-    catalog = catalog or load_catalog()
-    as_of = today_in_shanghai()
+async def policies(message: Message, lang: str, ctx: Any) -> None:
+    """The context's catalog (built-in packs plus IPBOT_POLICY_DIR) at the context's today."""
+    catalog, as_of = ctx.catalog, ctx.today()
     infos = [catalog.programme(pid, as_of) for pid in catalog.programme_ids]
     for text in render(infos, as_of, lang):
         await message.answer(text)

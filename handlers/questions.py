@@ -23,7 +23,12 @@ from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.types import Message
 
 from locales import t
+from locales.format import fit
+from locales.programmes import force_note, period, unit, value_text
+from policy import ELIGIBLE, NOT_ELIGIBLE
+from policy.report import fmt_value
 from services.questions import (
+    ENGINE,
     MAX_ANSWER_CHARS,
     MAX_QUESTION_CHARS,
     Hit,
@@ -32,6 +37,9 @@ from services.questions import (
     Thread,
     answer_question,
     citation,
+    decide,
+    engine_answer,
+    programmes_for_clause,
     find_thread_by_specialist_message,
     record_answer,
     record_forward,
@@ -63,10 +71,66 @@ def text_length(text: str) -> int:
 # --------------------------------------------------------------------------- rendering
 
 
-def answer_card(hit: Hit, lang: str) -> str:
+def answer_card(hit: Hit, lang: str, status: str = "") -> str:
     title = t("qa_doc_title", lang, title=escape(hit.title)) if hit.number else ""
     return t("qa_answer_card", lang, quote=escape(clip(hit.quote, QUOTE_LIMIT)),
-             citation=escape(citation(hit)), title=title)
+             citation=escape(citation(hit)), title=title, status=status)
+
+
+def clause_status(catalog: Any, hit: Hit, as_of: Any, lang: str) -> str:
+    """Whether the programmes of a quoted clause are in force, and when they ended."""
+    infos = programmes_for_clause(catalog, hit, as_of)
+    lines = []
+    for info in infos[:4]:
+        name = info.title_en or info.title if lang == "en" else info.title
+        state = force_note(_AtDate(info, as_of), lang)
+        lines.append(t("qa_programme_state", lang, title=escape(name), period=period(info, lang), state=state))
+    return "\n" + "\n".join(lines) if lines else ""
+
+
+class _AtDate:
+    """A programme and an as-of date, as `force_note` reads a result."""
+
+    def __init__(self, info: Any, as_of: Any) -> None:
+        from policy.engine import in_force_at
+
+        self.info, self.as_of = info, as_of
+        self.in_force = in_force_at(info, as_of)[0]
+
+
+_OPPOSITE = {">=": "<", ">": "≤", "<=": ">", "<": "≥"}
+_SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+_MARK = {ELIGIBLE: "✅", NOT_ELIGIBLE: "❌"}
+
+
+def engine_card(results: list, stated: dict, lang: str, catalog: Any) -> str:
+    """The engine's answer for the asker's company: ✅/❌/❓, the reason in numbers, the period, the clause."""
+    sep = "；" if lang == "zh" else "; "
+    told = sep.join(f"{escape(catalog.label(f, lang))} {value_text(catalog, f, v, lang)}" for f, v in stated.items())
+    lines = [t("qa_engine_header", lang, told=told)]
+    for r in results:
+        name = r.title_en or r.title if lang == "en" else r.title
+        lines += ["", t("qa_engine_result", lang, mark=_MARK.get(r.status, "❓"), title=escape(name),
+                        status=t(f"qa_status_{r.status}", lang))]
+        for line in r.lines:
+            if line.fact and line.op and line.need is not None and line.value is not None \
+                    and not isinstance(line.have, bool) and isinstance(line.have, (int, float)):
+                op = _SYMBOL[line.op] if line.value else _OPPOSITE[line.op]
+                u = unit(catalog, line.fact, lang)
+                reason = (f"{escape(catalog.label(line.fact, lang))} {fmt_value(line.have)}{u} {escape(op)} "
+                          f"{fmt_value(line.need)}{u}")
+                if line.value is False and line.short_by:
+                    reason += t("check_have_short", lang, short_by=fmt_value(line.short_by), unit=u)
+                lines.append("　" + reason if lang == "zh" else "  " + reason)
+        if r.missing:
+            facts = sep.join(escape(catalog.label(f, lang)) for f in r.missing)
+            lines.append(t("check_missing", lang, facts=facts))
+        lines.append(t("check_period", lang, period=period(r.info, lang), state=force_note(r, lang)))
+        if not r.in_force:
+            lines.append(t("qa_engine_ended_hint", lang))
+        lines.append(t("check_citation", lang, citation=escape(r.citation.text())))
+    lines += ["", t("qa_engine_footer", lang)]
+    return fit("\n".join(lines))
 
 
 def forward_text(route: Route, actor: Actor, question: str, hits: list[Hit]) -> str:
@@ -95,15 +159,21 @@ def is_sme(_message: Message, actor: Actor | None) -> bool:
 
 
 async def question(message: Message, actor: Actor, lang: str, session: AsyncSession, commit: Commit,
-                   bot: Bot) -> None:
+                   bot: Bot, ctx: Any) -> None:
     text = message.text.strip()
     if len(text) > MAX_QUESTION_CHARS:
         await message.answer(t("qa_question_too_long", lang, length=len(text), limit=MAX_QUESTION_CHARS))
         return
+    decision = decide(text, ctx.catalog)
+    if decision.kind == ENGINE:
+        results = await engine_answer(session, ctx.catalog, actor, decision, ctx.today())
+        await message.answer(engine_card(results, decision.facts, lang, ctx.catalog))
+        return
     # The first question builds the index (jieba, ~0.7 s): keep the event loop free meanwhile.
     found = await asyncio.to_thread(answer_question, text)
     if found.confident:
-        await message.answer(answer_card(found.hits[0], lang))
+        hit = found.hits[0]
+        await message.answer(answer_card(hit, lang, clause_status(ctx.catalog, hit, ctx.today(), lang)))
         return
     if found.reason == "empty":
         await message.answer(t("qa_question_empty", lang))

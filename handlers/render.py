@@ -9,16 +9,14 @@ from zoneinfo import ZoneInfo
 from locales import t
 from services.users import Actor, Role
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
 
 def role_name(role: Role | str, lang: str) -> str:
     return t(f"role_{Role(role).value}", lang)
 
 
-def local_time(moment: datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """UTC in storage, Asia/Shanghai on screen."""
-    return moment.astimezone(SHANGHAI).strftime(fmt)
+def local_time(moment: datetime, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """UTC in storage, the configured zone (``ctx.tz``) on screen."""
+    return moment.astimezone(tz).strftime(fmt)
 
 
 def display_name(actor: Actor) -> str:

@@ -23,13 +23,18 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 from sqlmodel import select
 
+from policy import Catalog, FactError, ProgrammeInfo, ProgrammeResult
 from policy.texts import load_documents
 from services import audit
+from services.eligibility import read_counts, subject_for
+from services.errors import Refusal
 from services.policy_search import Answer, Document, Hit, PolicySearch, split_number_title
 from services.session import AsyncSession
 from services.users import Actor
@@ -54,6 +59,14 @@ __all__ = [
     "record_forward",
     "route_to_specialist",
     "warm_up",
+    "Classifier",
+    "Decision",
+    "decide",
+    "engine_answer",
+    "named_programmes",
+    "programmes_for_clause",
+    "ENGINE",
+    "SEARCH",
 ]
 
 #: Longer questions are refused with a sentence naming the limit: a question that long
@@ -252,3 +265,96 @@ async def record_answer(session: AsyncSession, thread: Thread | int, answer_text
     asker = (await session.exec(select(User).where(User.telegram_id == row.asker_telegram_id))).first()
     language = asker.language if asker is not None else "zh"
     return Relay(row.asker_telegram_id, language, row.question, answer_text, follow_up)
+
+
+# --------------------------------------------------------------------------- which way a question goes
+
+#: A classifier's verdict on a question, or None for "no opinion": e.g. "off_topic" for a
+#: question outside IP policy. The off-topic classifier plugs in here (see `decide`).
+Classifier = Callable[[str], "str | None"]
+
+ENGINE, SEARCH = "engine", "search"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """How to answer: the engine for named programmes with stated facts, else the text search
+    (or whatever a classifier said, e.g. "off_topic")."""
+
+    kind: str
+    programmes: tuple[str, ...] = ()
+    facts: dict = field(default_factory=dict)
+
+
+#: Short names people use that the titles do not quote.
+SHORT_NAMES = {
+    "first-invention-subsidy": ("首件发明专利补贴", "专利清零"),
+    "ip-standard-reward": ("贯标奖励",),
+    "pct-grant-reward": ("PCT奖励", "PCT 奖励"),
+    "high-value-cultivation-2022": ("高价值专利培育",),
+    "industrial-brand-2022": ("商标品牌培育",),
+}
+
+
+def programme_names(catalog: Catalog) -> dict[str, tuple[str, ...]]:
+    """Names people use for each programme: its title, each quoted name in it (“发明之星”), short names."""
+    names = {}
+    for pid in catalog.programme_ids:
+        info = catalog.programme(pid)
+        quoted = tuple(q for q in re.findall(r"“([^”]{2,12})”", info.title))
+        names[pid] = (info.title, *quoted, *SHORT_NAMES.get(pid, ()))
+    return names
+
+
+def named_programmes(catalog: Catalog, question: str) -> tuple[str, ...]:
+    return tuple(pid for pid, names in programme_names(catalog).items() if any(n in question for n in names))
+
+
+def decide(question: str, catalog: Catalog, classify: Classifier | None = None) -> Decision:
+    """The one place that picks the route of an SME's question.
+
+    A classifier, when given, speaks first (an off-topic question is not searched);
+    a question that names a programme and states a figure ("我们今年授权了6件发明专利，
+    能评发明之星吗") gets the engine's answer; everything else is searched in the texts.
+    """
+    if classify is not None:
+        verdict = classify(question)
+        if verdict:
+            return Decision(verdict)
+    programmes = named_programmes(catalog, question)
+    if programmes:
+        try:
+            facts = read_counts(catalog, question[:MAX_QUESTION_CHARS])
+        except FactError:
+            facts = {}
+        if facts:
+            return Decision(ENGINE, programmes, facts)
+    return Decision(SEARCH)
+
+
+async def engine_answer(session: AsyncSession, catalog: Catalog, actor: Actor, decision: Decision,
+                        as_of: date) -> list[ProgrammeResult]:
+    """The named programmes evaluated on the asker's company's facts, with the stated ones on top."""
+    facts: dict = {}
+    if actor.company_id is not None:
+        try:
+            facts = (await subject_for(session, catalog, actor, actor.company_id)).facts
+        except Refusal:
+            facts = {}
+    return catalog.evaluate({**facts, **decision.facts}, as_of, decision.programmes)
+
+
+def _clause_key(text: str) -> str:
+    return text.replace("（", "(").replace("）", ")").replace(" ", "")
+
+
+def programmes_for_clause(catalog: Catalog, hit: Hit, as_of: date) -> list[ProgrammeInfo]:
+    """The programmes a quoted clause belongs to (same document, clause within), for saying
+    whether they are in force; the document's programmes when no clause matches."""
+    infos = [catalog.programme(pid, as_of) for pid in catalog.programme_ids]
+    same_doc = [i for i in infos if i.citation.document in (hit.number, hit.title) or
+                (not hit.number and i.citation.document.split("（")[0] in hit.title)]
+    clause = _clause_key(hit.clause_label)
+    within = [i for i in same_doc if clause and (_clause_key(i.citation.clause).startswith(clause)
+                                                 or clause.startswith(_clause_key(i.citation.clause)))]
+    return within or same_doc

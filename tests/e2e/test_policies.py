@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from handlers.policies import render, today_in_shanghai
+from handlers.policies import render
 from policy import load_catalog
 from policy.engine import in_force_at
 
@@ -27,10 +27,10 @@ async def test_policies_lists_every_programme_in_force_first(harness):
     assert "policies" in [c["command"] for c in emu.visible_commands(specialist.id)]
     reply = await harness.say(specialist, "/policies", "政策项目一览")
     text = reply.text
-    as_of = today_in_shanghai()
+    as_of = harness.running.dp["ctx"].today()
     assert as_of.isoformat() in text
     infos = _infos(as_of)
-    assert len(infos) == 8
+    assert len(infos) == len(IDS) >= 8
     live = [i for i in infos if in_force_at(i, as_of)[0]]
     ended = [i for i in infos if not in_force_at(i, as_of)[0] and as_of >= i.start]
     for info in infos:
@@ -51,7 +51,7 @@ async def test_policies_in_english_for_english_users(harness):
     owner_menu = [c["command"] for c in emu.visible_commands(boss.id)]
     assert "policies" in owner_menu
     reply = await harness.say(boss, "/policies", "Programmes")
-    for info in _infos(today_in_shanghai()):
+    for info in _infos(harness.running.dp["ctx"].today()):
         assert info.title_en in reply.text
     assert "(ended)" in reply.text and "Basis:" in reply.text
 
@@ -62,7 +62,8 @@ async def test_every_role_sees_policies_in_the_menu(harness):
     owner = emu.user(4003, first_name="李总")
     await harness.join(owner, "sme", company_uscc="91320506MA1Y4D5E8P")
     assert "policies" in [c["command"] for c in emu.visible_commands(owner.id)]
-    await harness.say(owner, "/policies", "政策项目一览")
+    reply = await harness.say(owner, "/policies", "政策项目一览")
+    assert all(info.title in reply.text for info in _infos(harness.running.dp["ctx"].today()))
 
 
 def test_order_and_markers_at_a_fixed_date():
@@ -94,6 +95,10 @@ def test_long_lists_are_split_into_messages_that_fit():
     assert sum(m.count("依据：") for m in messages) == 160
 
 
-def test_today_is_the_date_in_shanghai():
+async def test_today_is_the_date_in_the_configured_zone(harness):
     late_utc = datetime(2026, 3, 1, 17, 30, tzinfo=timezone.utc)  # already 2 March in Shanghai
-    assert today_in_shanghai(late_utc) == date(2026, 3, 2)
+    object.__setattr__(harness.running.dp["ctx"], "clock", lambda: late_utc)  # the context's one clock
+    boss = harness.emu.user(4004, first_name="张主管")
+    await harness.join(boss, "supervisor")
+    reply = await harness.say(boss, "/policies", "政策项目一览")
+    assert "截至 2026-03-02" in reply.text

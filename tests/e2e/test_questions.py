@@ -82,11 +82,16 @@ async def test_off_topic_question_is_answered_by_the_specialist_through_the_bot(
 
 async def test_specialist_text_that_answers_no_question_is_not_understood(harness):
     emu = harness.emu
-    specialist, _owner = await _setup(harness)
+    specialist, owner = await _setup(harness)
+    owner_before = len(emu.messages(owner.id))
     await harness.say(specialist, "你好", "我没有理解这条消息")
     welcome = next(m for m in emu.messages(specialist.id) if "欢迎" in m.text)
     await _reply(harness, specialist, welcome.message_id, "收到")
     await emu.wait_message(specialist.id, "我没有理解这条消息")
+    # neither text was taken for an answer: nothing relayed, no thread touched
+    assert len(emu.messages(owner.id)) == owner_before
+    async with harness.db.sessions() as session:
+        assert (await session.exec(select(QuestionThread))).all() == []
 
 
 async def test_over_long_answer_is_refused_with_the_limit(harness):
@@ -147,3 +152,41 @@ async def test_odd_and_over_long_questions_are_handled(harness):
     await _reply(harness, specialist, forwarded.message_id, "🎉" * 1500)
     relayed = await emu.wait_message(owner.id, "您的特派员答复")
     assert "🎉" * 1500 in relayed.text and "…" in relayed.text  # the echoed question is clipped
+
+
+async def test_a_question_stating_a_fact_gets_the_engines_answer_for_the_company(harness):
+    from datetime import datetime, timezone
+
+    emu = harness.emu
+    object.__setattr__(harness.running.dp["ctx"], "clock",  # the county plan in force
+                       lambda: datetime(2023, 6, 30, 2, tzinfo=timezone.utc))
+    specialist, owner = await _setup(harness)
+    before = len(emu.messages(specialist.id))
+    yes = await harness.say(owner, "我们今年授权了6件发明专利，能评发明之星吗", "发明之星")
+    assert "✅ “发明之星”奖励：符合条件" in yes.text
+    assert "当年发明专利授权件数 6 件 ≥ 5 件" in yes.text  # the reason, in numbers
+    assert "执行期：2021-01-01 至 " in yes.text and "（执行中）" in yes.text
+    assert "依据：关于提升知识产权创新支撑力的实施意见（附件8） 三(一)" in yes.text
+    no = await harness.say(owner, "今年授权 3 件，能评发明之星吗？", "发明之星")
+    assert "❌" in no.text and "3 件 < 5 件，还差 2 件" in no.text
+    assert len(emu.messages(specialist.id)) == before  # answered, not forwarded
+
+
+async def test_a_quoted_clause_says_whether_its_programme_is_in_force(harness):
+    _specialist, owner = await _setup(harness)
+    reply = await harness.say(owner, "首件发明专利有补贴吗？", "苏知发〔2018〕86号")
+    assert "📅 首件发明专利申请费和代理费补贴（“专利清零”行动）：2018-05-30 至 2020-12-31（已于 2020-12-31 结束）" \
+        in reply.text
+
+
+async def test_the_engines_answer_in_english_for_english_users(harness):
+    import re
+    from datetime import datetime, timezone
+
+    object.__setattr__(harness.running.dp["ctx"], "clock", lambda: datetime(2023, 6, 30, 2, tzinfo=timezone.utc))
+    _specialist, owner = await _setup(harness, owner_language="en")
+    reply = await harness.say(owner, "今年授权 3 件，能评发明之星吗？", "Invention Star")
+    assert "❌ Invention Star award: not eligible" in reply.text
+    assert "invention patents granted this year 3 < 5, 2 short" in reply.text
+    body = re.sub(r"Source: .*", "", reply.text)
+    assert not re.search(r"[\u4e00-\u9fff，。：（）]", body), body

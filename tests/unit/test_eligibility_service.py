@@ -2,9 +2,9 @@ from datetime import date
 
 import pytest
 
-from policy import FactError
+from policy import FactError, load_catalog
 from services import eligibility as elig
-from services.companies import CompanyError, add_company
+from services.companies import add_company
 from services.invites import create_invite, redeem
 from services.session import unit_of_work
 
@@ -13,7 +13,7 @@ AS_OF = date(2025, 6, 30)  # inside the county plan's period
 
 @pytest.fixture
 def cat():
-    return elig.catalog()
+    return load_catalog()
 
 
 @pytest.mark.parametrize(("fact", "text", "value"), [
@@ -58,13 +58,13 @@ async def test_saving_facts_reports_what_newly_qualifies_and_what_is_one_step_aw
                                    1, "王", None, "zh")).actor
     async with unit_of_work(db) as s:
         company_id = (await elig.choices_for(s, specialist))[0][0]
-        news = await elig.save_facts(s, specialist, company_id, {"invention_grants_this_year": 4}, AS_OF)
+        news = await elig.save_facts(s, load_catalog(), specialist, company_id, {"invention_grants_this_year": 4}, AS_OF)
     assert [r.policy for r in news.one_step] == ["invention-star"] and not news.eligible
     async with unit_of_work(db) as s:
-        news = await elig.save_facts(s, specialist, company_id, {"invention_grants_this_year": 5}, AS_OF)
+        news = await elig.save_facts(s, load_catalog(), specialist, company_id, {"invention_grants_this_year": 5}, AS_OF)
     assert [r.policy for r in news.eligible] == ["invention-star"]
     async with unit_of_work(db) as s:
-        subject = await elig.subject_for(s, specialist, company_id)
+        subject = await elig.subject_for(s, load_catalog(), specialist, company_id)
     assert subject.facts == {"invention_grants_this_year": 5}
 
 
@@ -76,11 +76,56 @@ async def test_an_sme_cannot_read_or_save_another_company(db):
                               2, "李", None, "zh")).actor
     async with unit_of_work(db) as s:
         assert [cid for cid, _ in await elig.choices_for(s, owner)] == [mine.id]
-        with pytest.raises(CompanyError):
-            await elig.subject_for(s, owner, other.id)
-        with pytest.raises(CompanyError):
-            await elig.save_facts(s, owner, other.id, {"is_sme": True}, AS_OF)
+        with pytest.raises(elig.CheckRefusal):
+            await elig.subject_for(s, load_catalog(), owner, other.id)
+        with pytest.raises(elig.CheckRefusal):
+            await elig.save_facts(s, load_catalog(), owner, other.id, {"is_sme": True}, AS_OF)
     async with unit_of_work(db) as s:
         with pytest.raises(FactError):
-            await elig.save_facts(s, owner, mine.id, {"invention_grants_this_year": -1}, AS_OF)
-        assert (await elig.subject_for(s, owner, mine.id)).facts == {}
+            await elig.save_facts(s, load_catalog(), owner, mine.id, {"invention_grants_this_year": -1}, AS_OF)
+        assert (await elig.subject_for(s, load_catalog(), owner, mine.id)).facts == {}
+
+
+def test_several_related_numbers_in_one_message(cat):
+    assert elig.parse_answers(cat, "invention_grants_this_year", "申请 8 件，授权 5 件，有效 12 件") == {
+        "invention_applications_total": 8, "invention_grants_this_year": 5, "valid_invention_patents": 12}
+    assert elig.parse_answers(cat, "invention_grants_this_year", "7") == {"invention_grants_this_year": 7}
+    with pytest.raises(FactError) as err:
+        elig.parse_answers(cat, "invention_grants_this_year", "授权 2 件，有效 -1 件")
+    assert err.value.fields == ["valid_invention_patents"]
+
+
+def test_a_question_that_settles_nothing_open_is_not_asked(cat):
+    from services.users import Actor, Role
+
+    specialist = Actor(1, 1, Role.specialist, "王", None, None, "zh")
+    # In 2023 the 2018 and 2022 programmes have ended: nothing only they need is asked.
+    asked, facts = [], {"is_sme": True}
+    while (fact := elig.next_question(cat, specialist, facts, date(2023, 6, 30))) is not None:
+        assert fact not in asked and len(asked) < 20
+        asked.append(fact)
+        facts[fact] = False if elig.fact_kind(cat, fact) == "bool" else 0
+    assert "is_key_sme" not in asked and "ip_standard_certified" not in asked  # only ended programmes need them
+    assert "invention_grants_this_year" in asked
+    # on request, the ended ones too
+    assert elig.next_question(cat, specialist, facts, date(2023, 6, 30), include_ended=True) is not None
+
+
+async def test_refusals_are_audited_and_change_nothing(db):
+    from services import audit
+
+    async with unit_of_work(db) as s:
+        company = await add_company(s, "91320585MA1W8K7Q3G", "太仓精工机械有限公司", "320585")
+        company.facts = {"is_sme": True}
+        boss = (await redeem(s, (await create_invite(s, "supervisor", region_code="3205")).token,
+                             3, "张", None, "zh")).actor
+    async with unit_of_work(db) as s:
+        with pytest.raises(elig.CheckRefusal) as err:
+            await elig.save_facts(s, load_catalog(), boss, company.id, {"is_sme": False}, AS_OF)
+        assert err.value.code == "may_not_save"
+        with pytest.raises(elig.CheckRefusal) as err:
+            await elig.recipients_for_send(s, boss, company.id)
+        assert err.value.code == "may_not_send"
+    async with unit_of_work(db) as s:
+        assert (await elig.subject_for(s, load_catalog(), boss, company.id)).facts == {"is_sme": True}
+        assert sorted(e.action for e in await audit.recent(s) if e.action.startswith("check.")) == ["check.save", "check.send"]

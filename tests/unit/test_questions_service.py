@@ -179,3 +179,18 @@ async def test_answers_must_fit(db):
                 await record_answer(session, route.thread_id, text)
         with pytest.raises(LookupError):
             await record_answer(session, 999, "答复")
+
+
+def test_the_route_of_a_question_is_decided_in_one_place_where_a_classifier_plugs_in():
+    from policy import load_catalog
+    from services.questions import ENGINE, SEARCH, decide
+
+    catalog = load_catalog()
+    stated = decide("我们今年授权了6件发明专利，能评发明之星吗", catalog)
+    assert (stated.kind, stated.programmes, stated.facts) == (ENGINE, ("invention-star",),
+                                                             {"invention_grants_this_year": 6})
+    assert decide("发明之星奖励条件", catalog).kind == SEARCH  # a programme but no figure: the texts answer
+    assert decide("首件发明专利有补贴吗？", catalog).kind == SEARCH
+    weather = decide("今天苏州天气怎么样？", catalog, classify=lambda q: "off_topic" if "天气" in q else None)
+    assert weather.kind == "off_topic"
+    assert decide("我们今年授权了6件发明专利，能评发明之星吗", catalog, classify=lambda q: None).kind == ENGINE
