@@ -52,8 +52,8 @@ def test_json_contract_exactly(facts_file, capsys):
                 "in_force": True,
                 "tier": None,
                 "missing": [],
-                "gaps": [{"fact": "valid_invention_patents", "have": 18, "need": 20, "short_by": 3}],
-                "next_tier": {"tier": 2, "short_by": 3},
+                "gaps": [{"fact": "valid_invention_patents", "have": 18, "need": 20, "short_by": 3, "op": ">"}],
+                "next_tier": None,
                 "citation": {"document": "关于提升知识产权创新支撑力的实施意见（附件8）", "clause": "三(三)"},
             },
             {
@@ -87,8 +87,8 @@ def test_short_by_for_exceeding_twenty(facts_file, capsys):
     code, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2023-06-30", "--policy", "innovation-star", "--json"], capsys)
     res = json.loads(out)["results"][0]
     assert code == 0
-    assert res["gaps"] == [{"fact": "valid_invention_patents", "have": 20, "need": 20, "short_by": 1}]
-    assert res["next_tier"] == {"tier": 2, "short_by": 1}
+    assert res["gaps"] == [{"fact": "valid_invention_patents", "have": 20, "need": 20, "short_by": 1, "op": ">"}]
+    assert res["next_tier"] is None
     path = facts_file({"valid_invention_patents": 35, "high_value_patents": 5})
     _, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2023-06-30", "--policy", "innovation-star", "--json"], capsys)
     res = json.loads(out)["results"][0]
@@ -100,7 +100,7 @@ def test_all_programmes_and_expired_period(facts_file, capsys):
     code, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2024-05-01", "--json"], capsys)
     assert code == 0
     results = {r["policy"]: r for r in json.loads(out)["results"]}
-    assert len(results) == 8
+    assert len(results) == 11
     fis = results["first-invention-subsidy"]
     assert fis["status"] == "eligible" and fis["in_force"] is False
 

@@ -21,6 +21,7 @@ from policy import (
 )
 from policy import schema as S
 from policy.catalog import LoadedPack
+from policy.facts import CONSISTENCY
 
 CITE = {"doc": "d", "clause": "c"}
 T, F, U = True, False, None
@@ -141,10 +142,10 @@ def test_compare_word_strict_and_inclusive_short_by():
     on = date(2023, 6, 30)
     r = cat.evaluate({"valid_invention_patents": 20, "high_value_patents": 5}, on, ["innovation-star"])[0]
     assert r.status == NOT_ELIGIBLE
-    assert r.gaps[0].short_by == 1  # "exceeding 20": 20 is short by 1
-    assert r.next_tier.to_json() == {"tier": 2, "short_by": 1}
+    assert r.gaps[0].short_by == 1 and r.gaps[0].json_op == ">"  # "exceeding 20": 20 is short by 1
+    assert r.next_tier is None  # the gap is the next step, not a "next tier"
     r = cat.evaluate({"valid_invention_patents": 18, "high_value_patents": 5}, on, ["innovation-star"])[0]
-    assert r.next_tier.to_json() == {"tier": 2, "short_by": 3}
+    assert r.gaps[0].to_json() == {"fact": "valid_invention_patents", "have": 18, "need": 20, "short_by": 3, "op": ">"}
     r = cat.evaluate({"invention_grants_this_year": 5}, on, ["invention-star"])[0]
     assert r.status == ELIGIBLE  # "达到5件以上" includes 5
 
@@ -221,6 +222,9 @@ def test_fast_path_and_explanation_agree_on_random_companies():
         for conf in cat.registry.confirmations:
             if rnd.random() < 0.5:
                 facts[f"confirmed:{conf}"] = rnd.random() < 0.7
+        for small, large, *_ in CONSISTENCY * 3:  # consistent companies only (the rest are refused)
+            if facts.get(small) is not None and facts.get(large) is not None and facts[small] > facts[large]:
+                facts[small], facts[large] = facts[large], facts[small]
         for r in cat.evaluate(facts, date(2022, 1, 10)):
             root = r.lines[0]
             assert STATUS[root.value] == r.status, (r.policy, facts)
@@ -264,8 +268,8 @@ def test_json_contract_shape():
             "in_force": True,
             "tier": None,
             "missing": [],
-            "gaps": [{"fact": "valid_invention_patents", "have": 18, "need": 20, "short_by": 3}],
-            "next_tier": {"tier": 2, "short_by": 3},
+            "gaps": [{"fact": "valid_invention_patents", "have": 18, "need": 20, "short_by": 3, "op": ">"}],
+            "next_tier": None,
             "citation": {"document": "关于提升知识产权创新支撑力的实施意见（附件8）", "clause": "三(三)"},
         }],
     }
@@ -278,7 +282,7 @@ def test_table_is_readable_chinese():
                         registry=cat.registry)
     assert "资格自查结果（评估日期 2026-03-01）" in text
     assert "不符合" in text and "还差 2件" in text
-    assert "该政策执行期已于 2025-12-31 结束，请以当地现行文件为准" in text
+    assert "该政策执行期已于 2023-12-31 结束，请以当地现行文件为准" in text
     assert "有效的发明专利有几件" in text  # the question for the missing fact
 
 

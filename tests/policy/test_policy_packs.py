@@ -54,6 +54,9 @@ def test_programme_ids_are_the_contract():
         "industrial-brand-2022",
         "little-giant-priority-exam",
         "ip-standard-reward",
+        "project-lead-reward",
+        "enforcement-aid",
+        "high-value-cultivation-2022-upgrade",
     }
 
 

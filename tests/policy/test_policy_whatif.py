@@ -38,7 +38,8 @@ def test_another_as_of_date():
     cat = load_catalog()
     d = what_if(cat, {"invention_grants_this_year": 6}, None, AS_OF, date(2026, 1, 1), ["invention-star"])[0]
     assert d.before.in_force and not d.after.in_force
-    assert any("执行期内：是 → 否" in c and "2025-12-31" in c for c in d.changes)
+    assert any("执行期内：是 → 否" in c and "2023-12-31" in c for c in d.changes)
+    assert ("in_force_changed", date(2023, 12, 31)) in [(code, p.get("end")) for code, p in d.change_codes]
 
 
 def test_none_makes_a_fact_unknown_and_absolute_values_replace():
