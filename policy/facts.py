@@ -380,6 +380,14 @@ def _check_patent_list(value: Any, name: str, problems: list[FactProblem], label
     return tuple(items)
 
 
+def _join_label(label: str, text: str) -> str:
+    """"有效发明专利件数" + "不能为负数"; "…比例" + "比例不能超过100%" without saying 比例 twice."""
+    for n in (2, 1):
+        if label.endswith(text[:n]) and text[:n] in ("比例", "日期"):
+            return label + text[n:]
+    return label + text
+
+
 def _cap(text: str) -> str:
     text = text.strip()
     return text[:1].upper() + text[1:]
@@ -569,8 +577,8 @@ class FactRegistry:
             try:
                 values[name] = _CHECKS[kind](raw)
             except _Bad as exc:
-                problems.append(FactProblem(name, exc.zh, exc.en, exc.code, (name,), None, f"{labels[0]}{exc.zh}",
-                                            _cap(f"{labels[1]} {exc.en}")))
+                problems.append(FactProblem(name, exc.zh, exc.en, exc.code, (name,), None, _join_label(labels[0], exc.zh),
+                                            _cap(f"{labels[1]}: {exc.en}")))
         if not problems:
             problems = self._contradictions(values, CONSISTENCY)
         if problems:
@@ -786,7 +794,7 @@ def loads_facts(text: str) -> Any:
             label = REGISTRY.label(k)
             problems.append(FactProblem(k, "重复出现", "is given twice", "duplicate_key", (k,), {"key": k},
                                         f"“{label}”出现了两次，请只保留一个值" if label != k else f"{k} 出现了两次，请只保留一个值",
-                                        f"{REGISTRY.label(k, 'en')} is given twice; keep one value"))
+                                        _cap(f"{REGISTRY.label(k, 'en')} is given twice; keep one value")))
         raise FactError(problems)
     return data
 

@@ -79,6 +79,7 @@ def test_json_contract_exactly(facts_file, capsys):
                 "citation": {"document": "关于提升知识产权创新支撑力的实施意见（附件8）", "clause": "三(一)"},
             },
         ],
+        "warnings": [],
     }
 
 
@@ -122,11 +123,11 @@ def test_readable_chinese_table(facts_file, capsys):
 
 @pytest.mark.parametrize("content, needle", [
     ('{"invention_grants_this_year": 3,', "不是有效的 JSON"),
-    ('[1, 2]', "facts: 应为 JSON 对象"),
-    ('{"invention_grants_this_year": -2}', "invention_grants_this_year: 不能为负数 / must not be negative"),
-    ('{"invention_grants_this_year": "five"}', "invention_grants_this_year: 应为整数，收到文本"),
-    ('{"rd_sales_ratio_3y": 4}', "rd_sales_ratio_3y: 比例不能超过100%"),
-    ('{"latest_award_date": "2022-02-30"}', "latest_award_date: 不是有效日期"),
+    ('[1, 2]', "应为 JSON 对象"),
+    ('{"invention_grants_this_year": -2}', "当年发明专利授权件数不能为负数（invention_grants_this_year）"),
+    ('{"invention_grants_this_year": "five"}', "当年发明专利授权件数应为整数，收到文本 “five”（invention_grants_this_year）"),
+    ('{"rd_sales_ratio_3y": 4}', "近三年研发费用占销售收入比例不能超过100%"),
+    ('{"latest_award_date": "2022-02-30"}', "最近一次获上述奖项的日期不是有效日期"),
     ('{"grants": 3, "colour": 1}', "未知的事实名称"),
     ('{"confirmed:whatever": true}', "confirmed:whatever"),
 ])
@@ -314,3 +315,58 @@ def test_broken_pack_in_the_policy_dir_stops_eligibility(policy_dir, facts_file,
     _broken(policy_dir, "param: grants\n      cite", "param: nonexistent\n      cite")
     code, out, err = run(eligibility_main, ["--facts", facts_file({}), "--policy-dir", str(policy_dir)], capsys)
     assert code == 2 and out == "" and "nonexistent" in err
+
+
+# --------------------------------------------------------------------------- consistency and notes
+
+
+@pytest.mark.parametrize("text, words", [
+    ('{"valid_invention_patents": 3, "valid_invention_patents": 30}', "出现了两次"),
+    ('{"high_value_patents": 6, "valid_invention_patents": 5}', "high_value_patents, valid_invention_patents"),
+    ('{"valid_invention_patents": 5, "invention_applications_total": 0}', "发明专利申请累计件数（0）"),
+    ('{"invention_patent_list": [{"id": "ZL1"}, {"id": "ZL1"}]}', "编号 ZL1 出现了两次"),
+    ('{"rd_expense_3y": 1, "rd_expense_last_year": 2}', "近三年研发费用合计"),
+])
+def test_inconsistent_facts_exit_2_naming_the_fields(facts_file, capsys, text, words):
+    code, out, err = run(eligibility_main, ["--facts", facts_file(text), "--as-of", "2023-06-30"], capsys)
+    assert code == 2 and out == ""
+    assert words in err
+
+
+def test_a_warning_is_shown_with_the_answer(facts_file, capsys):
+    path = facts_file({"invention_grants_this_year": 6, "valid_invention_patents": 4, "invention_applications_total": 9})
+    code, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2023-06-30", "--policy", "invention-star"], capsys)
+    assert code == 0 and "注意：当年发明专利授权件数（6）多于有效发明专利件数（4）" in out
+    code, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2023-06-30", "--policy", "invention-star",
+                                          "--json"], capsys)
+    assert [w["code"] for w in json.loads(out)["warnings"]] == ["grants_over_valid"]
+
+
+def test_notes_are_shown_under_their_condition(facts_file, capsys):
+    path = facts_file({"valid_invention_patents": 3})
+    code, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2022-01-10", "--policy", "industrial-brand-2022"],
+                       capsys)
+    assert code == 0
+    lines = out.splitlines()
+    i = next(i for i, ln in enumerate(lines) if "企业的有效发明专利是否达到“一定数量”" in ln and "条件" not in ln
+             and "待补充" not in ln)
+    assert "有效发明专利件数 3件" in lines[i]  # the figure the person judges
+    assert lines[i + 1].strip() == "注：“一定数量”没有数字，由人判断，不会自动判定为满足。"
+
+
+def test_no_next_tier_for_a_company_without_a_star(facts_file, capsys):
+    path = facts_file({"valid_invention_patents": 21, "high_value_patents": 4, "invention_applications_total": 30})
+    code, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2023-06-30", "--policy", "innovation-star"], capsys)
+    assert code == 0
+    assert "下一档" not in out and "高价值专利件数 5件以上：现有 4件，需 ≥5件，还差 1件" in out
+
+
+def test_county_answer_in_2024_quotes_the_taper_sentence(facts_file, capsys):
+    path = facts_file({"invention_grants_this_year": 6})
+    code, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2024-06-30", "--policy", "invention-star"], capsys)
+    assert code == 0
+    assert "“政府政策性补贴比例逐步降低，到2025年予以取消”" in out and "请以当地现行文件为准" in out
+    assert "三(一)" in out
+    code, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2026-01-02", "--policy", "invention-star"], capsys)
+    warning = next(ln for ln in out.splitlines() if ln.startswith("  ！"))
+    assert warning == "  ！该政策执行期已于 2023-12-31 结束，请以当地现行文件为准"  # after 2025 only "ended"

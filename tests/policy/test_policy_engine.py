@@ -272,6 +272,7 @@ def test_json_contract_shape():
             "next_tier": None,
             "citation": {"document": "关于提升知识产权创新支撑力的实施意见（附件8）", "clause": "三(三)"},
         }],
+        "warnings": [],
     }
 
 
