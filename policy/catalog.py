@@ -146,6 +146,7 @@ def pack_registry(packs: Iterable[S.Pack], base: FactRegistry = REGISTRY) -> Fac
     specs: list[FactSpec] = []
     seen = set(base.specs)
     confirmations: dict[str, tuple[str, str]] = {}
+    shows: dict[str, tuple[str, ...]] = {}
     for pack in packs:
         for fd in pack.facts:
             if fd.name not in seen:
@@ -155,7 +156,8 @@ def pack_registry(packs: Iterable[S.Pack], base: FactRegistry = REGISTRY) -> Fac
             for n in iter_nodes(prog.when):
                 if n.type == "manual":
                     confirmations.setdefault(n.confirm, (n.question_zh, n.question_en))
-    return base.with_extra(specs, confirmations, strict_confirmations=True)
+                    shows[n.confirm] = tuple(dict.fromkeys([*shows.get(n.confirm, ()), *n.shows]))
+    return base.with_extra(specs, confirmations, strict_confirmations=True, shows=shows)
 
 
 def _node_facts(n: Any) -> list[tuple[str, str | None]]:
@@ -359,8 +361,14 @@ class Catalog:
         """Validate facts against this catalog (built-in facts, pack facts, known confirmations)."""
         return self.registry.parse(data)
 
-    def question(self, fact: str, lang: str = "zh") -> str:
-        return self.registry.question(fact, lang)
+    def question(self, fact: str, lang: str = "zh", facts: Mapping[str, Any] | None = None) -> str:
+        """The question for ``fact``; with the company's ``facts``, a manual confirmation's
+        question starts with the figures it is about ("（有效发明专利件数：3 件）……是否达到“一定数量”？")."""
+        return self.registry.question(fact, lang, facts)
+
+    def figures(self, fact: str, facts: Mapping[str, Any]) -> list[tuple[str, Any]]:
+        """(fact, value) the person should see before confirming ``fact`` (empty for other facts)."""
+        return self.registry.figures(fact, facts)
 
     def label(self, fact: str, lang: str = "zh") -> str:
         return self.registry.label(fact, lang)

@@ -495,10 +495,24 @@ class FactRegistry:
         self.strict_confirmations = strict_confirmations
 
     def with_extra(self, specs: Iterable[FactSpec] = (), confirmations: Mapping[str, tuple[str, str]] | None = None,
-                   *, strict_confirmations: bool = True) -> "FactRegistry":
+                   *, strict_confirmations: bool = True,
+                   shows: Mapping[str, tuple[str, ...]] | None = None) -> "FactRegistry":
         merged = dict(self.confirmations)
         merged.update(confirmations or {})
-        return FactRegistry([*self.specs.values(), *specs], merged, strict_confirmations=strict_confirmations)
+        out = FactRegistry([*self.specs.values(), *specs], merged, strict_confirmations=strict_confirmations)
+        out.shows = {**self.shows, **(shows or {})}
+        return out
+
+    #: manual confirmation (short name) -> the facts whose figures are shown with its question
+    shows: dict[str, tuple[str, ...]] = {}
+
+    def figures(self, name: str, values: Mapping[str, Any]) -> list[tuple[str, Any]]:
+        """The company's figures to show with a confirmation's question: (fact, value or None)."""
+        if not name.startswith(CONFIRM_PREFIX):
+            return []
+        if isinstance(values, Facts):
+            values = values.values
+        return [(f, values.get(f)) for f in self.shows.get(name[len(CONFIRM_PREFIX):], ())]
 
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
@@ -538,16 +552,39 @@ class FactRegistry:
                 return q[0] if lang == "zh" else q[1]
         return name
 
-    def question(self, name: str, lang: str = "zh") -> str:
-        """The question to ask a user for this fact (manual confirmations included)."""
+    def question(self, name: str, lang: str = "zh", values: Mapping[str, Any] | None = None) -> str:
+        """The question to ask a user for this fact (manual confirmations included).
+
+        With ``values``, a confirmation's question starts with the company's figures it is
+        about: "（有效发明专利件数：3 件）企业的有效发明专利是否达到“一定数量”？".
+        """
         spec = self.specs.get(name)
         if spec is not None:
             return spec.question_zh if lang == "zh" else spec.question_en
         if name.startswith(CONFIRM_PREFIX):
             q = self.confirmations.get(name[len(CONFIRM_PREFIX):])
             if q:
-                return q[0] if lang == "zh" else q[1]
+                text = q[0] if lang == "zh" else q[1]
+                figures = self.figures(name, values) if values is not None else []
+                if figures:
+                    text = self._figures_prefix(figures, lang) + text
+                return text
         raise KeyError(name)
+
+    def _figures_prefix(self, figures: list[tuple[str, Any]], lang: str) -> str:
+        parts = []
+        for fact, value in figures:
+            spec = self.specs.get(fact)
+            if value is None:
+                shown = "未知" if lang == "zh" else "unknown"
+            elif isinstance(value, tuple):
+                shown = ("、" if lang == "zh" else ", ").join("?" if x is None else _fmt_n(x) for x in value)
+            else:
+                shown = _fmt_n(value)
+            unit = (spec.unit_zh if lang == "zh" else spec.unit_en) if spec and value is not None else ""
+            parts.append(f"{self.label(fact, lang)}：{shown}{(' ' + unit) if unit and lang == 'zh' else ''}"
+                         if lang == "zh" else f"{self.label(fact, lang)}: {shown}{(' ' + unit) if unit else ''}")
+        return ("（" + "；".join(parts) + "）") if lang == "zh" else ("(" + "; ".join(parts) + ") ")
 
     def parse(self, data: Any) -> Facts:
         """Validate raw facts (a JSON object).  Raises FactError listing every problem."""

@@ -7,7 +7,8 @@ second).  Keeping the table here, not in the engine, means a reader of a result 
 has to parse a Chinese sentence to learn what happened.
 
 ``say(code, lang, **params)`` formats one code; numbers are formatted by ``fmt`` (1,200,000;
-0.035), dates by ISO.  A code missing from a language falls back to Chinese.
+0.035), dates by ISO.  A parameter that differs by language comes twice, ``label`` (Chinese)
+and ``label_en``; English uses the latter.  A code missing from a language falls back to Chinese.
 """
 
 from __future__ import annotations
@@ -134,4 +135,6 @@ def say(code: str, lang: str = "zh", **params: Any) -> str:
     """The sentence for ``code`` in ``lang`` (Chinese where the language lacks it)."""
     table = TEXT.get(lang, TEXT["zh"])
     template = table.get(code) or TEXT["zh"][code]
+    if lang != "zh":  # a parameter may come in both languages: "label" and "label_en"
+        params = {**params, **{k[:-3]: v for k, v in params.items() if k.endswith("_" + lang) and v is not None}}
     return template.format(**{k: (v if isinstance(v, str) else fmt(v)) for k, v in params.items()})

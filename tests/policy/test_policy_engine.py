@@ -304,3 +304,59 @@ def test_patent_list_counts_five_kinds_and_asks_about_pledges():
 
 def test_catalog_is_cached():
     assert load_catalog() is load_catalog()
+
+
+def test_vague_words_are_confirmations_showing_the_figures_never_true_on_their_own():
+    cat = load_catalog()
+    on = date(2022, 1, 10)
+    r = cat.evaluate({"valid_invention_patents": 3}, on, ["industrial-brand-2022"])[0]
+    assert "confirmed:invention_patents_sufficient" in r.missing
+    line = next(ln for ln in r.lines if ln.node_id == "ib-inventions-enough")
+    assert line.value is None and line.figures == [("valid_invention_patents", 3)]
+    assert line.note and line.note_id == "ib-inventions-enough" and line.note_en
+    assert cat.question("confirmed:invention_patents_sufficient", "zh", {"valid_invention_patents": 3}).startswith(
+        "（有效发明专利件数：3 件）")
+    assert cat.question("confirmed:invention_patents_sufficient", "en", {}).startswith("(valid invention patents: unknown)")
+    assert "（" not in cat.question("confirmed:invention_patents_sufficient")[:1]
+    # 附件3 三(一)1(1) and the chain-leader wording are confirmations too, not yes/no facts
+    assert {"confirmed:industry_leading", "confirmed:leading_rd_project"} <= set(
+        cat.evaluate({}, on, ["high-value-cultivation-2022"])[0].missing)
+    assert "industry_chain_leader" not in cat.registry.specs and "leading_rd_project" not in cat.registry.specs
+
+
+def test_taper_years_quote_the_sentence_and_send_the_user_to_the_local_document():
+    cat = load_catalog()
+    for pid in ("invention-star", "innovation-star", "pct-grant-reward", "project-lead-reward", "enforcement-aid"):
+        r = cat.evaluate({}, date(2024, 3, 1), [pid])[0]
+        assert (r.in_force, r.in_force_code) == (False, "ended_tapering"), pid
+        assert r.in_force_params["quote"] == "政府政策性补贴比例逐步降低，到2025年予以取消"
+        assert r.in_force_params["citation"].endswith("三(一)")
+        assert "请以当地现行文件为准" in r.in_force_note
+        assert cat.evaluate({}, date(2023, 12, 31), [pid])[0].in_force
+        assert cat.evaluate({}, date(2026, 1, 1), [pid])[0].in_force_code == "ended"
+
+
+def test_first_invention_subsidy_needs_no_rd_spending():
+    cat = load_catalog()
+    r = cat.evaluate({"is_sme": True, "is_key_sme": True, "invention_applications_total": 0}, date(2019, 6, 1),
+                     ["first-invention-subsidy"])[0]
+    assert r.status == ELIGIBLE
+    assert "rd_expense_last_year" not in {ln.fact for ln in r.lines}
+    assert any("专利清零" in n and "不是补贴条件" in n for n in r.notes)
+
+
+def test_every_line_detail_is_a_code_worded_in_both_languages():
+    from policy.wording import TEXT
+
+    cat = load_catalog()
+    facts = {"valid_invention_patents": 35, "high_value_patents": 5, "rd_expense_3y": 10, "sales_revenue_3y": 1000,
+             "profit_tax_by_year": [1, None, 3], "is_little_giant": True, "pct_national_phase_apps": 1,
+             "latest_award_date": "2021-05-01", "rd_expense_last_year": 0, "sales_revenue_last_year": 100}
+    codes = set()
+    for r in cat.evaluate(facts, date(2022, 1, 10)):
+        for ln in r.lines:
+            if ln.detail_code:
+                codes.add(ln.detail_code)
+                assert ln.detail_zh == ln.detail("zh") and ln.detail("en") != ln.detail("zh")
+    assert {"tier_reached_next", "waived", "scaled_applied", "manual_pending", "ratio_computed_short"} <= codes
+    assert set(TEXT["zh"]) == set(TEXT["en"])
