@@ -370,3 +370,79 @@ def test_county_answer_in_2024_quotes_the_taper_sentence(facts_file, capsys):
     code, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2026-01-02", "--policy", "invention-star"], capsys)
     warning = next(ln for ln in out.splitlines() if ln.startswith("  ！"))
     assert warning == "  ！该政策执行期已于 2023-12-31 结束，请以当地现行文件为准"  # after 2025 only "ended"
+
+
+# --------------------------------------------------------------------------- figures against their quotes
+
+
+def _county_copy(tmp_path):
+    dst = tmp_path / "cn-32-county"
+    shutil.copytree(BUILTIN_PACKS_DIR / "cn-32-county", dst)
+    return dst
+
+
+def test_policy_check_catches_a_value_that_disagrees_with_its_quote_even_with_tests_changed(tmp_path, capsys):
+    pack = _county_copy(tmp_path)
+    yaml_path = pack / "pack.yaml"
+    text = yaml_path.read_text(encoding="utf-8")
+    old = "        value: 5\n        cite: {doc: county-ip-support-2021, clause: 三(一), quote: 对当年发明专利授权达到5件以上的发明大户给予奖励}"
+    assert text.count(old) == 1
+    yaml_path.write_text(text.replace(old, old.replace("value: 5", "value: 6")), encoding="utf-8")
+    # the pack's own tests moved along with the value, so they pass
+    tests = pack / "tests" / "invention-star.yaml"
+    tests.write_text("""
+defaults: {as_of: 2023-06-30}
+cases:
+  - {name: "5", facts: {invention_grants_this_year: 5}, expect: {invention-star: {status: not_eligible, gaps: [{fact: invention_grants_this_year, short_by: 1}]}}}
+  - {name: "6", facts: {invention_grants_this_year: 6}, expect: {invention-star: {status: eligible}}}
+  - {name: "7", facts: {invention_grants_this_year: 7}, expect: {invention-star: {status: eligible}}}
+  - {name: unknown, expect: {invention-star: {status: needs_info}}}
+""", encoding="utf-8")
+    code, out, _ = run(policy_check_main, [str(pack)], capsys)
+    assert code == 1
+    problems = [ln for ln in out.splitlines() if ln.startswith("  - ")]
+    assert len(problems) == 1, out  # the tests pass; only the figure check fails
+    assert "parameters.invention_star_min_grants" in problems[0]
+    assert "对当年发明专利授权达到5件以上的发明大户给予奖励" in problems[0] and "数值 6" in problems[0]
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ("        value: 30\n", "        value: 35\n", "innovation_star_3"),  # a tier out of the quote's order
+    ("        value: 10\n        cite: {doc: county-ip-support-2021, clause: 三(四)",
+     "        value: 12\n        cite: {doc: county-ip-support-2021, clause: 三(四)", "high_value_min_maintained_years"),
+])
+def test_policy_check_names_each_parameter_whose_figure_moved(tmp_path, capsys, old, new, words):
+    pack = _county_copy(tmp_path)
+    yaml_path = pack / "pack.yaml"
+    text = yaml_path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    yaml_path.write_text(text.replace(old, new), encoding="utf-8")
+    code, out, _ = run(policy_check_main, [str(pack)], capsys)
+    assert code == 1
+    assert any(words in ln and "不符" in ln for ln in out.splitlines()), out
+
+
+def test_a_value_whose_quote_has_no_figure_needs_a_note(tmp_path, capsys):
+    pack = _county_copy(tmp_path)
+    yaml_path = pack / "pack.yaml"
+    text = yaml_path.read_text(encoding="utf-8")
+    note = "        note: 原文没有数量词；按最字面理解获得 1 件即可。文件也未限定统计年度（与“发明之星”的“当年”不同），以当地实施细则为准。\n"
+    assert text.count(note) == 1
+    yaml_path.write_text(text.replace(note, ""), encoding="utf-8")
+    code, out, _ = run(policy_check_main, [str(pack)], capsys)
+    assert code == 1 and "parameters.pct_min_foreign_grants" in out and "没有数字" in out
+
+
+@pytest.mark.parametrize("quote, figures", [
+    ("对当年发明专利授权达到5件以上的发明大户给予奖励", [(5, "件")]),
+    ("近三年研发费用投入占销售收入的比例达 3.5%以上", [(3, "年"), (0.035, "%")]),
+    ("近三年利税总额均不低于 2000 万元", [(3, "年"), (20_000_000, "元")]),
+    ("进入国家阶段的PCT专利申请可按1:2抵算有效发明专利数", [(2, "ratio")]),
+    ("专利数量要求可减半", [(0.5, "倍")]),
+    ("上一年度利税总额均不低于2000万元", [(20_000_000, "元")]),  # 上一年度 is not a figure
+    ("拥有一定数量的有效发明专利", []),
+])
+def test_figures_read_from_quotes(quote, figures):
+    from policy.check import quote_figures
+
+    assert quote_figures(quote) == [(float(n), u) for n, u in figures]

@@ -104,9 +104,11 @@ def test_texts_ship_with_the_package():
 
 
 def test_policy_package_is_pure():
-    """Only the standard library, pydantic and yaml (import-linter enforces the project side)."""
+    """Only the standard library, pydantic and yaml (import-linter enforces the project side); the
+    pack linter reads Chinese numerals with cn2an."""
     root = Path(policy.__file__).parent
     allowed = set(sys.stdlib_module_names) | {"pydantic", "yaml", "policy"}
+    allowed_in = {"check.py": {"cn2an"}}
     for py in root.rglob("*.py"):
         tree = ast.parse(py.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
@@ -119,7 +121,7 @@ def test_policy_package_is_pure():
             else:
                 continue
             for name in names:
-                assert name.split(".")[0] in allowed, f"{py.name} imports {name}"
+                assert name.split(".")[0] in allowed | allowed_in.get(py.name, set()), f"{py.name} imports {name}"
 
 
 def test_engine_reads_no_environment():
