@@ -253,6 +253,7 @@ class NextTier:
     short_by: float | int
     fact: str
     label_zh: str
+    label_en: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {"tier": self.tier, "short_by": self.short_by}
@@ -331,6 +332,14 @@ class ProgrammeResult:
     @property
     def tier_label(self) -> str | None:
         return None if self.tier is None else self.info.tier_labels.get(self.tier)
+
+    @property
+    def tier_label_en(self) -> str | None:
+        return None if self.tier is None else self.info.tier_labels_en.get(self.tier)
+
+    @property
+    def benefit_en(self) -> str:
+        return self.info.benefit_en
 
     @property
     def benefit(self) -> str:
@@ -848,7 +857,8 @@ def _compile_tiers(spec: S.TiersNode, ctx: _Ctx) -> CNode:
     word = spec.word or OP_ZH[op]
     lz = _phrase(ctx.registry.label(fact), word, "/".join(_fmt(t) for _, t, _ in levels),
                  ctx.registry.specs[fact].unit_zh) + "（分档）"
-    info = NodeInfo(ctx.node_id(spec), "tiers", *ctx.label(spec, lz, f"{fact} {op} tiers"), ctx.cite(spec.cite),
+    info = NodeInfo(ctx.node_id(spec), "tiers", *ctx.label(spec, lz, f"{ctx.registry.label(fact, 'en')} {op} "
+                                                          f"{'/'.join(_fmt(t) for _, t, _ in levels)} (tiers)"), ctx.cite(spec.cite),
                     spec.note, ctx.registry.specs[fact].unit_zh)
     none_r = (None, (fact,), _E)
     t0 = levels[0][1]
@@ -873,7 +883,7 @@ def _compile_tiers(spec: S.TiersNode, ctx: _Ctx) -> CNode:
             if cmp(v, t):
                 reached = tier
             else:
-                nxt = NextTier(tier, short_by(op, v, t, integer), fact, label)
+                nxt = NextTier(tier, short_by(op, v, t, integer), fact, label, labels_en[tier])
                 break
         return reached, nxt
 
@@ -958,7 +968,7 @@ def _compile_waiver(spec: S.WaiverNode, ctx: _Ctx) -> CNode:
         if ctx.fact_type(f) != "bool":
             raise CompileError(f"{ctx.programme_id}: waived_by must name yes/no facts ({f})")
     names = "或".join(ctx.registry.label(f) for f in flags)
-    info = NodeInfo(ctx.node_id(spec), "waiver", *ctx.label(spec, f"{names}可豁免下列条件", f"waived for {' or '.join(flags)}"),
+    info = NodeInfo(ctx.node_id(spec), "waiver", *ctx.label(spec, f"{names}可豁免下列条件", f"waived for a {' or a '.join(ctx.registry.label(f, 'en') for f in flags)}"),
                     ctx.cite(spec.cite), spec.note)
     child = _compile(spec.condition, ctx)
     cfn = child.fn
@@ -1006,7 +1016,7 @@ def _compile_scaled(spec: S.ScaledNode, ctx: _Ctx) -> CNode:
         lo = years_before(as_of, int(years))
     info = NodeInfo(ctx.node_id(spec), "scaled",
                     *ctx.label(spec, f"{ctx.registry.label(when)}时，下列数量要求乘以 {_fmt(factor)}",
-                               f"thresholds x{_fmt(factor)} when {when}"),
+                               f"the counts below x{_fmt(factor)} for: {ctx.registry.label(when, 'en')}"),
                     ctx.cite(spec.cite), spec.note)
     saved_counter = ctx.counter
     base = _compile(spec.condition, ctx)
