@@ -1230,8 +1230,7 @@ class CompiledProgramme:
             reached, next_tier = self.tiers_level(values)
             tier = reached or None
         return ProgrammeResult(self.info, status, self.in_force, self.in_force_note, tier, next_tier, gaps, missing,
-                               self.as_of, self, values, in_force_code=self.in_force_code,
-                               in_force_params=self.in_force_params)
+                               self.as_of, self, values, None, self.in_force_code, self.in_force_params)
 
     def explain(self, values: dict, eligible: bool | None = None) -> list[Line]:
         """The condition lines; ``eligible`` False leaves the next tier out of the tier line."""

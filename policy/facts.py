@@ -593,29 +593,35 @@ class FactRegistry:
         if not isinstance(data, Mapping):
             raise FactError([FactProblem("facts", "应为 JSON 对象（名称: 值）", "must be a JSON object (name: value)")])
         problems: list[FactProblem] = []
-        unknown = [str(k) for k in data if not isinstance(k, str) or k not in self]
+        specs = self.specs
+        unknown = [str(k) for k in data if not (isinstance(k, str) and (k in specs or k in self))]
         if unknown:
             problems.append(self._unknown_problem(unknown))
-        data = self._renamed(data)
+        if LEGACY_FACTS.keys() & data.keys():
+            data = self._renamed(data)
         values: dict[str, Any] = {}
+        checks = _CHECKS
         for name, raw in data.items():
-            if not isinstance(name, str) or name not in self or raw is None:
+            if raw is None:
                 continue
-            if name.startswith(CONFIRM_PREFIX):
+            spec = specs.get(name) if isinstance(name, str) else None
+            if spec is not None:
+                kind = spec.type
+            elif isinstance(name, str) and name.startswith(CONFIRM_PREFIX) and name in self:
                 kind = "bool"
             else:
-                kind = self.specs[name].type
-            labels = (self.label(name, "zh"), self.label(name, "en"))
+                continue
             if kind == "patent_list":
-                parsed = _check_patent_list(raw, name, problems, labels)
+                parsed = _check_patent_list(raw, name, problems, (self.label(name, "zh"), self.label(name, "en")))
                 if parsed is not None:
                     values[name] = parsed
                 continue
             try:
-                values[name] = _CHECKS[kind](raw)
+                values[name] = checks[kind](raw)
             except _Bad as exc:
-                problems.append(FactProblem(name, exc.zh, exc.en, exc.code, (name,), None, _join_label(labels[0], exc.zh),
-                                            _cap(f"{labels[1]}: {exc.en}")))
+                problems.append(FactProblem(name, exc.zh, exc.en, exc.code, (name,), None,
+                                            _join_label(self.label(name, "zh"), exc.zh),
+                                            _cap(f"{self.label(name, 'en')}: {exc.en}")))
         if not problems:
             problems = self._contradictions(values, CONSISTENCY)
         if problems:
@@ -624,8 +630,6 @@ class FactRegistry:
 
     def _renamed(self, data: Mapping) -> dict:
         """Old fact names as the confirmations they stand for; a confirmation given as well wins."""
-        if not any(isinstance(k, str) and k in LEGACY_FACTS for k in data):
-            return dict(data)
         out = {}
         for k, v in data.items():
             for new in (self._legacy(k) if isinstance(k, str) else ()) or (k,):
