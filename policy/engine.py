@@ -278,6 +278,7 @@ class ProgrammeInfo:
     tier_benefits: dict[int, str]
     tier_labels: dict[int, str]
     notes: tuple[str, ...]
+    notes_en: tuple[str, ...] = ()  # the notes in English where the pack gives them (else empty)
     taper_end: date | None = None  # after ``end``: subsidies taper until this date (see schema.Taper)
     taper_citation: Citation | None = None
     tier_labels_en: dict[int, str] = field(default_factory=dict)
@@ -350,6 +351,10 @@ class ProgrammeResult:
     @property
     def notes(self) -> tuple[str, ...]:
         return self.info.notes
+
+    def notes_in(self, lang: str = "zh") -> tuple[str, ...]:
+        """The programme's notes in ``lang`` (Chinese where the pack has no English for them)."""
+        return self.info.notes_en if lang == "en" and self.info.notes_en else self.info.notes
 
     @property
     def lines(self) -> list[Line]:
@@ -1154,6 +1159,8 @@ def programme_info(prog: S.Programme, pack: S.Pack) -> ProgrammeInfo:
         tier_benefits=tier_benefits,
         tier_labels=tier_labels,
         notes=tuple(([prog.period.note] if prog.period.note else []) + list(prog.notes)),
+        notes_en=tuple(([prog.period.note_en] if prog.period.note_en else []) + list(prog.notes_en))
+        if (prog.period.note_en or not prog.period.note) and len(prog.notes_en) == len(prog.notes) else (),
         taper_end=taper.end if taper else None,
         taper_citation=cite(taper.cite) if taper else None,
         tier_labels_en=tier_labels_en,

@@ -91,6 +91,7 @@ class Period(_Model):
     start: date = Field(alias="from")
     end: date | None = Field(default=None, alias="to")
     note: str | None = None
+    note_en: str | None = None
     taper: Taper | None = None
 
     @model_validator(mode="after")
@@ -387,11 +388,14 @@ class Programme(_Model):
     benefit: Benefit
     when: Node
     notes: list[str] = Field(default_factory=list)
+    notes_en: list[str] = Field(default_factory=list)  # the same notes in English, in the same order
 
     @model_validator(mode="after")
     def _deadline(self) -> "Programme":
         if self.deadline is not None and self.deadline_cite is None:
             raise ValueError("a deadline needs deadline_cite")
+        if self.notes_en and len(self.notes_en) != len(self.notes):
+            raise ValueError("notes_en must translate every note, in the same order")
         return self
 
 

@@ -131,3 +131,18 @@ def test_engine_reads_no_environment():
             continue
         text = py.read_text(encoding="utf-8")
         assert "os.environ" not in text and "getenv" not in text, py.name
+
+
+def test_every_note_a_user_sees_has_english_too():
+    """An English user's check is English throughout: the packs' readings included."""
+    from policy.catalog import iter_nodes
+
+    for path in PACKS:
+        for prog in load_pack(path).pack.programmes:
+            assert bool(prog.period.note) <= bool(prog.period.note_en), prog.id
+            assert len(prog.notes_en) == len(prog.notes), prog.id
+            for n in iter_nodes(prog.when):
+                assert bool(n.note) <= bool(n.note_en), f"{prog.id}:{n.id}"
+    r = load_catalog().evaluate({}, __import__("datetime").date(2023, 6, 30), ["innovation-star"])[0]
+    assert len(r.notes_in("en")) == len(r.notes) and r.notes_in("en")[1].startswith('"More than 20" excludes 20')
+    assert r.notes_in("zh") == r.notes
