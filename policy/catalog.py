@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from . import schema as S
 from .engine import CompiledProgramme, CompileError, ProgrammeInfo, ProgrammeResult, compile_programme, programme_info
-from .facts import REGISTRY, FactRegistry, Facts, FactSpec, parse_date
+from .facts import REGISTRY, FactProblem, FactRegistry, Facts, FactSpec, parse_date
 
 __all__ = [
     "BUILTIN_PACKS_DIR",
@@ -360,6 +360,12 @@ class Catalog:
     def parse_facts(self, data: Any) -> Facts:
         """Validate facts against this catalog (built-in facts, pack facts, known confirmations)."""
         return self.registry.parse(data)
+
+    def parse_usable_facts(self, data: Any) -> tuple[Facts, list[FactProblem]]:
+        """The facts that are fine and the problems, never raising: for facts saved before a
+        check existed (a card with 5 valid patents and 0 applications). The facts a problem
+        involves are left out, to be asked again."""
+        return self.registry.parse_usable(data)
 
     def question(self, fact: str, lang: str = "zh", facts: Mapping[str, Any] | None = None) -> str:
         """The question for ``fact``; with the company's ``facts``, a manual confirmation's

@@ -628,6 +628,26 @@ class FactRegistry:
             raise FactError(problems)
         return Facts(values, self._contradictions(values, WARNINGS))
 
+    def parse_usable(self, data: Any) -> tuple[Facts, list[FactProblem]]:
+        """Like :meth:`parse`, but never raises: the facts that are fine, and the problems.
+
+        Every fact a problem involves is left out (both sides of a contradiction), so a
+        caller loading saved facts (a company card written before a check existed) can go
+        on with the rest and ask those again.
+        """
+        try:
+            return self.parse(data), []
+        except FactError as exc:
+            if not isinstance(data, Mapping):
+                return Facts(), exc.problems
+            involved = {f.split("[", 1)[0] for p in exc.problems for f in (p.field, *p.fields)}
+            rest = {k: v for k, v in data.items() if k not in involved and not (
+                isinstance(k, str) and any(n in involved for n in self._legacy(k)))}
+            if len(rest) == len(data):  # nothing to leave out (cannot happen; never loop)
+                return Facts(), exc.problems
+            facts, more = self.parse_usable(rest)
+            return facts, exc.problems + more
+
     def _renamed(self, data: Mapping) -> dict:
         """Old fact names as the confirmations they stand for; a confirmation given as well wins."""
         out = {}

@@ -207,3 +207,15 @@ def test_every_problem_code_is_listed():
                {"invention_patent_list": [{"colour": 1}]}, {"no_such_fact": 1}, {"invention_patent_list": [{"id": True}]}]
     for data in samples:
         assert _error(data).code in PROBLEM_CODES, data
+
+
+def test_saved_facts_with_a_contradiction_are_usable_without_the_fields_involved():
+    cat = load_catalog()
+    facts, problems = cat.parse_usable_facts({"is_sme": True, "valid_invention_patents": 5,
+                                              "invention_applications_total": 0, "ip_staff": -1,
+                                              "industry_chain_leader": True})
+    assert facts.values == {"is_sme": True, "confirmed:industry_chain_leader": True}
+    assert {p.code for p in problems} == {"negative", "valid_over_applied"}
+    good, none = cat.parse_usable_facts({"is_sme": True})
+    assert (good.values, none) == ({"is_sme": True}, [])
+    assert cat.parse_usable_facts([1])[0].values == {}
