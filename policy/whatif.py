@@ -90,14 +90,15 @@ def _describe(before: ProgrammeResult, after: ProgrammeResult, catalog: Catalog)
         out.append(("status_changed", {"before": before.status, "after": after.status}))
     if before.tier != after.tier:
         out.append(("tier_changed", {"before": before.tier, "after": after.tier,
-                                     "before_label": before.tier_label, "after_label": after.tier_label}))
+                                     "before_label": before.tier_label, "after_label": after.tier_label,
+                                     "before_label_en": before.tier_label_en, "after_label_en": after.tier_label_en}))
     if before.in_force != after.in_force:
         out.append(("in_force_changed", {"before": before.in_force, "after": after.in_force,
                                          "why": after.in_force_code, **(after.in_force_params or {})}))
 
     def nt(r: ProgrammeResult) -> dict | None:
         return None if r.next_tier is None else {"tier": r.next_tier.tier, "short_by": r.next_tier.short_by,
-                                                 "label": r.next_tier.label_zh}
+                                                 "label": r.next_tier.label_zh, "label_en": r.next_tier.label_en}
 
     if (before.next_tier and before.next_tier.to_json()) != (after.next_tier and after.next_tier.to_json()):
         out.append(("next_tier_changed", {"before": nt(before), "after": nt(after)}))
@@ -128,16 +129,20 @@ def change_text(code: str, params: dict[str, Any], catalog: Catalog, lang: str =
     """One change in words (the command line's; the chat words the codes from its locales)."""
     p = dict(params)
     yes_no = {True: say("yes", lang), False: say("no", lang)}
+    en = lang == "en"
     if code == "status_changed":
         p = {"before": STATUS[lang][p["before"]], "after": STATUS[lang][p["after"]]}
     elif code == "tier_changed":
-        p = {"before": p["before_label"] or say("none", lang), "after": p["after_label"] or say("none", lang)}
+        suffix = "_label_en" if en else "_label"
+        p = {k: p[k + suffix] or p[k + "_label"] or say("none", lang) for k in ("before", "after")}
     elif code == "in_force_changed":
         why = p.get("why")
         note = say(why, lang, **{k: v for k, v in p.items() if k not in ("before", "after", "why")}) if why else ""
-        p = {"before": yes_no[p["before"]], "after": yes_no[p["after"]], "note": f"（{note}）" if note else ""}
+        p = {"before": yes_no[p["before"]], "after": yes_no[p["after"]],
+             "note": (f" ({note})" if en else f"（{note}）") if note else ""}
     elif code == "next_tier_changed":
-        p = {k: (say("next_tier_text", lang, label=v["label"], short_by=v["short_by"]) if v else say("none", lang))
+        p = {k: (say("next_tier_text", lang, label=(v.get("label_en") if en else None) or v["label"],
+                     short_by=v["short_by"]) if v else say("none", lang))
              for k, v in p.items()}
     elif code in ("no_longer_missing", "newly_missing"):
         p = {"facts": say("list_sep", lang).join(catalog.label(f, lang) for f in p["facts"])}
