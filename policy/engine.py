@@ -282,6 +282,7 @@ class ProgrammeInfo:
     taper_end: date | None = None  # after ``end``: subsidies taper until this date (see schema.Taper)
     taper_citation: Citation | None = None
     tier_labels_en: dict[int, str] = field(default_factory=dict)
+    tier_benefits_en: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True, eq=False)
@@ -340,6 +341,8 @@ class ProgrammeResult:
 
     @property
     def benefit_en(self) -> str:
+        if self.tier is not None and self.tier in self.info.tier_benefits_en:
+            return self.info.tier_benefits_en[self.tier]
         return self.info.benefit_en
 
     @property
@@ -1135,8 +1138,10 @@ def programme_info(prog: S.Programme, pack: S.Pack) -> ProgrammeInfo:
 
     doc_cites = tuple(Citation(d, docs[d].label if d in docs else d, "", None) for d in prog.documents)
     tier_benefits: dict[int, str] = {}
+    tier_benefits_en: dict[int, str] = {}
     if prog.benefit.tiers:
         tier_benefits = {k: v.text_zh for k, v in prog.benefit.tiers.items()}
+        tier_benefits_en = {k: v.text_en for k, v in prog.benefit.tiers.items() if v.text_en}
     tier_labels: dict[int, str] = {}
     tier_labels_en: dict[int, str] = {}
     for tiers in _find(prog.when, "tiers"):
@@ -1164,6 +1169,7 @@ def programme_info(prog: S.Programme, pack: S.Pack) -> ProgrammeInfo:
         taper_end=taper.end if taper else None,
         taper_citation=cite(taper.cite) if taper else None,
         tier_labels_en=tier_labels_en,
+        tier_benefits_en=tier_benefits_en,
     )
 
 
