@@ -591,7 +591,9 @@ class FactRegistry:
         if isinstance(data, Facts):
             data = data.to_dict()
         if not isinstance(data, Mapping):
-            raise FactError([FactProblem("facts", "应为 JSON 对象（名称: 值）", "must be a JSON object (name: value)")])
+            raise FactError([FactProblem("facts", "应为 JSON 对象（名称: 值）", "must be a JSON object (name: value)",
+                                         "not_object", (), None, "事实应为 JSON 对象（名称: 值）",
+                                         "The facts must be a JSON object (name: value)")])
         problems: list[FactProblem] = []
         specs = self.specs
         unknown = [str(k) for k in data if not (isinstance(k, str) and (k in specs or k in self))]
