@@ -446,3 +446,12 @@ def test_figures_read_from_quotes(quote, figures):
     from policy.check import quote_figures
 
     assert quote_figures(quote) == [(float(n), u) for n, u in figures]
+
+
+def test_a_yes_no_gap_has_op_equals(facts_file, capsys):
+    path = facts_file({"ip_project_approved": False})
+    code, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2022-06-30", "--policy", "project-lead-reward",
+                                          "--json"], capsys)
+    assert code == 0
+    assert json.loads(out)["results"][0]["gaps"] == [{"fact": "ip_project_approved", "have": False, "need": True,
+                                                      "short_by": None, "op": "=="}]
