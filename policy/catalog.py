@@ -14,6 +14,7 @@ is a single-file pack and every sub-directory with a ``pack.yaml`` a pack direct
 from __future__ import annotations
 
 import threading
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -360,6 +361,28 @@ class Catalog:
     def parse_facts(self, data: Any) -> Facts:
         """Validate facts against this catalog (built-in facts, pack facts, known confirmations)."""
         return self.registry.parse(data)
+
+    def named_in(self, text: str) -> list[str]:
+        """Programme ids a question names by an alias of its pack ("能评发明之星吗" -> invention-star),
+        in the order they appear; a longer alias wins over one inside it."""
+        norm = unicodedata.normalize("NFKC", text or "").lower()
+        found: list[tuple[int, int, str]] = []
+        for pid, eds in self._editions.items():
+            for alias in dict.fromkeys(a for ed in eds for a in ed.programme.aliases):
+                key = unicodedata.normalize("NFKC", alias).lower()
+                start = norm.find(key)
+                if start >= 0:
+                    found.append((start, -len(key), pid))
+        spans: list[tuple[int, int]] = []
+        out: list[str] = []
+        for start, neg_len, pid in sorted(found):  # by position, the longer alias first
+            end = start - neg_len
+            if any(s <= start and end <= e for s, e in spans):  # inside a longer name already found
+                continue
+            spans.append((start, end))
+            if pid not in out:
+                out.append(pid)
+        return out
 
     def parse_usable_facts(self, data: Any) -> tuple[Facts, list[FactProblem]]:
         """The facts that are fine and the problems, never raising: for facts saved before a

@@ -389,6 +389,8 @@ class Programme(_Model):
     when: Node
     notes: list[str] = Field(default_factory=list)
     notes_en: list[str] = Field(default_factory=list)  # the same notes in English, in the same order
+    #: what people call it in a question ("发明之星", "首件发明专利补贴"): Catalog.named_in finds it
+    aliases: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _deadline(self) -> "Programme":

@@ -360,3 +360,25 @@ def test_every_line_detail_is_a_code_worded_in_both_languages():
                 assert ln.detail_zh == ln.detail("zh") and ln.detail("en") != ln.detail("zh")
     assert {"tier_reached_next", "waived", "scaled_applied", "manual_pending", "ratio_computed_short"} <= codes
     assert set(TEXT["zh"]) == set(TEXT["en"])
+
+
+@pytest.mark.parametrize("question, ids", [
+    ("我们今年授权了6件发明专利，能评发明之星吗", ["invention-star"]),
+    ("高价值专利培育升级项目的申报条件", ["high-value-cultivation-2022-upgrade"]),  # the longer name wins
+    ("高价值专利培育项目什么时候截止", ["high-value-cultivation-2022"]),
+    ("创新之星和发明之星能同时评吗", ["innovation-star", "invention-star"]),
+    ("贯标有奖励吗", ["ip-standard-reward"]),
+    ("ＰＣＴ国外授权有奖励吗", ["pct-grant-reward"]),  # full-width letters
+    ("今天苏州天气怎么样？", []),
+    ("", []),
+])
+def test_programmes_named_in_a_question(question, ids):
+    assert load_catalog().named_in(question) == ids
+
+
+def test_every_programme_has_an_alias_that_names_only_it():
+    cat = load_catalog()
+    for pid in cat.programme_ids:
+        aliases = [a for lp in cat.packs for p in lp.pack.programmes if p.id == pid for a in p.aliases]
+        assert aliases, pid
+        assert any(cat.named_in(a) == [pid] for a in aliases), pid
