@@ -7,6 +7,11 @@ companies and (b) fact validation alone.  The last line is machine-readable:
     {"bench": "policy", "evaluations_per_s": x}
 
 Goal: >= 100,000 programme-evaluations per second.
+
+Times are CPU time of this process (``time.process_time``), best of five: the machine is
+shared by several sessions, and wall time there measures the neighbours as much as the code.
+The generated companies are consistent (high-value <= valid <= applications; a year <= its
+three years), as the parser refuses contradictions.
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ def generate(n: int, seed: int = 20220110) -> list[dict]:
         sales1 = sales3 // 3
         rd3 = int(sales3 * rnd.uniform(0.0, 0.08))
         rd1 = rd3 // 3
+        valid = rnd.randint(0, 70)  # consistent figures: high-value <= valid <= applications
+        first_timer = rnd.random() < 0.2  # no valid patents known, 0 or 1 application
         raw = {
             "is_sme": rnd.random() < 0.8,
             "is_key_sme": rnd.random() < 0.4,
@@ -52,21 +59,31 @@ def generate(n: int, seed: int = 20220110) -> list[dict]:
             "is_single_champion": rnd.random() < 0.03,
             "jiangsu_legal_entity": rnd.random() < 0.95,
             "is_industrial_enterprise": rnd.random() < 0.7,
-            "industry_chain_leader": rnd.random() < 0.2,
-            "leading_rd_project": rnd.random() < 0.3,
+            "is_high_tech_enterprise": rnd.random() < 0.4,
+            "confirmed:industry_chain_leader": rnd.random() < 0.2,
+            "confirmed:industry_leading": rnd.random() < 0.3,
+            "confirmed:leading_rd_project": rnd.random() < 0.3,
+            "confirmed:invention_patents_sufficient": rnd.random() < 0.5,
+            "confirmed:market_share_leading": rnd.random() < 0.2,
+            "accepted_high_value_programme_before_2021": rnd.random() < 0.05,
+            "ip_project_approved": rnd.random() < 0.2,
+            "overseas_enforcement_action": rnd.random() < 0.05,
+            "foreign_government_ip_investigation": rnd.random() < 0.02,
+            "won_foreign_ip_dispute": rnd.random() < 0.03,
+            "won_domestic_ip_dispute": rnd.random() < 0.1,
             "rd_expense_last_year": rd1,
             "sales_revenue_last_year": sales1,
             "rd_expense_3y": rd3,
             "sales_revenue_3y": sales3,
             "ip_expense_last_year": int(rd1 * rnd.uniform(0.0, 0.12)),
             "profit_tax_by_year": [money(0, 60_000_000) for _ in range(3)],
-            "invention_applications_total": rnd.randint(0, 4),
+            "invention_applications_total": rnd.randint(0, 1) if first_timer else valid + rnd.randint(0, 4),
             "invention_grants_this_year": rnd.randint(0, 10),
-            "valid_invention_patents": rnd.randint(0, 70),
+            "valid_invention_patents": None if first_timer else valid,
             "valid_patents_total": rnd.randint(0, 200),
             "pct_national_phase_apps": rnd.randint(0, 10),
             "pct_foreign_invention_grants": rnd.randint(0, 3),
-            "high_value_patents": rnd.randint(0, 9),
+            "high_value_patents": rnd.randint(0, min(9, valid)),
             "has_ip_department": rnd.random() < 0.6,
             "ip_staff": rnd.randint(0, 6),
             "ip_standard_started": rnd.random() < 0.5,
@@ -88,7 +105,7 @@ def generate(n: int, seed: int = 20220110) -> list[dict]:
                 {"strategic_emerging_industry": rnd.random() < 0.3, "overseas_family": rnd.random() < 0.2,
                  "maintained_years": rnd.randint(0, 15), "pledge_amount": rnd.choice([0, 0, 1_000_000]),
                  "national_award": rnd.random() < 0.05}
-                for _ in range(rnd.randint(0, 8))
+                for _ in range(rnd.randint(0, min(8, valid)))
             ]
             raw.pop("high_value_patents")
         out.append({k: maybe(v) for k, v in raw.items()})
@@ -99,9 +116,9 @@ def best_of(fn, repeats: int = REPEATS) -> float:
     best = float("inf")
     for _ in range(repeats):
         gc.collect()
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         fn()
-        best = min(best, time.perf_counter() - t0)
+        best = min(best, time.process_time() - t0)
     return best
 
 
@@ -156,7 +173,7 @@ def main() -> int:
     parse_per_s = N_COMPANIES / t_parse
 
     print(f"policy bench: {N_COMPANIES:,} companies x {len(programmes)} programmes = {n_eval_all:,} evaluations "
-          f"(as of {AS_OF}, best of {REPEATS}, one core)")
+          f"(as of {AS_OF}, best of {REPEATS}, CPU time, one core)")
     print(f"  load packs: {t_load * 1000:.1f} ms, compile for the as-of date: {t_compile * 1000:.1f} ms")
     print(f"  engine, all programmes:       {t_all * 1000:8.1f} ms  {eps_all:12,.0f} programme-evaluations/s")
     print(f"  engine, invention-star only:  {t_one * 1000:8.1f} ms  {eps_one:12,.0f} evaluations/s")

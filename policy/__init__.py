@@ -1,6 +1,6 @@
 """Policy engine: which subsidies and programmes a company qualifies for, with citations.
 
-Pure Python (standard library, pydantic, PyYAML only).  Public API::
+Pure Python (standard library, pydantic, PyYAML; the pack linter also cn2an).  Public API::
 
     from policy import load_catalog, parse_facts, what_if, rank_missing_facts
     catalog = load_catalog(extra_dir)            # built-in packs + YAML packs in extra_dir
@@ -9,7 +9,13 @@ Pure Python (standard library, pydantic, PyYAML only).  Public API::
     results_to_json(results, as_of)   /   render_table(results, as_of)
     what_if(catalog, facts, {"invention_grants_this_year": "+2"}, as_of)
     rank_missing_facts(results)       # ask these first
-    check_pack(path)                  # problems with a pack (schema, citations, its tests)
+    check_pack(path)                  # problems with a pack (schema, citations, figures, its tests)
+    catalog.parse_usable_facts(saved) # (facts that are fine, problems): never raises
+    catalog.question(fact, lang, facts)   # a confirmation's question with the company's figures
+
+Results carry codes and numbers (status, gap ``op``, ``in_force_code`` and its params,
+``Line.detail_code``, ``Line.note`` / ``note_id``, ``Diff.change_codes``, ``FactProblem.code``);
+``policy.wording`` words them for the command line, in Chinese or English.
 """
 
 from .catalog import Catalog, PackError, UnknownPolicyError, load_catalog

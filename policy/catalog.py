@@ -14,6 +14,7 @@ is a single-file pack and every sub-directory with a ``pack.yaml`` a pack direct
 from __future__ import annotations
 
 import threading
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from pydantic import ValidationError
 
 from . import schema as S
 from .engine import CompiledProgramme, CompileError, ProgrammeInfo, ProgrammeResult, compile_programme, programme_info
-from .facts import REGISTRY, FactRegistry, Facts, FactSpec, parse_date
+from .facts import REGISTRY, FactProblem, FactRegistry, Facts, FactSpec, parse_date
 
 __all__ = [
     "BUILTIN_PACKS_DIR",
@@ -146,6 +147,7 @@ def pack_registry(packs: Iterable[S.Pack], base: FactRegistry = REGISTRY) -> Fac
     specs: list[FactSpec] = []
     seen = set(base.specs)
     confirmations: dict[str, tuple[str, str]] = {}
+    shows: dict[str, tuple[str, ...]] = {}
     for pack in packs:
         for fd in pack.facts:
             if fd.name not in seen:
@@ -155,7 +157,8 @@ def pack_registry(packs: Iterable[S.Pack], base: FactRegistry = REGISTRY) -> Fac
             for n in iter_nodes(prog.when):
                 if n.type == "manual":
                     confirmations.setdefault(n.confirm, (n.question_zh, n.question_en))
-    return base.with_extra(specs, confirmations, strict_confirmations=True)
+                    shows[n.confirm] = tuple(dict.fromkeys([*shows.get(n.confirm, ()), *n.shows]))
+    return base.with_extra(specs, confirmations, strict_confirmations=True, shows=shows)
 
 
 def _node_facts(n: Any) -> list[tuple[str, str | None]]:
@@ -359,8 +362,42 @@ class Catalog:
         """Validate facts against this catalog (built-in facts, pack facts, known confirmations)."""
         return self.registry.parse(data)
 
-    def question(self, fact: str, lang: str = "zh") -> str:
-        return self.registry.question(fact, lang)
+    def named_in(self, text: str) -> list[str]:
+        """Programme ids a question names by an alias of its pack ("能评发明之星吗" -> invention-star),
+        in the order they appear; a longer alias wins over one inside it."""
+        norm = unicodedata.normalize("NFKC", text or "").lower()
+        found: list[tuple[int, int, str]] = []
+        for pid, eds in self._editions.items():
+            for alias in dict.fromkeys(a for ed in eds for a in ed.programme.aliases):
+                key = unicodedata.normalize("NFKC", alias).lower()
+                start = norm.find(key)
+                if start >= 0:
+                    found.append((start, -len(key), pid))
+        spans: list[tuple[int, int]] = []
+        out: list[str] = []
+        for start, neg_len, pid in sorted(found):  # by position, the longer alias first
+            end = start - neg_len
+            if any(s <= start and end <= e for s, e in spans):  # inside a longer name already found
+                continue
+            spans.append((start, end))
+            if pid not in out:
+                out.append(pid)
+        return out
+
+    def parse_usable_facts(self, data: Any) -> tuple[Facts, list[FactProblem]]:
+        """The facts that are fine and the problems, never raising: for facts saved before a
+        check existed (a card with 5 valid patents and 0 applications). The facts a problem
+        involves are left out, to be asked again."""
+        return self.registry.parse_usable(data)
+
+    def question(self, fact: str, lang: str = "zh", facts: Mapping[str, Any] | None = None) -> str:
+        """The question for ``fact``; with the company's ``facts``, a manual confirmation's
+        question starts with the figures it is about ("（有效发明专利件数：3 件）……是否达到“一定数量”？")."""
+        return self.registry.question(fact, lang, facts)
+
+    def figures(self, fact: str, facts: Mapping[str, Any]) -> list[tuple[str, Any]]:
+        """(fact, value) the person should see before confirming ``fact`` (empty for other facts)."""
+        return self.registry.figures(fact, facts)
 
     def label(self, fact: str, lang: str = "zh") -> str:
         return self.registry.label(fact, lang)

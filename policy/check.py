@@ -5,7 +5,10 @@ Checks, in order (later checks run only when earlier ones pass):
 1. schema (pydantic) and references (documents, clauses, parameters, facts, node ids);
 2. citations: every document has its source text; every clause quote and every node
    quote occurs verbatim in it (whitespace ignored); a compare node's word (以上, 超过 ...)
-   occurs in the quote it cites, so the operator really is the document's;
+   occurs in the quote it cites, so the operator really is the document's; every parameter
+   value agrees with the figure in its quote (5 in "5件以上", 0.035 in "3.5%以上", 20,000,000
+   in "2000 万元", 3 in "三年内", 2 in "按1:2抵算", 0.5 in "减半"), a tiers ladder's values
+   follow its quote's figures in order, and a value whose quote has no figure has a note;
 3. the pack's test cases (``tests/*.yaml`` next to ``pack.yaml`` or an inline ``tests:``)
    pass;
 4. coverage: every threshold (compare, ratio, weighted, tiers) is exercised by the tests
@@ -44,7 +47,8 @@ from .catalog import (
 from .engine import CNode, ProgrammeResult
 from .facts import FactError
 
-__all__ = ["check_pack", "CaseRun", "collect_cases", "citation_problems", "coverage_problems", "builtin_pack_paths"]
+__all__ = ["check_pack", "CaseRun", "collect_cases", "citation_problems", "coverage_problems", "builtin_pack_paths",
+           "figure_problems", "quote_figures"]
 
 _WS = re.compile(r"\s+")
 
@@ -100,6 +104,103 @@ def citation_problems(lp: LoadedPack) -> list[str]:
                 if word not in _norm(source):
                     problems.append(f"{where}: {prog.id}:{n.id or n.type}: 用词“{word}”不在所引原文中 / word {word!r} "
                                     f"does not occur in the cited text")
+    return problems
+
+
+# --------------------------------------------------------------------------- figures in quotes
+
+_RATIO = re.compile(r"(\d+)\s*[:：]\s*(\d+)")
+_ARABIC = re.compile(r"(\d+(?:\.\d+)?)\s*(%|％|万元|亿元|万|亿|元|件|年|人|倍|个|项|家|名)?")
+# a Chinese numeral counts only before a counter word, and not in 上一年度 / 第一 / 同一
+_CHINESE = re.compile(r"(?<![上下第同统唯])([一二两三四五六七八九十百千]+)\s*(件|年|人|倍|个|项|家|名)")
+_WORDS = {"减半": (0.5, "倍"), "翻番": (2, "倍"), "翻一番": (2, "倍")}
+_SCALE = {"万": 10_000, "万元": 10_000, "亿": 100_000_000, "亿元": 100_000_000}
+#: parameter unit -> the units a figure in its quote may carry ("" = none; "ratio" = a:b)
+_UNITS_FOR = {"件": {"件", "ratio", ""}, "年": {"年"}, "人": {"人"}, "元": {"元"}, "比例": {"%"}, "倍": {"倍", "ratio", ""}}
+
+
+def quote_figures(text: str) -> list[tuple[float, str]]:
+    """The figures a quote states, in order, each with its unit: "2000 万元" -> (20000000, "元"),
+    "3.5%" -> (0.035, "%"), "1:2" -> (2, "ratio") (one counts as two), "三年" -> (3, "年")."""
+    found: list[tuple[int, float, str]] = []
+    rest = text
+    for m in _RATIO.finditer(text):
+        a, b = int(m.group(1)), int(m.group(2))
+        if a:
+            found.append((m.start(), b / a, "ratio"))
+    rest = _RATIO.sub(lambda m: " " * len(m.group(0)), rest)
+    for m in _ARABIC.finditer(rest):
+        n, unit = float(m.group(1)), m.group(2) or ""
+        if unit in ("%", "％"):
+            n, unit = n / 100, "%"
+        elif unit in _SCALE:
+            n, unit = n * _SCALE[unit], "元" if unit.endswith("元") else ""
+        found.append((m.start(), n, unit))
+    for m in _CHINESE.finditer(rest):
+        import cn2an  # only the pack linter needs it
+
+        try:
+            found.append((m.start(), float(cn2an.cn2an(m.group(1), "smart")), m.group(2)))
+        except ValueError:
+            continue
+    for word, (n, unit) in _WORDS.items():
+        i = rest.find(word)
+        if i >= 0:
+            found.append((i, float(n), unit))
+    return [(n, unit) for _, n, unit in sorted(found)]
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def figure_problems(lp: LoadedPack) -> list[str]:
+    """Every parameter value against the figure its quote states; tier ladders in the quote's order."""
+    pack = lp.pack
+    where = str(lp.path)
+    docs = {d.id: d for d in pack.documents}
+    problems: list[str] = []
+
+    def quote_of(cite: S.Cite) -> str | None:
+        if cite.quote is not None:
+            return cite.quote
+        doc = docs.get(cite.doc)
+        clause = doc.clauses.get(cite.clause) if doc else None
+        return clause.quote if clause else None
+
+    for pid, p in pack.parameters.items():
+        accepted = _UNITS_FOR.get(p.unit)
+        for v in p.values:
+            quote = quote_of(v.cite)
+            if v.value is None or quote is None:
+                continue
+            figures = [(n, u) for n, u in quote_figures(quote) if accepted is None or u in accepted]
+            if not figures:
+                if not v.note:
+                    problems.append(f"{where}: parameters.{pid}[{v.start}]: 所引原文“{quote}”中没有数字，数值 {v.value} "
+                                    f"需要 note 说明取值 / the quote states no figure; a value needs a note saying why")
+                continue
+            if not any(_same(float(v.value), n) for n, _ in figures):
+                shown = "、".join(f"{n:g}" for n, _ in figures)
+                problems.append(f"{where}: parameters.{pid}[{v.start}]: 数值 {v.value} 与所引原文“{quote}”中的数字（{shown}）"
+                                f"不符 / value {v.value} does not match the figure in the quote ({shown})")
+    for prog in pack.programmes:
+        for n in iter_nodes(prog.when):
+            if n.type != "tiers":
+                continue
+            quote = quote_of(n.cite)
+            figures = [x for x, _ in quote_figures(quote or "")]
+            if len(figures) != len(n.levels):
+                continue
+            for lv, figure in zip(n.levels, figures):
+                param = pack.parameters.get(lv.param)
+                if param is None:
+                    continue
+                for v in param.values:
+                    if v.value is not None and not _same(float(v.value), figure):
+                        problems.append(f"{where}: {prog.id}:{n.id}: 第 {lv.tier} 档 {lv.param} 的数值 {v.value} 与所引原文“{quote}”"
+                                        f"中同一位置的数字 {figure:g} 不符 / tier {lv.tier} ({lv.param}) is {v.value}, the quote "
+                                        f"says {figure:g} at its place")
     return problems
 
 
@@ -333,7 +434,7 @@ def check_pack(path: str | Path) -> list[str]:
     problems = reference_problems(lp, registry)
     if problems:
         return problems
-    problems = citation_problems(lp)
+    problems = citation_problems(lp) + figure_problems(lp)
     runs, suite_problems = collect_cases(lp)
     problems += suite_problems
     if not runs and not suite_problems:

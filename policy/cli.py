@@ -20,7 +20,7 @@ from typing import Any
 
 from .catalog import PackError, UnknownPolicyError, load_catalog
 from .check import check_pack, collect_cases
-from .facts import FactError, parse_date
+from .facts import FactError, loads_facts, parse_date
 from .report import render_table, results_to_json
 
 __all__ = ["eligibility_main", "policy_check_main"]
@@ -68,7 +68,7 @@ def _read_facts(source: str) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise _UsageError(f"--facts: 无法读取 / cannot read {source}: {exc}") from None
     try:
-        return json.loads(text)
+        return loads_facts(text)  # FactError for a key given twice
     except json.JSONDecodeError as exc:
         raise _UsageError(
             f"--facts: {where} 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）/ "
@@ -91,6 +91,8 @@ def eligibility_main(argv: list[str]) -> int:
         raw = _read_facts(args.facts)
     except _UsageError as exc:
         return _err(prog, str(exc))
+    except FactError as exc:
+        return _err(prog, _fact_error_text(exc))
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
     try:
@@ -100,16 +102,22 @@ def eligibility_main(argv: list[str]) -> int:
     try:
         facts = catalog.parse_facts(raw)
     except FactError as exc:
-        return _err(prog, str(exc))
+        return _err(prog, _fact_error_text(exc))
     try:
         results = catalog.evaluate(facts, as_of, args.policy)
     except UnknownPolicyError as exc:
         return _err(prog, f"--policy: {exc}")
     if args.json:
-        print(json.dumps(results_to_json(results, as_of), ensure_ascii=False, indent=2))
+        print(json.dumps(results_to_json(results, as_of, facts.warnings), ensure_ascii=False, indent=2))
     else:
-        sys.stdout.write(render_table(results, as_of, registry=catalog.registry))
+        sys.stdout.write(render_table(results, as_of, registry=catalog.registry, warnings=facts.warnings))
     return 0
+
+
+def _fact_error_text(exc: FactError) -> str:
+    """Each problem as a sentence naming the fields by label, with the JSON names to fix."""
+    return "\n".join(f"{p.message('zh')}（{', '.join(p.fields or (p.field,)) if p.code != 'unknown_fact' else p.field}）"
+                     f" / {p.message('en')}" for p in exc.problems)
 
 
 def policy_check_main(argv: list[str]) -> int:

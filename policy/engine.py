@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import math
 import operator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Callable, NamedTuple
 
 from . import schema as S
 from .facts import CONFIRM_PREFIX, FactRegistry, PatentItem
+from .wording import say
 
 __all__ = [
     "ELIGIBLE",
@@ -121,6 +122,7 @@ class NodeInfo:
     citation: Citation | None
     note: str | None = None
     unit_zh: str = ""
+    note_en: str | None = None
 
 
 class Gap(NamedTuple):
@@ -141,12 +143,22 @@ class Gap(NamedTuple):
     def citation(self) -> Citation | None:
         return self.node.citation
 
+    @property
+    def json_op(self) -> str | None:
+        """The comparison the need is for: ">=", ">", "<=", "<", or "==" for a yes/no requirement."""
+        if self.op is not None:
+            return self.op
+        return "==" if isinstance(self.need, bool) else None
+
     def to_json(self) -> dict[str, Any]:
-        return {"fact": self.fact, "have": _json_value(self.have), "need": self.need, "short_by": self.short_by}
+        return {"fact": self.fact, "have": _json_value(self.have), "need": self.need, "short_by": self.short_by,
+                "op": self.json_op}
 
 
 def _json_value(v: Any) -> Any:
-    if isinstance(v, tuple):
+    if isinstance(v, dict):
+        return {k: _json_value(x) for k, x in v.items()}
+    if isinstance(v, (tuple, list)):
         return [_json_value(x) for x in v]
     if isinstance(v, date):
         return v.isoformat()
@@ -171,8 +183,22 @@ class Line:
     op: str | None = None
     short_by: float | int | None = None
     citation: Citation | None = None
-    note: str | None = None
-    detail_zh: str | None = None
+    note: str | None = None  # the pack's reading of this condition (its ``note:``), shown under it
+    detail_zh: str | None = None  # detail_code in Chinese, for the command line
+    detail_code: str | None = None  # see policy.wording.TEXT; params in detail_params
+    detail_params: dict[str, Any] | None = None
+    note_en: str | None = None
+    figures: list[tuple[str, Any]] | None = None  # manual confirmations: (fact, value) shown to the person
+
+    @property
+    def note_id(self) -> str | None:
+        """The note's id: the id of the condition it belongs to."""
+        return self.node_id if self.note else None
+
+    def detail(self, lang: str = "zh") -> str | None:
+        if self.detail_code is None:
+            return None
+        return say(self.detail_code, lang, **(self.detail_params or {}))
 
     @property
     def need_text(self) -> str:
@@ -196,7 +222,11 @@ class Line:
             "short_by": self.short_by,
             "citation": self.citation.to_json() if self.citation else None,
             "note": self.note,
+            "note_id": self.note_id,
             "detail": self.detail_zh,
+            "detail_code": self.detail_code,
+            "detail_params": _json_value(self.detail_params) if self.detail_params else None,
+            "figures": [{"fact": f, "value": _json_value(v)} for f, v in self.figures] if self.figures else None,
         }
 
 
@@ -223,6 +253,7 @@ class NextTier:
     short_by: float | int
     fact: str
     label_zh: str
+    label_en: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {"tier": self.tier, "short_by": self.short_by}
@@ -247,6 +278,11 @@ class ProgrammeInfo:
     tier_benefits: dict[int, str]
     tier_labels: dict[int, str]
     notes: tuple[str, ...]
+    notes_en: tuple[str, ...] = ()  # the notes in English where the pack gives them (else empty)
+    taper_end: date | None = None  # after ``end``: subsidies taper until this date (see schema.Taper)
+    taper_citation: Citation | None = None
+    tier_labels_en: dict[int, str] = field(default_factory=dict)
+    tier_benefits_en: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True, eq=False)
@@ -265,6 +301,10 @@ class ProgrammeResult:
     _compiled: "CompiledProgramme | None" = field(default=None, repr=False)
     _values: dict | None = field(default=None, repr=False)
     _lines: list[Line] | None = field(default=None, repr=False)
+    #: why not in force, as a code (None when in force): not_started, deadline_passed, ended,
+    #: ended_tapering; its figures (dates, the cited sentence) in in_force_params
+    in_force_code: str | None = None
+    in_force_params: dict[str, Any] | None = None
 
     # convenience views on the static part
     @property
@@ -296,6 +336,16 @@ class ProgrammeResult:
         return None if self.tier is None else self.info.tier_labels.get(self.tier)
 
     @property
+    def tier_label_en(self) -> str | None:
+        return None if self.tier is None else self.info.tier_labels_en.get(self.tier)
+
+    @property
+    def benefit_en(self) -> str:
+        if self.tier is not None and self.tier in self.info.tier_benefits_en:
+            return self.info.tier_benefits_en[self.tier]
+        return self.info.benefit_en
+
+    @property
     def benefit(self) -> str:
         if self.tier is not None and self.tier in self.info.tier_benefits:
             return self.info.tier_benefits[self.tier]
@@ -305,11 +355,16 @@ class ProgrammeResult:
     def notes(self) -> tuple[str, ...]:
         return self.info.notes
 
+    def notes_in(self, lang: str = "zh") -> tuple[str, ...]:
+        """The programme's notes in ``lang`` (Chinese where the pack has no English for them)."""
+        return self.info.notes_en if lang == "en" and self.info.notes_en else self.info.notes
+
     @property
     def lines(self) -> list[Line]:
         """Per-condition lines (have / need / citation), computed on first access."""
         if self._lines is None:
-            self._lines = self._compiled.explain(self._values) if self._compiled is not None else []
+            self._lines = (self._compiled.explain(self._values, self.status == ELIGIBLE)
+                           if self._compiled is not None else [])
         return self._lines
 
     def to_json(self) -> dict[str, Any]:
@@ -335,6 +390,8 @@ class ProgrammeResult:
                 "status_zh": self.status_zh,
                 "period": self.info.period_text,
                 "in_force_note": self.in_force_note,
+                "in_force_code": self.in_force_code,
+                "in_force_params": _json_value(self.in_force_params) if self.in_force_params else None,
                 "tier_label": self.tier_label,
                 "benefit": self.benefit,
                 "notes": list(self.info.notes),
@@ -423,8 +480,10 @@ def _threshold_extra(thresholds: list, integer: bool, probe: Callable, op: str) 
 
 
 def _compile(spec: Any, ctx: _Ctx) -> CNode:
-    kind = spec.type
-    return _COMPILERS[kind](spec, ctx)
+    node = _COMPILERS[spec.type](spec, ctx)
+    if spec.note_en:
+        node.info = replace(node.info, note_en=spec.note_en)
+    return node
 
 
 def _is_integer_fact(ctx: _Ctx, fact: str) -> bool:
@@ -466,15 +525,16 @@ def _kind_evaluator(kind: S.ListKind, ctx: _Ctx) -> Callable[[PatentItem], bool 
             raise CompileError(f"{ctx.programme_id}: maintained_years kind needs a parameter with a figure")
         return lambda item: None if item.maintained_years is None else cmp(item.maintained_years, t)
 
-    # pledge_amount: a person may confirm 较高 (high_pledge); no pledge means not this kind
+    # pledge_amount: a person may confirm 较高 (high_pledge); no pledge means not this kind,
+    # whatever the confirmation says (the parser refuses that combination too)
     def pledge(item: PatentItem) -> bool | None:
-        if item.high_pledge is not None:
-            return item.high_pledge
         amount = item.pledge_amount
-        if amount is None:
-            return None
         if amount == 0:
             return False
+        if item.high_pledge is not None:
+            return item.high_pledge
+        if amount is None:
+            return None
         if t is None:
             return None  # the document gives no figure for 较高: ask
         return cmp(amount, t)
@@ -531,7 +591,7 @@ def _compile_compare(spec: S.CompareNode, ctx: _Ctx) -> CNode:
             d = {"fact": fact, "have": v, "need": t, "op": op}
             if known and not cmp(min(known), t):
                 d["short_by"] = short_by(op, min(known), t, True)
-                d["detail_zh"] = f"最低一年 {_fmt(min(known))}"
+                d["detail_code"], d["detail_params"] = "lowest_year", {"value": min(known)}
             return d
 
         def probe(values: dict):
@@ -554,7 +614,7 @@ def _compile_compare(spec: S.CompareNode, ctx: _Ctx) -> CNode:
         def describe(values: dict) -> dict:
             v = values.get(fact)
             x = None if v is None else v[-1]
-            d = {"fact": fact, "have": x, "need": t, "op": op, "detail_zh": "取最近一年"}
+            d = {"fact": fact, "have": x, "need": t, "op": op, "detail_code": "last_year"}
             if x is not None and not cmp(x, t):
                 d["short_by"] = short_by(op, x, t, True)
             return d
@@ -614,8 +674,8 @@ def _compile_compare(spec: S.CompareNode, ctx: _Ctx) -> CNode:
             if v is None and values.get(list_fact) is not None:
                 lo, hi = count(values[list_fact])
                 d["have"] = lo
-                d["detail_zh"] = (f"按专利清单计：{lo} 件" if lo == hi else
-                                  f"按专利清单计：至少 {lo} 件、至多 {hi} 件（部分专利是否属于高价值无法判断）")
+                d["detail_code"] = "list_count" if lo == hi else "list_count_range"
+                d["detail_params"] = {"low": lo, "high": hi}
                 if not cmp(hi, t):
                     d["short_by"] = short_by(op, lo, t, integer)
             elif v is not None and not cmp(v, t):
@@ -705,7 +765,8 @@ def _compile_ratio(spec: S.RatioNode, ctx: _Ctx) -> CNode:
         out: dict[str, Any] = {"op": op, "need": t}
         if rf is not None and values.get(rf) is not None:
             r = values[rf]
-            out.update(fact=rf, have=r, detail_zh=f"比例 {r * 100:.2f}%，需{OP_ZH[op]}{t * 100:g}%")
+            out.update(fact=rf, have=r, detail_code="ratio_given",
+                       detail_params={"ratio": f"{r * 100:.2f}%", "op": OP_ZH[op], "need": f"{t * 100:g}%"})
             if not cmp(r, t):
                 out["short_by"] = round(t - r, 6)
             return out
@@ -714,12 +775,16 @@ def _compile_ratio(spec: S.RatioNode, ctx: _Ctx) -> CNode:
         if n is not None and d is not None and d != 0:
             r = n / d
             out["have"] = round(r, 6)
-            out["detail_zh"] = f"比例 {r * 100:.2f}%（{_fmt(n)} / {_fmt(d)}），需{OP_ZH[op]}{t * 100:g}%"
+            out["detail_code"] = "ratio_computed"
+            out["detail_params"] = {"ratio": f"{r * 100:.2f}%", "num": n, "den": d, "op": OP_ZH[op], "need": f"{t * 100:g}%"}
             if not cmp(r, t):
                 out["short_by"] = short_by(op, n, t * d, False)
-                out["detail_zh"] += f"，{ctx.registry.label(num)}还差 {_fmt(out['short_by'])} 元"
+                out["detail_code"] = "ratio_computed_short"
+                out["detail_params"].update(num_label=ctx.registry.label(num), num_label_en=ctx.registry.label(num, "en"),
+                                            short_by=out["short_by"])
         elif d == 0:
-            out["detail_zh"] = f"{ctx.registry.label(den)}为 0，无法计算比例"
+            out["detail_code"] = "ratio_zero_den"
+            out["detail_params"] = {"den_label": ctx.registry.label(den), "den_label_en": ctx.registry.label(den, "en")}
         return out
 
     def probe(values: dict):
@@ -771,8 +836,15 @@ def _compile_weighted(spec: S.WeightedNode, ctx: _Ctx) -> CNode:
         known = [(f, w, values.get(f)) for f, w in terms]
         s = sum(w * v for f, w, v in known if v is not None)
         all_known = all(v is not None for _, _, v in known)
-        d: dict[str, Any] = {"fact": first, "have": _round(s) if all_known or cmp(s, t) else None, "need": t, "op": op,
-                             "detail_zh": "；".join(f"{ctx.registry.label(f)} {'未知' if v is None else v}" for f, _, v in known)}
+        d: dict[str, Any] = {
+            "fact": first, "have": _round(s) if all_known or cmp(s, t) else None, "need": t, "op": op,
+            "detail_code": "weighted_terms",
+            "detail_params": {
+                "terms": "；".join(f"{ctx.registry.label(f)} {say('unknown') if v is None else v}" for f, _, v in known),
+                "terms_en": "; ".join(f"{ctx.registry.label(f, 'en')} {say('unknown', 'en') if v is None else v}"
+                                      for f, _, v in known),
+            },
+        }
         if all_known and not cmp(s, t):
             d["short_by"] = short_by(op, s, t, True)
         return d
@@ -788,14 +860,17 @@ def _compile_tiers(spec: S.TiersNode, ctx: _Ctx) -> CNode:
     fact, op = spec.fact, spec.resolved_op()
     integer = _is_integer_fact(ctx, fact)
     levels = [(lv.tier, ctx.threshold(lv.param), lv.label_zh) for lv in spec.levels]
+    labels_en = {lv.tier: lv.label_en or lv.label_zh for lv in spec.levels}
     cmp = _CMP[op]
     word = spec.word or OP_ZH[op]
     lz = _phrase(ctx.registry.label(fact), word, "/".join(_fmt(t) for _, t, _ in levels),
                  ctx.registry.specs[fact].unit_zh) + "（分档）"
-    info = NodeInfo(ctx.node_id(spec), "tiers", *ctx.label(spec, lz, f"{fact} {op} tiers"), ctx.cite(spec.cite),
+    info = NodeInfo(ctx.node_id(spec), "tiers", *ctx.label(spec, lz, f"{ctx.registry.label(fact, 'en')} {op} "
+                                                          f"{'/'.join(_fmt(t) for _, t, _ in levels)} (tiers)"), ctx.cite(spec.cite),
                     spec.note, ctx.registry.specs[fact].unit_zh)
     none_r = (None, (fact,), _E)
     t0 = levels[0][1]
+    labels_zh = {a: c for a, _, c in levels}
 
     def fn(values: dict) -> tuple:
         v = values.get(fact)
@@ -816,7 +891,7 @@ def _compile_tiers(spec: S.TiersNode, ctx: _Ctx) -> CNode:
             if cmp(v, t):
                 reached = tier
             else:
-                nxt = NextTier(tier, short_by(op, v, t, integer), fact, label)
+                nxt = NextTier(tier, short_by(op, v, t, integer), fact, label, labels_en[tier])
                 break
         return reached, nxt
 
@@ -825,14 +900,18 @@ def _compile_tiers(spec: S.TiersNode, ctx: _Ctx) -> CNode:
         d: dict[str, Any] = {"fact": fact, "have": v, "need": t0, "op": op}
         if v is not None:
             reached, nxt = level(values)
-            parts = []
+            p: dict[str, Any] = {}
             if reached:
-                parts.append(f"已达{dict((a, c) for a, _, c in levels)[reached]}")
+                p.update(tier=reached, tier_label=labels_zh[reached], tier_label_en=labels_en[reached])
             if nxt is not None:
-                parts.append(f"距{nxt.label_zh}还差 {_fmt(nxt.short_by)}")
+                p.update(next_tier=nxt.tier, next_label=nxt.label_zh, next_label_en=labels_en[nxt.tier],
+                         short_by=nxt.short_by)
                 if not reached:
                     d["short_by"] = nxt.short_by
-            d["detail_zh"] = "，".join(parts) or None
+            if p:
+                d["detail_code"] = ("tier_reached_next" if reached and nxt else "tier_reached" if reached
+                                    else "tier_below")
+                d["detail_params"] = p
         return d
 
     extra = _threshold_extra([t for _, t, _ in levels], integer, lambda values: values.get(fact), op)
@@ -841,7 +920,7 @@ def _compile_tiers(spec: S.TiersNode, ctx: _Ctx) -> CNode:
 
 
 def _compile_all(spec: S.AllNode, ctx: _Ctx) -> CNode:
-    info = NodeInfo(ctx.node_id(spec), "all", *ctx.label(spec, "以下条件全部满足", "all of"), ctx.cite(spec.cite), spec.note)
+    info = NodeInfo(ctx.node_id(spec), "all", *ctx.label(spec, "需同时满足以下条件", "all of the following"), ctx.cite(spec.cite), spec.note)
     children = tuple(_compile(c, ctx) for c in spec.of)
     fns = tuple(c.fn for c in children)
 
@@ -869,7 +948,7 @@ def _compile_all(spec: S.AllNode, ctx: _Ctx) -> CNode:
 
 
 def _compile_any(spec: S.AnyNode, ctx: _Ctx) -> CNode:
-    info = NodeInfo(ctx.node_id(spec), "any", *ctx.label(spec, "以下条件满足其一", "any of"), ctx.cite(spec.cite), spec.note)
+    info = NodeInfo(ctx.node_id(spec), "any", *ctx.label(spec, "以下条件满足其一即可", "any one of the following"), ctx.cite(spec.cite), spec.note)
     children = tuple(_compile(c, ctx) for c in spec.of)
     fns = tuple(c.fn for c in children)
 
@@ -897,7 +976,7 @@ def _compile_waiver(spec: S.WaiverNode, ctx: _Ctx) -> CNode:
         if ctx.fact_type(f) != "bool":
             raise CompileError(f"{ctx.programme_id}: waived_by must name yes/no facts ({f})")
     names = "或".join(ctx.registry.label(f) for f in flags)
-    info = NodeInfo(ctx.node_id(spec), "waiver", *ctx.label(spec, f"{names}可豁免下列条件", f"waived for {' or '.join(flags)}"),
+    info = NodeInfo(ctx.node_id(spec), "waiver", *ctx.label(spec, f"{names}可豁免下列条件", f"waived for a {' or a '.join(ctx.registry.label(f, 'en') for f in flags)}"),
                     ctx.cite(spec.cite), spec.note)
     child = _compile(spec.condition, ctx)
     cfn = child.fn
@@ -917,8 +996,11 @@ def _compile_waiver(spec: S.WaiverNode, ctx: _Ctx) -> CNode:
 
     def describe(values: dict) -> dict:
         waived = [f for f in flags if values.get(f) is True]
-        return {"fact": flags[0], "have": [values.get(f) for f in flags] if len(flags) > 1 else values.get(flags[0]),
-                "detail_zh": (f"已豁免（{ctx.registry.label(waived[0])}）" if waived else None)}
+        d = {"fact": flags[0], "have": [values.get(f) for f in flags] if len(flags) > 1 else values.get(flags[0])}
+        if waived:
+            d["detail_code"] = "waived"
+            d["detail_params"] = {"by": ctx.registry.label(waived[0]), "by_en": ctx.registry.label(waived[0], "en")}
+        return d
 
     return CNode(info, fn, (child,), describe=describe, extra={"flags": flags})
 
@@ -942,7 +1024,7 @@ def _compile_scaled(spec: S.ScaledNode, ctx: _Ctx) -> CNode:
         lo = years_before(as_of, int(years))
     info = NodeInfo(ctx.node_id(spec), "scaled",
                     *ctx.label(spec, f"{ctx.registry.label(when)}时，下列数量要求乘以 {_fmt(factor)}",
-                               f"thresholds x{_fmt(factor)} when {when}"),
+                               f"the counts below x{_fmt(factor)} for: {ctx.registry.label(when, 'en')}"),
                     ctx.cite(spec.cite), spec.note)
     saved_counter = ctx.counter
     base = _compile(spec.condition, ctx)
@@ -982,9 +1064,11 @@ def _compile_scaled(spec: S.ScaledNode, ctx: _Ctx) -> CNode:
 
     def describe(values: dict) -> dict:
         w = flag_value(values)
-        src = "" if values.get(when) is not None or w is None else f"（按{ctx.registry.label(date_fact)}推算）"
-        return {"fact": when, "have": w, "detail_zh": (f"适用减半后的要求{src}" if w else
-                                                       "不适用" + src if w is False else "未知，两种要求都已计算")}
+        derived = values.get(when) is None and w is not None
+        p = {"source": say("scaled_from_date", date_label=ctx.registry.label(date_fact)) if derived else "",
+             "source_en": say("scaled_from_date", "en", date_label=ctx.registry.label(date_fact, "en")) if derived else ""}
+        code = "scaled_applied" if w else "scaled_not_applied" if w is False else "scaled_unknown"
+        return {"fact": when, "have": w, "detail_code": code, "detail_params": p}
 
     return CNode(info, fn, (base, scaled), describe=describe, extra={"flag_value": flag_value})
 
@@ -1004,11 +1088,18 @@ def _compile_manual(spec: S.ManualNode, ctx: _Ctx) -> CNode:
             return false_r
         return none_r  # never true on its own
 
-    def describe(values: dict) -> dict:
-        return {"fact": name, "have": values.get(name), "need": True,
-                "detail_zh": None if values.get(name) is not None else "需人工确认，不会自动判定为满足"}
+    shows = tuple(spec.shows)
+    for f in shows:
+        ctx.fact_type(f)
 
-    return CNode(info, fn, describe=describe)
+    def describe(values: dict) -> dict:
+        d = {"fact": name, "have": values.get(name), "need": True,
+             "figures": [(f, values.get(f)) for f in shows] or None}
+        if values.get(name) is None:
+            d["detail_code"] = "manual_pending"
+        return d
+
+    return CNode(info, fn, describe=describe, extra={"shows": shows})
 
 
 _COMPILERS = {
@@ -1047,11 +1138,16 @@ def programme_info(prog: S.Programme, pack: S.Pack) -> ProgrammeInfo:
 
     doc_cites = tuple(Citation(d, docs[d].label if d in docs else d, "", None) for d in prog.documents)
     tier_benefits: dict[int, str] = {}
+    tier_benefits_en: dict[int, str] = {}
     if prog.benefit.tiers:
         tier_benefits = {k: v.text_zh for k, v in prog.benefit.tiers.items()}
+        tier_benefits_en = {k: v.text_en for k, v in prog.benefit.tiers.items() if v.text_en}
     tier_labels: dict[int, str] = {}
+    tier_labels_en: dict[int, str] = {}
     for tiers in _find(prog.when, "tiers"):
         tier_labels.update({lv.tier: lv.label_zh for lv in tiers.levels})
+        tier_labels_en.update({lv.tier: lv.label_en or lv.label_zh for lv in tiers.levels})
+    taper = prog.period.taper
     return ProgrammeInfo(
         id=prog.id,
         pack=pack.pack,
@@ -1068,6 +1164,12 @@ def programme_info(prog: S.Programme, pack: S.Pack) -> ProgrammeInfo:
         tier_benefits=tier_benefits,
         tier_labels=tier_labels,
         notes=tuple(([prog.period.note] if prog.period.note else []) + list(prog.notes)),
+        notes_en=tuple(([prog.period.note_en] if prog.period.note_en else []) + list(prog.notes_en))
+        if (prog.period.note_en or not prog.period.note) and len(prog.notes_en) == len(prog.notes) else (),
+        taper_end=taper.end if taper else None,
+        taper_citation=cite(taper.cite) if taper else None,
+        tier_labels_en=tier_labels_en,
+        tier_benefits_en=tier_benefits_en,
     )
 
 
@@ -1085,22 +1187,36 @@ def _find(node: Any, kind: str) -> list[Any]:
     return out
 
 
-def in_force_at(info: ProgrammeInfo, as_of: date) -> tuple[bool, str | None]:
+def in_force_state(info: ProgrammeInfo, as_of: date) -> tuple[bool, str | None, dict[str, Any] | None]:
+    """(in force, why not as a code, its parameters).  Codes: not_started, deadline_passed, ended,
+    ended_tapering (after the period, in the time the document says subsidies taper: the cited
+    sentence is in the parameters)."""
     if as_of < info.start:
-        return False, f"该政策自 {info.start.isoformat()} 起执行，评估日期 {as_of.isoformat()} 时尚未生效，请以当地现行文件为准"
+        return False, "not_started", {"start": info.start, "as_of": as_of}
     if info.deadline is not None and as_of > info.deadline and (info.end is None or info.deadline <= info.end):
-        return False, f"该项目申报已于 {info.deadline.isoformat()} 截止，请以当地现行文件为准"
+        return False, "deadline_passed", {"deadline": info.deadline}
     if info.end is not None and as_of > info.end:
-        return False, f"该政策执行期已于 {info.end.isoformat()} 结束，请以当地现行文件为准"
+        if info.taper_end is not None and as_of <= info.taper_end and info.taper_citation is not None:
+            c = info.taper_citation
+            return False, "ended_tapering", {"end": info.end, "taper_end": info.taper_end, "as_of": as_of,
+                                             "quote": c.quote or "", "citation": c.text()}
+        return False, "ended", {"end": info.end}
     if info.deadline is not None and as_of > info.deadline:
-        return False, f"该项目申报已于 {info.deadline.isoformat()} 截止，请以当地现行文件为准"
-    return True, None
+        return False, "deadline_passed", {"deadline": info.deadline}
+    return True, None, None
+
+
+def in_force_at(info: ProgrammeInfo, as_of: date) -> tuple[bool, str | None]:
+    """(in force, why not in Chinese) -- the command line's wording of :func:`in_force_state`."""
+    ok, code, params = in_force_state(info, as_of)
+    return ok, (say(code, "zh", **params) if code else None)
 
 
 class CompiledProgramme:
     """One programme edition compiled at one as-of date."""
 
-    __slots__ = ("info", "root", "tiers_level", "as_of", "in_force", "in_force_note", "registry")
+    __slots__ = ("info", "root", "tiers_level", "as_of", "in_force", "in_force_note", "in_force_code",
+                 "in_force_params", "registry")
 
     def __init__(self, info: ProgrammeInfo, root: CNode, tiers_level: Callable | None, as_of: date,
                  registry: FactRegistry):
@@ -1108,7 +1224,8 @@ class CompiledProgramme:
         self.root = root
         self.tiers_level = tiers_level
         self.as_of = as_of
-        self.in_force, self.in_force_note = in_force_at(info, as_of)
+        self.in_force, self.in_force_code, self.in_force_params = in_force_state(info, as_of)
+        self.in_force_note = say(self.in_force_code, "zh", **self.in_force_params) if self.in_force_code else None
         self.registry = registry
 
     def run(self, values: dict) -> ProgrammeResult:
@@ -1120,34 +1237,43 @@ class CompiledProgramme:
         else:
             status, missing, gaps = NEEDS_INFO, list(dict.fromkeys(m)), list(g)
         tier = next_tier = None
-        if self.tiers_level is not None:
+        if status == ELIGIBLE and self.tiers_level is not None:
+            # the next tier is the next step only for a company that already qualifies;
+            # otherwise the gaps are
             reached, next_tier = self.tiers_level(values)
-            if status == ELIGIBLE and reached:
-                tier = reached
+            tier = reached or None
         return ProgrammeResult(self.info, status, self.in_force, self.in_force_note, tier, next_tier, gaps, missing,
-                               self.as_of, self, values)
+                               self.as_of, self, values, None, self.in_force_code, self.in_force_params)
 
-    def explain(self, values: dict) -> list[Line]:
+    def explain(self, values: dict, eligible: bool | None = None) -> list[Line]:
+        """The condition lines; ``eligible`` False leaves the next tier out of the tier line."""
+        if eligible is None:
+            eligible = self.root.fn(values)[0] is True
         lines: list[Line] = []
-        _explain(self.root, values, 0, lines)
+        _explain(self.root, values, 0, lines, eligible)
         return lines
 
 
-def _explain(node: CNode, values: dict, depth: int, out: list[Line]) -> None:
+def _explain(node: CNode, values: dict, depth: int, out: list[Line], eligible: bool) -> None:
     info = node.info
     value = node.fn(values)[0]
-    line = Line(info.id, info.kind, depth, info.label_zh, info.label_en, value, citation=info.citation, note=info.note)
+    line = Line(info.id, info.kind, depth, info.label_zh, info.label_en, value, citation=info.citation, note=info.note,
+                note_en=info.note_en)
     if node.describe is not None:
         for k, v in node.describe(values).items():
             setattr(line, k, v)
+    if line.detail_code == "tier_reached_next" and not eligible:
+        line.detail_code = "tier_reached"
+    if line.detail_code is not None:
+        line.detail_zh = say(line.detail_code, "zh", **(line.detail_params or {}))
     out.append(line)
     if info.kind == "scaled":
         base, scaled = node.children
         w = node.extra["flag_value"](values)
-        _explain(scaled if w is True else base, values, depth + 1, out)
+        _explain(scaled if w is True else base, values, depth + 1, out, eligible)
         return
     for child in node.children:
-        _explain(child, values, depth + 1, out)
+        _explain(child, values, depth + 1, out, eligible)
 
 
 def compile_programme(prog: S.Programme, pack: S.Pack, as_of: date, registry: FactRegistry,

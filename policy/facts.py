@@ -42,6 +42,11 @@ __all__ = [
     "REGISTRY",
     "parse_facts",
     "parse_date",
+    "loads_facts",
+    "PROBLEM_CODES",
+    "CONSISTENCY",
+    "WARNINGS",
+    "LEGACY_FACTS",
 ]
 
 FACT_TYPES = ("bool", "count", "money", "ratio", "money3", "date", "patent_list")
@@ -71,16 +76,48 @@ class FactSpec:
 
 @dataclass(frozen=True, slots=True)
 class FactProblem:
+    """One problem with the facts.
+
+    ``field`` is where (a fact name, or ``invention_patent_list[2].pledge_amount``); ``zh`` /
+    ``en`` say what is wrong without the field (``不能为负数``).  ``code`` is a machine code
+    (see :data:`PROBLEM_CODES`), ``fields`` every fact involved (two for a contradiction),
+    ``params`` the figures, and ``message_zh`` / ``message_en`` a whole sentence that names the
+    fields by their labels, never by identifier (``有效发明专利件数不能为负数``).
+    """
+
     field: str
     zh: str
     en: str
+    code: str = "invalid"
+    fields: tuple[str, ...] = ()
+    params: dict | None = None
+    message_zh: str = ""
+    message_en: str = ""
 
     def __str__(self) -> str:
         return f"{self.field}: {self.zh} / {self.en}"
 
+    def message(self, lang: str = "zh") -> str:
+        text = self.message_en if lang == "en" else self.message_zh
+        return text or (self.en if lang == "en" else self.zh)
+
+
+#: every FactProblem.code: what went wrong, for a caller that words it itself
+PROBLEM_CODES = (
+    "not_object", "unknown_fact", "duplicate_key", "not_number", "not_finite", "negative", "not_whole", "not_bool",
+    "not_ratio", "ratio_over_100", "not_three_amounts", "bad_date", "date_out_of_range", "not_patent_list",
+    "not_patent", "unknown_patent_attribute", "not_text", "duplicate_patent_id", "pledge_confirmed_without_pledge",
+    "high_value_over_valid", "valid_over_applied", "list_over_valid", "year_over_three_years",
+    "bad_change", "change_of_unknown",  # what-if changes (policy.whatif.apply_changes)
+    # warnings (Facts.warnings), not refusals
+    "grants_over_valid",
+)
+
 
 class FactError(ValueError):
-    """Bad facts.  ``problems`` lists every problem; ``fields`` the field names concerned."""
+    """Bad facts.  ``problems`` lists every problem; ``fields`` every fact concerned;
+    ``code`` the first problem's code; ``message(lang)`` the problems as sentences naming
+    the fields by their labels."""
 
     def __init__(self, problems: list[FactProblem]):
         self.problems = list(problems)
@@ -88,12 +125,28 @@ class FactError(ValueError):
 
     @property
     def fields(self) -> list[str]:
-        return [p.field for p in self.problems]
+        out = [p.field for p in self.problems]
+        for p in self.problems:  # the other facts of a contradiction
+            out += [f for f in p.fields if not any(o == f or o.startswith(f + "[") for o in out)]
+        return out
+
+    @property
+    def code(self) -> str:
+        return self.problems[0].code if self.problems else "invalid"
+
+    @property
+    def codes(self) -> list[str]:
+        return [p.code for p in self.problems]
+
+    def message(self, lang: str = "zh") -> str:
+        sep = "；" if lang != "en" else "; "
+        end = "。" if lang != "en" else "."
+        return sep.join(p.message(lang).rstrip("。.") for p in self.problems) + end
 
 
 class _Bad(Exception):
-    def __init__(self, zh: str, en: str):
-        self.zh, self.en = zh, en
+    def __init__(self, zh: str, en: str, code: str = "invalid"):
+        self.zh, self.en, self.code = zh, en, code
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,31 +186,31 @@ def _describe(value: Any) -> str:
 
 def _number(value: Any) -> float | int:
     if isinstance(value, bool):
-        raise _Bad(f"应为数字，收到 {str(value).lower()}", f"must be a number, got {str(value).lower()}")
+        raise _Bad(f"应为数字，收到 {str(value).lower()}", f"must be a number, got {str(value).lower()}", "not_number")
     if isinstance(value, str):
-        raise _Bad(f"应为数字，收到文本 {_describe(value)}", f"must be a number, got text {_describe(value)}")
+        raise _Bad(f"应为数字，收到文本 {_describe(value)}", f"must be a number, got text {_describe(value)}", "not_number")
     if not isinstance(value, (int, float)):
-        raise _Bad(f"应为数字，收到 {type(value).__name__}", f"must be a number, got {type(value).__name__}")
+        raise _Bad(f"应为数字，收到 {type(value).__name__}", f"must be a number, got {type(value).__name__}", "not_number")
     if isinstance(value, float) and not math.isfinite(value):
-        raise _Bad("应为有限数值", "must be a finite number")
+        raise _Bad("应为有限数值", "must be a finite number", "not_finite")
     if value < 0:
-        raise _Bad("不能为负数", "must not be negative")
+        raise _Bad("不能为负数", "must not be negative", "negative")
     return value
 
 
 def _check_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    raise _Bad(f"应为 true 或 false，收到 {_describe(value)}", f"must be true or false, got {_describe(value)}")
+    raise _Bad(f"应为 true 或 false，收到 {_describe(value)}", f"must be true or false, got {_describe(value)}", "not_bool")
 
 
 def _check_count(value: Any) -> int:
     if isinstance(value, str):
-        raise _Bad(f"应为整数，收到文本 {_describe(value)}", f"must be a whole number, got text {_describe(value)}")
+        raise _Bad(f"应为整数，收到文本 {_describe(value)}", f"must be a whole number, got text {_describe(value)}", "not_whole")
     v = _number(value)
     if isinstance(v, float):
         if not v.is_integer():
-            raise _Bad(f"应为整数，收到 {v}", f"must be a whole number, got {v}")
+            raise _Bad(f"应为整数，收到 {v}", f"must be a whole number, got {v}", "not_whole")
         v = int(v)
     return v
 
@@ -176,17 +229,19 @@ def _check_ratio(value: Any) -> float:
             try:
                 value = float(s[:-1]) / 100.0
             except ValueError:
-                raise _Bad(f"应为比例，收到文本 {_describe(value)}", f"must be a ratio, got text {_describe(value)}") from None
+                raise _Bad(f"应为比例，收到文本 {_describe(value)}", f"must be a ratio, got text {_describe(value)}", "not_ratio") from None
         else:
             raise _Bad(
                 f"应为比例（小数，如 0.035，或“3.5%”），收到文本 {_describe(value)}",
                 f"must be a ratio (a fraction such as 0.035, or \"3.5%\"), got text {_describe(value)}",
+                "not_ratio",
             )
     v = float(_number(value))
     if v > 1.0:
         raise _Bad(
             "比例不能超过100%（请用小数，如 3.5% 写作 0.035）",
             "ratio must not exceed 100% (use a fraction, e.g. 0.035 for 3.5%)",
+            "ratio_over_100",
         )
     return v
 
@@ -196,9 +251,10 @@ def _check_money3(value: Any) -> tuple:
         raise _Bad(
             f"应为三个年度金额组成的列表（从早到晚），收到 {_describe(value)}",
             f"must be a list of three yearly amounts (oldest first), got {_describe(value)}",
+            "not_three_amounts",
         )
     if len(value) != 3:
-        raise _Bad(f"应正好有 3 个年度金额，收到 {len(value)} 个", f"must have exactly 3 yearly amounts, got {len(value)}")
+        raise _Bad(f"应正好有 3 个年度金额，收到 {len(value)} 个", f"must have exactly 3 yearly amounts, got {len(value)}", "not_three_amounts")
     out = []
     for i, item in enumerate(value):
         if item is None:
@@ -207,7 +263,7 @@ def _check_money3(value: Any) -> tuple:
         try:
             out.append(_check_money(item))
         except _Bad as exc:
-            raise _Bad(f"第 {i + 1} 个金额{exc.zh}", f"amount #{i + 1} {exc.en}") from None
+            raise _Bad(f"第 {i + 1} 个金额{exc.zh}", f"amount #{i + 1} {exc.en}", exc.code) from None
     return tuple(out)
 
 
@@ -224,40 +280,61 @@ def _check_date(value: Any) -> date:
         d = value
     elif isinstance(value, str):
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            raise _Bad(f"日期格式应为 YYYY-MM-DD，收到 {_describe(value)}", f"date must be YYYY-MM-DD, got {_describe(value)}")
+            raise _Bad(f"日期格式应为 YYYY-MM-DD，收到 {_describe(value)}", f"date must be YYYY-MM-DD, got {_describe(value)}", "bad_date")
         try:
             d = date.fromisoformat(value.strip())
         except ValueError:
-            raise _Bad(f"不是有效日期：{_describe(value)}", f"not a valid date: {_describe(value)}") from None
+            raise _Bad(f"不是有效日期：{_describe(value)}", f"not a valid date: {_describe(value)}", "bad_date") from None
     else:
-        raise _Bad(f"日期格式应为 YYYY-MM-DD，收到 {_describe(value)}", f"date must be YYYY-MM-DD, got {_describe(value)}")
+        raise _Bad(f"日期格式应为 YYYY-MM-DD，收到 {_describe(value)}", f"date must be YYYY-MM-DD, got {_describe(value)}", "bad_date")
     if not (DATE_MIN <= d <= DATE_MAX):
         raise _Bad(
             f"日期超出范围（{DATE_MIN.isoformat()} 至 {DATE_MAX.isoformat()}）：{d.isoformat()}",
             f"date out of range ({DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}): {d.isoformat()}",
+            "date_out_of_range",
         )
     return d
 
 
-def _check_patent_list(value: Any, name: str, problems: list[FactProblem]) -> tuple | None:
+_PATENT_LABELS = {
+    "id": ("编号", "id"),
+    "strategic_emerging_industry": ("是否属于战略性新兴产业", "strategic emerging industry"),
+    "overseas_family": ("海外同族专利", "overseas family"),
+    "maintained_years": ("维持年限", "years maintained"),
+    "pledge_amount": ("质押融资金额", "pledge amount"),
+    "high_pledge": ("“较高质押融资金额”的确认", "confirmation of a high pledge"),
+    "national_award": ("国家科学技术奖或中国专利奖", "national award"),
+}
+
+
+def _patent_name(i: int, pid: Any, lang: str) -> str:
+    if lang == "en":
+        return f"patent #{i + 1}" + (f" ({pid})" if pid else "")
+    return f"第 {i + 1} 件专利" + (f"（{pid}）" if pid else "")
+
+
+def _check_patent_list(value: Any, name: str, problems: list[FactProblem], label: tuple[str, str] = ("", "")) -> tuple | None:
+    lz, le = label
     if not isinstance(value, (list, tuple)):
-        problems.append(FactProblem(name, f"应为专利清单（列表），收到 {_describe(value)}", f"must be a list of patents, got {_describe(value)}"))
+        zh, en = f"应为专利清单（列表），收到 {_describe(value)}", f"must be a list of patents, got {_describe(value)}"
+        problems.append(FactProblem(name, zh, en, "not_patent_list", (name,), None, f"{lz}{zh}", _cap(f"{le} {en}")))
         return None
     items = []
+    seen_ids: dict[str, int] = {}
     for i, raw in enumerate(value):
         where = f"{name}[{i}]"
+        pid = raw.get("id") if isinstance(raw, Mapping) and isinstance(raw.get("id"), (str, int)) else None
+        pz, pe = f"{lz}{_patent_name(i, pid, 'zh')}", f"{le}: {_patent_name(i, pid, 'en')}"
         if not isinstance(raw, Mapping):
-            problems.append(FactProblem(where, "每件专利应为一个对象", "each patent must be an object"))
+            problems.append(FactProblem(where, "每件专利应为一个对象", "each patent must be an object", "not_patent", (name,),
+                                        None, f"{pz}应为一个对象", f"{pe} must be an object"))
             continue
         unknown = [k for k in raw if k not in _PATENT_FIELDS]
         if unknown:
-            problems.append(
-                FactProblem(
-                    where,
-                    f"未知的专利属性：{', '.join(map(str, unknown))}（可用：{', '.join(_PATENT_FIELDS)}）",
-                    f"unknown patent attributes: {', '.join(map(str, unknown))} (known: {', '.join(_PATENT_FIELDS)})",
-                )
-            )
+            zh = f"未知的专利属性：{', '.join(map(str, unknown))}（可用：{', '.join(_PATENT_FIELDS)}）"
+            en = f"unknown patent attributes: {', '.join(map(str, unknown))} (known: {', '.join(_PATENT_FIELDS)})"
+            problems.append(FactProblem(where, zh, en, "unknown_patent_attribute", (name,), {"attributes": unknown},
+                                        f"{pz}有{zh}", f"{pe}: {en}"))
             continue
         kwargs: dict[str, Any] = {}
         ok = True
@@ -268,16 +345,76 @@ def _check_patent_list(value: Any, name: str, problems: list[FactProblem]) -> tu
             try:
                 if kind == "str":
                     if not isinstance(v, (str, int)) or isinstance(v, bool):
-                        raise _Bad("应为文本", "must be text")
+                        raise _Bad("应为文本", "must be text", "not_text")
                     kwargs[k] = str(v)
                 else:
                     kwargs[k] = _CHECKS[kind](v)
             except _Bad as exc:
-                problems.append(FactProblem(f"{where}.{k}", exc.zh, exc.en))
+                az, ae = _PATENT_LABELS[k]
+                problems.append(FactProblem(f"{where}.{k}", exc.zh, exc.en, exc.code, (name,), None,
+                                            f"{pz}的{az}{exc.zh}", f"{pe}: {ae} {exc.en}"))
                 ok = False
-        if ok:
-            items.append(PatentItem(**kwargs))
+        if not ok:
+            continue
+        item = PatentItem(**kwargs)
+        if item.id is not None:
+            if item.id in seen_ids:
+                first = seen_ids[item.id]
+                problems.append(FactProblem(
+                    f"{where}.id", f"编号 {item.id} 与第 {first + 1} 件重复", f"id {item.id} repeats patent #{first + 1}",
+                    "duplicate_patent_id", (name,), {"id": item.id, "items": [first, i]},
+                    f"{lz}中编号 {item.id} 出现了两次（第 {first + 1} 件和第 {i + 1} 件），同一件专利只能列一次",
+                    f"{le}: id {item.id} appears twice (patents #{first + 1} and #{i + 1}); list each patent once"))
+                continue
+            seen_ids[item.id] = i
+        if item.high_pledge is True and item.pledge_amount == 0:
+            problems.append(FactProblem(
+                f"{where}.high_pledge", "质押融资金额为 0，不能确认为“较高质押融资金额”",
+                "the pledge amount is 0, so it cannot be confirmed as a high pledge",
+                "pledge_confirmed_without_pledge", (name,), {"item": i, "id": item.id},
+                f"{pz}的质押融资金额为 0，却被确认为“实现较高质押融资金额”：没有质押的专利不属于此类，请更正其中一项",
+                f"{pe} has a pledge amount of 0 but is confirmed as a high pledge: an unpledged patent is not of this kind; "
+                f"correct one of the two"))
+            continue
+        items.append(item)
     return tuple(items)
+
+
+def _join_label(label: str, text: str) -> str:
+    """"有效发明专利件数" + "不能为负数"; "…比例" + "比例不能超过100%" without saying 比例 twice."""
+    for n in (2, 1):
+        if label.endswith(text[:n]) and text[:n] in ("比例", "日期"):
+            return label + text[n:]
+    return label + text
+
+
+def _cap(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:]
+
+
+#: (smaller, larger, code, why in Chinese, why in English): the smaller may never exceed the larger
+CONSISTENCY: tuple[tuple[str, str, str, str, str], ...] = (
+    ("high_value_patents", "valid_invention_patents", "high_value_over_valid",
+     "五类高价值专利都是有效发明专利", "all five kinds of high-value patent are valid invention patents"),
+    ("valid_invention_patents", "invention_applications_total", "valid_over_applied",
+     "每件授权的发明专利都曾提出申请", "every granted invention patent was applied for"),
+    ("rd_expense_last_year", "rd_expense_3y", "year_over_three_years",
+     "近三年合计包含上一年度", "the three-year total includes last year"),
+    ("sales_revenue_last_year", "sales_revenue_3y", "year_over_three_years",
+     "近三年合计包含上一年度", "the three-year total includes last year"),
+)
+#: like CONSISTENCY, but only a warning shown with the answer (patents can be transferred away)
+WARNINGS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("invention_grants_this_year", "valid_invention_patents", "grants_over_valid",
+     "可能已有专利转让或失效，请核对", "some may have been transferred or have lapsed; please check"),
+)
+#: fact names of the first version, now a person's confirmation (read as confirmed:<name>)
+LEGACY_FACTS: dict[str, tuple[str, ...]] = {
+    "industry_chain_leader": ("industry_chain_leader",),
+    # the old question asked both halves of 附件3 三(一)1(1) at once
+    "leading_rd_project": ("leading_rd_project", "industry_leading"),
+}
 
 
 _CHECKS = {
@@ -296,10 +433,12 @@ _CHECKS = {
 class Facts(Mapping[str, Any]):
     """Parsed, typed facts.  Only known facts are present; ``get`` returns None for unknown."""
 
-    __slots__ = ("values",)
+    __slots__ = ("values", "warnings")
 
-    def __init__(self, values: dict[str, Any] | None = None):
+    def __init__(self, values: dict[str, Any] | None = None, warnings: Iterable[FactProblem] = ()):
         self.values: dict[str, Any] = dict(values or {})
+        #: things that look wrong but may be right (shown with the answer, not refused)
+        self.warnings: tuple[FactProblem, ...] = tuple(warnings)
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
@@ -356,17 +495,37 @@ class FactRegistry:
         self.strict_confirmations = strict_confirmations
 
     def with_extra(self, specs: Iterable[FactSpec] = (), confirmations: Mapping[str, tuple[str, str]] | None = None,
-                   *, strict_confirmations: bool = True) -> "FactRegistry":
+                   *, strict_confirmations: bool = True,
+                   shows: Mapping[str, tuple[str, ...]] | None = None) -> "FactRegistry":
         merged = dict(self.confirmations)
         merged.update(confirmations or {})
-        return FactRegistry([*self.specs.values(), *specs], merged, strict_confirmations=strict_confirmations)
+        out = FactRegistry([*self.specs.values(), *specs], merged, strict_confirmations=strict_confirmations)
+        out.shows = {**self.shows, **(shows or {})}
+        return out
+
+    #: manual confirmation (short name) -> the facts whose figures are shown with its question
+    shows: dict[str, tuple[str, ...]] = {}
+
+    def figures(self, name: str, values: Mapping[str, Any]) -> list[tuple[str, Any]]:
+        """The company's figures to show with a confirmation's question: (fact, value or None)."""
+        if not name.startswith(CONFIRM_PREFIX):
+            return []
+        if isinstance(values, Facts):
+            values = values.values
+        return [(f, values.get(f)) for f in self.shows.get(name[len(CONFIRM_PREFIX):], ())]
 
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
             return False
         if name.startswith(CONFIRM_PREFIX):
             return self._confirm_known(name[len(CONFIRM_PREFIX):])
-        return name in self.specs
+        return name in self.specs or bool(self._legacy(name))
+
+    def _legacy(self, name: str) -> tuple[str, ...]:
+        """The confirmations an old fact name stands for (those this registry knows)."""
+        if name in self.specs:
+            return ()
+        return tuple(CONFIRM_PREFIX + c for c in LEGACY_FACTS.get(name, ()) if self._confirm_known(c))
 
     def _confirm_known(self, short: str) -> bool:
         if self.strict_confirmations:
@@ -393,47 +552,139 @@ class FactRegistry:
                 return q[0] if lang == "zh" else q[1]
         return name
 
-    def question(self, name: str, lang: str = "zh") -> str:
-        """The question to ask a user for this fact (manual confirmations included)."""
+    def question(self, name: str, lang: str = "zh", values: Mapping[str, Any] | None = None) -> str:
+        """The question to ask a user for this fact (manual confirmations included).
+
+        With ``values``, a confirmation's question starts with the company's figures it is
+        about: "（有效发明专利件数：3 件）企业的有效发明专利是否达到“一定数量”？".
+        """
         spec = self.specs.get(name)
         if spec is not None:
             return spec.question_zh if lang == "zh" else spec.question_en
         if name.startswith(CONFIRM_PREFIX):
             q = self.confirmations.get(name[len(CONFIRM_PREFIX):])
             if q:
-                return q[0] if lang == "zh" else q[1]
+                text = q[0] if lang == "zh" else q[1]
+                figures = self.figures(name, values) if values is not None else []
+                if figures:
+                    text = self._figures_prefix(figures, lang) + text
+                return text
         raise KeyError(name)
+
+    def _figures_prefix(self, figures: list[tuple[str, Any]], lang: str) -> str:
+        parts = []
+        for fact, value in figures:
+            spec = self.specs.get(fact)
+            if value is None:
+                shown = "未知" if lang == "zh" else "unknown"
+            elif isinstance(value, tuple):
+                shown = ("、" if lang == "zh" else ", ").join("?" if x is None else _fmt_n(x) for x in value)
+            else:
+                shown = _fmt_n(value)
+            unit = (spec.unit_zh if lang == "zh" else spec.unit_en) if spec and value is not None else ""
+            parts.append(f"{self.label(fact, lang)}：{shown}{(' ' + unit) if unit and lang == 'zh' else ''}"
+                         if lang == "zh" else f"{self.label(fact, lang)}: {shown}{(' ' + unit) if unit else ''}")
+        return ("（" + "；".join(parts) + "）") if lang == "zh" else ("(" + "; ".join(parts) + ") ")
 
     def parse(self, data: Any) -> Facts:
         """Validate raw facts (a JSON object).  Raises FactError listing every problem."""
         if isinstance(data, Facts):
             data = data.to_dict()
         if not isinstance(data, Mapping):
-            raise FactError([FactProblem("facts", "应为 JSON 对象（名称: 值）", "must be a JSON object (name: value)")])
+            raise FactError([FactProblem("facts", "应为 JSON 对象（名称: 值）", "must be a JSON object (name: value)",
+                                         "not_object", (), None, "事实应为 JSON 对象（名称: 值）",
+                                         "The facts must be a JSON object (name: value)")])
         problems: list[FactProblem] = []
-        unknown = [str(k) for k in data if not isinstance(k, str) or k not in self]
+        specs = self.specs
+        unknown = [str(k) for k in data if not (isinstance(k, str) and (k in specs or k in self))]
         if unknown:
             problems.append(self._unknown_problem(unknown))
+        if LEGACY_FACTS.keys() & data.keys():
+            data = self._renamed(data)
         values: dict[str, Any] = {}
+        checks = _CHECKS
         for name, raw in data.items():
-            if not isinstance(name, str) or name not in self or raw is None:
+            if raw is None:
                 continue
-            if name.startswith(CONFIRM_PREFIX):
+            spec = specs.get(name) if isinstance(name, str) else None
+            if spec is not None:
+                kind = spec.type
+            elif isinstance(name, str) and name.startswith(CONFIRM_PREFIX) and name in self:
                 kind = "bool"
             else:
-                kind = self.specs[name].type
+                continue
             if kind == "patent_list":
-                parsed = _check_patent_list(raw, name, problems)
+                parsed = _check_patent_list(raw, name, problems, (self.label(name, "zh"), self.label(name, "en")))
                 if parsed is not None:
                     values[name] = parsed
                 continue
             try:
-                values[name] = _CHECKS[kind](raw)
+                values[name] = checks[kind](raw)
             except _Bad as exc:
-                problems.append(FactProblem(name, exc.zh, exc.en))
+                problems.append(FactProblem(name, exc.zh, exc.en, exc.code, (name,), None,
+                                            _join_label(self.label(name, "zh"), exc.zh),
+                                            _cap(f"{self.label(name, 'en')}: {exc.en}")))
+        if not problems:
+            problems = self._contradictions(values, CONSISTENCY)
         if problems:
             raise FactError(problems)
-        return Facts(values)
+        return Facts(values, self._contradictions(values, WARNINGS))
+
+    def parse_usable(self, data: Any) -> tuple[Facts, list[FactProblem]]:
+        """Like :meth:`parse`, but never raises: the facts that are fine, and the problems.
+
+        Every fact a problem involves is left out (both sides of a contradiction), so a
+        caller loading saved facts (a company card written before a check existed) can go
+        on with the rest and ask those again.
+        """
+        try:
+            return self.parse(data), []
+        except FactError as exc:
+            if not isinstance(data, Mapping):
+                return Facts(), exc.problems
+            involved = {f.split("[", 1)[0] for p in exc.problems for f in (p.field, *p.fields)}
+            rest = {k: v for k, v in data.items() if k not in involved and not (
+                isinstance(k, str) and any(n in involved for n in self._legacy(k)))}
+            if len(rest) == len(data):  # nothing to leave out (cannot happen; never loop)
+                return Facts(), exc.problems
+            facts, more = self.parse_usable(rest)
+            return facts, exc.problems + more
+
+    def _renamed(self, data: Mapping) -> dict:
+        """Old fact names as the confirmations they stand for; a confirmation given as well wins."""
+        out = {}
+        for k, v in data.items():
+            for new in (self._legacy(k) if isinstance(k, str) else ()) or (k,):
+                if new == k or new not in data:
+                    out[new] = v
+        return out
+
+    def _contradictions(self, values: dict, rules: tuple) -> list[FactProblem]:
+        out = []
+        for small, large, code, why_zh, why_en in rules:
+            a, b = values.get(small), values.get(large)
+            if a is None or b is None or a <= b:
+                continue
+            sz, lz_ = self.label(small), self.label(large)
+            se, le = self.label(small, "en"), self.label(large, "en")
+            out.append(FactProblem(
+                small, f"（{_fmt_n(a)}）不能多于{lz_}（{_fmt_n(b)}）", f"({_fmt_n(a)}) cannot exceed {le} ({_fmt_n(b)})",
+                code, (small, large), {"value": a, "other": b},
+                f"{sz}（{_fmt_n(a)}）多于{lz_}（{_fmt_n(b)}）：{why_zh}" if rules is WARNINGS else
+                f"{sz}（{_fmt_n(a)}）不能多于{lz_}（{_fmt_n(b)}）：{why_zh}，请核对这两项",
+                _cap(f"{se} ({_fmt_n(a)}) exceeds {le} ({_fmt_n(b)}): {why_en}") if rules is WARNINGS else
+                _cap(f"{se} ({_fmt_n(a)}) cannot exceed {le} ({_fmt_n(b)}): {why_en}; please check both")))
+        items = values.get("invention_patent_list")
+        valid = values.get("valid_invention_patents")
+        if rules is CONSISTENCY and items is not None and valid is not None and len(items) > valid:
+            out.append(FactProblem(
+                "invention_patent_list", f"列了 {len(items)} 件，多于有效发明专利件数（{valid}）",
+                f"lists {len(items)} patents, more than the valid invention patents ({valid})", "list_over_valid",
+                ("invention_patent_list", "valid_invention_patents"), {"value": len(items), "other": valid},
+                f"有效发明专利清单列了 {len(items)} 件，多于有效发明专利件数（{valid}），请核对这两项",
+                f"The list of valid invention patents has {len(items)} entries, more than the valid invention patents "
+                f"({valid}); please check both"))
+        return out
 
     def _unknown_problem(self, unknown: list[str]) -> FactProblem:
         hints = []
@@ -445,11 +696,9 @@ class FactRegistry:
                 hints.append(u)
         hints_en = [h.replace("（是否指 ", " (did you mean ").replace("？）", "?)") for h in hints]
         field_name = unknown[0] if len(unknown) == 1 else ", ".join(unknown)
-        return FactProblem(
-            field_name,
-            f"未知的事实名称：{'、'.join(hints)}",
-            f"unknown fact name{'s' if len(unknown) > 1 else ''}: {', '.join(hints_en)}",
-        )
+        zh = f"未知的事实名称：{'、'.join(hints)}"
+        en = f"unknown fact name{'s' if len(unknown) > 1 else ''}: {', '.join(hints_en)}"
+        return FactProblem(field_name, zh, en, "unknown_fact", tuple(unknown), {"names": unknown}, zh, _cap(en))
 
 
 # --------------------------------------------------------------------------- the registry
@@ -473,15 +722,8 @@ _SPECS: list[FactSpec] = [
        "Is the company registered in Jiangsu with independent legal-person status?"),
     _f("is_industrial_enterprise", "bool", "工业企业", "industrial enterprise",
        "贵公司是否为工业企业？", "Is the company an industrial enterprise?"),
-    _f("industry_chain_leader", "bool", "重点产业链“链主”或行业龙头、骨干企业", "key-chain leader or industry leading/backbone firm",
-       "贵公司是否属于重点产业链“链主”企业，或相关行业龙头、骨干企业（处于行业领先地位、经营状况良好）？",
-       "Is the company a 'chain leader' of a key industrial chain, or a leading/backbone firm of its industry "
-       "(leading position, sound operation)?"),
-    _f("leading_rd_project", "bool", "行业领先并承担重大攻关或关键核心技术研发", "industry-leading R&D with a major project",
-       "贵公司研发水平是否处于行业领先（行业龙头、领军企业），且正在承担国家或省部级重大科技攻关项目，"
-       "或正在开展关键核心技术研发并已取得一定成果？",
-       "Is the company's R&D industry-leading (a leader of its field), and is it carrying out a national or "
-       "provincial major S&T project, or key core technology R&D with some results already?"),
+    _f("is_high_tech_enterprise", "bool", "高新技术企业", "high-tech enterprise",
+       "贵公司是否为经认定的高新技术企业？", "Is the company a certified high-tech enterprise?"),
     # R&D and money
     _f("rd_expense_last_year", "money", "上一年度研发费用", "R&D expense last year",
        "上一年度研发费用投入是多少元？", "How much was spent on R&D last year (CNY)?", "元", "CNY"),
@@ -582,6 +824,42 @@ FACTS: dict[str, FactSpec] = {s.name: s for s in _SPECS}
 
 #: the built-in registry; accepts any well-formed ``confirmed:<name>`` (a catalog is stricter)
 REGISTRY = FactRegistry(_SPECS, strict_confirmations=False)
+
+
+def _fmt_n(x: Any) -> str:
+    if isinstance(x, float) and x.is_integer():
+        x = int(x)
+    return f"{x:,}" if isinstance(x, (int, float)) and abs(x) >= 10000 else str(x)
+
+
+def loads_facts(text: str) -> Any:
+    """JSON facts from text, refusing a key given twice in one object (JSON would keep the last).
+
+    Raises FactError (code ``duplicate_key``) naming the key, or ValueError for text that is
+    not JSON at all (json.JSONDecodeError).
+    """
+    import json
+
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict:
+        out: dict = {}
+        for k, v in items:
+            if k in out and k not in duplicates:
+                duplicates.append(k)
+            out[k] = v
+        return out
+
+    data = json.loads(text, object_pairs_hook=pairs)
+    if duplicates:
+        problems = []
+        for k in duplicates:
+            label = REGISTRY.label(k)
+            problems.append(FactProblem(k, "重复出现", "is given twice", "duplicate_key", (k,), {"key": k},
+                                        f"“{label}”出现了两次，请只保留一个值" if label != k else f"{k} 出现了两次，请只保留一个值",
+                                        _cap(f"{REGISTRY.label(k, 'en')} is given twice; keep one value")))
+        raise FactError(problems)
+    return data
 
 
 def parse_facts(data: Any, registry: FactRegistry | None = None) -> Facts:

@@ -7,22 +7,34 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from .engine import NEEDS_INFO, OP_ZH, ProgrammeResult, _fmt, _json_value
-from .facts import REGISTRY, FactRegistry
+from .engine import NEEDS_INFO, OP_ZH, Line, ProgrammeResult, _fmt, _json_value
+from .facts import REGISTRY, FactProblem, FactRegistry
+from .wording import STATUS, say
 
 __all__ = ["results_to_json", "render_table", "rank_missing_facts", "display_width", "gap_line", "have_text",
-           "fmt_value"]
+           "fmt_value", "line_text", "figures_text", "problem_json"]
 
 fmt_value = _fmt  # numbers as the tables show them (1,200,000; 0.035)
 
 
-def results_to_json(results: Iterable[ProgrammeResult], as_of: date) -> dict[str, Any]:
+def results_to_json(results: Iterable[ProgrammeResult], as_of: date,
+                    warnings: Iterable[FactProblem] = ()) -> dict[str, Any]:
     """The command-line JSON contract::
 
         {"as_of": "YYYY-MM-DD", "results": [{"policy", "title", "status", "in_force", "tier",
-         "missing", "gaps": [{"fact", "have", "need", "short_by"}], "next_tier", "citation"}]}
+         "missing", "gaps": [{"fact", "have", "need", "short_by", "op"}], "next_tier", "citation"}],
+         "warnings": [{"code", "fields", "message_zh", "message_en"}]}
+
+    ``op`` is the comparison the need is for (">=", ">", "<=", "<", "==" for yes/no);
+    ``next_tier`` is given only for an eligible company (otherwise the gaps are the next step).
     """
-    return {"as_of": as_of.isoformat(), "results": [r.to_json() for r in results]}
+    return {"as_of": as_of.isoformat(), "results": [r.to_json() for r in results],
+            "warnings": [problem_json(w) for w in warnings]}
+
+
+def problem_json(p: FactProblem) -> dict[str, Any]:
+    return {"code": p.code, "fields": list(p.fields or (p.field,)), "message_zh": p.message("zh"),
+            "message_en": p.message("en")}
 
 
 def rank_missing_facts(results: Iterable[ProgrammeResult], *, in_force_only: bool = False) -> list[str]:
@@ -100,8 +112,43 @@ def gap_line(g: Any, registry: FactRegistry) -> str:
     return text
 
 
+_MARK = {True: "✓", False: "✗", None: "?"}
+
+
+def figures_text(figures: Iterable[tuple[str, Any]], registry: FactRegistry, lang: str = "zh") -> str:
+    """The company's figures shown with a manual confirmation: "有效发明专利件数 3件"."""
+    parts = []
+    for fact, value in figures:
+        spec = registry.specs.get(fact)
+        unit = (spec.unit_zh if lang == "zh" else spec.unit_en) if spec else ""
+        shown = say("unknown", lang) if value is None else have_text(value, unit if lang == "zh" else "")
+        parts.append(f"{registry.label(fact, lang)} {shown}")
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def line_text(line: Line, registry: FactRegistry) -> list[str]:
+    """One condition for the command line: mark, label, what the company has, the clause; its note below."""
+    text = f"{'  ' * line.depth}{_MARK[line.value]} {line.label_zh}"
+    extra = []
+    if line.figures:
+        extra.append(figures_text(line.figures, registry))
+    elif line.kind not in ("all", "any", "scaled", "waiver") and line.have is not None and not isinstance(line.have, bool):
+        extra.append(f"现有 {have_text(line.have, '')}")
+    detail = line.detail("zh")
+    if detail:
+        extra.append(detail)
+    if extra:
+        text += "（" + "；".join(extra) + "）"
+    if line.citation is not None and line.kind not in ("all", "any"):
+        text += f"〔{line.citation.clause}〕"
+    out = [text]
+    if line.note:
+        out.append(f"{'  ' * line.depth}    注：{line.note}")
+    return out
+
+
 def render_table(results: Sequence[ProgrammeResult], as_of: date, *, registry: FactRegistry | None = None,
-                 details: bool = True) -> str:
+                 details: bool = True, warnings: Iterable[FactProblem] = ()) -> str:
     """A plain-text Chinese table of the results (the chat renders its own)."""
     registry = registry or REGISTRY
     header = ["政策", "编号", "结论", "执行期内", "档次", "依据"]
@@ -110,13 +157,17 @@ def render_table(results: Sequence[ProgrammeResult], as_of: date, *, registry: F
         rows.append([
             r.title,
             r.policy,
-            r.status_zh,
+            STATUS["zh"][r.status],
             _yn(r.in_force),
             r.tier_label or "—",
             r.citation.text(),
         ])
     widths = [max(display_width(x) for x in col) for col in zip(header, *rows)]
     lines = [f"资格自查结果（评估日期 {as_of.isoformat()}）", ""]
+    for w in warnings:
+        lines.append(f"注意：{w.message('zh')}")
+    if warnings:
+        lines.append("")
     lines.append("  ".join(_pad(h, w) for h, w in zip(header, widths)).rstrip())
     lines.append("  ".join("-" * w for w in widths))
     for row in rows:
@@ -125,11 +176,14 @@ def render_table(results: Sequence[ProgrammeResult], as_of: date, *, registry: F
         return "\n".join(lines) + "\n"
     for r in results:
         lines.append("")
-        lines.append(f"【{r.title}】{r.status_zh}" + (f"（{r.tier_label}）" if r.tier_label else ""))
+        lines.append(f"【{r.title}】{STATUS['zh'][r.status]}" + (f"（{r.tier_label}）" if r.tier_label else ""))
         lines.append(f"  待遇：{r.benefit}")
         lines.append(f"  执行期：{r.period_text}" + ("" if r.in_force else "（评估日期不在执行期内）"))
-        if r.in_force_note:
-            lines.append(f"  ！{r.in_force_note}")
+        if r.in_force_code:
+            lines.append(f"  ！{say(r.in_force_code, 'zh', **(r.in_force_params or {}))}")
+        lines.append("  条件：")
+        for ln in r.lines:
+            lines += ["    " + x for x in line_text(ln, registry)]
         for g in r.gaps:
             lines.append(f"  差距：{gap_line(g, registry)}")
         if r.next_tier is not None:
@@ -140,6 +194,8 @@ def render_table(results: Sequence[ProgrammeResult], as_of: date, *, registry: F
             except KeyError:
                 q = f
             lines.append(f"  待补充：{q}（{f}）")
+        for note in r.notes:
+            lines.append(f"  说明：{note}")
         lines.append(f"  依据：{r.citation.text()}")
     asks = rank_missing_facts(results)
     if asks:

@@ -26,6 +26,7 @@ __all__ = [
     "WORD_OPS",
     "OPS",
     "Cite",
+    "Taper",
     "Period",
     "Clause",
     "Document",
@@ -74,15 +75,31 @@ class Cite(_Model):
     quote: str | None = None  # a verbatim excerpt, checked against the document text
 
 
+class Taper(_Model):
+    """After a programme's period: a time in which the document says subsidies shrink and end.
+
+    Any answer for a date in it is "not in force" and shows the cited sentence, telling the
+    user to check the current local document (the county plan: "到2025年予以取消").
+    """
+
+    end: date = Field(alias="to")
+    cite: Cite
+    note: str | None = None
+
+
 class Period(_Model):
     start: date = Field(alias="from")
     end: date | None = Field(default=None, alias="to")
     note: str | None = None
+    note_en: str | None = None
+    taper: Taper | None = None
 
     @model_validator(mode="after")
     def _order(self) -> "Period":
         if self.end is not None and self.end < self.start:
             raise ValueError("period ends before it starts")
+        if self.taper is not None and (self.end is None or self.taper.end < self.end):
+            raise ValueError("a taper needs a period end and must end after it")
         return self
 
 
@@ -184,7 +201,8 @@ class _NodeBase(_Model):
     id: Annotated[str, Field(pattern=_ID)] | None = None
     label_zh: str | None = None
     label_en: str | None = None
-    note: str | None = None
+    note: str | None = None  # the pack's reading of the words; shown under the condition
+    note_en: str | None = None
 
 
 class _Threshold(_Model):
@@ -342,6 +360,8 @@ class ManualNode(_NodeBase):
     confirm: Annotated[str, Field(pattern=_ID)]
     question_zh: str
     question_en: str
+    #: facts whose figures are shown with the question ("有效发明专利 3 件：是否达到一定数量？")
+    shows: list[str] = Field(default_factory=list)
     cite: Cite
 
 
@@ -368,11 +388,16 @@ class Programme(_Model):
     benefit: Benefit
     when: Node
     notes: list[str] = Field(default_factory=list)
+    notes_en: list[str] = Field(default_factory=list)  # the same notes in English, in the same order
+    #: what people call it in a question ("发明之星", "首件发明专利补贴"): Catalog.named_in finds it
+    aliases: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _deadline(self) -> "Programme":
         if self.deadline is not None and self.deadline_cite is None:
             raise ValueError("a deadline needs deadline_cite")
+        if self.notes_en and len(self.notes_en) != len(self.notes):
+            raise ValueError("notes_en must translate every note, in the same order")
         return self
 
 

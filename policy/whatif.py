@@ -8,10 +8,11 @@ from datetime import date
 from typing import Any
 
 from .catalog import Catalog
-from .engine import ProgrammeResult, _fmt
+from .engine import ProgrammeResult, _json_value
+from .wording import STATUS, say
 from .facts import CONFIRM_PREFIX, FactError, FactProblem, Facts
 
-__all__ = ["Diff", "what_if", "apply_changes", "render_what_if"]
+__all__ = ["Diff", "what_if", "apply_changes", "render_what_if", "change_text"]
 
 
 @dataclass
@@ -22,7 +23,11 @@ class Diff:
     title: str
     before: ProgrammeResult
     after: ProgrammeResult
-    changes: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # change_codes in Chinese (the command line's words)
+    #: what changed as (code, parameters): status_changed, tier_changed, in_force_changed,
+    #: next_tier_changed, gap_closed, gap_changed, gap_new, gap_new_short, no_longer_missing,
+    #: newly_missing (see policy.wording.TEXT and change_text)
+    change_codes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -34,6 +39,7 @@ class Diff:
             "title": self.title,
             "changed": self.changed,
             "changes": list(self.changes),
+            "change_codes": [{"code": c, "params": _json_value(p)} for c, p in self.change_codes],
             "before": self.before.to_json(),
             "after": self.after.to_json(),
         }
@@ -46,7 +52,8 @@ def apply_changes(catalog: Catalog, facts: Facts | Mapping[str, Any], changes: M
     problems: list[FactProblem] = []
     for name, value in changes.items():
         if name not in catalog.registry:
-            problems.append(FactProblem(name, "未知的事实名称", "unknown fact name"))
+            problems.append(FactProblem(name, "未知的事实名称", "unknown fact name", "unknown_fact", (name,), None,
+                                        f"未知的事实名称：{name}", f"Unknown fact name: {name}"))
             continue
         spec = catalog.registry.specs.get(name) if not name.startswith(CONFIRM_PREFIX) else None
         if isinstance(value, str) and value.strip()[:1] in "+-" and spec is not None and spec.type in ("count", "money"):
@@ -54,10 +61,16 @@ def apply_changes(catalog: Catalog, facts: Facts | Mapping[str, Any], changes: M
             try:
                 delta = float(text)
             except ValueError:
-                problems.append(FactProblem(name, f"无法理解的增减量 “{value}”", f"cannot read the change {value!r}"))
+                problems.append(FactProblem(name, f"无法理解的增减量 “{value}”", f"cannot read the change {value!r}",
+                                            "bad_change", (name,), {"change": value},
+                                            f"{catalog.label(name)}：无法理解的增减量“{value}”",
+                                            f"{catalog.label(name, 'en')}: cannot read the change {value!r}"))
                 continue
             if base.get(name) is None:
-                problems.append(FactProblem(name, "原值未知，无法增减", "the current value is unknown, cannot add to it"))
+                problems.append(FactProblem(name, "原值未知，无法增减", "the current value is unknown, cannot add to it",
+                                            "change_of_unknown", (name,), None,
+                                            f"{catalog.label(name)}原值未知，无法增减",
+                                            f"{catalog.label(name, 'en')} is unknown, so it cannot be changed by an amount"))
                 continue
             new = base[name] + delta
             base[name] = int(new) if float(new).is_integer() else new
@@ -70,41 +83,74 @@ def apply_changes(catalog: Catalog, facts: Facts | Mapping[str, Any], changes: M
     return catalog.parse_facts(base)
 
 
-def _describe(before: ProgrammeResult, after: ProgrammeResult, catalog: Catalog) -> list[str]:
-    out = []
+def _describe(before: ProgrammeResult, after: ProgrammeResult, catalog: Catalog) -> list[tuple[str, dict[str, Any]]]:
+    """What changed, as (code, parameters); policy.wording words them (labels come in both languages)."""
+    out: list[tuple[str, dict[str, Any]]] = []
     if before.status != after.status:
-        out.append(f"结论：{before.status_zh} → {after.status_zh}")
+        out.append(("status_changed", {"before": before.status, "after": after.status}))
     if before.tier != after.tier:
-        out.append(f"档次：{before.tier_label or '无'} → {after.tier_label or '无'}")
+        out.append(("tier_changed", {"before": before.tier, "after": after.tier,
+                                     "before_label": before.tier_label, "after_label": after.tier_label,
+                                     "before_label_en": before.tier_label_en, "after_label_en": after.tier_label_en}))
     if before.in_force != after.in_force:
-        note = f"（{after.in_force_note}）" if after.in_force_note else ""
-        out.append(f"执行期内：{'是' if before.in_force else '否'} → {'是' if after.in_force else '否'}{note}")
+        out.append(("in_force_changed", {"before": before.in_force, "after": after.in_force,
+                                         "why": after.in_force_code, **(after.in_force_params or {})}))
 
-    def nt(r: ProgrammeResult) -> str:
-        if r.next_tier is None:
-            return "无"
-        return f"{r.next_tier.label_zh}还差 {_fmt(r.next_tier.short_by)}"
+    def nt(r: ProgrammeResult) -> dict | None:
+        return None if r.next_tier is None else {"tier": r.next_tier.tier, "short_by": r.next_tier.short_by,
+                                                 "label": r.next_tier.label_zh, "label_en": r.next_tier.label_en}
 
     if (before.next_tier and before.next_tier.to_json()) != (after.next_tier and after.next_tier.to_json()):
-        out.append(f"下一档：{nt(before)} → {nt(after)}")
+        out.append(("next_tier_changed", {"before": nt(before), "after": nt(after)}))
     bg = {g.fact: g for g in before.gaps}
     ag = {g.fact: g for g in after.gaps}
+
+    def gap(g: Any) -> dict[str, Any]:
+        return {"fact": g.fact, "label": g.node.label_zh, "label_en": g.node.label_en}
+
     for f, g in bg.items():
         if f not in ag:
-            out.append(f"差距消除：{g.node.label_zh}")
+            out.append(("gap_closed", gap(g)))
         elif ag[f].short_by != g.short_by and g.short_by is not None and ag[f].short_by is not None:
-            out.append(f"差距：{g.node.label_zh}还差 {_fmt(g.short_by)} → {_fmt(ag[f].short_by)}")
+            out.append(("gap_changed", {**gap(g), "before": g.short_by, "after": ag[f].short_by}))
     for f, g in ag.items():
         if f not in bg:
-            extra = f"，还差 {_fmt(g.short_by)}" if g.short_by is not None else ""
-            out.append(f"新差距：{g.node.label_zh}{extra}")
+            out.append(("gap_new_short" if g.short_by is not None else "gap_new", {**gap(g), "short_by": g.short_by}))
     gone = [f for f in before.missing if f not in after.missing]
     new = [f for f in after.missing if f not in before.missing]
     if gone:
-        out.append("不再缺少：" + "、".join(catalog.label(f) for f in gone))
+        out.append(("no_longer_missing", {"facts": gone}))
     if new:
-        out.append("新缺少：" + "、".join(catalog.label(f) for f in new))
+        out.append(("newly_missing", {"facts": new}))
     return out
+
+
+def change_text(code: str, params: dict[str, Any], catalog: Catalog, lang: str = "zh") -> str:
+    """One change in words (the command line's; the chat words the codes from its locales)."""
+    p = dict(params)
+    yes_no = {True: say("yes", lang), False: say("no", lang)}
+    en = lang == "en"
+    if code == "status_changed":
+        p = {"before": STATUS[lang][p["before"]], "after": STATUS[lang][p["after"]]}
+    elif code == "tier_changed":
+        suffix = "_label_en" if en else "_label"
+        p = {k: p[k + suffix] or p[k + "_label"] or say("none", lang) for k in ("before", "after")}
+    elif code == "in_force_changed":
+        why = p.get("why")
+        note = say(why, lang, **{k: v for k, v in p.items() if k not in ("before", "after", "why")}) if why else ""
+        p = {"before": yes_no[p["before"]], "after": yes_no[p["after"]],
+             "note": (f" ({note})" if en else f"（{note}）") if note else ""}
+    elif code == "next_tier_changed":
+        p = {k: (say("next_tier_text", lang, label=(v.get("label_en") if en else None) or v["label"],
+                     short_by=v["short_by"]) if v else say("none", lang))
+             for k, v in p.items()}
+    elif code in ("no_longer_missing", "newly_missing"):
+        p = {"facts": say("list_sep", lang).join(catalog.label(f, lang) for f in p["facts"])}
+    elif lang == "en" and p.get("label_en"):
+        p["label"] = p["label_en"]
+    p.pop("label_en", None)
+    p.pop("fact", None)
+    return say(code, lang, **p)
 
 
 def what_if(catalog: Catalog, facts: Facts | Mapping[str, Any], changes: Mapping[str, Any] | None, as_of: date,
@@ -116,7 +162,11 @@ def what_if(catalog: Catalog, facts: Facts | Mapping[str, Any], changes: Mapping
     new_facts = apply_changes(catalog, facts, changes) if changes else facts
     before = catalog.evaluate(facts, as_of, ids)
     after = catalog.evaluate(new_facts, as_of_new or as_of, ids)
-    return [Diff(b.policy, b.title, b, a, _describe(b, a, catalog)) for b, a in zip(before, after)]
+    out = []
+    for b, a in zip(before, after):
+        codes = _describe(b, a, catalog)
+        out.append(Diff(b.policy, b.title, b, a, [change_text(c, p, catalog) for c, p in codes], codes))
+    return out
 
 
 def render_what_if(diffs: Iterable[Diff]) -> str:

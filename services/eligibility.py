@@ -98,8 +98,15 @@ async def subject_for(session: AsyncSession, catalog: Catalog, actor: Actor, com
 
 
 def known_facts(cat: Catalog, facts: dict) -> dict:
-    """Saved facts the current packs still know; a retired fact must not block a check."""
-    return {name: value for name, value in facts.items() if name in cat.registry}
+    """Saved facts the current packs still know and that agree with each other.
+
+    A retired fact must not block a check, and facts saved before the consistency rules
+    (5 valid invention patents, 0 applications) are left out, to be asked again.
+    """
+    known = {name: value for name, value in facts.items() if name in cat.registry}
+    _usable, problems = cat.parse_usable_facts(known)
+    doubtful = {f.split("[", 1)[0] for p in problems for f in (p.field, *p.fields)}
+    return {name: value for name, value in known.items() if name not in doubtful}
 
 
 def parse_answer(catalog: Catalog, fact: str, text: str) -> object:
@@ -299,9 +306,11 @@ def settles(catalog: Catalog, facts: dict, fact: str, as_of: date, policy_ids: l
     probes = _PROBES.get(fact_kind(catalog, fact), (as_of.isoformat(), "1980-01-01"))
     decided: set[str] = set()
     for value in probes:
-        for r in catalog.evaluate({**facts, fact: value}, as_of, policy_ids):
-            if r.status != NEEDS_INFO:
-                decided.add(r.policy)
+        try:
+            results = catalog.evaluate({**facts, fact: value}, as_of, policy_ids)
+        except FactError:  # an answer that contradicts what is known cannot be given
+            continue
+        decided.update(r.policy for r in results if r.status != NEEDS_INFO)
     return len(decided)
 
 
@@ -343,7 +352,7 @@ _NUMBER = re.compile(r"(?<![\d.])(-?\d{1,7})(?![\d.%])")
 
 
 def read_counts(catalog: Catalog, text: str) -> dict[str, int]:
-    """Counts stated in words: "申请 8 件，授权 5 件，有效 12 件" -> three facts.
+    """Counts stated in words: "申请 15 件，授权 5 件，有效 12 件" -> three facts.
 
     Each number belongs to the words just before it (since the previous number); a
     number no word claims is left out. Values are checked by the catalog.

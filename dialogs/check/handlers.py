@@ -76,10 +76,9 @@ async def refused(event: CallbackQuery | Message, manager: DialogManager, exc: R
 
 
 def problem_text(exc: FactError, lang: str, catalog: Any) -> str:
-    """Each problem named by its field's label, in the user's language (no field names)."""
-    sep = "；" if lang == "zh" else "; "
-    return sep.join(t("answer_problem", lang, label=escape(catalog.label(p.field, lang)),
-                      problem=escape(p.zh if lang == "zh" else p.en)) for p in exc.problems)
+    """The problems as sentences naming each field by its label, in the user's language
+    (the engine words them: a contradiction names both sides)."""
+    return escape(exc.message(lang))
 
 
 async def load(manager: DialogManager, company_id: int) -> None:
@@ -117,7 +116,14 @@ async def go_on(manager: DialogManager) -> None:
 
 
 async def answer(manager: DialogManager, values: dict) -> None:
+    """Take the answers if they agree with what is known; else say why and ask again."""
+    ctx, _actor, lang = env(manager)
     data = manager.dialog_data
+    try:
+        ctx.catalog.parse_facts({**data["facts"], **values})
+    except FactError as exc:
+        data["notice"] = problem_text(exc, lang, ctx.catalog)
+        return
     data["facts"] = {**data["facts"], **values}
     data["answered"] = data.get("answered", 0) + len(values)
     data["notice"] = None

@@ -138,6 +138,12 @@ async def test_each_demo_company_reaches_its_results_within_ten_messages(harness
             assert known not in current.text, "a fact on the company's card was asked again"
         if "是" in texts(current):
             current = await last(emu, specialist, emu.press_button(specialist, "是"))
+        elif "今年已获授权" in current.text and demo[3].get("invention_applications_total") == 0:
+            # 12 valid patents for a company that never applied is refused, naming both, and asked again
+            refused = await last(emu, specialist, emu.send_text(specialist, "授权 6 件，有效 12 件"))
+            assert "有效发明专利件数" in refused.text and "不能多于" in refused.text and "今年已获授权" in refused.text
+            current = await last(emu, specialist, emu.send_text(specialist, "授权 0 件，有效 0 件"))
+            sent += 1
         elif "今年已获授权" in current.text:  # related numbers in one message
             current = await last(emu, specialist, emu.send_text(specialist, "授权 6 件，有效 12 件"))
         else:
@@ -152,7 +158,7 @@ async def test_typed_answers_are_checked_and_several_numbers_come_in_one_message
     emu = harness.emu
     await harness.say(specialist, "/check", "请选择")
     question = await last(emu, specialist, emu.press_button(specialist, LEAST_ON_FILE[1][:4]))
-    assert "今年已获授权的发明专利有几件" in question.text and "申请 8 件，授权 5 件" in question.text
+    assert "今年已获授权的发明专利有几件" in question.text and "申请 15 件，授权 5 件" in question.text
     wrong = await last(emu, specialist, emu.send_text(specialist, "很多"))
     assert "“当年发明专利授权件数”应为 0 或正整数" in wrong.text and "今年已获授权" in wrong.text  # asked again
     # one bad number among several: named by its label, in Chinese only, and nothing of it kept

@@ -52,8 +52,8 @@ def test_json_contract_exactly(facts_file, capsys):
                 "in_force": True,
                 "tier": None,
                 "missing": [],
-                "gaps": [{"fact": "valid_invention_patents", "have": 18, "need": 20, "short_by": 3}],
-                "next_tier": {"tier": 2, "short_by": 3},
+                "gaps": [{"fact": "valid_invention_patents", "have": 18, "need": 20, "short_by": 3, "op": ">"}],
+                "next_tier": None,
                 "citation": {"document": "关于提升知识产权创新支撑力的实施意见（附件8）", "clause": "三(三)"},
             },
             {
@@ -79,6 +79,7 @@ def test_json_contract_exactly(facts_file, capsys):
                 "citation": {"document": "关于提升知识产权创新支撑力的实施意见（附件8）", "clause": "三(一)"},
             },
         ],
+        "warnings": [],
     }
 
 
@@ -87,8 +88,8 @@ def test_short_by_for_exceeding_twenty(facts_file, capsys):
     code, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2023-06-30", "--policy", "innovation-star", "--json"], capsys)
     res = json.loads(out)["results"][0]
     assert code == 0
-    assert res["gaps"] == [{"fact": "valid_invention_patents", "have": 20, "need": 20, "short_by": 1}]
-    assert res["next_tier"] == {"tier": 2, "short_by": 1}
+    assert res["gaps"] == [{"fact": "valid_invention_patents", "have": 20, "need": 20, "short_by": 1, "op": ">"}]
+    assert res["next_tier"] is None
     path = facts_file({"valid_invention_patents": 35, "high_value_patents": 5})
     _, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2023-06-30", "--policy", "innovation-star", "--json"], capsys)
     res = json.loads(out)["results"][0]
@@ -100,7 +101,7 @@ def test_all_programmes_and_expired_period(facts_file, capsys):
     code, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2024-05-01", "--json"], capsys)
     assert code == 0
     results = {r["policy"]: r for r in json.loads(out)["results"]}
-    assert len(results) == 8
+    assert len(results) == 11
     fis = results["first-invention-subsidy"]
     assert fis["status"] == "eligible" and fis["in_force"] is False
 
@@ -122,11 +123,11 @@ def test_readable_chinese_table(facts_file, capsys):
 
 @pytest.mark.parametrize("content, needle", [
     ('{"invention_grants_this_year": 3,', "不是有效的 JSON"),
-    ('[1, 2]', "facts: 应为 JSON 对象"),
-    ('{"invention_grants_this_year": -2}', "invention_grants_this_year: 不能为负数 / must not be negative"),
-    ('{"invention_grants_this_year": "five"}', "invention_grants_this_year: 应为整数，收到文本"),
-    ('{"rd_sales_ratio_3y": 4}', "rd_sales_ratio_3y: 比例不能超过100%"),
-    ('{"latest_award_date": "2022-02-30"}', "latest_award_date: 不是有效日期"),
+    ('[1, 2]', "应为 JSON 对象"),
+    ('{"invention_grants_this_year": -2}', "当年发明专利授权件数不能为负数（invention_grants_this_year）"),
+    ('{"invention_grants_this_year": "five"}', "当年发明专利授权件数应为整数，收到文本 “five”（invention_grants_this_year）"),
+    ('{"rd_sales_ratio_3y": 4}', "近三年研发费用占销售收入比例不能超过100%"),
+    ('{"latest_award_date": "2022-02-30"}', "最近一次获上述奖项的日期不是有效日期"),
     ('{"grants": 3, "colour": 1}', "未知的事实名称"),
     ('{"confirmed:whatever": true}', "confirmed:whatever"),
 ])
@@ -314,3 +315,143 @@ def test_broken_pack_in_the_policy_dir_stops_eligibility(policy_dir, facts_file,
     _broken(policy_dir, "param: grants\n      cite", "param: nonexistent\n      cite")
     code, out, err = run(eligibility_main, ["--facts", facts_file({}), "--policy-dir", str(policy_dir)], capsys)
     assert code == 2 and out == "" and "nonexistent" in err
+
+
+# --------------------------------------------------------------------------- consistency and notes
+
+
+@pytest.mark.parametrize("text, words", [
+    ('{"valid_invention_patents": 3, "valid_invention_patents": 30}', "出现了两次"),
+    ('{"high_value_patents": 6, "valid_invention_patents": 5}', "high_value_patents, valid_invention_patents"),
+    ('{"valid_invention_patents": 5, "invention_applications_total": 0}', "发明专利申请累计件数（0）"),
+    ('{"invention_patent_list": [{"id": "ZL1"}, {"id": "ZL1"}]}', "编号 ZL1 出现了两次"),
+    ('{"rd_expense_3y": 1, "rd_expense_last_year": 2}', "近三年研发费用合计"),
+])
+def test_inconsistent_facts_exit_2_naming_the_fields(facts_file, capsys, text, words):
+    code, out, err = run(eligibility_main, ["--facts", facts_file(text), "--as-of", "2023-06-30"], capsys)
+    assert code == 2 and out == ""
+    assert words in err
+
+
+def test_a_warning_is_shown_with_the_answer(facts_file, capsys):
+    path = facts_file({"invention_grants_this_year": 6, "valid_invention_patents": 4, "invention_applications_total": 9})
+    code, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2023-06-30", "--policy", "invention-star"], capsys)
+    assert code == 0 and "注意：当年发明专利授权件数（6）多于有效发明专利件数（4）" in out
+    code, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2023-06-30", "--policy", "invention-star",
+                                          "--json"], capsys)
+    assert [w["code"] for w in json.loads(out)["warnings"]] == ["grants_over_valid"]
+
+
+def test_notes_are_shown_under_their_condition(facts_file, capsys):
+    path = facts_file({"valid_invention_patents": 3})
+    code, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2022-01-10", "--policy", "industrial-brand-2022"],
+                       capsys)
+    assert code == 0
+    lines = out.splitlines()
+    i = next(i for i, ln in enumerate(lines) if "企业的有效发明专利是否达到“一定数量”" in ln and "条件" not in ln
+             and "待补充" not in ln)
+    assert "有效发明专利件数 3件" in lines[i]  # the figure the person judges
+    assert lines[i + 1].strip() == "注：“一定数量”没有数字，由人判断，不会自动判定为满足。"
+
+
+def test_no_next_tier_for_a_company_without_a_star(facts_file, capsys):
+    path = facts_file({"valid_invention_patents": 21, "high_value_patents": 4, "invention_applications_total": 30})
+    code, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2023-06-30", "--policy", "innovation-star"], capsys)
+    assert code == 0
+    assert "下一档" not in out and "高价值专利件数 5件以上：现有 4件，需 ≥5件，还差 1件" in out
+
+
+def test_county_answer_in_2024_quotes_the_taper_sentence(facts_file, capsys):
+    path = facts_file({"invention_grants_this_year": 6})
+    code, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2024-06-30", "--policy", "invention-star"], capsys)
+    assert code == 0
+    assert "“政府政策性补贴比例逐步降低，到2025年予以取消”" in out and "请以当地现行文件为准" in out
+    assert "三(一)" in out
+    code, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2026-01-02", "--policy", "invention-star"], capsys)
+    warning = next(ln for ln in out.splitlines() if ln.startswith("  ！"))
+    assert warning == "  ！该政策执行期已于 2023-12-31 结束，请以当地现行文件为准"  # after 2025 only "ended"
+
+
+# --------------------------------------------------------------------------- figures against their quotes
+
+
+def _county_copy(tmp_path):
+    dst = tmp_path / "cn-32-county"
+    shutil.copytree(BUILTIN_PACKS_DIR / "cn-32-county", dst)
+    return dst
+
+
+def test_policy_check_catches_a_value_that_disagrees_with_its_quote_even_with_tests_changed(tmp_path, capsys):
+    pack = _county_copy(tmp_path)
+    yaml_path = pack / "pack.yaml"
+    text = yaml_path.read_text(encoding="utf-8")
+    old = "        value: 5\n        cite: {doc: county-ip-support-2021, clause: 三(一), quote: 对当年发明专利授权达到5件以上的发明大户给予奖励}"
+    assert text.count(old) == 1
+    yaml_path.write_text(text.replace(old, old.replace("value: 5", "value: 6")), encoding="utf-8")
+    # the pack's own tests moved along with the value, so they pass
+    tests = pack / "tests" / "invention-star.yaml"
+    tests.write_text("""
+defaults: {as_of: 2023-06-30}
+cases:
+  - {name: "5", facts: {invention_grants_this_year: 5}, expect: {invention-star: {status: not_eligible, gaps: [{fact: invention_grants_this_year, short_by: 1}]}}}
+  - {name: "6", facts: {invention_grants_this_year: 6}, expect: {invention-star: {status: eligible}}}
+  - {name: "7", facts: {invention_grants_this_year: 7}, expect: {invention-star: {status: eligible}}}
+  - {name: unknown, expect: {invention-star: {status: needs_info}}}
+""", encoding="utf-8")
+    code, out, _ = run(policy_check_main, [str(pack)], capsys)
+    assert code == 1
+    problems = [ln for ln in out.splitlines() if ln.startswith("  - ")]
+    assert len(problems) == 1, out  # the tests pass; only the figure check fails
+    assert "parameters.invention_star_min_grants" in problems[0]
+    assert "对当年发明专利授权达到5件以上的发明大户给予奖励" in problems[0] and "数值 6" in problems[0]
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ("        value: 30\n", "        value: 35\n", "innovation_star_3"),  # a tier out of the quote's order
+    ("        value: 10\n        cite: {doc: county-ip-support-2021, clause: 三(四)",
+     "        value: 12\n        cite: {doc: county-ip-support-2021, clause: 三(四)", "high_value_min_maintained_years"),
+])
+def test_policy_check_names_each_parameter_whose_figure_moved(tmp_path, capsys, old, new, words):
+    pack = _county_copy(tmp_path)
+    yaml_path = pack / "pack.yaml"
+    text = yaml_path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    yaml_path.write_text(text.replace(old, new), encoding="utf-8")
+    code, out, _ = run(policy_check_main, [str(pack)], capsys)
+    assert code == 1
+    assert any(words in ln and "不符" in ln for ln in out.splitlines()), out
+
+
+def test_a_value_whose_quote_has_no_figure_needs_a_note(tmp_path, capsys):
+    pack = _county_copy(tmp_path)
+    yaml_path = pack / "pack.yaml"
+    text = yaml_path.read_text(encoding="utf-8")
+    note = "        note: 原文没有数量词；按最字面理解获得 1 件即可。文件也未限定统计年度（与“发明之星”的“当年”不同），以当地实施细则为准。\n"
+    assert text.count(note) == 1
+    yaml_path.write_text(text.replace(note, ""), encoding="utf-8")
+    code, out, _ = run(policy_check_main, [str(pack)], capsys)
+    assert code == 1 and "parameters.pct_min_foreign_grants" in out and "没有数字" in out
+
+
+@pytest.mark.parametrize("quote, figures", [
+    ("对当年发明专利授权达到5件以上的发明大户给予奖励", [(5, "件")]),
+    ("近三年研发费用投入占销售收入的比例达 3.5%以上", [(3, "年"), (0.035, "%")]),
+    ("近三年利税总额均不低于 2000 万元", [(3, "年"), (20_000_000, "元")]),
+    ("进入国家阶段的PCT专利申请可按1:2抵算有效发明专利数", [(2, "ratio")]),
+    ("专利数量要求可减半", [(0.5, "倍")]),
+    ("上一年度利税总额均不低于2000万元", [(20_000_000, "元")]),  # 上一年度 is not a figure
+    ("拥有一定数量的有效发明专利", []),
+])
+def test_figures_read_from_quotes(quote, figures):
+    from policy.check import quote_figures
+
+    assert quote_figures(quote) == [(float(n), u) for n, u in figures]
+
+
+def test_a_yes_no_gap_has_op_equals(facts_file, capsys):
+    path = facts_file({"ip_project_approved": False})
+    code, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2022-06-30", "--policy", "project-lead-reward",
+                                          "--json"], capsys)
+    assert code == 0
+    assert json.loads(out)["results"][0]["gaps"] == [{"fact": "ip_project_approved", "have": False, "need": True,
+                                                      "short_by": None, "op": "=="}]

@@ -21,6 +21,7 @@ from policy import (
 )
 from policy import schema as S
 from policy.catalog import LoadedPack
+from policy.facts import CONSISTENCY
 
 CITE = {"doc": "d", "clause": "c"}
 T, F, U = True, False, None
@@ -141,10 +142,10 @@ def test_compare_word_strict_and_inclusive_short_by():
     on = date(2023, 6, 30)
     r = cat.evaluate({"valid_invention_patents": 20, "high_value_patents": 5}, on, ["innovation-star"])[0]
     assert r.status == NOT_ELIGIBLE
-    assert r.gaps[0].short_by == 1  # "exceeding 20": 20 is short by 1
-    assert r.next_tier.to_json() == {"tier": 2, "short_by": 1}
+    assert r.gaps[0].short_by == 1 and r.gaps[0].json_op == ">"  # "exceeding 20": 20 is short by 1
+    assert r.next_tier is None  # the gap is the next step, not a "next tier"
     r = cat.evaluate({"valid_invention_patents": 18, "high_value_patents": 5}, on, ["innovation-star"])[0]
-    assert r.next_tier.to_json() == {"tier": 2, "short_by": 3}
+    assert r.gaps[0].to_json() == {"fact": "valid_invention_patents", "have": 18, "need": 20, "short_by": 3, "op": ">"}
     r = cat.evaluate({"invention_grants_this_year": 5}, on, ["invention-star"])[0]
     assert r.status == ELIGIBLE  # "达到5件以上" includes 5
 
@@ -221,6 +222,9 @@ def test_fast_path_and_explanation_agree_on_random_companies():
         for conf in cat.registry.confirmations:
             if rnd.random() < 0.5:
                 facts[f"confirmed:{conf}"] = rnd.random() < 0.7
+        for small, large, *_ in CONSISTENCY * 3:  # consistent companies only (the rest are refused)
+            if facts.get(small) is not None and facts.get(large) is not None and facts[small] > facts[large]:
+                facts[small], facts[large] = facts[large], facts[small]
         for r in cat.evaluate(facts, date(2022, 1, 10)):
             root = r.lines[0]
             assert STATUS[root.value] == r.status, (r.policy, facts)
@@ -264,10 +268,11 @@ def test_json_contract_shape():
             "in_force": True,
             "tier": None,
             "missing": [],
-            "gaps": [{"fact": "valid_invention_patents", "have": 18, "need": 20, "short_by": 3}],
-            "next_tier": {"tier": 2, "short_by": 3},
+            "gaps": [{"fact": "valid_invention_patents", "have": 18, "need": 20, "short_by": 3, "op": ">"}],
+            "next_tier": None,
             "citation": {"document": "关于提升知识产权创新支撑力的实施意见（附件8）", "clause": "三(三)"},
         }],
+        "warnings": [],
     }
 
 
@@ -278,7 +283,7 @@ def test_table_is_readable_chinese():
                         registry=cat.registry)
     assert "资格自查结果（评估日期 2026-03-01）" in text
     assert "不符合" in text and "还差 2件" in text
-    assert "该政策执行期已于 2025-12-31 结束，请以当地现行文件为准" in text
+    assert "该政策执行期已于 2023-12-31 结束，请以当地现行文件为准" in text
     assert "有效的发明专利有几件" in text  # the question for the missing fact
 
 
@@ -299,3 +304,81 @@ def test_patent_list_counts_five_kinds_and_asks_about_pledges():
 
 def test_catalog_is_cached():
     assert load_catalog() is load_catalog()
+
+
+def test_vague_words_are_confirmations_showing_the_figures_never_true_on_their_own():
+    cat = load_catalog()
+    on = date(2022, 1, 10)
+    r = cat.evaluate({"valid_invention_patents": 3}, on, ["industrial-brand-2022"])[0]
+    assert "confirmed:invention_patents_sufficient" in r.missing
+    line = next(ln for ln in r.lines if ln.node_id == "ib-inventions-enough")
+    assert line.value is None and line.figures == [("valid_invention_patents", 3)]
+    assert line.note and line.note_id == "ib-inventions-enough" and line.note_en
+    assert cat.question("confirmed:invention_patents_sufficient", "zh", {"valid_invention_patents": 3}).startswith(
+        "（有效发明专利件数：3 件）")
+    assert cat.question("confirmed:invention_patents_sufficient", "en", {}).startswith("(valid invention patents: unknown)")
+    assert "（" not in cat.question("confirmed:invention_patents_sufficient")[:1]
+    # 附件3 三(一)1(1) and the chain-leader wording are confirmations too, not yes/no facts
+    assert {"confirmed:industry_leading", "confirmed:leading_rd_project"} <= set(
+        cat.evaluate({}, on, ["high-value-cultivation-2022"])[0].missing)
+    assert "industry_chain_leader" not in cat.registry.specs and "leading_rd_project" not in cat.registry.specs
+
+
+def test_taper_years_quote_the_sentence_and_send_the_user_to_the_local_document():
+    cat = load_catalog()
+    for pid in ("invention-star", "innovation-star", "pct-grant-reward", "project-lead-reward", "enforcement-aid"):
+        r = cat.evaluate({}, date(2024, 3, 1), [pid])[0]
+        assert (r.in_force, r.in_force_code) == (False, "ended_tapering"), pid
+        assert r.in_force_params["quote"] == "政府政策性补贴比例逐步降低，到2025年予以取消"
+        assert r.in_force_params["citation"].endswith("三(一)")
+        assert "请以当地现行文件为准" in r.in_force_note
+        assert cat.evaluate({}, date(2023, 12, 31), [pid])[0].in_force
+        assert cat.evaluate({}, date(2026, 1, 1), [pid])[0].in_force_code == "ended"
+
+
+def test_first_invention_subsidy_needs_no_rd_spending():
+    cat = load_catalog()
+    r = cat.evaluate({"is_sme": True, "is_key_sme": True, "invention_applications_total": 0}, date(2019, 6, 1),
+                     ["first-invention-subsidy"])[0]
+    assert r.status == ELIGIBLE
+    assert "rd_expense_last_year" not in {ln.fact for ln in r.lines}
+    assert any("专利清零" in n and "不是补贴条件" in n for n in r.notes)
+
+
+def test_every_line_detail_is_a_code_worded_in_both_languages():
+    from policy.wording import TEXT
+
+    cat = load_catalog()
+    facts = {"valid_invention_patents": 35, "high_value_patents": 5, "rd_expense_3y": 10, "sales_revenue_3y": 1000,
+             "profit_tax_by_year": [1, None, 3], "is_little_giant": True, "pct_national_phase_apps": 1,
+             "latest_award_date": "2021-05-01", "rd_expense_last_year": 0, "sales_revenue_last_year": 100}
+    codes = set()
+    for r in cat.evaluate(facts, date(2022, 1, 10)):
+        for ln in r.lines:
+            if ln.detail_code:
+                codes.add(ln.detail_code)
+                assert ln.detail_zh == ln.detail("zh") and ln.detail("en") != ln.detail("zh")
+    assert {"tier_reached_next", "waived", "scaled_applied", "manual_pending", "ratio_computed_short"} <= codes
+    assert set(TEXT["zh"]) == set(TEXT["en"])
+
+
+@pytest.mark.parametrize("question, ids", [
+    ("我们今年授权了6件发明专利，能评发明之星吗", ["invention-star"]),
+    ("高价值专利培育升级项目的申报条件", ["high-value-cultivation-2022-upgrade"]),  # the longer name wins
+    ("高价值专利培育项目什么时候截止", ["high-value-cultivation-2022"]),
+    ("创新之星和发明之星能同时评吗", ["innovation-star", "invention-star"]),
+    ("贯标有奖励吗", ["ip-standard-reward"]),
+    ("ＰＣＴ国外授权有奖励吗", ["pct-grant-reward"]),  # full-width letters
+    ("今天苏州天气怎么样？", []),
+    ("", []),
+])
+def test_programmes_named_in_a_question(question, ids):
+    assert load_catalog().named_in(question) == ids
+
+
+def test_every_programme_has_an_alias_that_names_only_it():
+    cat = load_catalog()
+    for pid in cat.programme_ids:
+        aliases = [a for lp in cat.packs for p in lp.pack.programmes if p.id == pid for a in p.aliases]
+        assert aliases, pid
+        assert any(cat.named_in(a) == [pid] for a in aliases), pid

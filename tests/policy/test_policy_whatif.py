@@ -38,7 +38,8 @@ def test_another_as_of_date():
     cat = load_catalog()
     d = what_if(cat, {"invention_grants_this_year": 6}, None, AS_OF, date(2026, 1, 1), ["invention-star"])[0]
     assert d.before.in_force and not d.after.in_force
-    assert any("执行期内：是 → 否" in c and "2025-12-31" in c for c in d.changes)
+    assert any("执行期内：是 → 否" in c and "2023-12-31" in c for c in d.changes)
+    assert ("in_force_changed", date(2023, 12, 31)) in [(code, p.get("end")) for code, p in d.change_codes]
 
 
 def test_none_makes_a_fact_unknown_and_absolute_values_replace():
@@ -60,3 +61,18 @@ def test_bad_changes_are_fact_errors():
     assert "不能为负数" in str(info.value)
     with pytest.raises(FactError):
         what_if(cat, {}, {"no_such_fact": 1}, AS_OF)
+
+
+def test_changes_are_codes_worded_in_either_language():
+    from policy.whatif import change_text
+
+    cat = load_catalog()
+    d = what_if(cat, {"valid_invention_patents": 29, "high_value_patents": 5, "invention_applications_total": 40},
+                {"valid_invention_patents": "+2"}, date(2023, 6, 30), policy_ids=["innovation-star"])[0]
+    assert [c for c, _ in d.change_codes] == ["tier_changed", "next_tier_changed"]
+    assert d.changes == [change_text(c, p, cat) for c, p in d.change_codes]
+    english = [change_text(c, p, cat, "en") for c, p in d.change_codes]
+    assert english == ["tier: two stars → three stars", "next tier: three stars short by 2 → four stars short by 10"]
+    assert d.to_json()["change_codes"][0] == {"code": "tier_changed", "params": {
+        "before": 2, "after": 3, "before_label": "二星级", "after_label": "三星级",
+        "before_label_en": "two stars", "after_label_en": "three stars"}}

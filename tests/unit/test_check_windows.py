@@ -90,7 +90,7 @@ async def test_a_specialist_goes_through_the_windows_press_by_press(db):
     assert "通过PCT途径获得国外发明专利授权的有几件" in question.text
     assert chat.buttons() == [["0", "1", "2", "3", "4", "5"], ["跳过", "直接看结果", "取消"]]
     nxt = await chat.press("^0$")
-    assert "已答 1 项" in nxt.text and "小巨人" in nxt.text
+    assert "已答 1 项" in nxt.text and "知识产权项目是否已获批立项" in nxt.text  # project-lead-reward
     assert chat.buttons() == [["是", "否"], ["跳过", "直接看结果", "取消"]]  # the fixed row stays put
     results = await chat.press("直接看结果")
     assert "资格自查结果（截至 2023-06-30）" in results.text and "❌ <b>PCT 途径国外发明专利授权奖励</b>" in results.text

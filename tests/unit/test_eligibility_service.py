@@ -87,8 +87,8 @@ async def test_an_sme_cannot_read_or_save_another_company(db):
 
 
 def test_several_related_numbers_in_one_message(cat):
-    assert elig.parse_answers(cat, "invention_grants_this_year", "申请 8 件，授权 5 件，有效 12 件") == {
-        "invention_applications_total": 8, "invention_grants_this_year": 5, "valid_invention_patents": 12}
+    assert elig.parse_answers(cat, "invention_grants_this_year", "申请 15 件，授权 5 件，有效 12 件") == {
+        "invention_applications_total": 15, "invention_grants_this_year": 5, "valid_invention_patents": 12}
     assert elig.parse_answers(cat, "invention_grants_this_year", "7") == {"invention_grants_this_year": 7}
     with pytest.raises(FactError) as err:
         elig.parse_answers(cat, "invention_grants_this_year", "授权 2 件，有效 -1 件")

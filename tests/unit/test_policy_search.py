@@ -428,3 +428,100 @@ def test_loading_jieba_and_searching_print_nothing(docs):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "" and done.stderr == ""
+
+
+# --------------------------------------------------------------------------- routing: answer / forward / off-topic
+
+from services.policy_search import ANSWER, FORWARD, OFF_TOPIC, Routing, classify, route  # noqa: E402
+
+ROUTING_DATA = _HERE.parent / "data" / "question_routing.yaml"
+KINDS = (ANSWER, FORWARD, OFF_TOPIC)
+#: floors under the figures measured on the labelled set (see routing_figures)
+FLOORS = {ANSWER: (0.95, 0.90), FORWARD: (0.85, 0.90), OFF_TOPIC: (0.95, 0.95)}
+QUOTE_FLOOR = 0.90  # of the questions answered, the share whose top clause is one the label accepts
+
+
+def labelled() -> list[tuple[str, str, list]]:
+    import yaml
+
+    data = yaml.safe_load(ROUTING_DATA.read_text(encoding="utf-8"))
+    out = []
+    for kind in KINDS:
+        for item in data[kind]:
+            q, cite = (item["q"], item["cite"]) if isinstance(item, dict) else (item, [])
+            out.append((q, kind, cite))
+    return out
+
+
+def routing_figures(index: PolicySearch) -> dict:
+    """Precision and recall per kind, the confusion counts, and how often an answer quotes the right clause."""
+    rows = [(q, kind, cite, index.route(q)) for q, kind, cite in labelled()]
+    figures: dict = {"n": len(rows), "errors": [(q, kind, r.kind) for q, kind, _, r in rows if r.kind != kind]}
+    for kind in KINDS:
+        predicted = [row for row in rows if row[3].kind == kind]
+        actual = [row for row in rows if row[1] == kind]
+        hits = [row for row in predicted if row[1] == kind]
+        figures[kind] = {"precision": len(hits) / len(predicted) if predicted else 1.0,
+                         "recall": len(hits) / len(actual), "predicted": len(predicted), "actual": len(actual)}
+    answered = [(cite, r) for _, kind, cite, r in rows if kind == ANSWER and r.kind == ANSWER]
+    right = [1 for cite, r in answered
+             if any((r.answer.hits[0].number or r.answer.hits[0].doc_id) == doc
+                    and r.answer.hits[0].clause_label.startswith(label or "") for doc, label in cite)]
+    figures["quote_right"] = len(right) / len(answered) if answered else 1.0
+    return figures
+
+
+def test_the_labelled_set_has_at_least_60_questions_of_three_kinds():
+    rows = labelled()
+    assert len(rows) >= 60
+    assert {kind for _, kind, _ in rows} == set(KINDS)
+    assert len({q for q, _, _ in rows}) == len(rows)
+    assert all(cite for _, kind, cite in rows if kind == ANSWER)
+
+
+def test_routing_meets_its_floors(index):
+    figures = routing_figures(index)
+    for kind, (p_floor, r_floor) in FLOORS.items():
+        assert figures[kind]["precision"] >= p_floor, (kind, figures[kind], figures["errors"])
+        assert figures[kind]["recall"] >= r_floor, (kind, figures[kind], figures["errors"])
+    assert figures["quote_right"] >= QUOTE_FLOOR
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("今天苏州天气怎么样？", OFF_TOPIC),
+    ("商标注册要多少钱", FORWARD),
+    ("我们今年授权了6件发明专利，能评发明之星吗", ANSWER),
+    ("商业秘密怎么保护", FORWARD),  # a clause mentions 商业秘密, but the texts do not say how
+    ("稳岗补贴怎么申请", OFF_TOPIC),  # a subsidy, but not an IP one
+    ("", OFF_TOPIC),
+    ("😀😀😀", OFF_TOPIC),
+])
+def test_classify_the_brief_s_examples(index, question, kind):
+    assert classify(question, index) == kind
+    routing = route(question, index)
+    assert isinstance(routing, Routing) and routing.kind == kind
+    if kind == ANSWER:
+        assert routing.answer.confident and routing.answer.hits[0].quote
+    if kind == OFF_TOPIC:
+        assert routing.terms == ()
+
+
+def test_classify_without_an_index_uses_the_bots_own(index):
+    assert classify("首件发明专利有补贴吗？") == ANSWER
+
+
+@pytest.mark.parametrize("question", [None, 42, "<b>" + "啊" * 5000, "a" * 100_000, "\x00\ud800"])
+def test_route_never_raises(index, question):
+    assert route(question, index).kind in KINDS
+
+
+if __name__ == "__main__":  # python tests/unit/test_policy_search.py: print the routing figures
+    figures = routing_figures(PolicySearch(policy_documents()))
+    print(f"{figures['n']} labelled questions")
+    print(f"{'kind':<10} {'precision':>9} {'recall':>7} {'predicted':>9} {'actual':>6}")
+    for kind in KINDS:
+        f = figures[kind]
+        print(f"{kind:<10} {f['precision']:>9.3f} {f['recall']:>7.3f} {f['predicted']:>9} {f['actual']:>6}")
+    print(f"answers quoting an accepted clause: {figures['quote_right']:.3f}")
+    for q, want, got in figures["errors"]:
+        print(f"  {want} -> {got}: {q}")
