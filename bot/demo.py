@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import re
 import sys
 from dataclasses import dataclass, field
@@ -25,6 +26,10 @@ DEMO_USERNAME = "ipbot_demo_bot"
 DEMO_DB = Path("var/demo.db")
 DOWNLOADS = Path("var/demo-downloads")
 STRANGER = (9999, "陌生人")
+
+log = logging.getLogger(__name__)
+QUIT, SENT, LOCAL = "quit", "sent", "local"  # what an input line did
+EDITED = "（已修改 edited）"  # an edit is shown again in full: Telegram changes the message in place
 
 HELP = """\
 终端演示 / terminal demo
@@ -73,8 +78,11 @@ class Terminal:
             path = DOWNLOADS / Path(record.document.file_name).name
             path.write_bytes(record.document.data)
             text = f"{text}\n📎 {path}".strip()
-        print(f"\n🤖 {'(edited) ' if record.edited else ''}{text}")
+        print(f"\n🤖 {EDITED if record.edited else ''}{text}")
         rows = record.inline_keyboard
+        if not rows and self.buttons and self.buttons[0][0] == record.message_id:
+            self.buttons = []  # the message whose buttons were numbered lost them
+            print("   （按钮已移除 buttons removed）")
         if rows:
             self.buttons = []
             for row in rows:
@@ -87,41 +95,86 @@ class Terminal:
                         cells.append(f"[{button['text']}: {button.get('url', '')}]")
                 print("   " + "  ".join(cells))
 
-    async def handle(self, line: str) -> bool:
-        """Act on one input line; False means quit."""
+    async def step(self, line: str) -> bool:
+        """Act on one input line and show what the bot answered; False means quit.
+
+        Whatever the emulator refuses (a message that no longer exists...) is said in
+        one line and logged; the session goes on.
+        """
+        try:
+            outcome = await self.handle(line)
+        except (LookupError, ValueError, TypeError) as error:
+            log.warning("demo input %r refused: %s", line, error)
+            print(f"（模拟器拒绝了这个操作 the emulator refused this: {error}）")
+            return True
+        if outcome == SENT:
+            await _settle(self)
+        return outcome != QUIT
+
+    async def handle(self, line: str) -> str:
+        """Act on one input line: QUIT, SENT (something went to the bot) or LOCAL."""
         line = line.strip()
         if not line:
-            return True
-        if line in (":quit", ":q", ":exit"):
-            return False
-        if line == ":help":
+            return LOCAL
+        if line.startswith(":"):
+            return await self._command(*line.partition(" ")[::2])
+        if line.isdigit():
+            return await self._press(int(line))
+        await self.emu.send_text(self.user, line)
+        return SENT
+
+    async def _command(self, name: str, arg: str) -> str:
+        arg = arg.strip()
+        if name in (":quit", ":q", ":exit"):
+            return QUIT
+        if name == ":help":
             print(HELP)
-        elif line == ":who":
+        elif name == ":who":
             print(f"(you are {self.persona})")
-        elif line.startswith(":as "):
-            self._switch(line[4:].strip())
-        elif line.startswith(":loc"):
-            parts = line.split()
+        elif name == ":as":
+            self._switch(arg)
+            await self.show_new()
+        elif name == ":loc":
             try:
-                await self.emu.send_location(self.user, float(parts[1]), float(parts[2]))
-            except (IndexError, ValueError):
+                latitude, longitude = (float(part) for part in arg.split())
+            except ValueError:
                 print("用法 usage: :loc 31.45 121.10")
-        elif line.startswith(":file "):
-            path = Path(line[6:].strip()).expanduser()
-            if not path.is_file():
+                return LOCAL
+            await self.emu.send_location(self.user, latitude, longitude)
+            return SENT
+        elif name == ":file":
+            path = Path(arg).expanduser()
+            if not arg or not path.is_file():
                 print(f"没有这个文件 no such file: {path}")
-            else:
-                await self.emu.send_document(self.user, path.name, path.read_bytes(), "application/octet-stream")
-        elif line.isdigit() and self.buttons:
-            index = int(line) - 1
-            if 0 <= index < len(self.buttons):
-                message_id, _text, data = self.buttons[index]
-                await self.emu.press(self.user, message_id, data)
-            else:
-                print(f"没有按钮 {line} (no such button)")
+                return LOCAL
+            await self.emu.send_document(self.user, path.name, path.read_bytes(), "application/octet-stream")
+            return SENT
         else:
-            await self.emu.send_text(self.user, line)
-        return True
+            print(f"没有演示命令 {name}，见 :help (no such demo command, see :help)")
+        return LOCAL
+
+    async def _press(self, number: int) -> str:
+        """Press button [number] of the keyboard shown last, if the message still has it.
+
+        The bot may have edited that message since (a dialog moved on, the buttons were
+        removed); Telegram then no longer shows the button, so neither does the demo.
+        """
+        if not self.buttons:
+            print(f"现在没有可按的按钮。要把数字作为文字发送，输入 '{number} 或 :text {number}"
+                  f" (no buttons now; to send the number as text type '{number} or :text {number})")
+            return LOCAL
+        if not 1 <= number <= len(self.buttons):
+            print(f"没有按钮 {number}，可按 1–{len(self.buttons)} (no such button)")
+            return LOCAL
+        message_id, text, data = self.buttons[number - 1]
+        current = self.emu.message(self.user.id, message_id)
+        if current.deleted or all(b.get("callback_data") != data for b in current.buttons()):
+            self.buttons = []
+            print(f"按钮 [{number}] {text} 已不在了：那条消息已被修改或删除。"
+                  f"(button [{number}] is gone: the bot edited or deleted that message)")
+            return LOCAL
+        await self.emu.press(self.user, message_id, data)
+        return SENT
 
     def _switch(self, key: str) -> None:
         keys = [p.key for p in PERSONAS] + ["stranger"]
@@ -183,7 +236,6 @@ async def run_demo(settings: Settings, *, fresh: bool = False) -> int:
                     break
                 if not interactive:
                     print(f"{terminal.persona}> {line}")
-                if not await terminal.handle(line):
+                if not await terminal.step(line):
                     break
-                await _settle(terminal)
     return 0

@@ -5,6 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from bot.demo import Terminal
+from services.demo_seed import seed_demo
 from services.invites import Redeemed, redeem
 from services.session import Database, unit_of_work
 
@@ -54,3 +58,48 @@ def test_invite_command_prints_a_working_link(tmp_path, capsys, monkeypatch):
 
     result = asyncio.run(use(link.split("start=")[1]))
     assert result.outcome == Redeemed.ok and result.actor.region_code == "320585"
+
+
+# --------------------------------------------------------------------------- the terminal, in process
+
+
+@pytest.fixture
+async def terminal(harness):
+    """The demo's terminal on the e2e harness's bot, with the demo people and companies."""
+    async with unit_of_work(harness.db) as session:
+        await seed_demo(session)
+    return Terminal(harness.emu)
+
+
+async def _type(terminal: Terminal, capsys, *lines: str) -> str:
+    """Type lines as the person at the keyboard; return what the terminal printed."""
+    for line in lines:
+        assert await terminal.step(line), f"the session ended at {line!r}"
+    return capsys.readouterr().out
+
+
+async def test_a_button_of_a_keyboard_that_is_gone_is_refused_and_the_session_goes_on(terminal, harness, capsys):
+    out = await _type(terminal, capsys, "/check", "1")
+    assert "[5] 取消" in out
+    [*_, (message_id, _text, cancel)] = terminal.buttons
+    # The keyboard goes away before the terminal has shown the edit (the bot was faster).
+    await harness.emu.press(terminal.user, message_id, cancel)
+    await harness.emu.wait_message(terminal.user.id, lambda r: r.message_id == message_id and not r.inline_keyboard)
+    out = await _type(terminal, capsys, "1")
+    assert "按钮 [1] 是 已不在了" in out
+    out = await _type(terminal, capsys, "1", "/whoami")
+    assert "现在没有可按的按钮" in out and ":text 1" in out  # a bare number never goes out as text
+    assert "姓名：王特派" in out                             # and the session goes on
+
+
+async def test_an_edit_that_removes_the_buttons_is_shown(terminal, capsys):
+    out = await _type(terminal, capsys, "/check", "1", "5")
+    assert out.count("（已修改 edited）") == 2 and out.rstrip().endswith("（按钮已移除 buttons removed）")
+
+
+async def test_what_the_emulator_refuses_is_one_line_not_a_crash(terminal, capsys):
+    await _type(terminal, capsys, "/check")
+    terminal.buttons[0] = (999, "旧按钮", "x")  # a message the chat never had
+    out = await _type(terminal, capsys, "1")
+    assert "模拟器拒绝了这个操作" in out and "#999" in out
+    assert "姓名：王特派" in await _type(terminal, capsys, "/whoami")
