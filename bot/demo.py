@@ -12,6 +12,8 @@ import html
 import logging
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +27,7 @@ DEMO_TOKEN = "123456789:DEMO-ipbot-local-emulator-token"
 DEMO_USERNAME = "ipbot_demo_bot"
 DEMO_DB = Path("var/demo.db")
 DOWNLOADS = Path("var/demo-downloads")
+DEMO_LOG = Path("var/demo.log")
 STRANGER = (9999, "陌生人")
 
 log = logging.getLogger(__name__)
@@ -208,7 +211,36 @@ async def _settle(terminal: Terminal, first_wait: float = 5.0, quiet: float = 0.
         idle = 0.0 if await terminal.show_new() else idle + 0.05
 
 
+@contextmanager
+def _logging_to(path: Path) -> Iterator[None]:
+    """Send every log record (the emulator's rejections, aiogram, the bot) to a file.
+
+    The terminal is the chat: a warning printed between the bot's messages reads as
+    if the bot had said it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    logging.captureWarnings(True)
+    try:
+        yield
+    finally:
+        logging.captureWarnings(False)
+        root.handlers[:], level = saved
+        root.setLevel(level)
+        handler.close()
+
+
 async def run_demo(settings: Settings, *, fresh: bool = False) -> int:
+    with _logging_to(DEMO_LOG):
+        return await _run_demo(settings, fresh=fresh)
+
+
+async def _run_demo(settings: Settings, *, fresh: bool) -> int:
     if fresh and DEMO_DB.exists():
         for suffix in ("", "-wal", "-shm"):
             Path(f"{DEMO_DB}{suffix}").unlink(missing_ok=True)
@@ -227,7 +259,7 @@ async def run_demo(settings: Settings, *, fresh: bool = False) -> int:
         async with polling(demo_settings, polling_timeout=1):
             terminal = Terminal(emu)
             print(HELP)
-            print(f"(you are {terminal.persona}; the bot is @{DEMO_USERNAME})")
+            print(f"(you are {terminal.persona}; the bot is @{DEMO_USERNAME}; log: {DEMO_LOG})")
             interactive = sys.stdin.isatty()
             while True:
                 try:

@@ -31,6 +31,9 @@ def test_demo_chat_in_a_terminal(tmp_path):
     assert "太仓精工机械有限公司" in out and "资格自查" in out  # the SME's own company
     assert "[1] 特派员" in out and "t.me/ipbot_demo_bot?start=" in out  # a button pressed by number
     assert (tmp_path / "var" / "demo.db").exists()
+    log = (tmp_path / "var" / "demo.log").read_text(encoding="utf-8")
+    assert "Run polling for bot @ipbot_demo_bot" in log         # library logs go to the file...
+    assert "polling" not in out and len(result.stderr.strip().splitlines()) == 1  # ...not into the chat
 
 
 def test_invite_command_prints_a_working_link(tmp_path, capsys, monkeypatch):
