@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bot.runners import polling
 from bot.settings import Settings
-from emulator import Emulator
+from emulator import Emulator, FakeUser, MessageRecord
 from services.demo_seed import PERSONAS, seed_demo
 from services.session import Database, unit_of_work
 
@@ -29,8 +29,11 @@ DEMO_DB = Path("var/demo.db")
 DOWNLOADS = Path("var/demo-downloads")
 DEMO_LOG = Path("var/demo.log")
 STRANGER = (9999, "陌生人")
+ROLE_NAMES = {"specialist": "特派员", "sme": "企业用户", "supervisor": "主管", "admin": "管理员",
+              "stranger": "未受邀的陌生人"}
 
 log = logging.getLogger(__name__)
+Buttons = list[tuple[int, str, str]]  # (message_id, text, callback_data), numbered from 1
 QUIT, SENT, LOCAL = "quit", "sent", "local"  # what an input line did
 EDITED = "（已修改 edited）"  # an edit is shown again in full: Telegram changes the message in place
 
@@ -53,12 +56,28 @@ class Terminal:
     emu: Emulator
     persona: str = "specialist"
     seen: dict[int, int] = field(default_factory=dict)  # chat id -> number of records shown
-    buttons: list[tuple[int, str, str]] = field(default_factory=list)  # (message_id, text, callback_data)
+    keyboards: dict[int, Buttons] = field(default_factory=dict)  # chat id -> the buttons numbered last
+
+    def __post_init__(self) -> None:
+        """The demo people have used the bot before (the database knows them): their chats exist."""
+        for persona in PERSONAS:
+            self.emu.open_chat(self._user_of(persona.key))
 
     @property
-    def user(self):  # noqa: ANN201
+    def user(self) -> FakeUser:
+        return self._user_of(self.persona)
+
+    @property
+    def buttons(self) -> Buttons:
+        return self.keyboards.setdefault(self.user.id, [])
+
+    @buttons.setter
+    def buttons(self, buttons: Buttons) -> None:
+        self.keyboards[self.user.id] = buttons
+
+    def _user_of(self, key: str) -> FakeUser:
         for p in PERSONAS:
-            if p.key == self.persona:
+            if p.key == key:
                 return self.emu.user(p.telegram_id, first_name=p.first_name, language_code="zh-hans")
         return self.emu.user(STRANGER[0], first_name=STRANGER[1], language_code="zh-hans")
 
@@ -112,6 +131,7 @@ class Terminal:
             return True
         if outcome == SENT:
             await _settle(self)
+            self.tell_others()
         return outcome != QUIT
 
     async def handle(self, line: str) -> str:
@@ -133,10 +153,12 @@ class Terminal:
         if name == ":help":
             print(HELP)
         elif name == ":who":
-            print(f"(you are {self.persona})")
+            print(f"（{self.describe()}）")
         elif name == ":as":
             self._switch(arg)
             await self.show_new()
+        elif name == ":reply":
+            return await self._reply(arg)
         elif name == ":loc":
             try:
                 latitude, longitude = (float(part) for part in arg.split())
@@ -155,6 +177,31 @@ class Terminal:
         else:
             print(f"没有演示命令 {name}，见 :help (no such demo command, see :help)")
         return LOCAL
+
+    async def _reply(self, text: str) -> str:
+        """Reply to (quote) the bot's newest message here, as Telegram's "Reply" does."""
+        if not text:
+            print("用法 usage: :reply 文字 (text)")
+            return LOCAL
+        target = next((m for m in reversed(self.emu.messages(self.user.id)) if not m.deleted), None)
+        if target is None:
+            print("机器人还没有发来消息，无从回复 (nothing from the bot to reply to yet)")
+            return LOCAL
+        print(f"↩ 回复 replying to: {_first_line(target)}")
+        await self.emu.send_text(self.user, text, reply_to=target.message_id)
+        return SENT
+
+    def tell_others(self) -> None:
+        """Say which other persona got messages meanwhile (a forwarded question, an answer)."""
+        for persona in PERSONAS:
+            chat_id = persona.telegram_id
+            if persona.key == self.persona:
+                continue
+            chat = self.emu.bot_state().chats.get(chat_id)
+            unseen = len(chat.output) - self.seen.get(chat_id, 0) if chat else 0
+            if unseen > 0:
+                print(f"（{persona.key} {persona.first_name} 有 {unseen} 条新消息，:as {persona.key} 查看"
+                      f" — new for {persona.key}）")
 
     async def _press(self, number: int) -> str:
         """Press button [number] of the keyboard shown last, if the message still has it.
@@ -184,8 +231,17 @@ class Terminal:
         if key not in keys:
             print(f"可选 choose: {', '.join(keys)}")
             return
-        self.persona, self.buttons = key, []
-        print(f"(you are now {key})")
+        self.persona = key
+        print(f"（{self.describe()}）")
+
+    def describe(self) -> str:
+        """Who you are now, e.g. "你现在是 李总（企业用户 sme）"."""
+        return f"你现在是 {self.user.first_name}（{ROLE_NAMES[self.persona]} {self.persona}）"
+
+
+def _first_line(record: MessageRecord, limit: int = 40) -> str:
+    line = _plain(record.text or record.caption or "").strip().split("\n", 1)[0]
+    return line if len(line) <= limit else line[:limit] + "…"
 
 
 def _plain(text: str) -> str:

@@ -154,6 +154,15 @@ class Emulator:
 
     # --- what users do --------------------------------------------------------------
 
+    def open_chat(self, user: FakeUser, *, token: str | None = None) -> None:
+        """The user has talked to the bot before: the bot may message them, no update is made.
+
+        Telegram lets a bot write only to users who started it; a fresh emulator knows
+        nobody, while the bot's database may know them from an earlier run.
+        """
+        self.users.setdefault(user.id, user)
+        self.bot_state(token).chat_for(user)
+
     async def send_text(self, user: FakeUser, text: str, *, reply_to: int | None = None,
                         token: str | None = None) -> int:
         """A text message; "/command args" gets a bot_command entity, as Telegram adds one.

@@ -106,3 +106,18 @@ async def test_what_the_emulator_refuses_is_one_line_not_a_crash(terminal, capsy
     out = await _type(terminal, capsys, "1")
     assert "模拟器拒绝了这个操作" in out and "#999" in out
     assert "姓名：王特派" in await _type(terminal, capsys, "/whoami")
+
+
+async def test_a_specialist_answers_a_forwarded_question_with_reply(terminal, harness, capsys):
+    question = "我们公司明年想在德国申请专利，费用怎么算？"
+    out = await _type(terminal, capsys, ":reply 太早了", ":as sme", question)
+    assert "机器人还没有发来消息" in out                       # nothing to reply to yet, nothing sent
+    assert "已转给您的特派员" in out and ":as specialist 查看" in out
+    out = await _type(terminal, capsys, ":as specialist")
+    assert question in out and "直接回复（引用）这条消息" in out
+    out = await _type(terminal, capsys, ":reply 约 800 欧元起。")
+    assert "↩ 回复 replying to: ❓ 企业提问" in out and "已把您的答复转给太仓精工机械有限公司" in out
+    out = await _type(terminal, capsys, ":as sme")
+    assert "您的特派员答复" in out and "约 800 欧元起。" in out and question in out
+    [replied] = [m for m in harness.emu.messages(1001, include_user=True) if m.reply_to_message_id]
+    assert replied.text == "约 800 欧元起。"
