@@ -38,14 +38,16 @@ QUIT, SENT, LOCAL = "quit", "sent", "local"  # what an input line did
 EDITED = "（已修改 edited）"  # an edit is shown again in full: Telegram changes the message in place
 
 HELP = """\
-终端演示 / terminal demo
-  任意文字或 /命令      发给机器人 (send to the bot)
-  1, 2, …               按下上一条消息的按钮 (press a button)
-  :as specialist|sme|supervisor|admin|stranger   切换身份 (switch persona)
-  :who                  当前身份 (current persona)
-  :loc 31.45 121.10     发送位置 (share a location)
-  :file PATH            发送文件 (send a file)
-  :help                 本说明   :quit 退出
+终端演示：你扮演一位用户，和机器人私聊 / terminal demo: you are a user chatting with the bot
+  文字、/start、/help、/check …  发给机器人 (send to the bot)
+  1、2 …                按下最近一条消息上的按钮 [1]、[2] (press button [1], [2])
+  '12  或  :text 12     把 12 作为文字发送，例如回答“有几件” (send 12 as text, not a press)
+  :reply 文字           回复（引用）机器人的最后一条消息，例如特派员答复企业转来的问题
+                        (reply to the bot's last message, e.g. answer a forwarded question)
+  :as specialist | sme | supervisor | admin | stranger
+                        换身份：特派员、企业用户、主管、管理员、陌生人 (switch persona)
+  :who 我是谁 (who am I)   :loc 31.45 121.10 发送位置 (location)   :file 路径 发送文件 (file)
+  :help 本说明 (this help)   :quit 退出 (quit)
 """
 
 
@@ -93,29 +95,46 @@ class Terminal:
         self.seen[chat_id] = self.seen.get(chat_id, 0) + len(records)
         return len(records)
 
-    def _print(self, record) -> None:  # noqa: ANN001
-        text = _plain(record.text or "")
-        if record.document:
+    def _print(self, record: MessageRecord) -> None:
+        """One message or edit; an edit that changed only the buttons says just that."""
+        previous = record.history[-1] if record.history else None
+        if previous is not None and (previous.text, previous.caption) == (record.text, record.caption):
+            change = "已更新 changed" if record.inline_keyboard else "已移除 removed"
+            print(f"\n🤖 （「{_first_line(record, 24)}」的按钮{change}）")
+        else:
+            print(f"\n🤖 {EDITED if record.edited else ''}{self._body(record)}")
+            if self.buttons and self.buttons[0][0] == record.message_id and not record.inline_keyboard:
+                print("   （按钮已移除 buttons removed）")
+        self._number_buttons(record)
+
+    def _body(self, record: MessageRecord) -> str:
+        text = _plain(record.text or record.caption or "")
+        if record.document:  # saved where the person can open it
             DOWNLOADS.mkdir(parents=True, exist_ok=True)
-            path = DOWNLOADS / Path(record.document.file_name).name
+            path = DOWNLOADS / Path(record.document.file_name or record.document.file_id).name
             path.write_bytes(record.document.data)
             text = f"{text}\n📎 {path}".strip()
-        print(f"\n🤖 {EDITED if record.edited else ''}{text}")
-        rows = record.inline_keyboard
-        if not rows and self.buttons and self.buttons[0][0] == record.message_id:
-            self.buttons = []  # the message whose buttons were numbered lost them
-            print("   （按钮已移除 buttons removed）")
-        if rows:
-            self.buttons = []
-            for row in rows:
-                cells = []
-                for button in row:
-                    if "callback_data" in button:
-                        self.buttons.append((record.message_id, button["text"], button["callback_data"]))
-                        cells.append(f"[{len(self.buttons)}] {button['text']}")
-                    else:
-                        cells.append(f"[{button['text']}: {button.get('url', '')}]")
-                print("   " + "  ".join(cells))
+        return text
+
+    def _number_buttons(self, record: MessageRecord) -> None:
+        """Number the callback buttons of this message: typing the number presses one."""
+        if not record.inline_keyboard:
+            if self.buttons and self.buttons[0][0] == record.message_id:
+                self.buttons = []  # the message whose buttons were numbered lost them
+            return
+        self.buttons = []
+        for row in record.inline_keyboard:
+            cells = []
+            for button in row:
+                if "callback_data" in button:
+                    self.buttons.append((record.message_id, button["text"], button["callback_data"]))
+                    cells.append(f"[{len(self.buttons)}] {button['text']}")
+                else:
+                    cells.append(f"[{button['text']}: {button.get('url', '')}]")
+            print("   " + "  ".join(cells))
+        if any(text.strip().isdigit() for _id, text, _data in self.buttons):
+            print("   （输入编号按按钮：1 按下 [1]；要把数字作为文字发送，输入 '12 或 :text 12"
+                  " — type a number to press; '12 sends 12 as text）")
 
     async def step(self, line: str) -> bool:
         """Act on one input line and show what the bot answered; False means quit.
@@ -139,6 +158,8 @@ class Terminal:
         line = line.strip()
         if not line:
             return LOCAL
+        if line.startswith("'"):  # as in a spreadsheet: what follows is text, even "12" or ":as"
+            return await self._send(line[1:])
         if line.startswith(":"):
             return await self._command(*line.partition(" ")[::2])
         if line.isdigit():
@@ -157,6 +178,8 @@ class Terminal:
         elif name == ":as":
             self._switch(arg)
             await self.show_new()
+        elif name == ":text":
+            return await self._send(arg)
         elif name == ":reply":
             return await self._reply(arg)
         elif name == ":loc":
@@ -177,6 +200,13 @@ class Terminal:
         else:
             print(f"没有演示命令 {name}，见 :help (no such demo command, see :help)")
         return LOCAL
+
+    async def _send(self, text: str) -> str:
+        if not text:
+            print("用法 usage: :text 12  或 or  '12")
+            return LOCAL
+        await self.emu.send_text(self.user, text)
+        return SENT
 
     async def _reply(self, text: str) -> str:
         """Reply to (quote) the bot's newest message here, as Telegram's "Reply" does."""
@@ -214,7 +244,8 @@ class Terminal:
                   f" (no buttons now; to send the number as text type '{number} or :text {number})")
             return LOCAL
         if not 1 <= number <= len(self.buttons):
-            print(f"没有按钮 {number}，可按 1–{len(self.buttons)} (no such button)")
+            print(f"没有按钮 {number}，可按 1–{len(self.buttons)}；要把 {number} 作为文字发送，输入 '{number}"
+                  f" (no such button; '{number} sends it as text)")
             return LOCAL
         message_id, text, data = self.buttons[number - 1]
         current = self.emu.message(self.user.id, message_id)

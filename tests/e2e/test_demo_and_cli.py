@@ -1,6 +1,7 @@
 """The newcomer's path: `ipbot demo` in a terminal, and `ipbot invite` on the server."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -97,7 +98,9 @@ async def test_a_button_of_a_keyboard_that_is_gone_is_refused_and_the_session_go
 
 async def test_an_edit_that_removes_the_buttons_is_shown(terminal, capsys):
     out = await _type(terminal, capsys, "/check", "1", "5")
-    assert out.count("（已修改 edited）") == 2 and out.rstrip().endswith("（按钮已移除 buttons removed）")
+    # The company picked: the message is edited into the first question. Cancelled: only its buttons go.
+    assert out.count("（已修改 edited）") == 1 and out.count("是否") == 1
+    assert out.rstrip().endswith("的按钮已移除 removed）") and terminal.buttons == []
 
 
 async def test_what_the_emulator_refuses_is_one_line_not_a_crash(terminal, capsys):
@@ -121,3 +124,30 @@ async def test_a_specialist_answers_a_forwarded_question_with_reply(terminal, ha
     assert "您的特派员答复" in out and "约 800 欧元起。" in out and question in out
     [replied] = [m for m in harness.emu.messages(1001, include_user=True) if m.reply_to_message_id]
     assert replied.text == "约 800 欧元起。"
+
+
+async def test_a_number_goes_out_as_text_with_a_quote_or_text(terminal, harness, capsys):
+    out = await _type(terminal, capsys, ":as sme", "/check")
+    for _ in range(12):  # skip questions until one asks for a count or an amount
+        if "请点数字，或直接发送数字" in out:
+            break
+        skip = next(n for n, (_id, text, _data) in enumerate(terminal.buttons, 1) if "跳过" in text)
+        out = await _type(terminal, capsys, str(skip))
+    else:
+        pytest.fail(f"/check never asked for a number: {out}")
+    assert "'12 或 :text 12" in out  # number-labelled buttons come with the hint
+    answered = _answered(out)
+    pressed = len(harness.emu.callbacks())
+    out = await _type(terminal, capsys, "12")
+    assert "没有按钮 12" in out and len(harness.emu.callbacks()) == pressed  # nothing was pressed or sent
+    out = await _type(terminal, capsys, "'12")
+    assert _answered(out) == answered + 1                     # 12 was taken as the answer
+    out = await _type(terminal, capsys, ":text 3")
+    assert "🤖" in out and len(harness.emu.callbacks()) == pressed  # answered as a text, not a press
+    texts = [m.text for m in harness.emu.messages(1002, include_user=True) if not m.from_bot]
+    assert texts[-2:] == ["12", "3"]                          # the quote is not sent
+
+
+def _answered(out: str) -> int:
+    """The count in the newest "已回答 N 项" the terminal printed."""
+    return int(re.findall(r"已回答 (\d+) 项", out)[-1])
