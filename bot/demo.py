@@ -20,7 +20,7 @@ from pathlib import Path
 from bot.runners import polling
 from bot.settings import Settings
 from emulator import Emulator, FakeUser, MessageRecord
-from services.demo_seed import PERSONAS, seed_demo
+from services.demo_seed import PERSONAS, newest_update_id, seed_demo
 from services.session import Database, unit_of_work
 
 DEMO_TOKEN = "123456789:DEMO-ipbot-local-emulator-token"
@@ -28,6 +28,8 @@ DEMO_USERNAME = "ipbot_demo_bot"
 DEMO_DB = Path("var/demo.db")
 DOWNLOADS = Path("var/demo-downloads")
 DEMO_LOG = Path("var/demo.log")
+DEMO_IDS = Path("var/demo-message-ids")  # where the next run's message ids start
+MESSAGE_ID_BLOCK = 100_000  # message ids one run may use per chat (int32 allows ~21,000 runs)
 STRANGER = (9999, "陌生人")
 ROLE_NAMES = {"specialist": "特派员", "sme": "企业用户", "supervisor": "主管", "admin": "管理员",
               "stranger": "未受邀的陌生人"}
@@ -281,7 +283,7 @@ def _plain(text: str) -> str:
                                 "", text))
 
 
-async def _settle(terminal: Terminal, first_wait: float = 5.0, quiet: float = 0.4) -> None:
+async def _settle(terminal: Terminal, first_wait: float = 5.0, quiet: float = 0.25) -> None:
     """Wait for the bot's reply, then until it has been quiet for a moment."""
     waited, shown_any = 0.0, False
     while waited < first_wait:
@@ -328,25 +330,23 @@ async def run_demo(settings: Settings, *, fresh: bool = False) -> int:
 
 
 async def _run_demo(settings: Settings, *, fresh: bool) -> int:
-    if fresh and DEMO_DB.exists():
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{DEMO_DB}{suffix}").unlink(missing_ok=True)
+    if fresh:
+        for path in (DEMO_DB, Path(f"{DEMO_DB}-wal"), Path(f"{DEMO_DB}-shm"), DEMO_IDS):
+            path.unlink(missing_ok=True)
     url = f"sqlite+aiosqlite:///{DEMO_DB}"
-    db = Database(url)
-    await db.upgrade()
-    async with unit_of_work(db) as session:
-        await seed_demo(session)
-    await db.close()
-
-    async with Emulator(DEMO_TOKEN, username=DEMO_USERNAME) as emu:
-        base = await emu.start()
+    seeded, newest = await _prepare_database(url)
+    emulator = Emulator(DEMO_TOKEN, username=DEMO_USERNAME,
+                        first_update_id=newest + 1, first_message_id=_reserve_message_ids(DEMO_IDS))
+    async with emulator as emu:
         demo_settings = settings.model_copy(update={
-            "telegram_bot_token": DEMO_TOKEN, "telegram_api_base": base, "database_url": url, "webhook_url": None,
+            "telegram_bot_token": DEMO_TOKEN, "telegram_api_base": emu.url, "database_url": url, "webhook_url": None,
         })
         async with polling(demo_settings, polling_timeout=1):
             terminal = Terminal(emu)
             print(HELP)
-            print(f"(you are {terminal.persona}; the bot is @{DEMO_USERNAME}; log: {DEMO_LOG})")
+            print(f"（{DEMO_DB}：{'新建，已填入演示数据 new, with the demo data' if seeded else '沿用上次的数据 kept from last time; --fresh starts over'}；"
+                  f"日志 log: {DEMO_LOG}；机器人 bot: @{DEMO_USERNAME}）")
+            print(f"（{terminal.describe()}）")
             interactive = sys.stdin.isatty()
             while True:
                 try:
@@ -358,3 +358,33 @@ async def _run_demo(settings: Settings, *, fresh: bool) -> int:
                 if not await terminal.step(line):
                     break
     return 0
+
+
+async def _prepare_database(url: str) -> tuple[bool, int]:
+    """Migrate, seed a new database; return (seeded, the newest update id it has seen)."""
+    db = Database(url)
+    try:
+        await db.upgrade()
+        async with unit_of_work(db) as session:
+            seeded = await seed_demo(session)
+            newest = await newest_update_id(session)
+    finally:
+        await db.close()
+    return seeded, newest
+
+
+def _reserve_message_ids(path: Path, block: int = MESSAGE_ID_BLOCK) -> int:
+    """The first message id of this run, above every id an earlier run could have used.
+
+    Telegram never reuses a message id in a chat, and the bot keeps some (the
+    forwarded question a specialist replies to), so a new run must not start at 1
+    again. The block is written before the run starts, so a killed run leaves none
+    of its ids to the next; a run makes far fewer than `block` messages per chat.
+    """
+    try:
+        first = int(path.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        first = 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{first + block}\n")
+    return first

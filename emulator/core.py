@@ -51,8 +51,15 @@ class Emulator:
         *,
         spec_path: str | None = None,
         fault_timeout: float = 5.0,
+        first_update_id: int = 1,
+        first_message_id: int = 1,
     ) -> None:
-        self._bots = {token: BotState(token, info) for token, info in _bot_infos(tokens, username).items()}
+        """`first_update_id` and `first_message_id` let a new emulator go on from an earlier
+        one, as Telegram does for a bot whose database remembers ids it has seen."""
+        self._bots = {
+            token: BotState(token, info, first_update_id=first_update_id, first_message_id=first_message_id)
+            for token, info in _bot_infos(tokens, username).items()
+        }
         if not self._bots:
             raise ValueError("at least one bot token is required")
         self._default_token = next(iter(self._bots))

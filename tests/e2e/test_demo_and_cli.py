@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.demo import Terminal
-from services.demo_seed import seed_demo
+from bot.demo import Terminal, _reserve_message_ids
+from services.demo_seed import newest_update_id, seed_demo
 from services.invites import Redeemed, redeem
 from services.session import Database, unit_of_work
+from storage.models import ProcessedUpdate
 
 IPBOT = Path(sys.executable).with_name("ipbot")
 
@@ -35,6 +36,46 @@ def test_demo_chat_in_a_terminal(tmp_path):
     log = (tmp_path / "var" / "demo.log").read_text(encoding="utf-8")
     assert "Run polling for bot @ipbot_demo_bot" in log         # library logs go to the file...
     assert "polling" not in out and len(result.stderr.strip().splitlines()) == 1  # ...not into the chat
+
+
+def _demo(cwd: Path, lines: list[str], *args: str) -> str:
+    """One `ipbot demo` run in `cwd` (its var/demo.db), typing `lines`; its terminal output."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_", "REDIS_"))}
+    result = subprocess.run([str(IPBOT), "demo", *args], input="\n".join([*lines, ":quit"]) + "\n", cwd=cwd,
+                            env=env, capture_output=True, text=True, timeout=150)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def test_the_demo_restarted_on_its_database_answers_every_message(tmp_path):
+    """Run 1 records update and message ids (forwarded questions); run 2 must reuse none."""
+    questions = [f"第{n}个问题：我们公司明年想在德国申请专利，费用怎么算？" for n in range(1, 13)]
+    first = _demo(tmp_path, [":as sme", *questions], "--fresh")
+    assert first.count("已转给您的特派员") == 12 and "新建，已填入演示数据" in first
+
+    second = _demo(tmp_path, ["/whoami"] * 50 + [
+        ":as sme", "第二次运行的问题：德国专利的年费多少？", ":as specialist", ":reply 每年约 100 欧元起。", ":as sme",
+    ])
+    assert "沿用上次的数据" in second and "新建" not in second
+    assert second.count("我的身份") == 50                       # 50 of 50 answered
+    assert "已把您的答复转给太仓精工机械有限公司" in second and "每年约 100 欧元起。" in second
+    assert "出错了" not in first + second
+
+
+async def test_newest_update_id_is_what_the_database_recorded(db):
+    async with unit_of_work(db) as session:
+        assert await newest_update_id(session) == 0
+        session.add_all([ProcessedUpdate(update_id=n) for n in (7, 3_000_000_000, 12)])
+    async with unit_of_work(db) as session:
+        assert await newest_update_id(session) == 3_000_000_000
+
+
+def test_message_ids_are_reserved_before_a_run(tmp_path):
+    ids = tmp_path / "var" / "ids"
+    assert _reserve_message_ids(ids, block=1000) == 1
+    assert _reserve_message_ids(ids, block=1000) == 1001  # even if the first run was killed
+    ids.write_text("garbage")
+    assert _reserve_message_ids(ids, block=1000) == 1
 
 
 def test_invite_command_prints_a_working_link(tmp_path, capsys, monkeypatch):
