@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.runners import polling
 from bot.settings import Settings
 from emulator import Emulator, FakeUser, MessageRecord
 from services.demo_seed import PERSONAS, newest_update_id, seed_demo
@@ -32,9 +31,10 @@ DEMO_IDS = Path("var/demo-message-ids")  # where the next run's message ids star
 MESSAGE_ID_BLOCK = 100_000  # message ids one run may use per chat (int32 allows ~21,000 runs)
 STRANGER = (9999, "陌生人")
 ROLE_NAMES = {"specialist": "特派员", "sme": "企业用户", "supervisor": "主管", "admin": "管理员",
-              "stranger": "未受邀的陌生人"}
+              "stranger": "陌生人，未受邀；粘贴邀请链接即可加入"}
 
 log = logging.getLogger(__name__)
+INVITE_LINK = re.compile(r"(?:https?://)?t\.me/[A-Za-z0-9_]{5,32}\?start=(?P<payload>[A-Za-z0-9_-]{1,64})")
 Buttons = list[tuple[int, str, str]]  # (message_id, text, callback_data), numbered from 1
 QUIT, SENT, LOCAL = "quit", "sent", "local"  # what an input line did
 EDITED = "（已修改 edited）"  # an edit is shown again in full: Telegram changes the message in place
@@ -48,6 +48,7 @@ HELP = """\
                         (reply to the bot's last message, e.g. answer a forwarded question)
   :as specialist | sme | supervisor | admin | stranger
                         换身份：特派员、企业用户、主管、管理员、陌生人 (switch persona)
+  https://t.me/…?start=…  粘贴邀请链接即打开它，例如主管 /invite 后 :as stranger (open an invite link)
   :who 我是谁 (who am I)   :loc 31.45 121.10 发送位置 (location)   :file 路径 发送文件 (file)
   :help 本说明 (this help)   :quit 退出 (quit)
 """
@@ -61,6 +62,7 @@ class Terminal:
     persona: str = "specialist"
     seen: dict[int, int] = field(default_factory=dict)  # chat id -> number of records shown
     keyboards: dict[int, Buttons] = field(default_factory=dict)  # chat id -> the buttons numbered last
+    announced: dict[int, int] = field(default_factory=dict)  # chat id -> output count already announced
 
     def __post_init__(self) -> None:
         """The demo people have used the bot before (the database knows them): their chats exist."""
@@ -160,6 +162,10 @@ class Terminal:
         line = line.strip()
         if not line:
             return LOCAL
+        link = INVITE_LINK.fullmatch(line)
+        if link:  # opening a deep link in Telegram sends /start with its payload
+            print(f"（打开链接 = 发送 /start {link['payload']}  opening the link sends /start)")
+            return await self._send(f"/start {link['payload']}")
         if line.startswith("'"):  # as in a spreadsheet: what follows is text, even "12" or ":as"
             return await self._send(line[1:])
         if line.startswith(":"):
@@ -223,17 +229,21 @@ class Terminal:
         await self.emu.send_text(self.user, text, reply_to=target.message_id)
         return SENT
 
-    def tell_others(self) -> None:
-        """Say which other persona got messages meanwhile (a forwarded question, an answer)."""
+    def tell_others(self) -> bool:
+        """Say which other persona got messages since last told (a forwarded question, an answer)."""
+        told = False
         for persona in PERSONAS:
-            chat_id = persona.telegram_id
-            if persona.key == self.persona:
+            chat = self.emu.bot_state().chats.get(persona.telegram_id)
+            if persona.key == self.persona or chat is None:
                 continue
-            chat = self.emu.bot_state().chats.get(chat_id)
-            unseen = len(chat.output) - self.seen.get(chat_id, 0) if chat else 0
-            if unseen > 0:
+            known = max(self.seen.get(chat.id, 0), self.announced.get(chat.id, 0))
+            if len(chat.output) > known:
+                unseen = len(chat.output) - self.seen.get(chat.id, 0)
                 print(f"（{persona.key} {persona.first_name} 有 {unseen} 条新消息，:as {persona.key} 查看"
                       f" — new for {persona.key}）")
+                self.announced[chat.id] = len(chat.output)
+                told = True
+        return told
 
     async def _press(self, number: int) -> str:
         """Press button [number] of the keyboard shown last, if the message still has it.
@@ -330,6 +340,10 @@ async def run_demo(settings: Settings, *, fresh: bool = False) -> int:
 
 
 async def _run_demo(settings: Settings, *, fresh: bool) -> int:
+    print(HELP)
+    print("（正在启动机器人，几秒钟 starting the bot, a few seconds…）", flush=True)
+    from bot.runners import polling  # aiogram takes most of the start-up: the help is read meanwhile
+
     if fresh:
         for path in (DEMO_DB, Path(f"{DEMO_DB}-wal"), Path(f"{DEMO_DB}-shm"), DEMO_IDS):
             path.unlink(missing_ok=True)
@@ -343,21 +357,41 @@ async def _run_demo(settings: Settings, *, fresh: bool) -> int:
         })
         async with polling(demo_settings, polling_timeout=1):
             terminal = Terminal(emu)
-            print(HELP)
-            print(f"（{DEMO_DB}：{'新建，已填入演示数据 new, with the demo data' if seeded else '沿用上次的数据 kept from last time; --fresh starts over'}；"
-                  f"日志 log: {DEMO_LOG}；机器人 bot: @{DEMO_USERNAME}）")
-            print(f"（{terminal.describe()}）")
-            interactive = sys.stdin.isatty()
-            while True:
-                try:
-                    line = await asyncio.to_thread(input, f"{terminal.persona}> " if interactive else "")
-                except EOFError:
-                    break
-                if not interactive:
-                    print(f"{terminal.persona}> {line}")
-                if not await terminal.step(line):
-                    break
+            data = "新建，已填入演示数据 new, seeded" if seeded else "沿用上次的数据 kept from last time (--fresh starts over)"
+            print(f"（数据库 {DEMO_DB}：{data}；日志 log: {DEMO_LOG}；机器人 bot: @{DEMO_USERNAME}）")
+            print(f"（{terminal.describe()}；:help 查看用法）")
+            await _chat(terminal)
     return 0
+
+
+async def _chat(terminal: Terminal) -> None:
+    """Read lines until :quit or end of input.
+
+    At a keyboard, what the bot sends while you type (a late answer, a message for
+    another persona) is shown as it comes; from a pipe every line waits for its answers,
+    so a script's transcript reads in order.
+    """
+    interactive = sys.stdin.isatty()
+    if interactive:
+        import readline  # noqa: F401  (line editing and history for input())
+    while True:
+        prompt = f"{terminal.persona}> "
+        reader = asyncio.ensure_future(asyncio.to_thread(input, prompt if interactive else ""))
+        while interactive and not reader.done():
+            await asyncio.wait({reader}, timeout=0.3)
+            if reader.done():
+                break
+            shown = await terminal.show_new()
+            if terminal.tell_others() or shown:
+                print(prompt, end="", flush=True)
+        try:
+            line = await reader
+        except EOFError:
+            return
+        if not interactive:
+            print(f"{prompt}{line}")
+        if not await terminal.step(line):
+            return
 
 
 async def _prepare_database(url: str) -> tuple[bool, int]:

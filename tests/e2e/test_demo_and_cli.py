@@ -192,3 +192,11 @@ async def test_a_number_goes_out_as_text_with_a_quote_or_text(terminal, harness,
 def _answered(out: str) -> int:
     """The count in the newest "已回答 N 项" the terminal printed."""
     return int(re.findall(r"已回答 (\d+) 项", out)[-1])
+
+
+async def test_a_stranger_joins_by_pasting_the_invite_link(terminal, capsys):
+    out = await _type(terminal, capsys, ":as supervisor", "/invite", "1")
+    [link] = re.findall(r"https://t\.me/\S+", out)
+    out = await _type(terminal, capsys, ":as stranger", "/whoami", link)
+    assert "仅对受邀用户开放" in out and "打开链接 = 发送 /start" in out
+    assert "姓名：陌生人" in await _type(terminal, capsys, "/whoami")
