@@ -10,8 +10,11 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import queue
 import re
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -365,7 +368,7 @@ async def _run_demo(settings: Settings, *, fresh: bool) -> int:
 
 
 async def _chat(terminal: Terminal) -> None:
-    """Read lines until :quit or end of input.
+    """Read lines until :quit, end of input or Ctrl-C.
 
     At a keyboard, what the bot sends while you type (a late answer, a message for
     another persona) is shown as it comes; from a pipe every line waits for its answers,
@@ -374,24 +377,71 @@ async def _chat(terminal: Terminal) -> None:
     interactive = sys.stdin.isatty()
     if interactive:
         import readline  # noqa: F401  (line editing and history for input())
-    while True:
-        prompt = f"{terminal.persona}> "
-        reader = asyncio.ensure_future(asyncio.to_thread(input, prompt if interactive else ""))
-        while interactive and not reader.done():
-            await asyncio.wait({reader}, timeout=0.3)
-            if reader.done():
-                break
-            shown = await terminal.show_new()
-            if terminal.tell_others() or shown:
-                print(prompt, end="", flush=True)
-        try:
-            line = await reader
-        except EOFError:
-            return
-        if not interactive:
-            print(f"{prompt}{line}")
-        if not await terminal.step(line):
-            return
+    loop = asyncio.get_running_loop()
+    interrupted = asyncio.Event()
+    loop.add_signal_handler(signal.SIGINT, interrupted.set)
+    lines = _LineReader(loop)
+    try:
+        while True:
+            prompt = f"{terminal.persona}> "
+            reader = lines.read(prompt if interactive else "")
+            stop = asyncio.ensure_future(interrupted.wait())
+            while not reader.done() and not stop.done():
+                await asyncio.wait({reader, stop}, timeout=0.3 if interactive else None,
+                                   return_when=asyncio.FIRST_COMPLETED)
+                if interactive and not reader.done() and not stop.done():
+                    shown = await terminal.show_new()
+                    if terminal.tell_others() or shown:
+                        print(prompt, end="", flush=True)
+            stop.cancel()
+            if interrupted.is_set():
+                print("\n（再见 bye）")
+                return
+            try:
+                line = reader.result()
+            except EOFError:
+                return
+            if not interactive:
+                print(f"{prompt}{line}")
+            if not await terminal.step(line):
+                return
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+
+
+class _LineReader:
+    """input() in a daemon thread of its own: on Ctrl-C the demo must not wait for a line
+    that never comes (a thread of the default executor would be waited for at exit)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._requests: queue.SimpleQueue[tuple[str, asyncio.Future[str]]] = queue.SimpleQueue()
+        threading.Thread(target=self._serve, name="demo-input", daemon=True).start()
+
+    def read(self, prompt: str) -> asyncio.Future[str]:
+        future: asyncio.Future[str] = self._loop.create_future()
+        self._requests.put((prompt, future))
+        return future
+
+    def _serve(self) -> None:
+        while True:
+            prompt, future = self._requests.get()
+            try:
+                outcome: str | BaseException = input(prompt)
+            except (EOFError, OSError, ValueError) as error:  # end of input, closed stdin
+                outcome = error if isinstance(error, EOFError) else EOFError(str(error))
+            self._loop.call_soon_threadsafe(_settle_future, future, outcome)
+            if isinstance(outcome, BaseException):
+                return
+
+
+def _settle_future(future: asyncio.Future[str], outcome: str | BaseException) -> None:
+    if future.done():
+        return
+    if isinstance(outcome, BaseException):
+        future.set_exception(outcome)
+    else:
+        future.set_result(outcome)
 
 
 async def _prepare_database(url: str) -> tuple[bool, int]:
