@@ -155,6 +155,10 @@ class Terminal:
             log.warning("demo input %r refused: %s", line, error)
             print(f"（模拟器拒绝了这个操作 the emulator refused this: {error}）")
             return True
+        except Exception:  # a defect of the demo itself: say where to look, keep the session
+            log.exception("demo input %r failed", line)
+            print(f"（演示程序出错，详见 {DEMO_LOG} — the demo failed on this line, see the log）")
+            return True
         if outcome == SENT:
             await _settle(self)
             self.tell_others()

@@ -152,6 +152,17 @@ async def test_what_the_emulator_refuses_is_one_line_not_a_crash(terminal, capsy
     assert "姓名：王特派" in await _type(terminal, capsys, "/whoami")
 
 
+async def test_a_defect_of_the_demo_is_logged_and_the_session_goes_on(terminal, capsys, monkeypatch, caplog):
+    async def broken(*_args, **_kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(terminal.emu, "send_text", broken)
+    assert "演示程序出错" in await _type(terminal, capsys, "/whoami")
+    assert "disk on fire" in caplog.text
+    monkeypatch.undo()
+    assert "姓名：王特派" in await _type(terminal, capsys, "/whoami")
+
+
 async def test_a_specialist_answers_a_forwarded_question_with_reply(terminal, harness, capsys):
     question = "我们公司明年想在德国申请专利，费用怎么算？"
     out = await _type(terminal, capsys, ":reply 太早了", ":as sme", question)
