@@ -359,6 +359,7 @@ async def _run_demo(settings: Settings, *, fresh: bool) -> int:
     emulator = Emulator(DEMO_TOKEN, username=DEMO_USERNAME,
                         first_update_id=newest + 1, first_message_id=_reserve_message_ids(DEMO_IDS))
     async with emulator as emu:
+        log.info("demo emulator on %s (control API under %s/_emu/)", emu.url, emu.url)
         demo_settings = settings.model_copy(update={
             "telegram_bot_token": DEMO_TOKEN, "telegram_api_base": emu.url, "database_url": url, "webhook_url": None,
         })

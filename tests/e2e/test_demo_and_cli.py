@@ -1,9 +1,16 @@
 """The newcomer's path: `ipbot demo` in a terminal, and `ipbot invite` on the server."""
 
+import codecs
+import json
 import os
+import pty
 import re
+import select
+import signal
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -76,6 +83,51 @@ def test_message_ids_are_reserved_before_a_run(tmp_path):
     assert _reserve_message_ids(ids, block=1000) == 1001  # even if the first run was killed
     ids.write_text("garbage")
     assert _reserve_message_ids(ids, block=1000) == 1
+
+
+class _Pty:
+    """`ipbot demo` at a (pseudo) terminal, as a person starts it."""
+
+    def __init__(self, cwd: Path) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_", "REDIS_"))}
+        self.fd, child = pty.openpty()
+        self.proc = subprocess.Popen([str(IPBOT), "demo", "--fresh"], cwd=cwd, env={**env, "TERM": "dumb"},
+                                     stdin=child, stdout=child, stderr=child, close_fds=True)
+        os.close(child)
+        self.out = ""
+        self._decode = codecs.getincrementaldecoder("utf-8")("replace").decode  # reads split characters
+
+    def expect(self, text: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.out:
+            left = deadline - time.monotonic()
+            assert left > 0, f"{text!r} not shown within {timeout}s; the screen: {self.out[-1500:]}"
+            if select.select([self.fd], [], [], min(left, 0.5))[0]:
+                self.out += self._decode(os.read(self.fd, 65536))
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+        os.close(self.fd)
+
+
+def test_at_a_keyboard_messages_show_as_they_come_and_ctrl_c_quits(tmp_path):
+    demo = _Pty(tmp_path)
+    try:
+        demo.expect("specialist> ", timeout=120)
+        url = re.search(r"demo emulator on (\S+)", (tmp_path / "var" / "demo.log").read_text()).group(1)
+        # The SME writes from their own phone while the specialist's terminal waits for a line.
+        request = urllib.request.Request(f"{url}/_emu/send_text", method="POST",
+                                         data=json.dumps({"user": 1002, "text": "/whoami"}).encode())
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+        demo.expect("sme 李总 有 1 条新消息", timeout=15)          # shown without typing anything
+        demo.proc.send_signal(signal.SIGINT)                      # Ctrl-C
+        demo.expect("再见 bye", timeout=15)
+        assert demo.proc.wait(30) == 0
+    finally:
+        demo.close()
 
 
 def test_invite_command_prints_a_working_link(tmp_path, capsys, monkeypatch):
