@@ -2,7 +2,8 @@
 
 The bot runs exactly as in production (long polling over HTTP), only the
 Telegram side is the emulator in this process. The terminal plays one person
-at a time; `:as ROLE` switches who you are. Typing a number presses that button.
+at a time; `:as ROLE` switches who you are. Typing a number presses that button;
+`'12` or `:text 12` sends it as text, `:reply` answers the bot's last message.
 """
 
 from __future__ import annotations
@@ -116,11 +117,12 @@ class Terminal:
 
     def _body(self, record: MessageRecord) -> str:
         text = _plain(record.text or record.caption or "")
-        if record.document:  # saved where the person can open it
-            DOWNLOADS.mkdir(parents=True, exist_ok=True)
-            path = DOWNLOADS / Path(record.document.file_name or record.document.file_id).name
-            path.write_bytes(record.document.data)
-            text = f"{text}\n📎 {path}".strip()
+        for file in (record.document, record.photo):
+            if file is not None:  # saved where the person can open it
+                DOWNLOADS.mkdir(parents=True, exist_ok=True)
+                path = DOWNLOADS / Path(file.file_name or file.file_path).name
+                path.write_bytes(file.data)
+                text = f"{text}\n📎 {path}".strip()
         return text
 
     def _number_buttons(self, record: MessageRecord) -> None:

@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from aiogram.types import BufferedInputFile
 
 from bot.demo import Terminal, _reserve_message_ids
 from services.demo_seed import newest_update_id, seed_demo
@@ -263,3 +264,18 @@ async def test_a_stranger_joins_by_pasting_the_invite_link(terminal, capsys):
     out = await _type(terminal, capsys, ":as stranger", "/whoami", link)
     assert "仅对受邀用户开放" in out and "打开链接 = 发送 /start" in out
     assert "姓名：陌生人" in await _type(terminal, capsys, "/whoami")
+
+
+async def test_files_from_the_bot_are_saved_where_the_person_can_open_them(terminal, harness, capsys,
+                                                                           tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    bot = harness.running.bot
+    await bot.send_document(1001, BufferedInputFile(b"PK-roster", "名册.xlsx"), caption="本周名册")
+    await bot.send_photo(1001, BufferedInputFile(b"\xff\xd8chart", "chart.jpg"))
+    await harness.emu.wait_message(1001, lambda r: r.photo is not None)
+    assert await terminal.show_new() == 2
+    out = capsys.readouterr().out
+    assert "本周名册\n📎 var/demo-downloads/名册.xlsx" in out
+    assert (tmp_path / "var/demo-downloads/名册.xlsx").read_bytes() == b"PK-roster"
+    [photo] = [p for p in (tmp_path / "var/demo-downloads").iterdir() if p.suffix == ".jpg"]
+    assert photo.read_bytes() == b"\xff\xd8chart" and f"📎 var/demo-downloads/{photo.name}" in out
