@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 INVITE_LINK = re.compile(r"(?:https?://)?t\.me/[A-Za-z0-9_]{5,32}\?start=(?P<payload>[A-Za-z0-9_-]{1,64})")
 Buttons = list[tuple[int, str, str]]  # (message_id, text, callback_data), numbered from 1
 QUIT, SENT, LOCAL = "quit", "sent", "local"  # what an input line did
+COMMANDS = ("quit", "q", "exit", "help", "who", "as", "text", "reply", "loc", "file")  # after ":"
 EDITED = "（已修改 edited）"  # an edit is shown again in full: Telegram changes the message in place
 
 HELP = """\
@@ -168,7 +169,7 @@ class Terminal:
 
     async def handle(self, line: str) -> str:
         """Act on one input line: QUIT, SENT (something went to the bot) or LOCAL."""
-        line = line.strip()
+        line = _half_width(line.strip())
         if not line:
             return LOCAL
         link = INVITE_LINK.fullmatch(line)
@@ -289,6 +290,15 @@ class Terminal:
     def describe(self) -> str:
         """Who you are now, e.g. "你现在是 李总（企业用户 sme）"."""
         return f"你现在是 {self.user.first_name}（{ROLE_NAMES[self.persona]} {self.persona}）"
+
+
+def _half_width(line: str) -> str:
+    """What a Chinese input method makes of the demo's own syntax: "：as sme", "‘12"."""
+    if line[:1] == "：" and line[1:].split(" ", 1)[0] in COMMANDS:
+        return ":" + line[1:]
+    if line[:1] in "‘’＇" and line[1:].strip().isdigit():
+        return "'" + line[1:]
+    return line
 
 
 def _first_line(record: MessageRecord, limit: int = 40) -> str:

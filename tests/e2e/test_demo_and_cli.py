@@ -249,8 +249,10 @@ async def test_a_number_goes_out_as_text_with_a_quote_or_text(terminal, harness,
     assert _answered(out) == answered + 1                     # 12 was taken as the answer
     out = await _type(terminal, capsys, ":text 3")
     assert "🤖" in out and len(harness.emu.callbacks()) == pressed  # answered as a text, not a press
+    out = await _type(terminal, capsys, "‘7", "：who")         # as a Chinese input method types them
+    assert "你现在是 李总（企业用户 sme）" in out
     texts = [m.text for m in harness.emu.messages(1002, include_user=True) if not m.from_bot]
-    assert texts[-2:] == ["12", "3"]                          # the quote is not sent
+    assert texts[-3:] == ["12", "3", "7"]                     # the quote is not sent
 
 
 def _answered(out: str) -> int:
