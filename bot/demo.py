@@ -2,39 +2,60 @@
 
 The bot runs exactly as in production (long polling over HTTP), only the
 Telegram side is the emulator in this process. The terminal plays one person
-at a time; `:as ROLE` switches who you are. Typing a number presses that button.
+at a time; `:as ROLE` switches who you are. Typing a number presses that button;
+`'12` or `:text 12` sends it as text, `:reply` answers the bot's last message.
 """
 
 from __future__ import annotations
 
 import asyncio
 import html
+import logging
+import queue
 import re
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.runners import polling
 from bot.settings import Settings
-from emulator import Emulator
-from services.demo_seed import PERSONAS, seed_demo
+from emulator import Emulator, FakeUser, MessageRecord
+from services.demo_seed import PERSONAS, newest_update_id, seed_demo
 from services.session import Database, unit_of_work
 
 DEMO_TOKEN = "123456789:DEMO-ipbot-local-emulator-token"
 DEMO_USERNAME = "ipbot_demo_bot"
 DEMO_DB = Path("var/demo.db")
 DOWNLOADS = Path("var/demo-downloads")
+DEMO_LOG = Path("var/demo.log")
+DEMO_IDS = Path("var/demo-message-ids")  # where the next run's message ids start
+MESSAGE_ID_BLOCK = 100_000  # message ids one run may use per chat (int32 allows ~21,000 runs)
 STRANGER = (9999, "陌生人")
+ROLE_NAMES = {"specialist": "特派员", "sme": "企业用户", "supervisor": "主管", "admin": "管理员",
+              "stranger": "陌生人，未受邀；粘贴邀请链接即可加入"}
+
+log = logging.getLogger(__name__)
+INVITE_LINK = re.compile(r"(?:https?://)?t\.me/[A-Za-z0-9_]{5,32}\?start=(?P<payload>[A-Za-z0-9_-]{1,64})")
+Buttons = list[tuple[int, str, str]]  # (message_id, text, callback_data), numbered from 1
+QUIT, SENT, LOCAL = "quit", "sent", "local"  # what an input line did
+COMMANDS = ("quit", "q", "exit", "help", "who", "as", "text", "reply", "loc", "file")  # after ":"
+EDITED = "（已修改 edited）"  # an edit is shown again in full: Telegram changes the message in place
 
 HELP = """\
-终端演示 / terminal demo
-  任意文字或 /命令      发给机器人 (send to the bot)
-  1, 2, …               按下上一条消息的按钮 (press a button)
-  :as specialist|sme|supervisor|admin|stranger   切换身份 (switch persona)
-  :who                  当前身份 (current persona)
-  :loc 31.45 121.10     发送位置 (share a location)
-  :file PATH            发送文件 (send a file)
-  :help                 本说明   :quit 退出
+终端演示：你扮演一位用户，和机器人私聊 / terminal demo: you are a user chatting with the bot
+  文字、/start、/help、/check …  发给机器人 (send to the bot)
+  1、2 …                按下最近一条消息上的按钮 [1]、[2] (press button [1], [2])
+  '12  或  :text 12     把 12 作为文字发送，例如回答“有几件” (send 12 as text, not a press)
+  :reply 文字           回复（引用）机器人的最后一条消息，例如特派员答复企业转来的问题
+                        (reply to the bot's last message, e.g. answer a forwarded question)
+  :as specialist | sme | supervisor | admin | stranger
+                        换身份：特派员、企业用户、主管、管理员、陌生人 (switch persona)
+  https://t.me/…?start=…  粘贴邀请链接即打开它，例如主管 /invite 后 :as stranger (open an invite link)
+  :who 我是谁 (who am I)   :loc 31.45 121.10 发送位置 (location)   :file 路径 发送文件 (file)
+  :help 本说明 (this help)   :quit 退出 (quit)
 """
 
 
@@ -45,12 +66,29 @@ class Terminal:
     emu: Emulator
     persona: str = "specialist"
     seen: dict[int, int] = field(default_factory=dict)  # chat id -> number of records shown
-    buttons: list[tuple[int, str, str]] = field(default_factory=list)  # (message_id, text, callback_data)
+    keyboards: dict[int, Buttons] = field(default_factory=dict)  # chat id -> the buttons numbered last
+    announced: dict[int, int] = field(default_factory=dict)  # chat id -> output count already announced
+
+    def __post_init__(self) -> None:
+        """The demo people have used the bot before (the database knows them): their chats exist."""
+        for persona in PERSONAS:
+            self.emu.open_chat(self._user_of(persona.key))
 
     @property
-    def user(self):  # noqa: ANN201
+    def user(self) -> FakeUser:
+        return self._user_of(self.persona)
+
+    @property
+    def buttons(self) -> Buttons:
+        return self.keyboards.setdefault(self.user.id, [])
+
+    @buttons.setter
+    def buttons(self, buttons: Buttons) -> None:
+        self.keyboards[self.user.id] = buttons
+
+    def _user_of(self, key: str) -> FakeUser:
         for p in PERSONAS:
-            if p.key == self.persona:
+            if p.key == key:
                 return self.emu.user(p.telegram_id, first_name=p.first_name, language_code="zh-hans")
         return self.emu.user(STRANGER[0], first_name=STRANGER[1], language_code="zh-hans")
 
@@ -66,70 +104,206 @@ class Terminal:
         self.seen[chat_id] = self.seen.get(chat_id, 0) + len(records)
         return len(records)
 
-    def _print(self, record) -> None:  # noqa: ANN001
-        text = _plain(record.text or "")
-        if record.document:
-            DOWNLOADS.mkdir(parents=True, exist_ok=True)
-            path = DOWNLOADS / Path(record.document.file_name).name
-            path.write_bytes(record.document.data)
-            text = f"{text}\n📎 {path}".strip()
-        print(f"\n🤖 {'(edited) ' if record.edited else ''}{text}")
-        rows = record.inline_keyboard
-        if rows:
-            self.buttons = []
-            for row in rows:
-                cells = []
-                for button in row:
-                    if "callback_data" in button:
-                        self.buttons.append((record.message_id, button["text"], button["callback_data"]))
-                        cells.append(f"[{len(self.buttons)}] {button['text']}")
-                    else:
-                        cells.append(f"[{button['text']}: {button.get('url', '')}]")
-                print("   " + "  ".join(cells))
-
-    async def handle(self, line: str) -> bool:
-        """Act on one input line; False means quit."""
-        line = line.strip()
-        if not line:
-            return True
-        if line in (":quit", ":q", ":exit"):
-            return False
-        if line == ":help":
-            print(HELP)
-        elif line == ":who":
-            print(f"(you are {self.persona})")
-        elif line.startswith(":as "):
-            self._switch(line[4:].strip())
-        elif line.startswith(":loc"):
-            parts = line.split()
-            try:
-                await self.emu.send_location(self.user, float(parts[1]), float(parts[2]))
-            except (IndexError, ValueError):
-                print("用法 usage: :loc 31.45 121.10")
-        elif line.startswith(":file "):
-            path = Path(line[6:].strip()).expanduser()
-            if not path.is_file():
-                print(f"没有这个文件 no such file: {path}")
-            else:
-                await self.emu.send_document(self.user, path.name, path.read_bytes(), "application/octet-stream")
-        elif line.isdigit() and self.buttons:
-            index = int(line) - 1
-            if 0 <= index < len(self.buttons):
-                message_id, _text, data = self.buttons[index]
-                await self.emu.press(self.user, message_id, data)
-            else:
-                print(f"没有按钮 {line} (no such button)")
+    def _print(self, record: MessageRecord) -> None:
+        """One message or edit; an edit that changed only the buttons says just that."""
+        previous = record.history[-1] if record.history else None
+        if previous is not None and (previous.text, previous.caption) == (record.text, record.caption):
+            change = "已更新 changed" if record.inline_keyboard else "已移除 removed"
+            print(f"\n🤖 （「{_first_line(record, 24)}」的按钮{change}）")
         else:
-            await self.emu.send_text(self.user, line)
-        return True
+            print(f"\n🤖 {EDITED if record.edited else ''}{self._body(record)}")
+            if self.buttons and self.buttons[0][0] == record.message_id and not record.inline_keyboard:
+                print("   （按钮已移除 buttons removed）")
+        self._number_buttons(record)
+
+    def _body(self, record: MessageRecord) -> str:
+        text = _plain(record.text or record.caption or "")
+        for file in (record.document, record.photo):
+            if file is not None:  # saved where the person can open it
+                DOWNLOADS.mkdir(parents=True, exist_ok=True)
+                path = DOWNLOADS / Path(file.file_name or file.file_path).name
+                path.write_bytes(file.data)
+                text = f"{text}\n📎 {path}".strip()
+        return text
+
+    def _number_buttons(self, record: MessageRecord) -> None:
+        """Number the callback buttons of this message: typing the number presses one."""
+        if not record.inline_keyboard:
+            if self.buttons and self.buttons[0][0] == record.message_id:
+                self.buttons = []  # the message whose buttons were numbered lost them
+            return
+        self.buttons = []
+        for row in record.inline_keyboard:
+            cells = []
+            for button in row:
+                if "callback_data" in button:
+                    self.buttons.append((record.message_id, button["text"], button["callback_data"]))
+                    cells.append(f"[{len(self.buttons)}] {button['text']}")
+                else:
+                    cells.append(f"[{button['text']}: {button.get('url', '')}]")
+            print("   " + "  ".join(cells))
+        if any(text.strip().isdigit() for _id, text, _data in self.buttons):
+            print("   （输入编号按按钮：1 按下 [1]；要把数字作为文字发送，输入 '12 或 :text 12"
+                  " — type a number to press; '12 sends 12 as text）")
+
+    async def step(self, line: str) -> bool:
+        """Act on one input line and show what the bot answered; False means quit.
+
+        Whatever the emulator refuses (a message that no longer exists...) is said in
+        one line and logged; the session goes on.
+        """
+        try:
+            outcome = await self.handle(line)
+        except (LookupError, ValueError, TypeError) as error:
+            log.warning("demo input %r refused: %s", line, error)
+            print(f"（模拟器拒绝了这个操作 the emulator refused this: {error}）")
+            return True
+        except Exception:  # a defect of the demo itself: say where to look, keep the session
+            log.exception("demo input %r failed", line)
+            print(f"（演示程序出错，详见 {DEMO_LOG} — the demo failed on this line, see the log）")
+            return True
+        if outcome == SENT:
+            await _settle(self)
+            self.tell_others()
+        return outcome != QUIT
+
+    async def handle(self, line: str) -> str:
+        """Act on one input line: QUIT, SENT (something went to the bot) or LOCAL."""
+        line = _half_width(line.strip())
+        if not line:
+            return LOCAL
+        link = INVITE_LINK.fullmatch(line)
+        if link:  # opening a deep link in Telegram sends /start with its payload
+            print(f"（打开链接 = 发送 /start {link['payload']}  opening the link sends /start)")
+            return await self._send(f"/start {link['payload']}")
+        if line.startswith("'"):  # as in a spreadsheet: what follows is text, even "12" or ":as"
+            return await self._send(line[1:])
+        if line.startswith(":"):
+            return await self._command(*line.partition(" ")[::2])
+        if line.isdigit():
+            return await self._press(int(line))
+        await self.emu.send_text(self.user, line)
+        return SENT
+
+    async def _command(self, name: str, arg: str) -> str:
+        arg = arg.strip()
+        if name in (":quit", ":q", ":exit"):
+            return QUIT
+        if name == ":help":
+            print(HELP)
+        elif name == ":who":
+            print(f"（{self.describe()}）")
+        elif name == ":as":
+            self._switch(arg)
+            await self.show_new()
+        elif name == ":text":
+            return await self._send(arg)
+        elif name == ":reply":
+            return await self._reply(arg)
+        elif name == ":loc":
+            try:
+                latitude, longitude = (float(part) for part in arg.split())
+            except ValueError:
+                print("用法 usage: :loc 31.45 121.10")
+                return LOCAL
+            await self.emu.send_location(self.user, latitude, longitude)
+            return SENT
+        elif name == ":file":
+            path = Path(arg).expanduser()
+            if not arg or not path.is_file():
+                print(f"没有这个文件 no such file: {path}")
+                return LOCAL
+            await self.emu.send_document(self.user, path.name, path.read_bytes(), "application/octet-stream")
+            return SENT
+        else:
+            print(f"没有演示命令 {name}，见 :help (no such demo command, see :help)")
+        return LOCAL
+
+    async def _send(self, text: str) -> str:
+        if not text:
+            print("用法 usage: :text 12  或 or  '12")
+            return LOCAL
+        await self.emu.send_text(self.user, text)
+        return SENT
+
+    async def _reply(self, text: str) -> str:
+        """Reply to (quote) the bot's newest message here, as Telegram's "Reply" does."""
+        if not text:
+            print("用法 usage: :reply 文字 (text)")
+            return LOCAL
+        target = next((m for m in reversed(self.emu.messages(self.user.id)) if not m.deleted), None)
+        if target is None:
+            print("机器人还没有发来消息，无从回复 (nothing from the bot to reply to yet)")
+            return LOCAL
+        print(f"↩ 回复 replying to: {_first_line(target)}")
+        await self.emu.send_text(self.user, text, reply_to=target.message_id)
+        return SENT
+
+    def tell_others(self) -> bool:
+        """Say which other persona got messages since last told (a forwarded question, an answer)."""
+        told = False
+        for persona in PERSONAS:
+            chat = self.emu.bot_state().chats.get(persona.telegram_id)
+            if persona.key == self.persona or chat is None:
+                continue
+            known = max(self.seen.get(chat.id, 0), self.announced.get(chat.id, 0))
+            if len(chat.output) > known:
+                unseen = len(chat.output) - self.seen.get(chat.id, 0)
+                print(f"（{persona.key} {persona.first_name} 有 {unseen} 条新消息，:as {persona.key} 查看"
+                      f" — new for {persona.key}）")
+                self.announced[chat.id] = len(chat.output)
+                told = True
+        return told
+
+    async def _press(self, number: int) -> str:
+        """Press button [number] of the keyboard shown last, if the message still has it.
+
+        The bot may have edited that message since (a dialog moved on, the buttons were
+        removed); Telegram then no longer shows the button, so neither does the demo.
+        """
+        if not self.buttons:
+            print(f"现在没有可按的按钮。要把数字作为文字发送，输入 '{number} 或 :text {number}"
+                  f" (no buttons now; to send the number as text type '{number} or :text {number})")
+            return LOCAL
+        if not 1 <= number <= len(self.buttons):
+            print(f"没有按钮 {number}，可按 1–{len(self.buttons)}；要把 {number} 作为文字发送，输入 '{number}"
+                  f" (no such button; '{number} sends it as text)")
+            return LOCAL
+        message_id, text, data = self.buttons[number - 1]
+        current = self.emu.message(self.user.id, message_id)
+        if current.deleted or all(b.get("callback_data") != data for b in current.buttons()):
+            self.buttons = []
+            print(f"按钮 [{number}] {text} 已不在了：那条消息已被修改或删除。"
+                  f"(button [{number}] is gone: the bot edited or deleted that message)")
+            return LOCAL
+        await self.emu.press(self.user, message_id, data)
+        return SENT
 
     def _switch(self, key: str) -> None:
         keys = [p.key for p in PERSONAS] + ["stranger"]
         if key not in keys:
             print(f"可选 choose: {', '.join(keys)}")
             return
-        self.persona, self.buttons = key, []
-        print(f"(you are now {key})")
+        self.persona = key
+        print(f"（{self.describe()}）")
+
+    def describe(self) -> str:
+        """Who you are now, e.g. "你现在是 李总（企业用户 sme）"."""
+        return f"你现在是 {self.user.first_name}（{ROLE_NAMES[self.persona]} {self.persona}）"
+
+
+def _half_width(line: str) -> str:
+    """What a Chinese input method makes of the demo's own syntax: "：as sme", "‘12"."""
+    if line[:1] == "：" and line[1:].split(" ", 1)[0] in COMMANDS:
+        return ":" + line[1:]
+    if line[:1] in "‘’＇" and line[1:].strip().isdigit():
+        return "'" + line[1:]
+    return line
+
+
+def _first_line(record: MessageRecord, limit: int = 40) -> str:
+    line = _plain(record.text or record.caption or "").strip().split("\n", 1)[0]
+    return line if len(line) <= limit else line[:limit] + "…"
 
 
 def _plain(text: str) -> str:
@@ -138,7 +312,7 @@ def _plain(text: str) -> str:
                                 "", text))
 
 
-async def _settle(terminal: Terminal, first_wait: float = 5.0, quiet: float = 0.4) -> None:
+async def _settle(terminal: Terminal, first_wait: float = 5.0, quiet: float = 0.25) -> None:
     """Wait for the bot's reply, then until it has been quiet for a moment."""
     waited, shown_any = 0.0, False
     while waited < first_wait:
@@ -155,35 +329,163 @@ async def _settle(terminal: Terminal, first_wait: float = 5.0, quiet: float = 0.
         idle = 0.0 if await terminal.show_new() else idle + 0.05
 
 
-async def run_demo(settings: Settings, *, fresh: bool = False) -> int:
-    if fresh and DEMO_DB.exists():
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{DEMO_DB}{suffix}").unlink(missing_ok=True)
-    url = f"sqlite+aiosqlite:///{DEMO_DB}"
-    db = Database(url)
-    await db.upgrade()
-    async with unit_of_work(db) as session:
-        await seed_demo(session)
-    await db.close()
+@contextmanager
+def _logging_to(path: Path) -> Iterator[None]:
+    """Send every log record (the emulator's rejections, aiogram, the bot) to a file.
 
-    async with Emulator(DEMO_TOKEN, username=DEMO_USERNAME) as emu:
-        base = await emu.start()
+    The terminal is the chat: a warning printed between the bot's messages reads as
+    if the bot had said it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    logging.captureWarnings(True)
+    try:
+        yield
+    finally:
+        logging.captureWarnings(False)
+        root.handlers[:], level = saved
+        root.setLevel(level)
+        handler.close()
+
+
+async def run_demo(settings: Settings, *, fresh: bool = False) -> int:
+    with _logging_to(DEMO_LOG):
+        return await _run_demo(settings, fresh=fresh)
+
+
+async def _run_demo(settings: Settings, *, fresh: bool) -> int:
+    print(HELP)
+    print("（正在启动机器人，几秒钟 starting the bot, a few seconds…）", flush=True)
+    from bot.runners import polling  # aiogram takes most of the start-up: the help is read meanwhile
+
+    if fresh:
+        for path in (DEMO_DB, Path(f"{DEMO_DB}-wal"), Path(f"{DEMO_DB}-shm"), DEMO_IDS):
+            path.unlink(missing_ok=True)
+    url = f"sqlite+aiosqlite:///{DEMO_DB}"
+    seeded, newest = await _prepare_database(url)
+    emulator = Emulator(DEMO_TOKEN, username=DEMO_USERNAME,
+                        first_update_id=newest + 1, first_message_id=_reserve_message_ids(DEMO_IDS))
+    async with emulator as emu:
+        log.info("demo emulator on %s (control API under %s/_emu/)", emu.url, emu.url)
         demo_settings = settings.model_copy(update={
-            "telegram_bot_token": DEMO_TOKEN, "telegram_api_base": base, "database_url": url, "webhook_url": None,
+            "telegram_bot_token": DEMO_TOKEN, "telegram_api_base": emu.url, "database_url": url, "webhook_url": None,
         })
         async with polling(demo_settings, polling_timeout=1):
             terminal = Terminal(emu)
-            print(HELP)
-            print(f"(you are {terminal.persona}; the bot is @{DEMO_USERNAME})")
-            interactive = sys.stdin.isatty()
-            while True:
-                try:
-                    line = await asyncio.to_thread(input, f"{terminal.persona}> " if interactive else "")
-                except EOFError:
-                    break
-                if not interactive:
-                    print(f"{terminal.persona}> {line}")
-                if not await terminal.handle(line):
-                    break
-                await _settle(terminal)
+            data = "新建，已填入演示数据 new, seeded" if seeded else "沿用上次的数据 kept from last time (--fresh starts over)"
+            print(f"（数据库 {DEMO_DB}：{data}；日志 log: {DEMO_LOG}；机器人 bot: @{DEMO_USERNAME}）")
+            print(f"（{terminal.describe()}；:help 查看用法）")
+            await _chat(terminal)
     return 0
+
+
+async def _chat(terminal: Terminal) -> None:
+    """Read lines until :quit, end of input or Ctrl-C.
+
+    At a keyboard, what the bot sends while you type (a late answer, a message for
+    another persona) is shown as it comes; from a pipe every line waits for its answers,
+    so a script's transcript reads in order.
+    """
+    interactive = sys.stdin.isatty()
+    if interactive:
+        import readline  # noqa: F401  (line editing and history for input())
+    loop = asyncio.get_running_loop()
+    interrupted = asyncio.Event()
+    loop.add_signal_handler(signal.SIGINT, interrupted.set)
+    lines = _LineReader(loop)
+    try:
+        while True:
+            prompt = f"{terminal.persona}> "
+            reader = lines.read(prompt if interactive else "")
+            stop = asyncio.ensure_future(interrupted.wait())
+            while not reader.done() and not stop.done():
+                await asyncio.wait({reader, stop}, timeout=0.3 if interactive else None,
+                                   return_when=asyncio.FIRST_COMPLETED)
+                if interactive and not reader.done() and not stop.done():
+                    shown = await terminal.show_new()
+                    if terminal.tell_others() or shown:
+                        print(prompt, end="", flush=True)
+            stop.cancel()
+            if interrupted.is_set():
+                print("\n（再见 bye）")
+                return
+            try:
+                line = reader.result()
+            except EOFError:
+                return
+            if not interactive:
+                print(f"{prompt}{line}")
+            if not await terminal.step(line):
+                return
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+
+
+class _LineReader:
+    """input() in a daemon thread of its own: on Ctrl-C the demo must not wait for a line
+    that never comes (a thread of the default executor would be waited for at exit)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._requests: queue.SimpleQueue[tuple[str, asyncio.Future[str]]] = queue.SimpleQueue()
+        threading.Thread(target=self._serve, name="demo-input", daemon=True).start()
+
+    def read(self, prompt: str) -> asyncio.Future[str]:
+        future: asyncio.Future[str] = self._loop.create_future()
+        self._requests.put((prompt, future))
+        return future
+
+    def _serve(self) -> None:
+        while True:
+            prompt, future = self._requests.get()
+            try:
+                outcome: str | BaseException = input(prompt)
+            except (EOFError, OSError, ValueError) as error:  # end of input, closed stdin
+                outcome = error if isinstance(error, EOFError) else EOFError(str(error))
+            self._loop.call_soon_threadsafe(_settle_future, future, outcome)
+            if isinstance(outcome, BaseException):
+                return
+
+
+def _settle_future(future: asyncio.Future[str], outcome: str | BaseException) -> None:
+    if future.done():
+        return
+    if isinstance(outcome, BaseException):
+        future.set_exception(outcome)
+    else:
+        future.set_result(outcome)
+
+
+async def _prepare_database(url: str) -> tuple[bool, int]:
+    """Migrate, seed a new database; return (seeded, the newest update id it has seen)."""
+    db = Database(url)
+    try:
+        await db.upgrade()
+        async with unit_of_work(db) as session:
+            seeded = await seed_demo(session)
+            newest = await newest_update_id(session)
+    finally:
+        await db.close()
+    return seeded, newest
+
+
+def _reserve_message_ids(path: Path, block: int = MESSAGE_ID_BLOCK) -> int:
+    """The first message id of this run, above every id an earlier run could have used.
+
+    Telegram never reuses a message id in a chat, and the bot keeps some (the
+    forwarded question a specialist replies to), so a new run must not start at 1
+    again. The block is written before the run starts, so a killed run leaves none
+    of its ids to the next; a run makes far fewer than `block` messages per chat.
+    """
+    try:
+        first = int(path.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        first = 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{first + block}\n")
+    return first

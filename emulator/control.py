@@ -39,6 +39,7 @@ def add_control_routes(app: web.Application, emulator: Emulator) -> None:
 
     post = {
         "users": _users,
+        "open_chat": _open_chat,
         "send_text": _send_text,
         "send_location": _send_location,
         "send_document": _send_document,
@@ -76,6 +77,11 @@ def _user(emulator: Emulator, args: dict[str, Any]) -> FakeUser:
 async def _users(emulator: Emulator, args: dict[str, Any]) -> Any:
     args.pop("token", None)
     return asdict(emulator.user(**args))
+
+
+async def _open_chat(emulator: Emulator, args: dict[str, Any]) -> Any:
+    emulator.open_chat(_user(emulator, args), token=args.get("token"))
+    return {"ok": True}
 
 
 async def _send_text(emulator: Emulator, args: dict[str, Any]) -> Any:

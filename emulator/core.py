@@ -51,8 +51,15 @@ class Emulator:
         *,
         spec_path: str | None = None,
         fault_timeout: float = 5.0,
+        first_update_id: int = 1,
+        first_message_id: int = 1,
     ) -> None:
-        self._bots = {token: BotState(token, info) for token, info in _bot_infos(tokens, username).items()}
+        """`first_update_id` and `first_message_id` let a new emulator go on from an earlier
+        one, as Telegram does for a bot whose database remembers ids it has seen."""
+        self._bots = {
+            token: BotState(token, info, first_update_id=first_update_id, first_message_id=first_message_id)
+            for token, info in _bot_infos(tokens, username).items()
+        }
         if not self._bots:
             raise ValueError("at least one bot token is required")
         self._default_token = next(iter(self._bots))
@@ -153,6 +160,15 @@ class Emulator:
         self._faults.clear()
 
     # --- what users do --------------------------------------------------------------
+
+    def open_chat(self, user: FakeUser, *, token: str | None = None) -> None:
+        """The user has talked to the bot before: the bot may message them, no update is made.
+
+        Telegram lets a bot write only to users who started it; a fresh emulator knows
+        nobody, while the bot's database may know them from an earlier run.
+        """
+        self.users.setdefault(user.id, user)
+        self.bot_state(token).chat_for(user)
 
     async def send_text(self, user: FakeUser, text: str, *, reply_to: int | None = None,
                         token: str | None = None) -> int:

@@ -215,14 +215,14 @@ class Chat:
     __slots__ = ("user", "user_api", "chat_api", "bot_api", "messages", "output", "read_pos",
                  "menu_button", "_ids", "_arrival")
 
-    def __init__(self, user: FakeUser, bot_api: dict[str, Any]) -> None:
+    def __init__(self, user: FakeUser, bot_api: dict[str, Any], first_message_id: int = 1) -> None:
         self.bot_api = bot_api
         self.set_user(user)
         self.messages: dict[int, MessageRecord] = {}
         self.output: list[MessageRecord] = []  # bot sends and edits, in order
         self.read_pos = 0  # how far wait_message has consumed `output`
         self.menu_button: dict[str, Any] | None = None
-        self._ids = itertools.count(1)
+        self._ids = itertools.count(first_message_id)
         self._arrival: asyncio.Event | None = None
 
     @property
@@ -300,7 +300,9 @@ class Chat:
 class BotState:
     """Everything Telegram keeps for one bot token."""
 
-    def __init__(self, token: str, info: BotInfo) -> None:
+    def __init__(self, token: str, info: BotInfo, *, first_update_id: int = 1, first_message_id: int = 1) -> None:
+        if first_update_id < 1 or first_message_id < 1:
+            raise ValueError("update and message ids start at 1 or above")
         self.token = token
         bot_id = info.id if info.id is not None else int(token.split(":", 1)[0])
         self.info = replace(info, id=bot_id)
@@ -320,7 +322,8 @@ class BotState:
         self.default_menu_button: dict[str, Any] | None = None
         self.webhook: WebhookConfig | None = None
         self.closed = False
-        self._update_ids = itertools.count(1)
+        self._update_ids = itertools.count(first_update_id)
+        self._first_message_id = first_message_id
         self._file_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
 
@@ -328,7 +331,7 @@ class BotState:
         """The user's chat with the bot; it exists from the user's first message on."""
         chat = self.chats.get(user.id)
         if chat is None:
-            chat = self.chats[user.id] = Chat(user, self.user_api)
+            chat = self.chats[user.id] = Chat(user, self.user_api, self._first_message_id)
         elif chat.user != user:
             chat.set_user(user)
         return chat

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from sqlalchemy import func
 from sqlmodel import select
 
 from services.session import AsyncSession
-from storage.models import Company, Role, Training, User
+from storage.models import Company, ProcessedUpdate, Role, Training, User
 
 
 @dataclass(frozen=True)
@@ -67,3 +68,14 @@ async def seed_demo(session: AsyncSession) -> bool:
     session.add(Training(title="企业知识产权管理规范（贯标）内审员培训", starts_at=start, location="太仓市科技创业园报告厅",
                          capacity=80, organiser_id=specialist.id))
     return True
+
+
+async def newest_update_id(session: AsyncSession) -> int:
+    """The newest Telegram update id this database has recorded; 0 when none.
+
+    A new demo run numbers its updates above it: Telegram never hands a bot an id
+    again, and an id the database has seen is taken for a copy and not answered.
+    Every table that records update ids belongs in this one function.
+    """
+    newest = (await session.exec(select(func.max(ProcessedUpdate.update_id)))).one()
+    return newest or 0
