@@ -167,6 +167,11 @@ class Intake:
         backoff = Backoff(config=BACKOFF)
         request = GetUpdates(timeout=polling_timeout, allowed_updates=allowed_updates)
         request_timeout = int((self.bot.session.timeout or 0) + polling_timeout)
+        try:
+            me = await self.bot.me()
+            log.info("Run polling for bot @%s id=%d (durable intake)", me.username, me.id)
+        except Exception as exc:  # noqa: BLE001 - Telegram away at start: the loop waits it out
+            log.warning("getMe failed at start: %s", exc)
         await self.resume()
         while not stop.is_set():
             try:

@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from services.session import AsyncSession
-from storage.models import Company, ProcessedUpdate, Role, Training, User
+from storage.models import Company, InboxEntry, Role, Training, User
 
 
 @dataclass(frozen=True)
@@ -73,9 +73,9 @@ async def seed_demo(session: AsyncSession) -> bool:
 async def newest_update_id(session: AsyncSession) -> int:
     """The newest Telegram update id this database has recorded; 0 when none.
 
-    A new demo run numbers its updates above it: Telegram never hands a bot an id
-    again, and an id the database has seen is taken for a copy and not answered.
-    Every table that records update ids belongs in this one function.
+    A new demo run numbers its updates above it, as Telegram would within a week: the
+    inbox takes an id it holds with the same content for a copy (and numbering from 1
+    again is harmless there, but the demo should look like Telegram).
     """
-    newest = (await session.exec(select(func.max(ProcessedUpdate.update_id)))).one()
+    newest = (await session.exec(select(func.max(InboxEntry.update_id)))).one()
     return newest or 0
