@@ -26,7 +26,6 @@ from handlers import errors
 from handlers.menu import Menu
 from policy import load_catalog
 from services.context import AppContext
-from services.questions import warm_up as warm_up_policy_search
 from services.session import Database
 from services.users import Role
 
@@ -137,8 +136,8 @@ async def drain(dispatcher: Dispatcher, timeout: float = 10.0) -> None:
         await intake.drain(timeout)
 
 
-async def warm_up_search() -> None:
+async def warm_up_search(dispatcher: Dispatcher) -> None:
     """Load jieba and index the policy texts (about 0.7 s of CPU) in a worker thread at
     start-up, so the first SME question is answered as fast as the rest."""
-    future = asyncio.get_running_loop().run_in_executor(None, warm_up_policy_search)
+    future = asyncio.get_running_loop().run_in_executor(None, dispatcher["ctx"].search.warm_up)
     future.add_done_callback(lambda f: f.exception() and log.error("policy search warm-up failed: %r", f.exception()))

@@ -27,6 +27,7 @@ from locales.format import fit
 from locales.programmes import force_note, period, unit, value_text
 from policy import ELIGIBLE, NOT_ELIGIBLE
 from policy.report import fmt_value
+from services.policy_search import ANSWER, OFF_TOPIC
 from services.questions import (
     ENGINE,
     MAX_ANSWER_CHARS,
@@ -35,7 +36,6 @@ from services.questions import (
     Route,
     Routed,
     Thread,
-    answer_question,
     citation,
     decide,
     engine_answer,
@@ -170,19 +170,23 @@ async def question(message: Message, actor: Actor, lang: str, session: AsyncSess
         await message.answer(engine_card(results, decision.facts, lang, ctx.catalog))
         return
     # The first question builds the index (jieba, ~0.7 s): keep the event loop free meanwhile.
-    found = await asyncio.to_thread(answer_question, text)
-    if found.confident:
+    routing = await asyncio.to_thread(ctx.search.route, text)
+    found = routing.answer
+    if found.reason == "empty":
+        await message.answer(t("qa_question_empty", lang))
+        return
+    if routing.kind == ANSWER:
         hit = found.hits[0]
         await message.answer(answer_card(hit, lang, clause_status(ctx.catalog, hit, ctx.today(), lang)))
         return
-    if found.reason == "empty":
-        await message.answer(t("qa_question_empty", lang))
+    if routing.kind == OFF_TOPIC:  # not IP policy: said so, and the specialist is not bothered
+        await message.answer(t("qa_off_topic", lang))
         return
     await _route(message, actor, lang, session, commit, bot, text, found.hits, "qa_routed")
 
 
 async def ask(message: Message, command: CommandObject, actor: Actor, lang: str, session: AsyncSession,
-              commit: Commit, bot: Bot) -> None:
+              commit: Commit, bot: Bot, ctx: Any) -> None:
     text = (command.args or "").strip()
     if not text:
         await message.answer(t("qa_ask_usage", lang))
@@ -190,7 +194,7 @@ async def ask(message: Message, command: CommandObject, actor: Actor, lang: str,
     if len(text) > MAX_QUESTION_CHARS:
         await message.answer(t("qa_question_too_long", lang, length=len(text), limit=MAX_QUESTION_CHARS))
         return
-    hits = (await asyncio.to_thread(answer_question, text)).hits  # a lead for the specialist
+    hits = (await asyncio.to_thread(ctx.search.answer, text)).hits  # a lead for the specialist
     await _route(message, actor, lang, session, commit, bot, text, hits, "qa_routed_ask")
 
 

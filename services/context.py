@@ -20,6 +20,12 @@ from storage.types import utcnow
 
 __all__ = ["AppContext", "Clock"]
 
+
+def _search_index() -> Any:
+    from services.questions import SearchIndex  # imported late: it pulls in the search stack
+
+    return SearchIndex()
+
 #: Returns an aware UTC datetime; `storage.types.utcnow` in production, a fake in tests.
 Clock = Callable[[], datetime]
 
@@ -38,6 +44,8 @@ class AppContext:
     tz: ZoneInfo
     clock: Clock = utcnow
     bot: Any = None
+    #: The policy-text search index (services.questions.SearchIndex), built on first use.
+    search: Any = field(default_factory=lambda: _search_index())
     extras: dict[str, Any] = field(default_factory=dict)
 
     def now(self) -> datetime:

@@ -16,7 +16,7 @@ its time stay those of the first reply (the table has one answer column; follow-
 are counted in the audit log).
 
 The search index is built once per process, lazily, on the first question (loading
-jieba's dictionary takes about 0.6 s). :func:`warm_up` builds it ahead of time.
+jieba's dictionary takes about 0.6 s). The context's :class:`SearchIndex` holds it; the bot builds it ahead of time.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from policy.texts import load_documents
 from services import audit
 from services.eligibility import read_counts, subject_for
 from services.errors import Refusal
-from services.policy_search import Answer, Document, Hit, PolicySearch, split_number_title
+from services.policy_search import Answer, Document, Hit, PolicySearch, Routing, split_number_title
 from services.session import AsyncSession
 from services.users import Actor
 from storage.models import Company, QuestionThread, Role, User
@@ -50,15 +50,13 @@ __all__ = [
     "Routed",
     "Relay",
     "Thread",
-    "answer_question",
     "citation",
     "find_thread_by_specialist_message",
     "policy_documents",
-    "policy_search",
     "record_answer",
     "record_forward",
     "route_to_specialist",
-    "warm_up",
+    "SearchIndex",
     "Classifier",
     "Decision",
     "decide",
@@ -78,8 +76,6 @@ MAX_ANSWER_CHARS = 3000
 
 # --------------------------------------------------------------------------- search
 
-_search: PolicySearch | None = None
-_search_lock = threading.Lock()
 # an editor's note closing a title: "（附件8，某县级市，2021-2023）" -> "（附件8）"
 _TITLE_NOTE = re.compile(r"（([^（），,]+)[，,][^（）]*）$")
 
@@ -97,28 +93,38 @@ def policy_documents() -> list[Document]:
     return docs
 
 
-def policy_search() -> PolicySearch:
-    """The process-wide index over the shipped texts, built on first use (thread-safe)."""
-    global _search
-    if _search is None:
-        with _search_lock:
-            if _search is None:
-                _search = PolicySearch(policy_documents())
-    return _search
+class SearchIndex:
+    """The index over the shipped texts, built once per context on first use (thread-safe).
 
-
-def warm_up() -> None:
-    """Build the index now (about 0.7 s, CPU-bound), e.g. in a thread at start-up."""
-    policy_search()
-
-
-def answer_question(question: str) -> Answer:
-    """Search the policy texts; ``confident`` says whether the top hit answers it.
-
-    The first call builds the index; callers on an event loop may run it in a thread.
-    Never raises on odd input (markup, emoji, formulas): such text is searched as words.
+    Building it costs about 0.7 s of CPU (jieba's dictionary), so the bot builds it in a
+    worker thread at start-up (`warm_up`); the context holds it, not this module.
     """
-    return policy_search().answer(question)
+
+    def __init__(self) -> None:
+        self._search: PolicySearch | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> PolicySearch:
+        if self._search is None:
+            with self._lock:
+                if self._search is None:
+                    self._search = PolicySearch(policy_documents())
+        return self._search
+
+    def warm_up(self) -> None:
+        self.get()
+
+    def answer(self, question: str) -> Answer:
+        """Search the policy texts; ``confident`` says whether the top hit answers it.
+
+        The first call builds the index; callers on an event loop run it in a thread.
+        Never raises on odd input (markup, emoji, formulas): such text is searched as words.
+        """
+        return self.get().answer(question)
+
+    def route(self, question: str) -> Routing:
+        """Answer with the quote, forward to the specialist, or off-topic (services.policy_search)."""
+        return self.get().route(question)
 
 
 def citation(hit: Hit) -> str:

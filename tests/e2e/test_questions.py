@@ -135,20 +135,20 @@ async def test_company_without_specialist_is_told_whom_to_contact(harness):
 async def test_odd_and_over_long_questions_are_handled(harness):
     emu = harness.emu
     specialist, owner = await _setup(harness)
-    await harness.say(owner, "<b>粗体</b> 是什么？", "已转给您的特派员")
+    await harness.say(owner, "<b>粗体</b>商标是什么？", "已转给您的特派员")
     forwarded = await emu.wait_message(specialist.id, FORWARD_HINT)
-    assert "<b>粗体</b> 是什么？" in forwarded.text
-    await harness.say(owner, "=SUM(A1)", "已转给您的特派员")
+    assert "<b>粗体</b>商标是什么？" in forwarded.text
+    await harness.say(owner, "=SUM(A1) 个专利的年费", "已转给您的特派员")
     forwarded = await emu.wait_message(specialist.id, FORWARD_HINT)
-    assert "=SUM(A1)" in forwarded.text
+    assert "=SUM(A1) 个专利的年费" in forwarded.text
     await harness.say(owner, "👍👍", "请用文字描述您的问题")
     too_long = await harness.say(owner, "专利" * 600, "问题太长了")
     assert "1200" in too_long.text and "1000" in too_long.text
     await harness.say(owner, "/ask " + "专" * 1001, "问题太长了")
     # a near-limit question of emoji and markup still fits in every message sent
-    await harness.say(owner, "德国🎉<&>" * 166, "已转给您的特派员")
+    await harness.say(owner, "德国专利🎉<&>" * 125, "已转给您的特派员")
     forwarded = await emu.wait_message(specialist.id, FORWARD_HINT)
-    assert "德国🎉<&>" * 166 in forwarded.text
+    assert "德国专利🎉<&>" * 125 in forwarded.text
     await _reply(harness, specialist, forwarded.message_id, "🎉" * 1500)
     relayed = await emu.wait_message(owner.id, "您的特派员答复")
     assert "🎉" * 1500 in relayed.text and "…" in relayed.text  # the echoed question is clipped
@@ -190,3 +190,15 @@ async def test_the_engines_answer_in_english_for_english_users(harness):
     assert "invention patents granted this year 3 < 5, 2 short" in reply.text
     body = re.sub(r"Source: .*", "", reply.text)
     assert not re.search(r"[\u4e00-\u9fff，。：（）]", body), body
+
+
+async def test_a_question_outside_ip_policy_is_answered_politely_and_not_forwarded(harness):
+    emu = harness.emu
+    specialist, owner = await _setup(harness)
+    before = len(emu.messages(specialist.id))
+    reply = await harness.say(owner, "今天苏州天气怎么样？", "只能回答知识产权政策方面的问题")
+    assert "已转给" not in reply.text
+    await harness.say(owner, "商标注册要多少钱", "已转给您的特派员")  # IP, but the texts do not say
+    forwarded = await emu.wait_message(specialist.id, FORWARD_HINT)
+    assert "商标注册要多少钱" in forwarded.text
+    assert len(emu.messages(specialist.id)) == before + 1  # the weather question never reached them

@@ -10,7 +10,6 @@ from services.companies import add_company
 from services.questions import (
     MAX_ANSWER_CHARS,
     Routed,
-    answer_question,
     citation,
     find_thread_by_specialist_message,
     policy_documents,
@@ -21,6 +20,8 @@ from services.questions import (
 from services.session import unit_of_work
 from services.users import load_actor
 from storage.models import AuditEntry, QuestionThread, Role, User
+
+INDEX = questions.SearchIndex()  # one index for these tests, as one context holds one
 
 USCC = "91320585MA1W8K7Q3G"
 OTHER_USCC = "91320585MA1X2B3C5X"
@@ -39,7 +40,7 @@ def test_documents_carry_number_and_title_apart():
 
 
 def test_first_invention_question_is_answered_from_the_clause():
-    answer = answer_question("首件发明专利有补贴吗？")
+    answer = INDEX.answer("首件发明专利有补贴吗？")
     assert answer.confident
     top = answer.hits[0]
     assert citation(top) == "苏知发〔2018〕86号 二（一）1"
@@ -47,25 +48,27 @@ def test_first_invention_question_is_answered_from_the_clause():
 
 
 def test_county_clause_is_cited_by_its_title():
-    answer = answer_question("发明之星奖励条件")
+    answer = INDEX.answer("发明之星奖励条件")
     assert answer.confident
     assert citation(answer.hits[0]) == "关于提升知识产权创新支撑力的实施意见（附件8） 三（一）"
 
 
 def test_off_topic_question_is_not_confident():
-    answer = answer_question("我们公司明年想在德国申请专利，费用怎么算？")
+    answer = INDEX.answer("我们公司明年想在德国申请专利，费用怎么算？")
     assert not answer.confident
 
 
 @pytest.mark.parametrize("text", ["", "   ", "👍👍", "<b>粗体</b>", "=SUM(A1)", "&amp;&lt;", "专利" * 3000, "\x00\u200b"])
 def test_odd_input_never_raises(text):
-    answer = answer_question(text)
+    answer = INDEX.answer(text)
     assert answer.reason in {"ok", "empty", "no_match", "low_score", "low_coverage"}
 
 
-def test_index_is_built_once_per_process():
-    questions.warm_up()
-    assert questions.policy_search() is questions.policy_search()
+def test_the_index_is_built_once_per_context_and_kept_there():
+    index = questions.SearchIndex()
+    index.warm_up()
+    assert index.get() is index.get()
+    assert questions.SearchIndex().get() is not index.get()  # another context, another index
 
 
 # --------------------------------------------------------------------------- routing and answers
