@@ -15,12 +15,17 @@ from dataclasses import dataclass
 from aiogram import Router
 
 from dialogs import check
+from dialogs.company import dialog as company_dialog
+from dialogs.visit import dialog as visit_dialog
 from handlers import common, fallback, invites, policies, questions
+from handlers import visits as visit_lists
+from jobs import overdue_measures
 from jobs.spec import JobSpec
 from services.users import Role
 
 EVERYONE = frozenset(Role)
 STAFF = frozenset({Role.admin, Role.supervisor})
+VISITORS = frozenset({Role.admin, Role.supervisor, Role.specialist})
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,9 @@ FEATURES: tuple[Feature, ...] = (
     Feature("policies", policies.build, EVERYONE, ("policies",)),
     Feature("question_answers", questions.build_answers, questions.ANSWER_ROLES),
     Feature("questions", questions.build_sme, frozenset({Role.sme}), ("ask",)),
+    Feature("visit", visit_dialog.build, VISITORS, ("visit",)),
+    Feature("companies", company_dialog.build, EVERYONE, ("companies", "plan"), jobs=(overdue_measures.SPEC,)),
+    Feature("visits", visit_lists.build, VISITORS, ("visits",)),
     Feature("fallback", fallback.build, None),
 )
 

@@ -122,7 +122,7 @@ def name_key(name: str) -> str:
     return text[:MAX_NAME]
 
 
-def _clean_name(name: str) -> str:
+def clean_name(name: str) -> str:
     name = " ".join(unicodedata.normalize("NFKC", name or "").split())
     # NFKC turns full-width brackets into ASCII ones; Chinese names are written with （）.
     name = name.replace("(", "（").replace(")", "）")
@@ -205,7 +205,7 @@ async def add_company(
 ) -> Company:
     """Register a company with no actor (the command line, imports, fixtures)."""
     code = normalise_uscc(uscc) if uscc else None
-    name = _clean_name(name)
+    name = clean_name(name)
     if code and (await session.exec(select(Company).where(Company.uscc == code))).first():
         raise CompanyError("exists")
     if region_code is None and code:
@@ -246,7 +246,7 @@ async def register_company(
     """
     if actor.role not in REGISTRAR_ROLES:
         await refuse(session, actor, "company.register", "not_allowed")
-    name = _clean_name(name)
+    name = clean_name(name)
     code = normalise_uscc(uscc) if uscc else None
     if code:
         existing = (await session.exec(select(Company).where(Company.uscc == code))).first()
@@ -370,7 +370,7 @@ async def set_profile(
         elif field.startswith("title:") and field[6:] in TITLES:
             titles[field[6:]] = value
         elif field == "name":
-            company.name = _clean_name(value)
+            company.name = clean_name(value)
             company.name_key = name_key(company.name)
         elif field == "industry":
             company.industry = (str(value).strip()[:64] or None) if value is not None else None

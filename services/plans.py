@@ -197,3 +197,11 @@ async def companies_with_plans(session: AsyncSession, actor: Actor) -> list[tupl
     companies = (await session.exec(select(Company).where(visible_clause(actor)).order_by(Company.name).limit(100))).all()
     counts = await open_counts(session, [c.id for c in companies])
     return sorted([(c.id, c.name, counts.get(c.id, 0)) for c in companies], key=lambda r: (-r[2], r[1]))
+
+
+async def contacts(session: AsyncSession, user_ids: set[int]) -> dict[int, tuple[int, str]]:
+    """users.id -> (Telegram id, language) of active users, for reminders."""
+    if not user_ids:
+        return {}
+    rows = await session.exec(select(User).where(col(User.id).in_(user_ids), User.active))
+    return {u.id: (u.telegram_id, u.language) for u in rows.all()}

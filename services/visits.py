@@ -343,3 +343,54 @@ async def company_overview(session: AsyncSession, actor: Actor, today: date, tz:
 
 
 __all__ += ["CompanyRow", "company_overview"]
+
+
+def outlook(catalog: Any, facts: dict[str, Any], as_of: date) -> Any:
+    """What the company qualifies for now and what it is one step from (in force first):
+    shown after a visit is saved. Returns services.eligibility.News."""
+    from services import eligibility
+
+    results = catalog.evaluate(catalog.parse_facts(eligibility.known_facts(catalog, facts or {})), as_of)
+    news = eligibility.news_between([], sorted(results, key=lambda r: not r.in_force))
+    return news
+
+
+def programme_choices(catalog: Any, facts: dict[str, Any], as_of: date, limit: int = 6) -> list[Any]:
+    """Programmes to offer as 送政策 topics: in force first, eligible first, then one step away."""
+    from services import eligibility
+
+    results = catalog.evaluate(catalog.parse_facts(eligibility.known_facts(catalog, facts or {})), as_of)
+    return sorted(results, key=lambda r: (not r.in_force, r.status != "eligible", bool(r.missing)))[:limit]
+
+
+__all__ += ["outlook", "programme_choices"]
+
+
+@dataclass(frozen=True)
+class Card:
+    """Everything a company card shows, for one actor."""
+
+    company: Company
+    region: str
+    specialist: str | None
+    sourced: dict[str, Any]
+    visits: list[VisitRow]
+    measures: list[Any]
+    may_edit: bool
+    may_assign: bool
+    may_visit: bool
+
+
+async def company_card(session: AsyncSession, actor: Actor, company_id: int, today: date) -> Card:
+    """The card: profile with sources, recent visits (those the actor may see), the plan."""
+    company = await companies.get_visible(session, actor, company_id, "company.card")
+    specialist = await session.get(User, company.specialist_id) if company.specialist_id else None
+    shown = [] if actor.role == Role.sme else await visits_of_company(session, actor, company_id)
+    _company, measures = await plans.plan_for(session, actor, company_id, today=today)
+    return Card(company, companies.region_name(company.region_code), specialist.full_name if specialist else None,
+                await companies.sourced_values(session, company_id), shown, measures,
+                companies.may_edit(actor, company), companies.may_assign(actor, company),
+                actor.role in VISITOR_ROLES)
+
+
+__all__ += ["Card", "company_card"]
