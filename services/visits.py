@@ -161,8 +161,7 @@ async def save_visit(session: AsyncSession, actor: Actor, draft: dict[str, Any],
     if done is not None:
         ids = (await session.exec(select(Measure.id).where(Measure.visit_id == done.id))).all()
         return Saved(done.id, done.company_id, False, list(ids))
-    if actor.role not in VISITOR_ROLES:
-        await companies.refuse(session, actor, "visit.save", "not_allowed")
+    await ensure_may_visit(session, actor, "visit.save")
     company = await companies.get_visible(session, actor, int(draft.get("company_id") or 0), "visit.save")
     measures = _check_draft(draft, today)
     owners = {uid for uid, _ in await plans.owner_candidates(session, actor, company)}
@@ -200,6 +199,12 @@ async def save_visit(session: AsyncSession, actor: Actor, draft: dict[str, Any],
         ids.append(measure.id)
     await session.flush()
     return Saved(visit.id, company.id, True, ids)
+
+
+async def ensure_may_visit(session: AsyncSession, actor: Actor, action: str = "visit.start") -> None:
+    """Only specialists, supervisors and admins log visits; anyone else is refused and audited."""
+    if actor.role not in VISITOR_ROLES:
+        await companies.refuse(session, actor, action, "not_allowed")
 
 
 # ---------------------------------------------------------------- reading
@@ -310,7 +315,7 @@ async def company_visible(session: AsyncSession, actor: Actor, company_id: int) 
     return await companies.get_visible(session, actor, company_id, "visit.company")
 
 
-__all__ += ["specialists_in_scope", "company_visible", "CompanyError"]
+__all__ += ["specialists_in_scope", "company_visible", "CompanyError", "ensure_may_visit"]
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,8 @@ async def uscc_getter(dialog_manager: DialogManager, **_: Any) -> dict:
 async def assign_getter(dialog_manager: DialogManager, **_: Any) -> dict:
     data, m, lang = _m(dialog_manager)
     company = await companies.get_visible(m["session"], m["actor"], data["company_id"])
+    if not companies.may_assign(m["actor"], company):  # a forged press of the hidden button: show nobody
+        return {"text": t("vr_not_allowed", lang), "people": [], **buttons(lang)}
     people = await companies.specialists_for(m["session"], company)
     return {"text": t("company_pick_specialist", lang, name=escape(company.name)),
             "people": [(u.id, (u.full_name or str(u.telegram_id))[:30]) for u in people], **buttons(lang)}

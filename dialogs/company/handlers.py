@@ -11,7 +11,7 @@ from dialogs.company.states import CompanySG
 from dialogs.visit.texts import refusal_text
 from locales import t
 from locales.format import escape
-from services import companies, plans, regions
+from services import companies, plans, regions, visits
 from services.errors import Refusal
 from services.users import Actor, Role
 
@@ -87,6 +87,11 @@ async def open_card(_c: CallbackQuery, _w: Any, manager: DialogManager, item_id:
 async def start_visit(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:
     from dialogs.visit.states import VisitSG
 
+    try:
+        await visits.ensure_may_visit(_mw(manager)["session"], _mw(manager)["actor"])
+    except Refusal as exc:
+        await _refused(manager, exc)
+        return
     await manager.start(VisitSG.company, data={"company_id": manager.dialog_data["company_id"]})
 
 

@@ -58,6 +58,14 @@ async def start_visit(message: Message, dialog_manager: DialogManager, actor: Ac
 
 
 async def on_start(start_data: Any, manager: DialogManager) -> None:
+    m = mw(manager)
+    try:
+        await visits.ensure_may_visit(m["session"], m["actor"])
+    except Refusal as exc:
+        await m["commit"]()
+        await say(manager, refusal_text(exc, lang_of(manager)))
+        await manager.done()
+        return
     manager.dialog_data.update(key=uuid.uuid4().hex, topics=[], programmes=[], photos=[], voices=[], facts={},
                                facts_base={}, skipped=[], measures=[], findings="")
     if isinstance(start_data, dict) and start_data.get("company_id"):
