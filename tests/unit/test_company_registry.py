@@ -188,3 +188,18 @@ async def test_profile_values_keep_their_source_and_history_and_a_concurrent_cha
 
 def test_clean_uscc_handles_full_width_and_dashes():
     assert clean_uscc("９１３２０５８５－ma1w8k7q3g") == GOOD
+
+
+async def test_the_visits_demo_seeds_once_on_the_demo_database(db):
+    from services.demo_seed import seed_demo
+    from services.visits_demo import seed_visits_demo
+    from storage.models import Measure, Visit
+    from sqlmodel import select
+
+    async with unit_of_work(db) as s:
+        assert await seed_demo(s)
+        assert await seed_visits_demo(s)
+    async with unit_of_work(db) as s:
+        assert not await seed_visits_demo(s)
+        assert len((await s.exec(select(Visit))).all()) == 1
+        assert len((await s.exec(select(Measure))).all()) == 2
