@@ -399,3 +399,30 @@ async def company_card(session: AsyncSession, actor: Actor, company_id: int, tod
 
 
 __all__ += ["Card", "company_card"]
+
+
+def attachments_dir(database_url: str) -> str | None:
+    """Where the embedded default keeps local copies of photos and voice notes: beside its
+    SQLite file (var/attachments). None for other databases (the file ids suffice)."""
+    from pathlib import Path
+
+    prefix = "sqlite+aiosqlite:///"
+    if not database_url.startswith(prefix):
+        return None
+    return str(Path(database_url[len(prefix):]).parent / "attachments")
+
+
+async def pending_copies(session: AsyncSession, visit_id: int) -> list[VisitAttachment]:
+    rows = await session.exec(select(VisitAttachment).where(VisitAttachment.visit_id == visit_id,
+                                                            VisitAttachment.local_path.is_(None)))
+    return list(rows.all())
+
+
+async def record_copy(session: AsyncSession, attachment_id: int, path: str) -> None:
+    attachment = await session.get(VisitAttachment, attachment_id)
+    if attachment is not None:
+        attachment.local_path = path[:256]
+        session.add(attachment)
+
+
+__all__ += ["attachments_dir", "pending_copies", "record_copy"]

@@ -403,9 +403,35 @@ async def on_save(callback: CallbackQuery, _b: Any, manager: DialogManager) -> N
         data["notice"] = refusal_text(exc, lang)
         return
     await m["commit"]()
+    if saved.created:
+        await keep_local_copies(manager, saved.visit_id)
     company = await visits.company_visible(m["session"], m["actor"], saved.company_id)
     news = visits.outlook(ctx.catalog, company.facts or {}, ctx.today())
     head = t("visit_saved" if saved.created else "visit_already_saved", lang, company=escape(company.name),
              measures=len(saved.measure_ids))
     await callback.message.answer(head + "\n\n" + outlook_text(news, company.name, lang, ctx.catalog))
     await manager.done()
+
+
+async def keep_local_copies(manager: DialogManager, visit_id: int) -> None:
+    """On the embedded default, a local copy of each photo and voice note under var/attachments
+    (Telegram keeps files by id, but a copy on the machine outlives a deleted chat). A copy
+    that fails is logged and left for later; the visit is saved either way."""
+    import logging
+    from pathlib import Path
+
+    m = mw(manager)
+    folder = visits.attachments_dir(m["ctx"].settings.database_url) if m["ctx"].settings else None
+    if folder is None:
+        return
+    for attachment in await visits.pending_copies(m["session"], visit_id):
+        suffix = ".jpg" if attachment.kind == "photo" else ".ogg"
+        path = Path(folder) / str(visit_id) / f"{attachment.id}{suffix}"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            await m["bot"].download(attachment.file_id, destination=path, timeout=20)
+        except Exception as exc:  # noqa: BLE001 - a copy is a convenience; the file id stays
+            logging.getLogger(__name__).warning("local copy of attachment %s failed: %r", attachment.id, exc)
+            continue
+        await visits.record_copy(m["session"], attachment.id, str(path))
+    await m["commit"]()

@@ -101,7 +101,10 @@ async def test_register_then_log_a_visit_in_at_most_8_presses_and_the_supervisor
         assert visit.way == "onsite" and visit.topics == ["ip_standard"] and visit.latitude == pytest.approx(31.4571)
         assert visit.needs == ["想申请首件发明专利补贴"] and visit.problems == ["不清楚贯标流程"]
         assert visit.opinions == ["希望多办培训"]
-        assert len((await s.exec(select(VisitAttachment))).all()) == 1
+        photo = (await s.exec(select(VisitAttachment))).one()
+        assert photo.kind == "photo" and photo.file_id
+        with open(photo.local_path, "rb") as fh:  # the embedded default keeps a local copy
+            assert fh.read() == b"\xff\xd8\xff\xe0emulated-jpeg"
         assert len((await s.exec(select(Measure).where(Measure.visit_id == visit.id))).all()) == 2
     assert "目前" in saved.text
 

@@ -124,3 +124,22 @@ async def test_a_phone_visit_press_by_press_with_an_edit_from_the_summary(world)
         visit = (await s.exec(select(Visit))).one()
     assert visit.way == "phone" and visit.topics == ["pledge", "ip_standard"]
     assert visit.problems == ["缺少质押评估机构"]
+
+
+async def test_after_saving_the_specialist_sees_what_the_company_qualifies_for_or_is_one_step_from(world):
+    client, messages, bot, db = world
+    async with unit_of_work(db) as s:
+        company = (await s.exec(select(Company))).one()
+        company.facts = {"is_sme": True, "invention_grants_this_year": 4, "valid_invention_patents": 19,
+                         "high_value_patents": 5}
+        s.add(company)
+    await client.send("/visit")
+    await click(client, messages, "太仓精工")
+    await click(client, messages, "线上")
+    messages.reset_history()
+    await client.send("线上沟通发明之星申报")
+    await click(client, messages, "下一步")
+    await click(client, messages, "完成")
+    await click(client, messages, "保存")
+    outlook = next(text for text in bot.sent if "已保存" in text)
+    assert "🔜 “发明之星”奖励: 还差 1" in outlook
