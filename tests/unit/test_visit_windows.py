@@ -143,3 +143,38 @@ async def test_after_saving_the_specialist_sees_what_the_company_qualifies_for_o
     await click(client, messages, "保存")
     outlook = next(text for text in bot.sent if "已保存" in text)
     assert "🔜 “发明之星”奖励: 还差 1" in outlook
+
+
+async def test_a_fact_changed_by_someone_else_meanwhile_is_shown_not_overwritten(world):
+    client, messages, bot, db = world
+    await client.send("/visit")
+    await click(client, messages, "太仓精工")
+    await click(client, messages, "电话")
+    messages.reset_history()
+    await client.send("电话回访")
+    question = await click(client, messages, "更新知识产权信息")
+    assert "更新知识产权信息" in question.text
+    labels = [b.text for row in question.reply_markup.inline_keyboard for b in row]
+    answer = "是" if "是" in labels else "3"
+    asked = question.text.splitlines()[-1]
+    await click(client, messages, f"^{answer}$")
+    await click(client, messages, "完成")
+    await click(client, messages, "完成")  # no measures
+    # Meanwhile a colleague saves a different value for the same fact.
+    from services import companies
+    from services.users import Actor as A
+    async with unit_of_work(db) as s:
+        company = (await s.exec(select(Company))).one()
+        fact = next(f for f in load_catalog().registry.specs if load_catalog().question(f, "zh") == asked)
+        other = A(99, 99, Role.admin, "管理员", None, None, "zh")
+        theirs = False if answer == "是" else 7
+        await companies.set_profile(s, other, company.id, {f"fact:{fact}": theirs}, source="call", as_of=NOW.date())
+    told = await click(client, messages, "保存")
+    assert "有人改了同样的信息" in told.text
+    async with db.sessions() as s:
+        assert (await s.exec(select(Visit))).first() is None
+        assert (await s.exec(select(Company))).one().facts[fact] == theirs
+    await click(client, messages, "保存")  # knowingly: this person's value
+    async with db.sessions() as s:
+        assert (await s.exec(select(Visit))).first() is not None
+        assert (await s.exec(select(Company))).one().facts[fact] == (True if answer == "是" else 3)
