@@ -48,7 +48,8 @@ LIMITS = {"findings": 4000, "photos": 10, "photo_bytes": 10 * 1024 * 1024, "voic
           "voice_bytes": 20 * 1024 * 1024, "measures": 10, "participants": 256}
 VISITOR_ROLES = (Role.specialist, Role.supervisor, Role.admin)
 _LABELLED = {"needs": ("需求", "need", "needs"), "problems": ("问题", "困难", "problem", "problems"),
-             "opinions": ("意见", "建议", "opinion", "opinions")}
+             "opinions": ("意见", "建议", "opinion", "opinions"),
+             "participants": ("参加", "参加人", "参加人员", "参与", "participants")}
 
 
 class VisitError(Refusal):
@@ -89,7 +90,8 @@ class VisitRow:
 
 
 def split_findings(text: str) -> dict[str, list[str]]:
-    """Lines "需求：…", "问题：…", "意见：…" (or need:/problem:/opinion:) sorted into lists."""
+    """Lines "需求：…", "问题：…", "意见：…", "参加：…" (or need:/problem:/opinion:/participants:)
+    sorted into lists."""
     out: dict[str, list[str]] = {k: [] for k in _LABELLED}
     for line in (text or "").splitlines():
         match = re.match(r"^\s*([^:：]{1,8})\s*[:：]\s*(.+)$", line)
@@ -173,13 +175,13 @@ async def save_visit(session: AsyncSession, actor: Actor, draft: dict[str, Any],
                                     source=f"visit:{key}", as_of=today, catalog=catalog,
                                     base={f"fact:{k}": v for k, v in (draft.get("facts_base") or {}).items()})
     parts = split_findings(draft.get("findings") or "")
+    who = str(draft.get("participants") or "、".join(parts.pop("participants")))[:LIMITS["participants"]]
     location = draft.get("location")
     visit = Visit(client_key=key, company_id=company.id, specialist_id=actor.user_id, way=draft["way"],
                   visited_at=now, latitude=location[0] if location else None,
                   longitude=location[1] if location else None, topics=list(draft.get("topics") or []),
                   programmes=[str(p)[:64] for p in draft.get("programmes") or []][:20],
-                  findings=(draft.get("findings") or "").strip(), participants=str(draft.get("participants") or "")
-                  [:LIMITS["participants"]], **parts)
+                  findings=(draft.get("findings") or "").strip(), participants=who, **parts)
     session.add(visit)
     try:
         await session.flush()

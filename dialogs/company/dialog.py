@@ -48,6 +48,7 @@ def _dialog() -> Dialog:
             Row(Button(Format("{b_visit}"), id="visit", on_click=handlers.start_visit, when="may_visit"),
                 SwitchTo(Format("{b_plan}"), id="plan", state=CompanySG.plan)),
             Row(SwitchTo(Format("{b_uscc}"), id="uscc", state=CompanySG.uscc, when="may_uscc"),
+                SwitchTo(Format("{b_titles}"), id="titles", state=CompanySG.titles, when="may_edit"),
                 SwitchTo(Format("{b_assign}"), id="assign", state=CompanySG.assign, when="may_assign")),
             Row(SwitchTo(Format("{b_back}"), id="back", state=CompanySG.overview, when="may_back"),
                 Cancel(Format("{b_done}"))),
@@ -90,6 +91,13 @@ def _dialog() -> Dialog:
             SwitchTo(Format("{b_back}"), id="aback", state=CompanySG.card),
             MessageInput(wrong_content),
             state=CompanySG.assign, getter=getters.assign_getter,
+        ),
+        Window(
+            TEXT,
+            _select("tt", "titles", handlers.toggle_title, width=1),
+            SwitchTo(Format("{b_back}"), id="tback", state=CompanySG.card),
+            MessageInput(wrong_content),
+            state=CompanySG.titles, getter=getters.titles_getter,
         ),
         Window(
             TEXT,

@@ -22,7 +22,7 @@ def _m(manager: DialogManager) -> tuple[dict, dict, str]:
 
 def buttons(lang: str) -> dict[str, str]:
     keys = ("cancel", "back", "register", "visit", "plan", "uscc", "assign", "later", "anyway", "clear", "done",
-            "my_region")
+            "my_region", "titles")
     return {f"b_{k}": t(f"company_btn_{k}", lang) for k in keys}
 
 
@@ -54,12 +54,12 @@ async def card_getter(dialog_manager: DialogManager, **_: Any) -> dict:
         card = await visits.company_card(m["session"], m["actor"], data["company_id"], ctx.today())
     except Refusal as exc:
         return {"text": refusal_text(exc, lang), "may_visit": False, "may_uscc": False, "may_assign": False,
-                "may_back": False, **buttons(lang)}
+                "may_edit": False, "may_back": False, **buttons(lang)}
     text = card_text(card, ctx.tz, lang, ctx.catalog)
     if data.get("notice"):
         text += f"\n\nℹ️ {data['notice']}"
     return {"text": text, "may_visit": card.may_visit, "may_uscc": card.may_edit and not card.company.uscc,
-            "may_assign": card.may_assign, "may_back": m["actor"].role != Role.sme, **buttons(lang)}
+            "may_assign": card.may_assign, "may_edit": card.may_edit, "may_back": m["actor"].role != Role.sme, **buttons(lang)}
 
 
 async def register_name_getter(dialog_manager: DialogManager, **_: Any) -> dict:
@@ -99,6 +99,15 @@ async def assign_getter(dialog_manager: DialogManager, **_: Any) -> dict:
     people = await companies.specialists_for(m["session"], company)
     return {"text": t("company_pick_specialist", lang, name=escape(company.name)),
             "people": [(u.id, (u.full_name or str(u.telegram_id))[:30]) for u in people], **buttons(lang)}
+
+
+async def titles_getter(dialog_manager: DialogManager, **_: Any) -> dict:
+    data, m, lang = _m(dialog_manager)
+    company = await companies.get_visible(m["session"], m["actor"], data["company_id"])
+    titles = company.titles or {}
+    items = [(code, ("✅ " if titles.get(code) not in (None, False) else "▫️ ") + t(f"title_{code}", lang)
+              + (f"（{titles[code]}）" if titles.get(code) else "")) for code in companies.TITLES]
+    return {"text": t("company_titles", lang, name=escape(company.name)), "titles": items, **buttons(lang)}
 
 
 async def plan_pick_getter(dialog_manager: DialogManager, **_: Any) -> dict:

@@ -214,6 +214,24 @@ async def picked_specialist(_c: CallbackQuery, _w: Any, manager: DialogManager, 
     await manager.switch_to(CompanySG.card)
 
 
+async def toggle_title(_c: CallbackQuery, _w: Any, manager: DialogManager, item_id: str) -> None:
+    """Held <-> not held; a held title without its date is "" (the date can follow), and the
+    change is kept in the history with who said so and when."""
+    m = _mw(manager)
+    if item_id not in companies.TITLES:
+        return
+    try:
+        company = await companies.get_visible(m["session"], m["actor"], manager.dialog_data["company_id"], "company.edit")
+        held = (company.titles or {}).get(item_id) not in (None, False)
+        actor = m["actor"]
+        await companies.set_profile(m["session"], actor, company.id, {f"title:{item_id}": False if held else ""},
+                                    source=f"chat:{actor.role.value}:{actor.user_id}", as_of=m["ctx"].today())
+    except Refusal as exc:
+        await _refused(manager, exc)
+        return
+    await m["commit"]()
+
+
 # ---------------------------------------------------------------- plan
 
 

@@ -12,5 +12,6 @@ class CompanySG(StatesGroup):
     register_region = State()  # only when the USCC does not give it
     uscc = State()             # complete a missing USCC
     assign = State()           # a supervisor picks the responsible specialist
+    titles = State()           # 高新技术企业, 专精特新, … held or not
     plan_pick = State()        # /plan: which company
     plan = State()             # its measures: done, postpone

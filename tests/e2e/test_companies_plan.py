@@ -187,3 +187,25 @@ async def test_supervisor_assigns_a_specialist_and_sees_the_same_companies(harne
     await emu.wait_message(sup.id, "指派给哪位特派员")
     await emu.press_button(sup, "王特派")
     await emu.wait_message(sup.id, "已指派")
+
+
+async def test_a_title_is_switched_on_the_card_with_its_source_and_an_sme_cannot(harness, world):
+    spec, sme, emu = world["spec"], world["sme"], harness.emu
+    await harness.say(spec, "/companies 精工", "找到 1 家")
+    await emu.press_button(spec, "太仓精工")
+    await emu.wait_message(spec.id, "统一社会信用代码")
+    await emu.press_button(spec, "资质")
+    await emu.wait_message(spec.id, "切换是否具有")
+    await emu.press_button(spec, "高新技术企业")
+    await emu.wait_message(spec.id, lambda m: any("✅ 高新技术企业" in b["text"] for b in m.buttons()))
+    async with harness.db.sessions() as s:
+        company = await s.get(Company, world["a"])
+        assert company.titles == {"high_tech": ""}
+        from services.companies import sourced_values
+        assert (await sourced_values(s, company.id))["title:high_tech"].source.startswith("chat:specialist:")
+    card = await harness.say(sme, "/companies", "统一社会信用代码")
+    assert "资质：高新技术企业" in card.text and "资质" not in str([b["text"] for b in card.buttons()])
+    await press_forged(harness, sme, forge(card, "titles"))
+    await press_forged(harness, sme, forge(emu.messages(sme.id)[-1], "tt", "champion"))
+    async with harness.db.sessions() as s:
+        assert (await s.get(Company, world["a"])).titles == {"high_tech": ""}

@@ -83,7 +83,7 @@ async def test_register_then_log_a_visit_in_at_most_8_presses_and_the_supervisor
     await p.tap("太仓精工", "走访方式")                      # 1
     await p.share_location("谈到了哪些内容")                  # 2 (location = 实地)
     await p.tap("贯标", lambda m: any("✅ 贯标" in b["text"] for b in m.buttons()))  # 3
-    await p.type("需求：想申请首件发明专利补贴\n问题：不清楚贯标流程\n意见：希望多办培训", "发送照片")
+    await p.type("需求：想申请首件发明专利补贴\n问题：不清楚贯标流程\n意见：希望多办培训\n参加：李总、研发部王工", "发送照片")
     await p.photo("已收到 1 张")
     await p.tap("下一步", "一企一策措施")                     # 4
     await p.type("协助撰写首件发明专利申请", "请选择完成期限")
@@ -100,7 +100,7 @@ async def test_register_then_log_a_visit_in_at_most_8_presses_and_the_supervisor
         visit = (await s.exec(select(Visit))).one()
         assert visit.way == "onsite" and visit.topics == ["ip_standard"] and visit.latitude == pytest.approx(31.4571)
         assert visit.needs == ["想申请首件发明专利补贴"] and visit.problems == ["不清楚贯标流程"]
-        assert visit.opinions == ["希望多办培训"]
+        assert visit.opinions == ["希望多办培训"] and visit.participants == "李总、研发部王工"
         photo = (await s.exec(select(VisitAttachment))).one()
         assert photo.kind == "photo" and photo.file_id
         with open(photo.local_path, "rb") as fh:  # the embedded default keeps a local copy
