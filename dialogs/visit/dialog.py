@@ -17,8 +17,9 @@ from aiogram.filters import Command
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Calendar, CalendarConfig, Cancel, Group, Row, Select
-from aiogram_dialog.widgets.kbd.calendar_kbd import CalendarUserConfig
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd.calendar_kbd import (CalendarDaysView, CalendarMonthView, CalendarScope,
+                                                     CalendarUserConfig, CalendarYearsView)
+from aiogram_dialog.widgets.text import Format, Text
 
 from dialogs.visit import getters, handlers
 from dialogs.visit.states import VisitSG
@@ -26,8 +27,39 @@ from dialogs.visit.states import VisitSG
 TEXT = Format("{text}")
 
 
+class _Dated(Text):
+    """A calendar label in the reader's language: Chinese month and weekday names for zh."""
+
+    WEEKDAYS_ZH = "一二三四五六日"
+
+    def __init__(self, zh: str, en: str, weekday: bool = False) -> None:
+        super().__init__()
+        self.zh, self.en, self.weekday = zh, en, weekday
+
+    async def _render_text(self, data: dict, manager: DialogManager) -> str:
+        day, english = data["date"], manager.middleware_data.get("lang") == "en"
+        if self.weekday:
+            return day.strftime("%a") if english else self.WEEKDAYS_ZH[day.weekday()]
+        return (self.en if english else self.zh).format(date=day)
+
+
 class DueCalendar(Calendar):
-    """The calendar in the configured zone, from today on (earlier days are refused anyway)."""
+    """The calendar in the configured zone and the reader's language, from today on (an
+    earlier day pressed anyway is refused by the service)."""
+
+    def _init_views(self) -> dict[CalendarScope, Any]:
+        return {
+            CalendarScope.DAYS: CalendarDaysView(
+                self._item_callback_data, weekday_text=_Dated("", "", weekday=True),
+                header_text=_Dated("🗓 {date:%Y年%-m月}", "🗓 {date:%B %Y}"),
+                next_month_text=_Dated("{date:%Y年%-m月} >>", "{date:%B %Y} >>"),
+                prev_month_text=_Dated("<< {date:%Y年%-m月}", "<< {date:%B %Y}")),
+            CalendarScope.MONTHS: CalendarMonthView(
+                self._item_callback_data, month_text=_Dated("{date:%-m}月", "{date:%B}"),
+                this_month_text=_Dated("[ {date:%-m}月 ]", "[ {date:%B} ]"),
+                header_text=_Dated("🗓 {date:%Y}年", "🗓 {date:%Y}")),
+            CalendarScope.YEARS: CalendarYearsView(self._item_callback_data),
+        }
 
     async def _get_user_config(self, data: dict, manager: DialogManager) -> CalendarUserConfig:
         ctx = manager.middleware_data["ctx"]

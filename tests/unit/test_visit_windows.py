@@ -108,7 +108,10 @@ async def test_a_phone_visit_press_by_press_with_an_edit_from_the_summary(world)
     await click(client, messages, "下一步")
     messages.reset_history()
     await client.send("介绍两家评估机构")
-    assert "请选择完成期限" in _last(messages).text
+    calendar = _last(messages)
+    assert "请选择完成期限" in calendar.text
+    labels = [b.text for row in calendar.reply_markup.inline_keyboard for b in row]
+    assert "🗓 2026年11月" in labels and labels[labels.index("🗓 2026年11月") + 1:][:7] == list("一二三四五六日")
     due = (NOW.astimezone(TZ) + timedelta(days=1)).day
     await click(client, messages, f"^{due}$")
     assert "介绍两家评估机构" in _last(messages).text
