@@ -47,6 +47,10 @@ class DueCalendar(Calendar):
     """The calendar in the configured zone and the reader's language, from today on (an
     earlier day pressed anyway is refused by the service)."""
 
+    def get_offset(self, manager: DialogManager) -> date | None:
+        """The page first shown is the month of the context's today (its clock, not the host's)."""
+        return super().get_offset(manager) or manager.middleware_data["ctx"].today()
+
     def _init_views(self) -> dict[CalendarScope, Any]:
         return {
             CalendarScope.DAYS: CalendarDaysView(
