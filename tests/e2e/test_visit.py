@@ -14,6 +14,14 @@ from storage.models import Company, Measure, Visit, VisitAttachment
 USCC = "91320585MA1W8K7Q3G"
 
 
+def today_button() -> str:
+    """The calendar marks today "[ 02 ]"; a due date of today is always on the first page and never past."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return f"[ {datetime.now(ZoneInfo('Asia/Shanghai')):%d} ]"
+
+
 class Presses:
     """Counts what the person taps: inline buttons and the reply-keyboard location button."""
 
@@ -87,9 +95,9 @@ async def test_register_then_log_a_visit_in_at_most_8_presses_and_the_supervisor
     await p.photo("已收到 1 张")
     await p.tap("下一步", "一企一策措施")                     # 4
     await p.type("协助撰写首件发明专利申请", "请选择完成期限")
-    await p.tap("28", "协助撰写首件发明专利申请")              # 5 a day of the calendar
+    await p.tap(today_button(), "协助撰写首件发明专利申请")     # 5 a day of the calendar
     await p.type("组织贯标内审员培训", "请选择完成期限")
-    await p.tap("29", "组织贯标内审员培训")                    # 6
+    await p.tap(today_button(), "组织贯标内审员培训")           # 6
     summary = await p.tap("完成", "走访记录")                 # 7
     assert "位置 31.4571" in summary.text and "照片：1 张" in summary.text and "措施：2 条" in summary.text
     saved = await p.tap("保存", "已保存")                      # 8
@@ -164,13 +172,13 @@ async def test_bad_input_is_named_and_nothing_is_lost(harness, people):
     await p.type("补交材料", "请选择完成期限")
     # A forged press of a day in the past (the calendar does not show it): refused, named.
     due = harness.emu.messages(specialist.id)[-1]
-    day = next(b["callback_data"] for b in due.buttons() if b["text"].strip() == "28")
+    day = next(b["callback_data"] for b in due.buttons() if b["text"] == today_button())
     past = day[: day.rindex(":") + 1] + "1577836800"  # 2020-01-01
     await harness.emu.press(specialist, due.message_id, past, strict=False)
     assert "已经过去" in (await harness.emu.wait_message(specialist.id, "已经过去")).text
     # Commands typed mid-dialog reach their own handlers; the draft is still there.
     await p.type("/whoami", "特派员")
-    await harness.emu.press_button(specialist, "28")
+    await harness.emu.press_button(specialist, today_button())
     summary_ready = await harness.emu.wait_message(specialist.id, "补交材料")
     assert "补交材料" in summary_ready.text
     await p.type("/cancel", "已取消")
