@@ -41,7 +41,9 @@ async def overview_getter(dialog_manager: DialogManager, **_: Any) -> dict:
         cover = None
         if mine:
             cover = coverage_line(await visits.coverage(session, actor.user_id, start, end, ctx.tz), start, end, lang)
-        text = overview_text(rows, cover, ctx.tz, lang, mine)
+        if mine and not rows:  # none assigned yet: the region's companies, which they may visit too
+            rows = await visits.company_overview(session, actor, ctx.today(), ctx.tz, mine_only=False)
+        text = overview_text(rows, cover, ctx.tz, lang, mine and all(r.specialist_id == actor.user_id for r in rows))
         items = [(r.id, r.name[:40]) for r in rows]
     return {"text": text, "companies": items, "searching": bool(search),
             "may_register": actor.role in companies.REGISTRAR_ROLES, **buttons(lang)}

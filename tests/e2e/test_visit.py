@@ -253,3 +253,63 @@ async def test_an_sme_cannot_log_visits_and_forged_visit_buttons_are_refused(har
     async with harness.db.sessions() as s:
         assert (await s.get(Company, company_id)).specialist_id is not None
         assert (await s.exec(select(Visit))).first() is None
+
+
+async def test_a_photo_too_large_is_named_and_the_others_are_kept(harness, people):
+    specialist, _supervisor = people
+    await _company(harness, specialist)
+    p = Presses(harness, specialist)
+    await p.type("/visit", "走访哪家企业")
+    await p.tap("太仓精工", "走访方式")
+    await p.tap("线上", "谈到了哪些内容")
+    await p.type("线上沟通", "发送照片")
+    await p.photo("已收到 1 张")
+    await harness.emu.send_photo(specialist, b"\xff\xd8" + b"0" * (11 * 1024 * 1024))
+    big = await harness.emu.wait_message(specialist.id, "太大")
+    assert "11.0 MB" in big.text and "10 MB" in big.text
+    await harness.emu.send_sticker(specialist)
+    await harness.emu.wait_message(specialist.id, "不需要这种消息")
+    await p.tap("下一步", "一企一策措施")
+    summary = await p.tap("完成", "走访记录")
+    assert "照片：1 张" in summary.text
+
+
+COMMANDS = ("/visit", "/visits", "/companies", "/plan")
+# role -> what each command answers (a substring): None means refused ("没有…权限").
+EXPECTED = {
+    "admin": ("走访哪家企业", "走访", "企业", "查看哪家企业"),
+    "supervisor": ("走访哪家企业", "覆盖率", "企业", "查看哪家企业"),
+    "specialist": ("走访哪家企业", "覆盖率", "企业（1 家", "查看哪家企业"),
+    "specialist_no_region": ("走访哪家企业", "覆盖率", "暂无企业", "暂无企业"),
+    "sme": (None, None, "统一社会信用代码", "一企一策措施"),
+}
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+async def test_every_command_for_every_role(harness, role):
+    from tests.e2e.conftest import ADMIN_ID
+
+    owner = harness.emu.user(3150, first_name="王特派")
+    await harness.join(owner, "specialist", region_code="320585")
+    await _company(harness, owner)
+    if role == "admin":
+        user = harness.emu.user(ADMIN_ID)
+        await harness.say(user, "/start", "管理员")
+    else:
+        user = harness.emu.user(3151, first_name="某人")
+        kwargs = {"sme": {"company_uscc": USCC}, "specialist_no_region": {}}.get(role, {"region_code": "320585"})
+        await harness.join(user, role.replace("_no_region", ""), **kwargs)
+    for command, expected in zip(COMMANDS, EXPECTED[role]):
+        answer = await harness.say(user, command, expected or "权限")
+        if expected is None:
+            assert "没有使用这个功能的权限" in answer.text
+        elif role == "specialist_no_region" and command == "/visit":
+            assert "太仓精工" not in str(list(answer.buttons()))  # deny by default: no company offered
+        elif role in ("admin", "supervisor", "specialist") and command in ("/visit", "/companies"):
+            assert "太仓精工" in answer.text + str(list(answer.buttons()))
+        await harness.say(user, "/cancel")
+    if EXPECTED[role][0] is None:
+        async with harness.db.sessions() as s:
+            from services import audit
+            denied = [e for e in await audit.recent(s, limit=50) if e.telegram_id == user.id and e.outcome == "denied"]
+        assert len(denied) >= 2
