@@ -21,9 +21,6 @@ from services import eligibility as elig
 from services import plans, visits
 from services.companies import CompanyError, ProfileConflict
 from services.errors import Refusal
-from services.users import Actor, Role
-
-VISITOR_ROLES = (Role.specialist, Role.supervisor, Role.admin)
 
 
 def mw(manager: DialogManager) -> dict[str, Any]:
@@ -50,10 +47,8 @@ async def after(manager: DialogManager, state: Any) -> None:
 # ---------------------------------------------------------------- start
 
 
-async def start_visit(message: Message, dialog_manager: DialogManager, actor: Actor, lang: str, session: Any) -> None:
-    if actor.role not in VISITOR_ROLES:
-        await message.answer(t("denied", lang))
-        return
+async def start_visit(message: Message, dialog_manager: DialogManager) -> None:
+    """/visit; the feature's role guard already turned SMEs away (audited), on_start checks again."""
     await dialog_manager.start(VisitSG.company, mode=StartMode.RESET_STACK)
 
 
