@@ -181,3 +181,22 @@ async def test_a_fact_changed_by_someone_else_meanwhile_is_shown_not_overwritten
     async with db.sessions() as s:
         assert (await s.exec(select(Visit))).first() is not None
         assert (await s.exec(select(Company))).one().facts[fact] == (True if answer == "是" else 3)
+
+
+async def test_search_and_a_new_company_from_the_visit_picker(world):
+    client, messages, bot, db = world
+    await client.send("/visit")
+    messages.reset_history()
+    await client.send("MA1W8K")  # part of the USCC
+    found = _last(messages)
+    assert "找到 1 家" in found.text and "太仓精工" in str(found.reply_markup)
+    await click(client, messages, "新企业")
+    messages.reset_history()
+    await client.send("太仓未来机器人有限公司")
+    await click(client, messages, "稍后补充")
+    way = await click(client, messages, "江苏省苏州市太仓市")  # the specialist's own region, one press
+    assert any("已登记" in text for text in bot.sent)
+    assert "太仓未来机器人有限公司" in way.text and "走访方式" in way.text  # back in the visit, company picked
+    async with db.sessions() as s:
+        new = (await s.exec(select(Company).where(Company.name == "太仓未来机器人有限公司"))).one()
+    assert new.uscc is None and new.region_code == "320585" and new.specialist_id is not None
