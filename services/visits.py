@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,7 +28,7 @@ from sqlalchemy import false
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 
-from services import companies, plans
+from services import companies, eligibility, plans, regions
 from services.companies import Company, CompanyError, visible_clause
 from services.errors import Refusal
 from services.session import AsyncSession
@@ -280,8 +281,6 @@ async def coverage(session: AsyncSession, specialist_id: int, start: date, end: 
 
 async def specialists_in_scope(session: AsyncSession, actor: Actor) -> list[User]:
     """The specialists whose coverage a supervisor follows (those of their region); admins all."""
-    from services import regions
-
     rows = (await session.exec(select(User).where(User.role == Role.specialist, User.active)
                                .order_by(User.full_name))).all()
     if actor.role == Role.admin:
@@ -355,8 +354,6 @@ __all__ += ["CompanyRow", "company_overview"]
 def outlook(catalog: Any, facts: dict[str, Any], as_of: date) -> Any:
     """What the company qualifies for now and what it is one step from (in force first):
     shown after a visit is saved. Returns services.eligibility.News."""
-    from services import eligibility
-
     results = catalog.evaluate(catalog.parse_facts(eligibility.known_facts(catalog, facts or {})), as_of)
     news = eligibility.news_between([], sorted(results, key=lambda r: not r.in_force))
     return news
@@ -364,8 +361,6 @@ def outlook(catalog: Any, facts: dict[str, Any], as_of: date) -> Any:
 
 def programme_choices(catalog: Any, facts: dict[str, Any], as_of: date, limit: int = 6) -> list[Any]:
     """Programmes to offer as 送政策 topics: in force first, eligible first, then one step away."""
-    from services import eligibility
-
     results = catalog.evaluate(catalog.parse_facts(eligibility.known_facts(catalog, facts or {})), as_of)
     return sorted(results, key=lambda r: (not r.in_force, r.status != "eligible", bool(r.missing)))[:limit]
 
@@ -406,8 +401,6 @@ __all__ += ["Card", "company_card"]
 def attachments_dir(database_url: str) -> str | None:
     """Where the embedded default keeps local copies of photos and voice notes: beside its
     SQLite file (var/attachments). None for other databases (the file ids suffice)."""
-    from pathlib import Path
-
     prefix = "sqlite+aiosqlite:///"
     if not database_url.startswith(prefix):
         return None

@@ -122,12 +122,12 @@ def _dialog() -> Dialog:
 
 
 async def companies_command(message: Message, command: CommandObject, dialog_manager: DialogManager,
-                            actor: Actor) -> None:
-    await handlers.start_companies(message, dialog_manager, actor, (command.args or "").strip()[:64] or None)
+                            actor: Actor, lang: str) -> None:
+    await handlers.start_companies(message, dialog_manager, actor, lang, (command.args or "").strip()[:64] or None)
 
 
-async def plan_command(message: Message, dialog_manager: DialogManager, actor: Actor) -> None:
-    await handlers.start_plan(message, dialog_manager, actor)
+async def plan_command(message: Message, dialog_manager: DialogManager, actor: Actor, lang: str) -> None:
+    await handlers.start_plan(message, dialog_manager, actor, lang)
 
 
 def build() -> Router:

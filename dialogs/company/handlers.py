@@ -39,10 +39,11 @@ async def _refused(manager: DialogManager, exc: Exception) -> None:
 # ---------------------------------------------------------------- entry points
 
 
-async def start_companies(message: Message, dialog_manager: DialogManager, actor: Actor, query: str | None) -> None:
+async def start_companies(message: Message, dialog_manager: DialogManager, actor: Actor, lang: str,
+                          query: str | None) -> None:
     if actor.role == Role.sme:
         if actor.company_id is None:
-            await message.answer(t("check_no_company", "zh" if actor.language != "en" else "en"))
+            await message.answer(t("check_no_company", lang))
             return
         await dialog_manager.start(CompanySG.card, data={"company_id": actor.company_id}, mode=StartMode.RESET_STACK)
         return
@@ -50,10 +51,10 @@ async def start_companies(message: Message, dialog_manager: DialogManager, actor
                                mode=StartMode.RESET_STACK)
 
 
-async def start_plan(message: Message, dialog_manager: DialogManager, actor: Actor) -> None:
+async def start_plan(message: Message, dialog_manager: DialogManager, actor: Actor, lang: str) -> None:
     if actor.role == Role.sme:
         if actor.company_id is None:
-            await message.answer(t("check_no_company", actor.language))
+            await message.answer(t("check_no_company", lang))
             return
         await dialog_manager.start(CompanySG.plan, data={"company_id": actor.company_id, "plan_only": True},
                                    mode=StartMode.RESET_STACK)

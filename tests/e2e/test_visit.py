@@ -69,8 +69,9 @@ async def people(harness):
 async def test_register_then_log_a_visit_in_at_most_8_presses_and_the_supervisor_sees_it(harness, people, capsys):
     specialist, supervisor = people
     emu = harness.emu
-    # Coverage before: no company assigned yet.
-    await harness.say(specialist, "/visits", "走访")
+    # Coverage before: nothing assigned, nothing visited.
+    before = await harness.say(supervisor, "/visits", "覆盖率")
+    assert "王特派：0/0（0%）" in before.text
 
     p = Presses(harness, specialist)
     # Register a company in chat: name, then the USCC (one wrong character first).
