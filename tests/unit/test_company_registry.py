@@ -203,3 +203,14 @@ async def test_the_visits_demo_seeds_once_on_the_demo_database(db):
         assert not await seed_visits_demo(s)
         assert len((await s.exec(select(Visit))).all()) == 1
         assert len((await s.exec(select(Measure))).all()) == 2
+
+
+@given(st.text(max_size=200))
+def test_any_text_gets_a_key_or_a_named_refusal_never_a_crash(text):
+    assert len(name_key(text)) <= companies.MAX_NAME
+    try:
+        code = normalise_uscc(text)
+    except CompanyError as exc:
+        assert exc.params["reason"] in ("length", "char", "check")
+    else:
+        assert len(code) == 18 and stdnum_uscc.is_valid(code)
