@@ -398,14 +398,14 @@ async def on_save(callback: CallbackQuery, _b: Any, manager: DialogManager) -> N
         data["notice"] = refusal_text(exc, lang)
         return
     await m["commit"]()
-    if saved.created:
-        await keep_local_copies(manager, saved.visit_id)
     company = await visits.company_visible(m["session"], m["actor"], saved.company_id)
     news = visits.outlook(ctx.catalog, company.facts or {}, ctx.today())
     head = t("visit_saved" if saved.created else "visit_already_saved", lang, company=escape(company.name),
              measures=len(saved.measure_ids))
     await callback.message.answer(head + "\n\n" + outlook_text(news, company.name, lang, ctx.catalog))
     await manager.done()
+    if saved.created:  # after the answer: the person in the car does not wait for downloads
+        await keep_local_copies(manager, saved.visit_id)
 
 
 async def keep_local_copies(manager: DialogManager, visit_id: int) -> None:

@@ -112,8 +112,15 @@ async def test_register_then_log_a_visit_in_at_most_8_presses_and_the_supervisor
         assert visit.opinions == ["希望多办培训"] and visit.participants == "李总、研发部王工"
         photo = (await s.exec(select(VisitAttachment))).one()
         assert photo.kind == "photo" and photo.file_id
-        with open(photo.local_path, "rb") as fh:  # the embedded default keeps a local copy
-            assert fh.read() == b"\xff\xd8\xff\xe0emulated-jpeg"
+    for _ in range(50):  # the local copy is made right after the answer
+        async with harness.db.sessions() as s:
+            photo = (await s.exec(select(VisitAttachment))).one()
+        if photo.local_path:
+            break
+        await asyncio.sleep(0.1)
+    with open(photo.local_path, "rb") as fh:  # the embedded default keeps a local copy
+        assert fh.read() == b"\xff\xd8\xff\xe0emulated-jpeg"
+    async with harness.db.sessions() as s:
         assert len((await s.exec(select(Measure).where(Measure.visit_id == visit.id))).all()) == 2
     assert "目前" in saved.text
 
