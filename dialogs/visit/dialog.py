@@ -118,6 +118,7 @@ def _dialog() -> Dialog:
             Row(Button(Format("{b_next}"), id="tnext", on_click=handlers.topics_next), _cancel()),
             MessageInput(handlers.on_findings, content_types=[ContentType.TEXT]),
             MessageInput(handlers.on_voice, content_types=[ContentType.VOICE]),
+            MessageInput(handlers.on_photo, content_types=[ContentType.PHOTO]),  # kept, counted later
             _other_content(),
             state=VisitSG.topics, getter=getters.topics_getter,
         ),
@@ -126,6 +127,7 @@ def _dialog() -> Dialog:
             _cancel(),
             MessageInput(handlers.on_findings, content_types=[ContentType.TEXT]),
             MessageInput(handlers.on_voice, content_types=[ContentType.VOICE]),
+            MessageInput(handlers.on_photo, content_types=[ContentType.PHOTO]),  # kept, counted later
             _other_content(),
             state=VisitSG.findings, getter=getters.findings_getter,
         ),
