@@ -62,10 +62,12 @@ async def world(tmp_path):
         actor = Actor(user.id, 1, Role.specialist, "王特派", "320585", None, "zh")
     ctx = AppContext(settings=None, catalog=load_catalog(), db=db, tz=TZ, clock=lambda: NOW)
     dp = Dispatcher(storage=MemoryStorage())
+    language = {"lang": "zh"}
 
     async def inject(handler, event, data):
         async with db.sessions() as session:
-            data.update(ctx=ctx, session=session, actor=actor, lang="zh", commit=session.commit, catalog=ctx.catalog)
+            data.update(ctx=ctx, session=session, actor=actor, lang=language["lang"], commit=session.commit,
+                        catalog=ctx.catalog)
             result = await handler(event, data)
             await session.commit()
             return result
@@ -76,7 +78,9 @@ async def world(tmp_path):
     messages = MockMessageManager()
     setup_dialogs(dp, message_manager=messages)
     bot = RecordingBot()
-    yield BotClient(dp, bot=bot), messages, bot, db
+    client = BotClient(dp, bot=bot)
+    client.language = language
+    yield client, messages, bot, db
     await db.close()
 
 
@@ -200,3 +204,20 @@ async def test_search_and_a_new_company_from_the_visit_picker(world):
     async with db.sessions() as s:
         new = (await s.exec(select(Company).where(Company.name == "太仓未来机器人有限公司"))).one()
     assert new.uscc is None and new.region_code == "320585" and new.specialist_id is not None
+
+
+async def test_an_english_speaker_gets_english_throughout(world):
+    client, messages, bot, _db = world
+    client.language["lang"] = "en"
+    await client.send("/visit")
+    assert "Which company" in _last(messages).text
+    await click(client, messages, "太仓精工")
+    assert any("share your location" in text for text in bot.sent)
+    await click(client, messages, "Phone")
+    messages.reset_history()
+    await client.send("need: a patent pledge loan")
+    await click(client, messages, "Next")
+    summary = await click(client, messages, "Done")
+    assert "Way: 📞 Phone" in summary.text and "Findings: need: a patent pledge loan" in summary.text
+    await click(client, messages, "Save")
+    assert any("saved" in text for text in bot.sent)
