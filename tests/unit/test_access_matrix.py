@@ -105,13 +105,11 @@ async def test_every_list_shows_exactly_what_the_rule_allows(world, key):
             assert companies.can_see(actor, company) == (letter in sees), f"{key}: can_see {letter}"
 
 
-@pytest.mark.parametrize("key", list(ACTORS))
+@pytest.mark.parametrize("key", [k for k, v in ACTORS.items() if len(v[3]) < len(COMPANIES)])
 async def test_a_card_or_plan_outside_the_rule_is_refused_and_audited(world, key):
     db, actors, ids, _names = world
     actor, sees = actors[key], ACTORS[key][3]
     hidden = [letter for letter in COMPANIES if letter not in sees]
-    if not hidden:
-        pytest.skip(f"{key} sees every company")
     from services import audit
 
     async with unit_of_work(db) as s:
