@@ -15,14 +15,18 @@ from dataclasses import dataclass
 from aiogram import Router
 
 from dialogs import check
+from dialogs.company import dialog as company_dialog
+from dialogs.visit import dialog as visit_dialog
 from handlers import common, fallback, invites, open_questions, policies, question_reminders, questions, status
+from handlers import visits as visit_lists
+from jobs import overdue_measures
 from jobs import question_reminders as question_reminder_job
 from jobs.spec import JobSpec
 from services.users import Role
 
 EVERYONE = frozenset(Role)
 STAFF = frozenset({Role.admin, Role.supervisor})
-INVITERS = frozenset({Role.admin, Role.supervisor, Role.specialist})
+VISITORS = INVITERS = frozenset({Role.admin, Role.supervisor, Role.specialist})
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,9 @@ FEATURES: tuple[Feature, ...] = (
     Feature("invites", invites.build, INVITERS, ("invite",)),
     Feature("check", check.build, EVERYONE, ("check",)),
     Feature("policies", policies.build, EVERYONE, ("policies",)),
+    Feature("visit", visit_dialog.build, VISITORS, ("visit",)),
+    Feature("companies", company_dialog.build, EVERYONE, ("companies", "plan"), jobs=(overdue_measures.SPEC,)),
+    Feature("visits", visit_lists.build, VISITORS, ("visits",)),
     Feature("question_answers", questions.build_answers, questions.ANSWER_ROLES),
     Feature("question_reminders", question_reminders.build, question_reminders.ANSWER_ROLES,
             jobs=(question_reminder_job.SPEC,)),

@@ -31,7 +31,7 @@ PERSONAS = (
     Persona("admin", 1004, "管理员", Role.admin),
 )
 
-REGION = "320585"  # 太仓市 (Suzhou)
+REGION = "320500"  # 苏州市: the demo companies lie in 太仓 (320585) and 吴中 (320506)
 
 COMPANIES = (
     ("91320585MA1W8K7Q3G", "太仓精工机械有限公司", "320585",

@@ -109,11 +109,17 @@ class Company(SQLModel, table=True):
     __tablename__ = "companies"
 
     id: int | None = Field(default=None, primary_key=True)
-    uscc: str = Field(unique=True, max_length=18)
+    #: GB 32100-2015 code, normalised; None until known (set once, never to a second company).
+    uscc: str | None = Field(default=None, unique=True, max_length=18)
     name: str = Field(max_length=128)
+    #: `services.companies.name_key(name)`: what likely duplicates share.
+    name_key: str = Field(default="", max_length=128, index=True)
     region_code: str | None = Field(default=None, max_length=12, index=True)
+    industry: str | None = Field(default=None, max_length=64)
     specialist_id: int | None = Field(default=None, index=True)  # users.id; no FK: users also point here
     facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    #: Titles held, by code (high_tech, specialized, little_giant, champion, ip_standard) -> ISO date or "".
+    titles: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -165,3 +171,5 @@ class JobRun(SQLModel, table=True):
 
 
 from storage.reminder_tables import QuestionReminder  # noqa: E402,F401 - the job runner's table
+# Company history, visits, attachments and 一企一策 measures (issue 8).
+from storage.visits_tables import CompanyHistory, Measure, MeasureEvent, Visit, VisitAttachment  # noqa: E402,F401

@@ -1,0 +1,267 @@
+"""What the company dialog does with each press and message; services decide and refuse."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.types import CallbackQuery, Message
+from aiogram_dialog import DialogManager, ShowMode, StartMode
+
+from dialogs.company.states import CompanySG
+from dialogs.visit.texts import refusal_text
+from locales import t
+from locales.format import escape
+from services import companies, plans, regions, visits
+from services.errors import Refusal
+from services.users import Actor, Role
+
+
+def _mw(manager: DialogManager) -> dict[str, Any]:
+    return manager.middleware_data
+
+
+def _lang(manager: DialogManager) -> str:
+    return _mw(manager).get("lang", "zh")
+
+
+async def _say(manager: DialogManager, text: str) -> None:
+    event = manager.event
+    message = event.message if isinstance(event, CallbackQuery) else event
+    await message.answer(text)
+    manager.show_mode = ShowMode.SEND
+
+
+async def _refused(manager: DialogManager, exc: Exception) -> None:
+    await _mw(manager)["commit"]()  # keep the audit entry of a refusal
+    await _say(manager, refusal_text(exc, _lang(manager)))
+
+
+# ---------------------------------------------------------------- entry points
+
+
+async def start_companies(message: Message, dialog_manager: DialogManager, actor: Actor, lang: str,
+                          query: str | None) -> None:
+    if actor.role == Role.sme:
+        if actor.company_id is None:
+            await message.answer(t("check_no_company", lang))
+            return
+        await dialog_manager.start(CompanySG.card, data={"company_id": actor.company_id}, mode=StartMode.RESET_STACK)
+        return
+    await dialog_manager.start(CompanySG.overview, data={"search": query} if query else None,
+                               mode=StartMode.RESET_STACK)
+
+
+async def start_plan(message: Message, dialog_manager: DialogManager, actor: Actor, lang: str) -> None:
+    if actor.role == Role.sme:
+        if actor.company_id is None:
+            await message.answer(t("check_no_company", lang))
+            return
+        await dialog_manager.start(CompanySG.plan, data={"company_id": actor.company_id, "plan_only": True},
+                                   mode=StartMode.RESET_STACK)
+        return
+    await dialog_manager.start(CompanySG.plan_pick, mode=StartMode.RESET_STACK)
+
+
+async def on_start(start_data: Any, manager: DialogManager) -> None:
+    data = start_data if isinstance(start_data, dict) else {}
+    manager.dialog_data.update(search=data.get("search"), company_id=data.get("company_id"),
+                               return_company=bool(data.get("return_company")), plan_only=bool(data.get("plan_only")))
+
+
+# ---------------------------------------------------------------- overview and search
+
+
+async def on_search(message: Message, _w: Any, manager: DialogManager) -> None:
+    manager.dialog_data["search"] = (message.text or "").strip()[:64] or None
+
+
+async def clear_search(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:
+    manager.dialog_data["search"] = None
+
+
+async def open_card(_c: CallbackQuery, _w: Any, manager: DialogManager, item_id: str) -> None:
+    manager.dialog_data["company_id"] = int(item_id)
+    manager.dialog_data["notice"] = None
+    await manager.switch_to(CompanySG.card)
+
+
+async def start_visit(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:
+    from dialogs.visit.states import VisitSG
+
+    try:
+        await visits.ensure_may_visit(_mw(manager)["session"], _mw(manager)["actor"])
+    except Refusal as exc:
+        await _refused(manager, exc)
+        return
+    await manager.start(VisitSG.company, data={"company_id": manager.dialog_data["company_id"]})
+
+
+# ---------------------------------------------------------------- register
+
+
+async def begin_register(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:
+    manager.dialog_data.update(new_name=None, new_uscc=None, force=False)
+    await manager.switch_to(CompanySG.register_name)
+
+
+async def on_name(message: Message, _w: Any, manager: DialogManager) -> None:
+    m = _mw(manager)
+    name = (message.text or "").strip()
+    try:
+        companies.clean_name(name)  # the same check registration makes, before asking more
+    except Refusal as exc:
+        await _say(manager, refusal_text(exc, _lang(manager)))
+        return
+    manager.dialog_data.update(new_name=name, force=False)
+    found = await companies.likely_duplicates(m["session"], m["actor"], name)
+    if found:
+        manager.dialog_data["duplicates"] = [[c.id, c.name] for c in found]
+        await manager.switch_to(CompanySG.duplicate)
+        return
+    await manager.switch_to(CompanySG.register_uscc)
+
+
+async def register_anyway(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:
+    manager.dialog_data["force"] = True
+    await manager.switch_to(CompanySG.register_uscc)
+
+
+async def picked_duplicate(c: CallbackQuery, w: Any, manager: DialogManager, item_id: str) -> None:
+    if manager.dialog_data.get("return_company"):
+        await manager.done({"company_id": int(item_id)})
+        return
+    await open_card(c, w, manager, item_id)
+
+
+async def on_uscc(message: Message, _w: Any, manager: DialogManager) -> None:
+    try:
+        code = companies.normalise_uscc(message.text or "")
+    except Refusal as exc:
+        await _say(manager, refusal_text(exc, _lang(manager)))
+        return
+    manager.dialog_data["new_uscc"] = code
+    region = regions.from_uscc(code)
+    await _register(manager, region.code if region else None)
+
+
+async def uscc_later(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:
+    manager.dialog_data["new_uscc"] = None
+    await manager.switch_to(CompanySG.register_region)
+
+
+async def on_region(message: Message, _w: Any, manager: DialogManager) -> None:
+    await _register(manager, (message.text or "").strip()[:30])
+
+
+async def my_region(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:
+    await _register(manager, _mw(manager)["actor"].region_code)
+
+
+async def _register(manager: DialogManager, region: str | None) -> None:
+    m, data = _mw(manager), manager.dialog_data
+    try:
+        company = await companies.register_company(m["session"], m["actor"], data["new_name"], data.get("new_uscc"),
+                                                   region, force=bool(data.get("force")), as_of=m["ctx"].today())
+    except companies.CompanyError as exc:
+        if exc.code == "likely_duplicate":
+            await manager.switch_to(CompanySG.duplicate)
+            return
+        if exc.code == "unknown_region" and not region:
+            await manager.switch_to(CompanySG.register_region)
+            return
+        await _refused(manager, exc)
+        if exc.code == "exists" and exc.params.get("company_id"):
+            data["company_id"] = exc.params["company_id"]
+            await manager.switch_to(CompanySG.card)
+        return
+    await m["commit"]()
+    await _say(manager, t("company_registered", _lang(manager), name=escape(company.name),
+                          region=escape(companies.region_name(company.region_code))))
+    if data.get("return_company"):
+        await manager.done({"company_id": company.id})
+        return
+    data["company_id"] = company.id
+    await manager.switch_to(CompanySG.card)
+
+
+
+
+# ---------------------------------------------------------------- card actions
+
+
+async def on_complete_uscc(message: Message, _w: Any, manager: DialogManager) -> None:
+    m = _mw(manager)
+    try:
+        await companies.complete_uscc(m["session"], m["actor"], manager.dialog_data["company_id"], message.text or "",
+                                      as_of=m["ctx"].today())
+    except Refusal as exc:
+        await _refused(manager, exc)
+        return
+    await m["commit"]()
+    manager.dialog_data["notice"] = t("company_uscc_saved", _lang(manager))
+    await manager.switch_to(CompanySG.card)
+
+
+async def picked_specialist(_c: CallbackQuery, _w: Any, manager: DialogManager, item_id: str) -> None:
+    m = _mw(manager)
+    try:
+        await companies.assign(m["session"], m["actor"], manager.dialog_data["company_id"], int(item_id),
+                               as_of=m["ctx"].today())
+    except Refusal as exc:
+        await _refused(manager, exc)
+        return
+    await m["commit"]()
+    manager.dialog_data["notice"] = t("company_assigned", _lang(manager))
+    await manager.switch_to(CompanySG.card)
+
+
+async def toggle_title(_c: CallbackQuery, _w: Any, manager: DialogManager, item_id: str) -> None:
+    """Held <-> not held; a held title without its date is "" (the date can follow), and the
+    change is kept in the history with who said so and when."""
+    m = _mw(manager)
+    if item_id not in companies.TITLES:
+        return
+    try:
+        company = await companies.get_visible(m["session"], m["actor"], manager.dialog_data["company_id"], "company.edit")
+        held = (company.titles or {}).get(item_id) not in (None, False)
+        actor = m["actor"]
+        await companies.set_profile(m["session"], actor, company.id, {f"title:{item_id}": False if held else ""},
+                                    source=f"chat:{actor.role.value}:{actor.user_id}", as_of=m["ctx"].today())
+    except Refusal as exc:
+        await _refused(manager, exc)
+        return
+    await m["commit"]()
+
+
+# ---------------------------------------------------------------- plan
+
+
+async def picked_plan_company(_c: CallbackQuery, _w: Any, manager: DialogManager, item_id: str) -> None:
+    manager.dialog_data.update(company_id=int(item_id), notice=None)
+    await manager.switch_to(CompanySG.plan)
+
+
+async def measure_done(_c: CallbackQuery, _w: Any, manager: DialogManager, item_id: str) -> None:
+    m = _mw(manager)
+    try:
+        _measure, changed = await plans.mark_done(m["session"], m["actor"], int(item_id), now=m["ctx"].now())
+    except Refusal as exc:
+        await _refused(manager, exc)
+        return
+    await m["commit"]()
+    manager.dialog_data["notice"] = t("plan_marked_done" if changed else "plan_already_done", _lang(manager))
+
+
+async def measure_postpone(_c: CallbackQuery, _w: Any, manager: DialogManager, item_id: str) -> None:
+    m = _mw(manager)
+    try:
+        measure = await plans.postpone(m["session"], m["actor"], int(item_id), today=m["ctx"].today())
+    except Refusal as exc:
+        await _refused(manager, exc)
+        return
+    await m["commit"]()
+    manager.dialog_data["notice"] = t("plan_postponed_to", _lang(manager), due=measure.due_on.isoformat())
+
+
+async def back_to_card(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:
+    await manager.switch_to(CompanySG.card)

@@ -1,0 +1,1 @@
+"""/visit: log a company visit from the field in a few taps (see dialog.py)."""
