@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from services.session import AsyncSession
+from services.visits_demo import seed_visits_demo
 from storage.models import Company, InboxEntry, Role, Training, User
 
 
@@ -67,6 +68,8 @@ async def seed_demo(session: AsyncSession) -> bool:
     start = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0) + timedelta(days=7)
     session.add(Training(title="企业知识产权管理规范（贯标）内审员培训", starts_at=start, location="太仓市科技创业园报告厅",
                          capacity=80, organiser_id=specialist.id))
+    await session.flush()
+    await seed_visits_demo(session)
     return True
 
 
