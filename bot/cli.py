@@ -66,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--region", default=None)
     add.set_defaults(func=_company_add)
 
+    __import__("bot.cli_digest").cli_digest.register(sub)
     sub.add_parser("eligibility", help="run the eligibility checks on a facts file (see --help)")
     policy = sub.add_parser("policy", help="policy packs")
     policy.add_subparsers(metavar="ACTION").add_parser("check", help="validate a pack: schema, citations, its tests")

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from aiogram import Router
 
 from dialogs import check
-from handlers import common, fallback, invites, policies, questions
+from handlers import common, export, fallback, invites, policies, questions
+from jobs import weekly_digest
 from jobs.spec import JobSpec
 from services.users import Role
 
@@ -48,6 +49,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("policies", policies.build, EVERYONE, ("policies",)),
     Feature("question_answers", questions.build_answers, questions.ANSWER_ROLES),
     Feature("questions", questions.build_sme, frozenset({Role.sme}), ("ask",)),
+    Feature("export", export.build, STAFF, ("export",), jobs=(weekly_digest.SPEC,)),
     Feature("fallback", fallback.build, None),
 )
 

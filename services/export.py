@@ -93,14 +93,16 @@ async def write_roster(session: AsyncSession, sheets: tuple[Sheet, ...], week: W
 
 async def export_roster(session: AsyncSession, actor: Actor | None, week: Week, region: str | None,
                         sheets: tuple[Sheet, ...], directory: Path, tz: ZoneInfo, *,
-                        path: Path | None = None, show_phones: bool | None = None) -> ExportResult:
-    """Check, write and audit one export (the audit entry is added, not committed)."""
+                        path: Path | None = None, show_phones: bool | None = None, by: str = "cli") -> ExportResult:
+    """Check, write and audit one export (the audit entry is added, not committed).
+
+    `by` names a caller without an actor in the audit log ("cli", "weekly_digest")."""
     who = actor.telegram_id if actor else None
     try:
         region = export_region(actor, region)
     except ExportError as exc:
         await audit.record(session, "export.roster", "denied", who, week=week.label, region=region, code=exc.code,
-                           role=actor.role.value if actor else "cli")
+                           role=actor.role.value if actor else by)
         raise
     if show_phones is None:
         show_phones = actor is None or actor.role in MAY_SEE_PHONES
@@ -108,6 +110,6 @@ async def export_roster(session: AsyncSession, actor: Actor | None, week: Week, 
     path.parent.mkdir(parents=True, exist_ok=True)
     counts = await write_roster(session, sheets, week, region, path, tz, show_phones)
     await audit.record(session, "export.roster", "ok", who, week=week.label, region=region, rows=counts,
-                       phones="shown" if show_phones else "masked", role=actor.role.value if actor else "cli",
+                       phones="shown" if show_phones else "masked", role=actor.role.value if actor else by,
                        file=path.name)
     return ExportResult(path, week, region, counts)

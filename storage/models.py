@@ -135,3 +135,6 @@ class JobRun(SQLModel, table=True):
     claimed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     outcome: str | None = Field(default=None, max_length=200)
+
+
+from storage.digest_tables import DeliveryFailure, RegionChannel  # noqa: E402,F401  (digest feature)

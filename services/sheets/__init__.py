@@ -20,10 +20,20 @@ from services.sheets import companies, measures, questions, training, visits
 from services.sheets.base import Column, Row, RowProvider, Sheet, from_rows, in_region, no_rows
 from services.sheets.period import Period, Week, WeekError, parse_week, previous_week, week_of
 
-__all__ = ["SOURCES", "Column", "Period", "Row", "RowProvider", "Sheet", "Week", "WeekError", "default_sheets",
+__all__ = ["SOURCES", "default_sources", "Column", "Period", "Row", "RowProvider", "Sheet", "Week", "WeekError", "default_sheets",
            "from_rows", "in_region", "no_rows", "parse_week", "previous_week", "week_of"]
 
 SOURCES = ("visits", "measures", "attendance", "progress")
+
+
+def default_sources() -> dict[str, RowProvider]:
+    """The row sources this deployment has, by name (see SOURCES).
+
+    TODO(merge): return the visits feature's "visits" and "measures" providers and the
+    training feature's "attendance" provider here; the roster, `/export`, the CLI and
+    the digest all read this one place (jobs may override it with ctx.extras["row_sources"]).
+    """
+    return {}
 
 
 def default_sheets(catalog: Catalog, sources: Mapping[str, RowProvider] | None = None) -> tuple[Sheet, ...]:

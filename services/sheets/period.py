@@ -71,7 +71,7 @@ def parse_week(text: str, tz: ZoneInfo) -> Week:
         return _week(year, number, tz)
     except ValueError:
         last = date(year, 12, 28).isocalendar().week if 1 <= year <= 9999 else 52
-        raise WeekError("no_such_week", text=text.strip()[:32], year=year, last=last) from None
+        raise WeekError("no_such_week", text=text.strip()[:32], year=year, number=number, last=last) from None
 
 
 def week_of(day: date, tz: ZoneInfo) -> Week:
