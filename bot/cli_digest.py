@@ -40,7 +40,7 @@ def _week(settings, text: str):
     try:
         return parse_week(text, settings.tz)
     except WeekError as exc:
-        print(f"ipbot: {t('export_err_' + exc.code, 'zh', **exc.params)}", file=sys.stderr)
+        print("ipbot: " + t(f"export_err_{exc.code}", "zh", **exc.params), file=sys.stderr)
         return None
 
 
@@ -155,7 +155,7 @@ def _channel(settings, args: argparse.Namespace) -> int:
                 print(f"{args.kind} robot set for region {args.region}")
                 return 0
         except ChannelError as exc:
-            print(f"ipbot digest-channel: {t('channel_err_' + exc.code, 'zh', **exc.params)}", file=sys.stderr)
+            print("ipbot digest-channel: " + t(f"channel_err_{exc.code}", "zh", **exc.params), file=sys.stderr)
             return 2
         finally:
             await db.close()
