@@ -50,11 +50,13 @@ async def no_rows(_session: AsyncSession, _period: Period, _region: str | None) 
     yield  # pragma: no cover - makes this an async generator
 
 
-def from_rows(rows: Iterable[Row]) -> RowProvider:
-    """A provider over fixed rows (tests, benchmarks); filters nothing."""
-    async def provide(_session: AsyncSession, _period: Period, _region: str | None) -> AsyncIterator[Row]:
+def from_rows(rows: Iterable[Row], when: str | None = None) -> RowProvider:
+    """A provider over fixed rows (tests, benchmarks): those whose `when` moment (an
+    aware datetime key) falls in the period, and in the region; all of them without `when`."""
+    async def provide(_session: AsyncSession, period: Period, region: str | None) -> AsyncIterator[Row]:
         for row in rows:
-            yield row
+            if when is None or (period.contains(row[when]) and in_region(row.get("region_code"), region)):
+                yield row
     return provide
 
 

@@ -34,3 +34,16 @@ def attendance_row(n: int, **over: object) -> dict:
            "attendee_phone": f"139{n:08d}", "company_name": f"企业{n}", "uscc": make_uscc(n),
            "checked_in_at": datetime(2026, 11, 18, 0, 55, tzinfo=timezone.utc)}
     return {**row, **over}
+
+
+import pytest  # noqa: E402
+
+from emulator import Emulator  # noqa: E402
+
+TOKEN = "434343:TEST-token-for-the-digest-tests"
+
+
+@pytest.fixture
+async def emu():
+    async with Emulator(TOKEN, username="ipbot_digest_bot") as emulator:
+        yield emulator
