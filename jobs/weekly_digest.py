@@ -221,10 +221,15 @@ def channel_outgoing(ctx: AppContext, week: Week, plan_: RegionPlan, channel: Re
                 roster.name if roster else None, roster.read_bytes() if roster else None)
     steps = robot.steps(http, channel.webhook_url, channel.secret, post, time.time)
 
+    claimed = False
+
     async def claim_then_first() -> object:
-        async with ctx.db.sessions() as session:
-            if not await runs.claim(session, JOB, week.label, key):
-                return DONE
+        nonlocal claimed
+        if not claimed:  # a retried step must not find its own claim and stop
+            async with ctx.db.sessions() as session:
+                if not await runs.claim(session, JOB, week.label, key):
+                    return DONE
+            claimed = True
         return await steps[0]()
 
     return Outgoing(key, key, [claim_then_first, *steps[1:]], key)

@@ -52,7 +52,7 @@ class WeCom:
             _answer(*await post_json(http, url, json={"msgtype": "markdown", "markdown": {"content": post.markdown}}))
 
         async def file() -> None:
-            form = aiohttp.FormData()
+            form = aiohttp.FormData(quote_fields=False)  # the file name as UTF-8, as WeCom shows it
             form.add_field("media", post.file_bytes, filename=post.file_name,
                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             upload = url.replace("/webhook/send", "/webhook/upload_media") + "&type=file"
