@@ -78,11 +78,15 @@ async def write_roster(session: AsyncSession, sheets: tuple[Sheet, ...], week: W
     for sheet in sheets:
         writer = book.sheet(sheet)
         batch: list = []
+        writing: asyncio.Future | None = None  # the batch being written while the next is read
         async for row in sheet.rows(session, week, region):
             batch.append(row)
             if len(batch) >= batch_rows:
-                await asyncio.to_thread(writer.write, batch)
-                batch = []
+                if writing is not None:
+                    await writing
+                writing, batch = asyncio.ensure_future(asyncio.to_thread(writer.write, batch)), []
+        if writing is not None:
+            await writing
         if batch:
             await asyncio.to_thread(writer.write, batch)
         writer.finish()

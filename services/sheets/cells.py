@@ -17,13 +17,13 @@ __all__ = ["FORMULA_START", "MAX_CELL_CHARS", "clean_text", "looks_like_formula"
 
 MAX_CELL_CHARS = 32_767
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _DIGITS = re.compile(r"\d")
 
 
 def clean_text(value: object) -> str:
     """The text with unwritable characters removed, cut to the cell limit."""
-    text = _CONTROLS.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    text = CONTROLS.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
     return text[:MAX_CELL_CHARS]
 
 

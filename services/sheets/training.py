@@ -22,11 +22,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable
+from datetime import date
 from typing import Any
 
 from services.session import AsyncSession
 from services.sheets.base import Column, Row, RowProvider, Sheet, no_rows
 from services.sheets.period import Period
+
+PROGRAMME_START = date(2018, 1, 1)  # 苏知发〔2018〕86号 covers 2018-2020
 
 ATTENDANCE_COLUMNS = (
     Column("training_title", "培训名称", "text", 28),
@@ -58,13 +61,22 @@ def progress_rows(week_rows: Iterable[Row], all_rows: Iterable[Row]) -> list[dic
 
 
 def progress_from(attendance: RowProvider) -> RowProvider:
-    """A progress provider computed from an attendance provider (period and all time)."""
+    """A progress provider counted from an attendance provider in one pass over the
+    programme so far (from 2018, 苏知发〔2018〕86号); rows checked in within the period
+    count for the period too. Counts only: nothing is kept per person."""
     async def provide(session: AsyncSession, period: Period, region: str | None) -> AsyncIterator[Row]:
-        in_period = [r async for r in attendance(session, period, region)]
-        ever = Period(period.start.replace(year=2018, month=1, day=1), period.end, period.tz)
-        every = [r async for r in attendance(session, ever, region)]
-        for row in progress_rows(in_period, every):
-            yield row
+        ever = Period(PROGRAMME_START, period.end, period.tz)
+        week: Counter = Counter()
+        total: Counter = Counter()
+        async for r in attendance(session, ever, region):
+            key = (r.get("category") or "", r.get("region_code") or "")
+            total[key] += 1
+            checked = r.get("checked_in_at")
+            if checked is not None and period.contains(checked):
+                week[key] += 1
+        for (category, code), n in sorted(total.items()):
+            yield {"category": category, "region_code": code, "trained_in_period": week.get((category, code), 0),
+                   "trained_total": n}
     return provide
 
 

@@ -8,6 +8,7 @@ how text is kept harmless.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -21,11 +22,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from services.sheets.base import Column, Row, Sheet
-from services.sheets.cells import clean_text, looks_like_formula, mask_phone
+from services.sheets.cells import CONTROLS, FORMULA_START, MAX_CELL_CHARS, clean_text, looks_like_formula, mask_phone
 
 __all__ = ["RosterWorkbook", "SheetWriter"]
 
 _BOLD = Font(bold=True)
+# The per-cell fast path: most text needs no cleaning and does not start like a formula.
+_NEEDS_CLEANING = re.compile(CONTROLS.pattern[:-1] + "\r]")
+_FIRST = frozenset(c[0] for c in FORMULA_START) | {" "}
 _CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
@@ -60,8 +64,10 @@ class SheetWriter:
     def _text(self, value: Any) -> Any:
         if value is None:
             return None
-        text = clean_text(value)
-        if not looks_like_formula(text):
+        text = value if type(value) is str else str(value)
+        if len(text) > MAX_CELL_CHARS or _NEEDS_CLEANING.search(text):
+            text = clean_text(text)
+        if not text or (text[0] not in _FIRST and not looks_like_formula(text)):
             return text
         # A string cell, never a formula, with Excel's quote prefix so an edit keeps it text.
         cell = WriteOnlyCell(self.ws, value=text)
