@@ -20,7 +20,8 @@ export (the child's peak RSS is shown too; it includes the interpreter and impor
 
     {"bench": "export", "seconds": x, "yardstick_seconds": y, "ratio": x/y, "peak_mib": m}
 
-Goal: ratio <= 1.25 and peak < 100 MiB.
+Goal: ratio <= 1.25 and peak < 100 MiB. The wall-clock ratio swings with other load on a
+shared machine; `cpu_ratio` (process CPU seconds, all threads) is printed beside it.
 """
 
 from __future__ import annotations
@@ -178,13 +179,13 @@ def child(which: str, url: str, out: Path, traced: bool) -> None:
         load_catalog()
         if traced:
             tracemalloc.start()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         rows = await writer(db, out)
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         peak = tracemalloc.get_traced_memory()[1] if traced else 0
         tracemalloc.stop()
         await db.close()
-        return {"seconds": seconds, "rows": rows, "peak_mib": peak / 2**20, "bytes": out.stat().st_size,
+        return {"seconds": seconds, "cpu": cpu, "rows": rows, "peak_mib": peak / 2**20, "bytes": out.stat().st_size,
                 "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
     print(json.dumps(asyncio.run(go())))
@@ -215,20 +216,24 @@ def main() -> None:
         for round_ in range(1, args.rounds + 1):
             for which in ("ours", "yardstick"):
                 r = run(which)
-                print(f"round {round_} {which:9s}: {r['rows']:,} rows in {r['seconds']:.2f}s, "
-                      f"file {r['bytes'] / 2**20:.1f} MiB")
+                print(f"round {round_} {which:9s}: {r['rows']:,} rows in {r['seconds']:.2f}s "
+                      f"(CPU {r['cpu']:.2f}s), file {r['bytes'] / 2**20:.1f} MiB")
                 if which not in results or r["seconds"] < results[which]["seconds"]:
-                    results[which] = r
+                    results[which] = {**r, "best_cpu": min(r["cpu"], results.get(which, r)["cpu"])}
+                else:
+                    results[which]["best_cpu"] = min(results[which]["best_cpu"], r["cpu"])
         for which in ("ours", "yardstick"):
             r = run(which, "--traced")
             results[which]["peak_mib"], results[which]["maxrss_mib"] = r["peak_mib"], r["maxrss_mib"]
             print(f"{which:9s}: traced peak {r['peak_mib']:.1f} MiB, process peak RSS {r['maxrss_mib']:.0f} MiB")
     ratio = results["ours"]["seconds"] / results["yardstick"]["seconds"]
     peak = results["ours"]["peak_mib"]
-    print(f"ratio {ratio:.2f} (goal <= 1.25), peak {peak:.1f} MiB (goal < 100)")
+    cpu_ratio = results["ours"]["best_cpu"] / results["yardstick"]["best_cpu"]
+    print(f"ratio {ratio:.2f} (goal <= 1.25), peak {peak:.1f} MiB (goal < 100); "
+          f"CPU ratio {cpu_ratio:.2f} (process CPU seconds, less sensitive to other load on the machine)")
     print(json.dumps({"bench": "export", "seconds": round(results["ours"]["seconds"], 3),
                       "yardstick_seconds": round(results["yardstick"]["seconds"], 3), "ratio": round(ratio, 3),
-                      "peak_mib": round(peak, 1)}))
+                      "peak_mib": round(peak, 1), "cpu_ratio": round(cpu_ratio, 3)}))
 
 
 if __name__ == "__main__":

@@ -109,12 +109,13 @@ class Report:
         return [o for o in self.outcomes if not o.delivered]
 
 
-async def plan(ctx: AppContext, week: Week, region: str | None = None, roster_dir: Path | None = None
-               ) -> dict[str | None, RegionPlan]:
+async def plan(ctx: AppContext, week: Week, region: str | None = None, roster_dir: Path | None = None,
+               done: frozenset[str] = frozenset()) -> dict[str | None, RegionPlan]:
     """Who gets which region's digest: supervisors by their region, and configured robots.
 
-    `region` narrows to supervisors and robots within it. The roster is written only
-    when `roster_dir` is given.
+    `region` narrows to supervisors and robots within it; recipients in `done` (keys
+    already claimed) are left out, so a repeated run builds nothing. The roster is
+    written only when `roster_dir` is given.
     """
     async with ctx.db.sessions() as session:
         query = select(User).where(User.role == Role.supervisor, User.active).order_by(User.id)
@@ -135,10 +136,11 @@ async def plan(ctx: AppContext, week: Week, region: str | None = None, roster_di
             return plans[code]
 
         for user in supervisors:
-            if region is None or (user.region_code or "").startswith(region):
+            if (region is None or (user.region_code or "").startswith(region)) and f"tg:{user.telegram_id}" not in done:
                 (await plan_for(user.region_code)).supervisors.append(user)
         for channel in channels:
-            if region is None or channel.region_code.startswith(region):
+            if (region is None or channel.region_code.startswith(region)) \
+                    and f"{channel.kind}:{channel.region_code}" not in done:
                 (await plan_for(channel.region_code)).channels.append(channel)
     return plans
 
@@ -254,8 +256,10 @@ async def send_week(ctx: AppContext, week: Week, region: str | None = None,
     """Build, send and record the week's digests (safe to call again: claims skip repeats)."""
     report = Report(week)
     await _report_interrupted(ctx, week)
+    async with ctx.db.sessions() as session:
+        done = frozenset(r.recipient for r in await runs.runs_of(session, JOB, week.label))
     with tempfile.TemporaryDirectory(prefix="ipbot-digest-") as tmp:
-        plans = await plan(ctx, week, region, Path(tmp))
+        plans = await plan(ctx, week, region, Path(tmp), done)
         items: dict[str, tuple[Outgoing, str | None]] = {}
         if ctx.bot is not None:
             sends = TelegramSends(ctx, week)
