@@ -44,6 +44,13 @@ class SheetWriter:
         for index, column in enumerate(sheet.columns, start=1):
             ws.column_dimensions[get_column_letter(index)].width = column.width
         ws.freeze_panes = "A2"
+        # Printed or saved as PDF (as rosters are forwarded): landscape, one page wide,
+        # the header on every page.
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = "9"  # A4
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.print_title_rows = "1:1"
         ws.append([self._header(c) for c in sheet.columns])
         if LXML:
             _PlainRows(ws, len(sheet.columns)).install()
@@ -106,6 +113,15 @@ def _number(value: Any) -> Any:
     return value if value is None or isinstance(value, (int, float)) else clean_text(value)
 
 
+DATETIME_FORMAT, DATE_FORMAT = "yyyy-mm-dd hh:mm", "yyyy-mm-dd"
+
+
+def _styled(ws: WriteOnlyWorksheet, value: Any, number_format: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value)
+    cell.number_format = number_format
+    return cell
+
+
 class _PlainRows:
     """A faster serialiser for rows of plain values, inside openpyxl's write-only stream.
 
@@ -122,8 +138,8 @@ class _PlainRows:
     def __init__(self, ws: WriteOnlyWorksheet, columns: int) -> None:
         self.ws, self.letters = ws, [get_column_letter(i) for i in range(1, columns + 1)]
         self.epoch = ws.parent.epoch
-        self.datetime_style = str(WriteOnlyCell(ws, datetime(2000, 1, 1)).style_id)
-        self.date_style = str(WriteOnlyCell(ws, date(2000, 1, 1)).style_id)
+        self.datetime_style = str(_styled(ws, datetime(2000, 1, 1), DATETIME_FORMAT).style_id)
+        self.date_style = str(_styled(ws, date(2000, 1, 1), DATE_FORMAT).style_id)
         self.cells, self.write_cells = ws._values_to_row, ws._writer.write_row
 
     def install(self) -> None:
@@ -131,6 +147,9 @@ class _PlainRows:
 
     def values_to_row(self, values: list, row_idx: int) -> tuple[bool, Any]:
         if any(isinstance(v, Cell) for v in values):
+            # openpyxl's own path; dates get the same formats as on the fast path
+            values = [_styled(self.ws, v, DATETIME_FORMAT if type(v) is datetime else DATE_FORMAT)
+                      if type(v) in (datetime, date) else v for v in values]
             return False, self.cells(values, row_idx)
         return True, values
 

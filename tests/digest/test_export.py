@@ -47,6 +47,7 @@ async def test_every_sheet_has_its_header_bold_frozen_filtered_and_sized(db, tmp
     assert book.sheetnames == ["走访记录", "一企一策措施", "培训签到", "培训进度", "资格核查", "企业名册", "待答复问题"]
     for ws in book.worksheets:
         assert ws.freeze_panes == "A2", ws.title
+        assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$1", ws.title
         assert all(c.font.b for c in ws[1]), ws.title
         assert ws.auto_filter.ref.startswith("A1:"), ws.title
         assert ws.column_dimensions["A"].width > 8, ws.title
@@ -60,6 +61,7 @@ async def test_credit_codes_and_phones_are_text_dates_are_shanghai_phones_masked
     book = load_workbook(path)
     visit = [c for c in book["走访记录"][2]]
     assert visit[0].is_date and visit[0].value == datetime(2026, 11, 17, 10, 30)  # 02:30 UTC = 10:30 in Shanghai
+    assert visit[0].number_format == "yyyy-mm-dd hh:mm"
     assert visit[2].data_type == "s" and visit[2].value == make_uscc(1) and len(visit[2].value) == 18
     assert visit[6].data_type == "s" and visit[6].value == "138****8000"
     attendance = book["培训签到"][2]
@@ -125,6 +127,10 @@ async def test_eligibility_companies_and_questions_come_from_the_database(db, tm
     assert names == ["=太仓精工"]  # the other region is not in this roster
     checks = list(ws["资格核查"].iter_rows(min_row=2, values_only=True))
     assert checks and all(row[1] == make_uscc(5) and row[10] == datetime(2026, 11, 22) for row in checks)
+    # rows with a quote-prefixed cell take openpyxl's own path; dates keep the roster's formats
+    updated = ws["资格核查"]["L2"]
+    assert updated.is_date and updated.number_format == "yyyy-mm-dd hh:mm"
+    assert ws["资格核查"]["K2"].number_format == "yyyy-mm-dd"
     eligible = [row for row in checks if row[4] == "“发明之星”奖励"]
     assert eligible[0][5] == "符合" and eligible[0][8] == "关于提升知识产权创新支撑力的实施意见（附件8） 三(一)"
     assert eligible[0][9] == "执行期已结束"  # 2021-2023 plan, checked as of 2026-11-22
