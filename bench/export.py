@@ -13,7 +13,7 @@ with `constant_memory`, fed the same rows by the same providers, with the same h
 formatting (bold, frozen, autofilter, widths), the same per-cell preparation (text
 cleaned, phones masked, times converted to Asia/Shanghai) and real date cells.
 
-Each export runs in a child process of its own; the two writers alternate, two timed rounds
+Each export runs in a child process of its own; the two writers alternate, three timed rounds
 each, and the better time of each counts (the machine is shared, so load comes and goes);
 then one more run of each under tracemalloc gives its peak Python allocation during the
 export (the child's peak RSS is shown too; it includes the interpreter and imports). Last line:
@@ -197,7 +197,7 @@ def main() -> None:
     parser.add_argument("--url")
     parser.add_argument("--out")
     parser.add_argument("--traced", action="store_true")
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     if args.child:
         child(args.child, args.url, Path(args.out), args.traced)
