@@ -24,6 +24,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/updates.py
 	$(BIN)/python bench/policy.py
+	$(BIN)/python bench/export.py
+	$(BIN)/python bench/digest.py
 
 lint: $(STAMP)
 	$(BIN)/lint-imports
