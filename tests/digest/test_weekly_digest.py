@@ -133,3 +133,32 @@ async def test_a_supervisor_telegram_cannot_reach_is_recorded_and_reported_next_
     assert len(texts) == 2 and "上次周报未送达" not in texts[0]
     assert "上次周报未送达" in texts[1] and f"主管{lost}（2026-W47）" in texts[1] and "chat not found" in texts[1]
     assert [r.method for r in emu.rejected] == ["sendMessage", "sendMessage"]  # the unreachable chat, each week
+
+
+async def test_user_text_in_the_digest_is_shown_as_typed_in_html_and_in_markdown(emu, db):
+    from services.companies import add_company
+    from storage.models import QuestionThread
+    from tests.digest.conftest import make_uscc
+
+    (tid,) = await supervisors(emu, db, 1)
+    async with unit_of_work(db) as s:
+        company = await add_company(s, make_uscc(3), "<b>太仓</b>&精工", "320585")
+        s.add(QuestionThread(company_id=company.id, asker_telegram_id=1, question="**急** <i>补贴</i> =SUM(A1)",
+                             asked_at=datetime(2026, 11, 18, 2, 0, tzinfo=timezone.utc)))
+    rows = {"measures": from_rows([measure_row(1, company_name="[链接](http://x) _下划线_")])}
+    ctx, bot = context(emu, db, row_sources=rows)
+    try:
+        await SPEC.run(ctx, DUE)
+    finally:
+        await bot.session.close()
+    text = delivered(emu, tid)[0][0]
+    assert "<b>太仓</b>&精工（已等待 4 天）：**急** <i>补贴</i> =SUM(A1)" in text
+    assert emu.rejected == []  # the HTML Telegram received was valid: user text escaped
+
+    from jobs.digest_render import markdown_text
+    from services.digest import build_digest
+
+    async with db.sessions() as s:
+        digest = await build_digest(s, week_for(DUE, TZ), "320585", ctx.catalog, rows)
+    md = markdown_text(digest, "zh", 4096)
+    assert "＜b＞太仓＜/b＞&精工" in md and "＊＊急＊＊ ＜i＞补贴＜/i＞" in md and "［链接］(http://x) ＿下划线＿" in md
