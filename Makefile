@@ -25,6 +25,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/updates.py
 	$(BIN)/python bench/policy.py
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/export.py
+	$(BIN)/python bench/digest.py
 
 lint: $(STAMP)
 	$(BIN)/lint-imports

@@ -7,7 +7,7 @@ import asyncio
 import logging
 import sys
 
-from bot import cli_companies
+from bot import cli_companies, cli_digest
 from bot.settings import Settings, SettingsError, load_settings
 
 
@@ -73,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     add.set_defaults(func=_company_add)
 
     cli_companies.register(sub)  # ipbot import companies FILE.xlsx
+    cli_digest.register(sub)  # ipbot export, ipbot digest, ipbot digest-channel
     sub.add_parser("eligibility", help="run the eligibility checks on a facts file (see --help)")
     policy = sub.add_parser("policy", help="policy packs")
     policy.add_subparsers(metavar="ACTION").add_parser("check", help="validate a pack: schema, citations, its tests")

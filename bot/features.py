@@ -17,10 +17,11 @@ from aiogram import Router
 from dialogs import check
 from dialogs.company import dialog as company_dialog
 from dialogs.visit import dialog as visit_dialog
-from handlers import common, fallback, invites, open_questions, policies, question_reminders, questions, status
+from handlers import common, export, fallback, invites, open_questions, policies, question_reminders, questions, status
 from handlers import visits as visit_lists
 from jobs import overdue_measures
 from jobs import question_reminders as question_reminder_job
+from jobs import weekly_digest
 from jobs.spec import JobSpec
 from services.users import Role
 
@@ -40,7 +41,9 @@ class Feature:
     #: Menu commands, shown to every role in `roles` (or `menu_roles` where given).
     commands: tuple[str, ...] = ()
     menu_roles: frozenset[Role] | None = None
-    jobs: tuple[JobSpec, ...] = ()
+    #: Its scheduled jobs: a JobSpec, or a function of the settings that makes one (a
+    #: schedule that is a setting, e.g. the weekly digest's IPBOT_DIGEST_SCHEDULE).
+    jobs: tuple[JobSpec | Callable[[object], JobSpec], ...] = ()
 
     def menu_for(self, role: Role) -> tuple[str, ...]:
         shown_to = self.menu_roles or self.roles or EVERYONE
@@ -61,6 +64,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("questions", questions.build_sme, frozenset({Role.sme}), ("ask",)),
     Feature("open_questions", open_questions.build, STAFF, ("open_questions",)),
     Feature("status", status.build, frozenset({Role.admin}), ("status",)),
+    Feature("export", export.build, STAFF, ("export",), jobs=(weekly_digest.job_spec,)),
     Feature("fallback", fallback.build, None),
 )
 
@@ -76,8 +80,8 @@ def menu_commands(features: tuple[Feature, ...] = FEATURES) -> dict[Role, tuple[
     return menu
 
 
-def all_jobs(features: tuple[Feature, ...] = FEATURES) -> list[JobSpec]:
-    jobs = [job for feature in features for job in feature.jobs]
+def all_jobs(features: tuple[Feature, ...] = FEATURES, settings: object = None) -> list[JobSpec]:
+    jobs = [job if isinstance(job, JobSpec) else job(settings) for feature in features for job in feature.jobs]
     names = [job.name for job in jobs]
     duplicated = {n for n in names if names.count(n) > 1}
     if duplicated:

@@ -51,7 +51,7 @@ async def serving(dp: Dispatcher, bot: Bot, db: Database) -> AsyncIterator[None]
     workflow = {k: v for k, v in dp.workflow_data.items() if k != "bot"}
     await dp.emit_startup(bot=bot, dispatcher=dp, bots=[bot], **workflow)
     ctx = dp["ctx"]
-    runner = JobRunner(ctx, all_jobs()) if ctx.settings.jobs_enabled else None
+    runner = JobRunner(ctx, all_jobs(settings=ctx.settings)) if ctx.settings.jobs_enabled else None
     try:
         if runner is not None:
             await runner.start()

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     policy_dir: str | None = Field(default=None, alias="IPBOT_POLICY_DIR")
     #: Scheduled jobs (reminders, digests) in this process; only the leader runs them anyway.
     jobs_enabled: bool = Field(default=True, alias="IPBOT_JOBS")
+    #: When the weekly digest goes out, in IPBOT_TIMEZONE: a weekday and a time ("mon 09:00").
+    digest_schedule: str = Field(default="mon 09:00", alias="IPBOT_DIGEST_SCHEDULE")
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -85,6 +87,17 @@ class Settings(BaseSettings):
         for part in filter(None, (p.strip() for p in value.split(","))):
             if not part.lstrip("-").isdigit():
                 raise ValueError(f"{part!r} is not a numeric Telegram id")
+        return value
+
+    @field_validator("digest_schedule")
+    @classmethod
+    def _schedule(cls, value: str) -> str:
+        from jobs.weekly_digest import parse_schedule
+
+        try:
+            parse_schedule(value)
+        except ValueError as exc:
+            raise ValueError(f"is not a schedule such as 'mon 09:00' ({exc})") from None
         return value
 
     @cached_property

@@ -173,3 +173,4 @@ class JobRun(SQLModel, table=True):
 from storage.reminder_tables import QuestionReminder  # noqa: E402,F401 - the job runner's table
 # Company history, visits, attachments and 一企一策 measures (issue 8).
 from storage.visits_tables import CompanyHistory, Measure, MeasureEvent, Visit, VisitAttachment  # noqa: E402,F401
+from storage.digest_tables import DeliveryFailure, RegionChannel  # noqa: E402,F401  (digest feature)

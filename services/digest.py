@@ -1,0 +1,183 @@
+"""The weekly digest's content for one region: figures, targets, what is overdue, what waits.
+
+Everything is computed from row providers (the same `sources` the roster uses, see
+services.sheets), so a feature plugs its table in once and both the workbook and the
+digest show it. A figure whose source this deployment does not have is `None` ("no
+data"), never 0: an empty week is an honest row of zeros, a missing source is a dash.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from policy import Catalog
+from services.session import AsyncSession
+from services.sheets import Period, RowProvider, Week
+from services.sheets.companies import company_rows, eligibility_rows
+from services.sheets.measures import is_overdue
+from services.sheets.questions import unanswered_rows
+from services.targets import EXPERTS, SPECIALISTS, TRAINEES, Target
+from storage.digest_tables import DeliveryFailure
+from storage.models import Role, Training, User
+
+__all__ = ["Digest", "Figure", "TargetLine", "build_digest", "HEADLINE"]
+
+#: The headline figures in display order (locale keys `digest_fig_<key>`).
+HEADLINE = ("visits", "companies_reached", "coverage", "new_eligible", "trainings_held", "people_trained")
+PROGRAMME_START = date(2018, 1, 1)  # 苏知发〔2018〕86号 covers 2018-2020
+LIST_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    value: float | None
+    before: float | None
+
+    @property
+    def change(self) -> float | None:
+        return None if self.value is None or self.before is None else self.value - self.before
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    target: Target
+    region_value: int | None
+    province_value: int | None
+
+    @property
+    def fraction(self) -> float | None:
+        return None if self.province_value is None else self.province_value / self.target.value
+
+
+@dataclass
+class Digest:
+    week: Week
+    region: str | None
+    figures: list[Figure]
+    trainees: TargetLine
+    targets: list[TargetLine]
+    overdue: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    overdue_total: int | None = None
+    unanswered: list[dict[str, Any]] = field(default_factory=list)
+    unanswered_total: int = 0
+    failures: list[DeliveryFailure] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing happened in the week (an honest empty digest, still sent)."""
+        return not any(f.value for f in self.figures if f.key != "coverage")
+
+    def figure(self, key: str) -> Figure:
+        return next(f for f in self.figures if f.key == key)
+
+
+async def _rows(provider: RowProvider | None, session: AsyncSession, period: Period,
+                region: str | None) -> list[Mapping[str, Any]] | None:
+    return None if provider is None else [r async for r in provider(session, period, region)]
+
+
+async def _week_figures(session: AsyncSession, week: Week, region: str | None, catalog: Catalog,
+                        sources: Mapping[str, RowProvider]) -> dict[str, float | None]:
+    visits = await _rows(sources.get("visits"), session, week, region)
+    attendance = await _rows(sources.get("attendance"), session, week, region)
+    figures: dict[str, float | None] = {
+        "visits": None if visits is None else len(visits),
+        "companies_reached": None if visits is None else len({v.get("uscc") for v in visits}),
+        "people_trained": None if attendance is None else len(attendance),
+        "trainings_held": await _trainings_held(session, week, region, attendance),
+        "new_eligible": await _new_eligible(session, week, region, catalog),
+        "coverage": await _coverage(session, week, region, sources.get("visits")),
+    }
+    return figures
+
+
+async def _trainings_held(session: AsyncSession, week: Week, region: str | None,
+                          attendance: list[Mapping[str, Any]] | None) -> int:
+    """Trainings of the week: those with check-ins, else the `trainings` table by organiser region."""
+    if attendance:
+        return len({(r.get("training_title"), r.get("starts_at")) for r in attendance})
+    query = (select(func.count()).select_from(Training).outerjoin(User, User.id == Training.organiser_id)
+             .where(Training.starts_at >= week.start_utc, Training.starts_at < week.end_utc))
+    if region:
+        query = query.where(User.region_code.startswith(region))
+    return int((await session.exec(query)).one())
+
+
+async def _new_eligible(session: AsyncSession, week: Week, region: str | None, catalog: Catalog) -> int:
+    """(company, programme) pairs eligible as of the week's end, among companies whose
+    facts were saved that week. Facts are overwritten on save, so a past week is
+    recomputed with today's facts of the companies saved in it (an approximation)."""
+    count = 0
+    async for row in eligibility_rows(catalog)(session, week, region):
+        if row["eligible"] and week.contains(row["facts_updated_at"]):
+            count += 1
+    return count
+
+
+async def _coverage(session: AsyncSession, week: Week, region: str | None,
+                    visits: RowProvider | None) -> float | None:
+    """Share of companies with a specialist that have had a visit since 1 January."""
+    if visits is None:
+        return None
+    assigned = {c["uscc"] async for c in company_rows(session, week, region) if c["specialist_id"] is not None}
+    if not assigned:
+        return None
+    visited = {v.get("uscc") async for v in visits(session, week.year_to_date(), region)}
+    return len(assigned & visited) / len(assigned)
+
+
+async def _count_role(session: AsyncSession, role: Role, region: str | None) -> int:
+    query = select(func.count()).select_from(User).where(User.role == role, User.active)
+    if region:
+        query = query.where(User.region_code.startswith(region))
+    return int((await session.exec(query)).one())
+
+
+async def build_digest(session: AsyncSession, week: Week, region: str | None, catalog: Catalog,
+                       sources: Mapping[str, RowProvider] | None = None) -> Digest:
+    """The digest of `week` for `region` (None: every region), with the week before for comparison."""
+    sources = sources or {}
+    now, before = (await _week_figures(session, week, region, catalog, sources),
+                   await _week_figures(session, week.before(), region, catalog, sources))
+    figures = [Figure(key, now[key], before[key]) for key in HEADLINE]
+
+    attendance = sources.get("attendance")
+    ever = Period(PROGRAMME_START, week.end, week.tz)
+    trained_region = None if attendance is None else len(await _rows(attendance, session, ever, region))
+    trained_all = None if attendance is None else len(await _rows(attendance, session, ever, None))
+    trainees = TargetLine(TRAINEES, trained_region, trained_all)
+    targets = [
+        TargetLine(SPECIALISTS, await _count_role(session, Role.specialist, region),
+                   await _count_role(session, Role.specialist, None)),
+        TargetLine(EXPERTS, None, None),  # no register of consulting experts on this deployment yet
+    ]
+    digest = Digest(week, region, figures, trainees, targets)
+
+    measures = await _rows(sources.get("measures"), session, week, region)
+    if measures is not None:
+        after = week.end + timedelta(days=1)
+        late = [m for m in measures if is_overdue(m, after)]
+        by_specialist: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for m in sorted(late, key=lambda m: m["due_on"]):
+            by_specialist[m.get("specialist_name") or "—"].append(dict(m))
+        digest.overdue, digest.overdue_total = dict(sorted(by_specialist.items(), key=lambda kv: -len(kv[1]))), len(late)
+
+    waiting = [r async for r in unanswered_rows(session, week, region)]
+    digest.unanswered, digest.unanswered_total = waiting[:LIST_LIMIT], len(waiting)
+    digest.failures = await unreported_failures(session, region)
+    return digest
+
+
+async def unreported_failures(session: AsyncSession, region: str | None) -> list[DeliveryFailure]:
+    query = select(DeliveryFailure).where(DeliveryFailure.reported_at.is_(None)).order_by(DeliveryFailure.id)
+    if region:
+        query = query.where(DeliveryFailure.region_code.startswith(region))
+    return list((await session.exec(query)).all())

@@ -1,0 +1,50 @@
+"""The roster's sheets, each a title, typed columns and a row provider (see `base`).
+
+Plugging a feature's table in: pass its provider under the sheet's source name to
+`default_sheets(catalog, sources)` (bot wiring, the CLI and the digest all call it):
+
+    "visits"     -> 走访记录      rows as documented in services.sheets.visits
+    "measures"   -> 一企一策措施  rows as documented in services.sheets.measures
+    "attendance" -> 培训签到      rows as documented in services.sheets.training
+    "progress"   -> 培训进度      default: computed from "attendance"
+
+资格核查, 企业名册 and 待答复问题 read this branch's own tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from policy import Catalog
+from services.sheets import companies, measures, questions, training, visits
+from services.sheets.base import Column, Row, RowProvider, Sheet, from_rows, in_region, no_rows
+from services.sheets.period import Period, Week, WeekError, parse_week, previous_week, week_of
+
+__all__ = ["SOURCES", "default_sources", "Column", "Period", "Row", "RowProvider", "Sheet", "Week", "WeekError", "default_sheets",
+           "from_rows", "in_region", "no_rows", "parse_week", "previous_week", "week_of"]
+
+SOURCES = ("visits", "measures", "attendance", "progress")
+
+
+def default_sources() -> dict[str, RowProvider]:
+    """The row sources this deployment has, by name (see SOURCES).
+
+    TODO(merge): return the visits feature's "visits" and "measures" providers and the
+    training feature's "attendance" provider here; the roster, `/export`, the CLI and
+    the digest all read this one place (jobs may override it with ctx.extras["row_sources"]).
+    """
+    return {}
+
+
+def default_sheets(catalog: Catalog, sources: Mapping[str, RowProvider] | None = None) -> tuple[Sheet, ...]:
+    """The workbook's sheets in order: the issue's five, then the company register and
+    the unanswered questions the digest also reports."""
+    sources = dict(sources or {})
+    unknown = set(sources) - set(SOURCES)
+    if unknown:
+        raise ValueError(f"unknown row sources {sorted(unknown)}; known: {SOURCES}")
+    attendance = sources.get("attendance", no_rows)
+    progress = sources.get("progress") or (training.progress_from(attendance) if "attendance" in sources else no_rows)
+    return (visits.sheet(sources.get("visits", no_rows)), measures.sheet(sources.get("measures", no_rows)),
+            training.attendance_sheet(attendance), training.progress_sheet(progress),
+            companies.eligibility_sheet(catalog), companies.COMPANIES, questions.SHEET)

@@ -1,0 +1,90 @@
+"""企业名册 and 资格核查: the companies served, and each one's eligibility as of the week.
+
+Nothing on this branch records individual eligibility checks, so 资格核查 shows what the
+policy engine finds for each company's saved facts as of the period's last day (one row
+per company and programme), with the document and clause behind each programme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from sqlmodel import select
+
+from policy import Catalog
+from services.session import AsyncSession
+from services.sheets.base import Column, Row, RowProvider, Sheet
+from services.sheets.period import Period
+from storage.models import Company, User
+
+COMPANY_COLUMNS = (
+    Column("company_name", "企业名称", "text", 28),
+    Column("uscc", "统一社会信用代码", "uscc", 22),
+    Column("region_code", "地区代码", "text", 10),
+    Column("specialist_name", "特派员", "text", 12),
+    Column("created_at", "登记时间", "datetime", 18),
+    Column("updated_at", "资料更新时间", "datetime", 18),
+)
+
+ELIGIBILITY_COLUMNS = (
+    Column("company_name", "企业名称", "text", 28),
+    Column("uscc", "统一社会信用代码", "uscc", 22),
+    Column("region_code", "地区代码", "text", 10),
+    Column("specialist_name", "特派员", "text", 12),
+    Column("programme", "政策项目", "text", 28),
+    Column("status", "结论", "text", 12),
+    Column("tier", "星级", "int", 6),
+    Column("gaps", "差距 / 缺少的信息", "text", 36),
+    Column("citation", "依据（文号 条款）", "text", 30),
+    Column("in_force", "执行期", "text", 14),
+    Column("as_of", "核查日期", "date", 12),
+    Column("facts_updated_at", "资料更新时间", "datetime", 18),
+)
+
+
+async def company_rows(session: AsyncSession, _period: Period, region: str | None) -> AsyncIterator[Row]:
+    """Every company in the region (the register is not per week), by name."""
+    query = (select(Company, User.full_name).outerjoin(User, User.id == Company.specialist_id)
+             .order_by(Company.region_code, Company.name))
+    if region:
+        query = query.where(Company.region_code.startswith(region))
+    for company, specialist in (await session.exec(query)).all():
+        yield {"company_id": company.id, "company_name": company.name, "uscc": company.uscc,
+               "region_code": company.region_code, "specialist_id": company.specialist_id,
+               "specialist_name": specialist or "", "facts": company.facts or {},
+               "created_at": company.created_at, "updated_at": company.updated_at}
+
+
+def eligibility_rows(catalog: Catalog) -> RowProvider:
+    """One row per company and programme, evaluated as of the period's last day."""
+    async def provide(session: AsyncSession, period: Period, region: str | None) -> AsyncIterator[Row]:
+        async for company in company_rows(session, period, region):
+            facts = {k: v for k, v in company["facts"].items() if k in catalog.registry}
+            if not facts:
+                continue
+            for result in catalog.evaluate(catalog.parse_facts(facts), period.end):
+                yield {**_company_part(company), "programme": result.title, "status": result.status_zh,
+                       "eligible": result.status == "eligible", "tier": result.tier,
+                       "gaps": _gaps(catalog, result), "citation": result.citation.text(),
+                       "in_force": "执行期内" if result.in_force else "执行期已结束",
+                       "as_of": period.end, "facts_updated_at": company["updated_at"]}
+    return provide
+
+
+def _company_part(company: dict[str, Any]) -> dict[str, Any]:
+    keys = ("company_id", "company_name", "uscc", "region_code", "specialist_id", "specialist_name")
+    return {k: company[k] for k in keys}
+
+
+def _gaps(catalog: Catalog, result: Any) -> str:
+    parts = [f"{g.label_zh}：还差 {g.short_by:g}" if g.short_by is not None else g.label_zh for g in result.gaps]
+    parts += [f"缺少：{catalog.label(name)}" for name in result.missing]
+    return "；".join(parts)
+
+
+COMPANIES = Sheet("企业名册", COMPANY_COLUMNS, company_rows)
+
+
+def eligibility_sheet(catalog: Catalog) -> Sheet:
+    return Sheet("资格核查", ELIGIBILITY_COLUMNS, eligibility_rows(catalog))

@@ -1,0 +1,43 @@
+"""待答复问题: SMEs' questions routed to a specialist and not answered by the period's end."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from sqlmodel import select
+
+from services.session import AsyncSession
+from services.sheets.base import Column, Row, Sheet
+from services.sheets.period import Period
+from storage.models import Company, QuestionThread, User
+
+COLUMNS = (
+    Column("asked_at", "提问时间", "datetime", 18),
+    Column("company_name", "企业名称", "text", 28),
+    Column("uscc", "统一社会信用代码", "uscc", 22),
+    Column("region_code", "地区代码", "text", 10),
+    Column("specialist_name", "特派员", "text", 12),
+    Column("question", "问题", "text", 60),
+    Column("waiting_days", "已等待（天）", "int", 12),
+)
+
+
+async def unanswered_rows(session: AsyncSession, period: Period, region: str | None) -> AsyncIterator[Row]:
+    """Asked before the period ended and, at its end, still without an answer; oldest first."""
+    end = period.end_utc
+    query = (select(QuestionThread, Company, User.full_name)
+             .join(Company, Company.id == QuestionThread.company_id)
+             .outerjoin(User, User.id == Company.specialist_id)
+             .where(QuestionThread.asked_at < end)
+             .where((QuestionThread.answered_at.is_(None)) | (QuestionThread.answered_at >= end))
+             .order_by(QuestionThread.asked_at))
+    if region:
+        query = query.where(Company.region_code.startswith(region))
+    for thread, company, specialist in (await session.exec(query)).all():
+        yield {"thread_id": thread.id, "asked_at": thread.asked_at, "company_name": company.name,
+               "uscc": company.uscc, "region_code": company.region_code, "specialist_id": company.specialist_id,
+               "specialist_name": specialist or "", "question": thread.question,
+               "waiting_days": max(0, (end - thread.asked_at).days)}
+
+
+SHEET = Sheet("待答复问题", COLUMNS, unanswered_rows)

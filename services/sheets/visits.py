@@ -1,0 +1,31 @@
+"""走访记录: the specialists' visits of the week.
+
+Row shape (one dict per visit; the visits feature's table is plugged in at merge):
+
+    visited_at: datetime (aware)    company_name: str    uscc: str
+    region_code: str                specialist_name: str
+    contact_name: str | None        contact_phone: str | None
+    topic: str | None               notes: str | None    follow_up: str | None
+"""
+
+from __future__ import annotations
+
+from services.sheets.base import Column, RowProvider, Sheet, no_rows
+
+COLUMNS = (
+    Column("visited_at", "走访时间", "datetime", 18),
+    Column("company_name", "企业名称", "text", 28),
+    Column("uscc", "统一社会信用代码", "uscc", 22),
+    Column("region_code", "地区代码", "text", 10),
+    Column("specialist_name", "特派员", "text", 12),
+    Column("contact_name", "企业联系人", "text", 12),
+    Column("contact_phone", "联系电话", "phone", 15),
+    Column("topic", "走访主题", "text", 24),
+    Column("notes", "走访记录", "text", 40),
+    Column("follow_up", "后续跟进", "text", 24),
+)
+
+
+def sheet(rows: RowProvider = no_rows) -> Sheet:
+    """走访记录 fed by `rows`; without the visits feature's provider the sheet is empty."""
+    return Sheet("走访记录", COLUMNS, rows)

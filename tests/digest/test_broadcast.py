@@ -1,0 +1,65 @@
+"""The rate-limited sender: spacing overall and per chat, 429 pauses everyone, transient
+errors retried, permanent ones end a recipient at once, each recipient one outcome."""
+
+from __future__ import annotations
+
+import time
+
+from services.broadcast import DONE, Limits, Outgoing, Permanent, RetryLater, Transient, broadcast
+
+FAST = Limits(per_second=20.0, per_chat_interval=0.2, attempts=3, backoff=0.01)
+EPS = 0.01
+
+
+def recorder(log: list, chat: str, plan: list | None = None):
+    """A step that logs (chat, time) and raises the next planned error, if any."""
+    plan = list(plan or [])
+
+    async def step():
+        log.append((chat, time.monotonic()))
+        if plan:
+            error = plan.pop(0)
+            if error is DONE:
+                return DONE
+            if error is not None:
+                raise error
+        return None
+    return step
+
+
+async def test_sends_are_spaced_overall_and_per_chat():
+    log: list = []
+    items = [Outgoing(f"k{c}", c, [recorder(log, c) for _ in range(3)]) for c in "abcd"]
+    outcomes = await broadcast(items, FAST)
+    assert sorted(o.key for o in outcomes if o.delivered) == ["ka", "kb", "kc", "kd"]
+    times = sorted(t for _, t in log)
+    assert all(b - a >= 1 / 20 - EPS for a, b in zip(times, times[1:]))
+    for chat in "abcd":
+        mine = [t for c, t in log if c == chat]
+        assert len(mine) == 3 and all(b - a >= 0.2 - EPS for a, b in zip(mine, mine[1:]))
+
+
+async def test_retry_after_pauses_every_send():
+    log: list = []
+    items = [Outgoing("a", "a", [recorder(log, "a", [RetryLater(0.4)])]),
+             *(Outgoing(c, c, [recorder(log, c)]) for c in "bcd")]
+    outcomes = await broadcast(items, FAST)
+    assert all(o.delivered for o in outcomes) and len(outcomes) == 4
+    first = log[0][1]
+    later = [t for _, t in log[1:] if t > first + 0.06]  # everything after the first couple in flight
+    assert later and min(later) >= first + 0.4 - EPS
+
+
+async def test_transient_errors_are_retried_then_given_up_and_permanent_ones_stop_at_once():
+    log: list = []
+    items = [Outgoing("flaky", "f", [recorder(log, "f", [Transient("502"), Transient("502")]), recorder(log, "f")]),
+             Outgoing("down", "d", [recorder(log, "d", [Transient("x")] * 5)]),
+             Outgoing("blocked", "b", [recorder(log, "b", [Permanent("blocked")]), recorder(log, "b")]),
+             Outgoing("claimed", "c", [recorder(log, "c", [DONE]), recorder(log, "c")])]
+    outcomes = {o.key: o for o in await broadcast(items, FAST)}
+    assert outcomes["flaky"].delivered and outcomes["flaky"].steps_done == 2
+    assert not outcomes["down"].delivered and outcomes["down"].reason.startswith("gave up")
+    assert [c for c, _ in log].count("d") == FAST.attempts
+    assert not outcomes["blocked"].delivered and "blocked" in outcomes["blocked"].reason
+    assert [c for c, _ in log].count("b") == 1  # the roster is not sent after a failed digest
+    assert outcomes["claimed"].reason == "skipped" and [c for c, _ in log].count("c") == 1

@@ -1,0 +1,164 @@
+"""The Monday job against the emulator: each supervisor gets one digest and one roster,
+once, across a restart and through a 429 storm; failures are recorded and reported."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from bot.app import build_context, create_bot
+from bot.settings import Settings
+from jobs.weekly_digest import SPEC, job_spec, parse_schedule, week_for
+from services import runs
+from services.invites import create_invite, redeem
+from services.session import unit_of_work
+from services.sheets import from_rows
+from storage.digest_tables import DeliveryFailure
+from tests.digest.conftest import TOKEN, measure_row, visit_row
+
+TZ = ZoneInfo("Asia/Shanghai")
+DUE = datetime(2026, 11, 23, 9, 0, tzinfo=TZ)  # Monday 09:00: the digest of 2026-W47
+FIRST_ID = 8100
+
+
+async def supervisors(emu, db, count: int, region: str = "320585", chats: bool = True) -> list[int]:
+    ids = []
+    async with unit_of_work(db) as s:
+        for i in range(count):
+            tid = FIRST_ID + len(emu.users) + i
+            await redeem(s, (await create_invite(s, "supervisor", region_code=region)).token, tid, f"主管{tid}",
+                         None, "zh")
+            ids.append(tid)
+    for tid in ids:
+        emu.user(tid)
+        if chats:  # Telegram knows a private chat only once its user wrote to the bot
+            await emu.send_text(emu.users[tid], "/start")
+    return ids
+
+
+def context(emu, db, **extras):
+    settings = Settings(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE=emu.url, DATABASE_URL=db.url)
+    bot = create_bot(settings)
+    return build_context(settings, db, bot, clock=lambda: DUE.astimezone(timezone.utc), extras=extras), bot
+
+
+def delivered(emu, tid: int) -> tuple[list[str], list[str]]:
+    messages = emu.messages(tid)
+    return ([m.text for m in messages if m.text], [m.document.file_name for m in messages if m.document])
+
+
+def test_the_schedule_is_monday_nine_and_configurable():
+    assert SPEC.cron == {"day_of_week": "mon", "hour": 9, "minute": 0}
+    assert job_spec(type("S", (), {"digest_schedule": "tue 08:30"})()).cron == {"day_of_week": "tue", "hour": 8,
+                                                                                "minute": 30}
+    assert week_for(DUE, TZ).label == "2026-W47"
+    for bad in ("monday 9", "mon 25:00", ""):
+        try:
+            parse_schedule(bad)
+        except ValueError as exc:
+            assert "mon 09:00" in str(exc) or "HH:MM" in str(exc)
+        else:
+            raise AssertionError(bad)
+
+
+async def test_each_supervisor_gets_one_digest_once_across_a_restart(emu, db):
+    ids = await supervisors(emu, db, 3)
+    rows = {"visits": from_rows([visit_row(1), visit_row(2)], when="visited_at"),
+            "measures": from_rows([measure_row(1)])}
+    ctx, bot = context(emu, db, row_sources=rows)
+    try:
+        await SPEC.run(ctx, DUE)
+    finally:
+        await bot.session.close()
+    ctx, bot = context(emu, db, row_sources=rows)  # a restart: new bot, same database
+    try:
+        await SPEC.run(ctx, DUE)
+    finally:
+        await bot.session.close()
+    for tid in ids:
+        texts, files = delivered(emu, tid)
+        assert len(texts) == 1 and files == ["周报_2026-W47_320585.xlsx"], (tid, texts, files)
+        text = texts[0]
+        assert "2026-W47" in text and "苏知发〔2018〕86号 二（五）" in text and "/ 500" in text
+        assert "走访企业次数：2（+2）" in text and "逾期的一企一策措施（共 1 项）" in text
+        assert "申请首件发明专利" in text
+    async with db.sessions() as s:
+        assert sorted(r.recipient for r in await runs.runs_of(s, "weekly_digest", "2026-W47")) == \
+            sorted(f"tg:{tid}" for tid in ids)
+    assert emu.rejected == []
+
+
+async def test_an_empty_week_is_an_honest_digest(emu, db):
+    (tid,) = await supervisors(emu, db, 1)
+    ctx, bot = context(emu, db)
+    try:
+        await SPEC.run(ctx, DUE)
+    finally:
+        await bot.session.close()
+    text = delivered(emu, tid)[0][0]
+    assert "本周没有记录到走访、培训或新的资格发现。" in text and "走访企业次数：—（暂无数据）" in text
+    assert "没有待答复的提问。" in text
+
+
+async def test_a_429_storm_delays_but_loses_nothing(emu, db):
+    ids = await supervisors(emu, db, 6)
+    emu.inject_fault("sendMessage", "429", count=10, retry_after=1)
+    emu.inject_fault("sendDocument", "429", count=6, retry_after=1)
+    emu.inject_fault(None, "500", count=3)
+    ctx, bot = context(emu, db)
+    try:
+        await SPEC.run(ctx, DUE)
+    finally:
+        await bot.session.close()
+    for tid in ids:
+        texts, files = delivered(emu, tid)
+        assert len(texts) == 1 and len(files) == 1, (tid, texts, files)
+    faulted = [c for c in emu.calls if c.fault]
+    assert len(faulted) == 19 and emu.rejected == []
+
+
+async def test_a_supervisor_telegram_cannot_reach_is_recorded_and_reported_next_week(emu, db):
+    reachable = await supervisors(emu, db, 1)
+    (lost,) = await supervisors(emu, db, 1, chats=False)
+    ctx, bot = context(emu, db)
+    try:
+        await SPEC.run(ctx, DUE)
+        async with db.sessions() as s:
+            failure = (await s.exec(DeliveryFailure.__table__.select())).all()
+        assert [(f.recipient, f.period) for f in failure] == [(f"tg:{lost}", "2026-W47")]
+        await SPEC.run(ctx, datetime(2026, 11, 30, 9, 0, tzinfo=TZ))
+    finally:
+        await bot.session.close()
+    texts = delivered(emu, reachable[0])[0]
+    assert len(texts) == 2 and "上次周报未送达" not in texts[0]
+    assert "上次周报未送达" in texts[1] and f"主管{lost}（2026-W47）" in texts[1] and "chat not found" in texts[1]
+    assert [r.method for r in emu.rejected] == ["sendMessage", "sendMessage"]  # the unreachable chat, each week
+
+
+async def test_user_text_in_the_digest_is_shown_as_typed_in_html_and_in_markdown(emu, db):
+    from services.companies import add_company
+    from storage.models import QuestionThread
+    from tests.digest.conftest import make_uscc
+
+    (tid,) = await supervisors(emu, db, 1)
+    async with unit_of_work(db) as s:
+        company = await add_company(s, make_uscc(3), "<b>太仓</b>&精工", "320585")
+        s.add(QuestionThread(company_id=company.id, asker_telegram_id=1, question="**急** <i>补贴</i> =SUM(A1)",
+                             asked_at=datetime(2026, 11, 18, 2, 0, tzinfo=timezone.utc)))
+    rows = {"measures": from_rows([measure_row(1, company_name="[链接](http://x) _下划线_")])}
+    ctx, bot = context(emu, db, row_sources=rows)
+    try:
+        await SPEC.run(ctx, DUE)
+    finally:
+        await bot.session.close()
+    text = delivered(emu, tid)[0][0]
+    assert "<b>太仓</b>&精工（已等待 4 天）：**急** <i>补贴</i> =SUM(A1)" in text
+    assert emu.rejected == []  # the HTML Telegram received was valid: user text escaped
+
+    from jobs.digest_render import markdown_text
+    from services.digest import build_digest
+
+    async with db.sessions() as s:
+        digest = await build_digest(s, week_for(DUE, TZ), "320585", ctx.catalog, rows)
+    md = markdown_text(digest, "zh", 4096)
+    assert "＜b＞太仓＜/b＞&精工" in md and "＊＊急＊＊ ＜i＞补贴＜/i＞" in md and "［链接］(http://x) ＿下划线＿" in md
