@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     webhook_secret: str | None = Field(default=None, alias="WEBHOOK_SECRET")
     admin_telegram_ids: str = Field(default="", alias="ADMIN_TELEGRAM_IDS")
     policy_dir: str | None = Field(default=None, alias="IPBOT_POLICY_DIR")
+    #: A YAML file of a deployment's own training targets (services/data/targets.yaml's shape).
+    training_targets: str | None = Field(default=None, alias="IPBOT_TRAINING_TARGETS")
 
     @field_validator("telegram_bot_token")
     @classmethod
