@@ -218,6 +218,9 @@ async def update_session(session: AsyncSession, actor: Actor, training_id: int, 
     training.updated_at = utcnow()
     session.add(training)
     await session.flush()
+    if "starts_at" in changes:
+        await session.exec(update(Enrolment).where(Enrolment.training_id == training.id)
+                           .values(session_starts_at=training.starts_at))
     while await _promote(session, training, now, need_seat=True) is not None:
         pass  # a larger capacity lets waitlisted people in
     return Notice(training, await _recipients(session, training.id), changes)
@@ -227,6 +230,10 @@ async def cancel_session(session: AsyncSession, actor: Actor, training_id: int) 
     training = await _managed(session, actor, training_id, "training.cancel")
     if training.status == "cancelled":
         raise TrainingRefusal("session_cancelled")
+    attended = (await session.exec(select(Enrolment.id).where(Enrolment.training_id == training.id,
+                                                              Enrolment.status == "attended"))).first()
+    if attended is not None:  # it took place: its people stay counted
+        raise TrainingRefusal("session_has_attendance")
     recipients = await _recipients(session, training.id)
     training.status, training.updated_at = "cancelled", utcnow()
     session.add(training)
@@ -337,7 +344,7 @@ async def _enrol(session: AsyncSession, training: Training, trainee: Trainee, so
     existing = await _enrolment_of(session, training.id, trainee.id)
     if existing is None:
         enrolment = Enrolment(training_id=training.id, trainee_id=trainee.id, status="waitlisted", source=source,
-                              enrolled_at=now)
+                              enrolled_at=now, session_starts_at=training.starts_at)
         try:
             async with session.begin_nested():
                 session.add(enrolment)

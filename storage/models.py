@@ -105,7 +105,9 @@ class Training(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=128)
     category: str = Field(default="其他", max_length=16)
-    starts_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    # No index on starts_at: sessions are few (thousands), and with one SQLite's planner
+    # drives the progress query from this table and sorts 70,000 rows (bench/progress.py).
+    starts_at: datetime = Field(sa_type=UTCDateTime)
     ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     location: str = Field(default="", max_length=128)  # the venue
     online_link: str | None = Field(default=None, max_length=256)

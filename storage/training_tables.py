@@ -5,7 +5,8 @@ Digests and exports read these directly:
   `user_id` links a person who also uses the bot.
 - `training_enrolments`: one row per (session, person), unique; `status` is one of
   registered / waitlisted / attended / absent / excused / cancelled. A person counts as
-  trained when they have at least one `attended` row (see services.progress).
+  trained when they have at least one `attended` row (see services.progress);
+  `session_starts_at` repeats the session's start for that query.
 """
 
 from __future__ import annotations
@@ -40,13 +41,17 @@ class Enrolment(SQLModel, table=True):
     __tablename__ = "training_enrolments"
     __table_args__ = (
         UniqueConstraint("training_id", "trainee_id", name="uq_enrolment_training_trainee"),
-        Index("ix_enrolment_status_trainee", "status", "trainee_id", "training_id"),
+        # Covers the progress query: each person's first attended session, from the index alone.
+        Index("ix_enrolment_first_attended", "status", "trainee_id", "session_starts_at", "training_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     training_id: int = Field(foreign_key="trainings.id", index=True)
     trainee_id: int = Field(foreign_key="trainees.id", index=True)
     status: str = Field(default="registered", max_length=16)
+    #: A copy of the session's start (kept equal by services.training), so that progress finds
+    #: each person's first session without joining 100,000 rows to the sessions table.
+    session_starts_at: datetime = Field(sa_type=UTCDateTime)
     source: str = Field(default="organiser", max_length=16)  # organiser | self | excel | import
     enrolled_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     checked_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

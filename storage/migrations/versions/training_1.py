@@ -26,7 +26,6 @@ def upgrade() -> None:
         batch.add_column(sa.Column("import_key", sa.String(length=160), nullable=True))
         batch.add_column(sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=True))
         batch.create_unique_constraint("uq_trainings_import_key", ["import_key"])
-        batch.create_index("ix_trainings_starts_at", ["starts_at"])
         batch.create_index("ix_trainings_region_code", ["region_code"])
         batch.create_index("ix_trainings_organiser_id", ["organiser_id"])
     op.execute("UPDATE trainings SET updated_at = created_at")
@@ -56,6 +55,7 @@ def upgrade() -> None:
         sa.Column("training_id", sa.Integer(), nullable=False),
         sa.Column("trainee_id", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("session_starts_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("source", sa.String(length=16), nullable=False),
         sa.Column("enrolled_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("checked_in_at", storage.types.UTCDateTime(timezone=True), nullable=True),
@@ -67,7 +67,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_training_enrolments_training_id", "training_enrolments", ["training_id"])
     op.create_index("ix_training_enrolments_trainee_id", "training_enrolments", ["trainee_id"])
-    op.create_index("ix_enrolment_status_trainee", "training_enrolments", ["status", "trainee_id", "training_id"])
+    op.create_index("ix_enrolment_first_attended", "training_enrolments",
+                    ["status", "trainee_id", "session_starts_at", "training_id"])
 
 
 def downgrade() -> None:
@@ -77,7 +78,6 @@ def downgrade() -> None:
     with op.batch_alter_table("trainings", schema=None) as batch:
         batch.drop_index("ix_trainings_organiser_id")
         batch.drop_index("ix_trainings_region_code")
-        batch.drop_index("ix_trainings_starts_at")
         batch.drop_constraint("uq_trainings_import_key", type_="unique")
         for column in ("updated_at", "import_key", "checkin_secret", "status", "seats_taken", "region_code",
                        "online_link", "ends_at", "category"):
