@@ -15,7 +15,11 @@ from dataclasses import dataclass
 from aiogram import Router
 
 from dialogs import check
+from dialogs import training as training_dialogs
 from handlers import common, fallback, invites, policies, questions
+from handlers import progress as progress_handlers
+from handlers import training as training_handlers
+from jobs import training_reminders
 from jobs.spec import JobSpec
 from services.users import Role
 
@@ -42,10 +46,15 @@ class Feature:
 
 
 FEATURES: tuple[Feature, ...] = (
+    # Before "common": only /start payloads of training links (tre_/trc_), so invites still reach common.
+    Feature("training_links", training_handlers.build_links, EVERYONE),
     Feature("common", common.build, None, ("start", "help", "whoami", "cancel"), menu_roles=EVERYONE),
     Feature("invites", invites.build, STAFF, ("invite",)),
     Feature("check", check.build, EVERYONE, ("check",)),
     Feature("policies", policies.build, EVERYONE, ("policies",)),
+    Feature("training", training_dialogs.build, EVERYONE, ("training", "checkin"),
+            jobs=(training_reminders.SPEC,)),
+    Feature("progress", progress_handlers.build, progress_handlers.ROLES, ("progress",)),
     Feature("question_answers", questions.build_answers, questions.ANSWER_ROLES),
     Feature("questions", questions.build_sme, frozenset({Role.sme}), ("ask",)),
     Feature("fallback", fallback.build, None),

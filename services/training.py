@@ -44,8 +44,8 @@ __all__ = [
     "CATEGORIES", "CheckinToken", "EnrolOutcome", "Notice", "RosterLine", "SessionDraft", "STATUSES", "Training",
     "TrainingRefusal", "cancel_enrolment", "cancel_session", "check_in_by_code", "check_in_by_link",
     "checkin_token", "create_session", "day_warning", "enrol_link_payload", "enrol_person", "enrol_self",
-    "get_session", "list_sessions", "may_organise", "my_enrolments", "parse_enrol_payload", "roster",
-    "set_roster_status", "update_session",
+    "get_session", "list_sessions", "may_organise", "my_enrolments", "parse_enrol_payload", "reminder_recipients",
+    "roster", "sessions_starting", "set_roster_status", "update_session",
 ]
 
 ORGANISER_ROLES = frozenset({Role.specialist, Role.supervisor, Role.admin})
@@ -554,6 +554,29 @@ async def _deny(session: AsyncSession, actor: Actor, action: str, training_id: i
     """Audit and refuse; the bot's update commit keeps the audit entry (nothing else was written)."""
     await audit.record(session, action, "denied", actor.telegram_id, role=actor.role.value, training_id=training_id)
     raise TrainingRefusal("not_allowed")
+
+
+async def sessions_starting(session: AsyncSession, after: datetime, until: datetime) -> list[Training]:
+    """Scheduled sessions starting in (after, until]: what the reminder job looks at."""
+    return list((await session.exec(select(Training).where(Training.status == "scheduled", Training.starts_at > after,
+                                                           Training.starts_at <= until)
+                                    .order_by(Training.starts_at))).all())
+
+
+async def reminder_recipients(session: AsyncSession, training: Training) -> list[tuple[int, str, str]]:
+    """(telegram id, language, "member"|"organiser"): registered people who use the bot, then the organiser."""
+    rows = await session.exec(
+        select(User.telegram_id, User.language).join(Trainee, Trainee.user_id == User.id)
+        .join(Enrolment, Enrolment.trainee_id == Trainee.id)
+        .where(Enrolment.training_id == training.id, Enrolment.status == "registered", User.active)
+        .order_by(User.telegram_id))
+    people = [(telegram_id, lang, "member") for telegram_id, lang in rows.all()]
+    if training.organiser_id is not None:
+        organiser = await session.get(User, training.organiser_id)
+        if organiser is not None and organiser.active:
+            people = [p for p in people if p[0] != organiser.telegram_id]
+            people.append((organiser.telegram_id, organiser.language, "organiser"))
+    return people
 
 
 async def _recipients(session: AsyncSession, training_id: int) -> tuple[tuple[int, str], ...]:
