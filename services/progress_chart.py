@@ -51,11 +51,14 @@ def progress_png(progress: Progress, title: str) -> bytes:
     axes.axhline(progress.target.people, color="#d62728", linestyle="--", linewidth=1.5,
                  label=f"目标 {progress.target.people:,} 人")
     if progress.projected_date and mondays and progress.trained < progress.target.people:
-        axes.plot([progress.counted_to, progress.projected_date], [progress.trained, progress.target.people],
+        # The projection, drawn up to the period's end at most (the date itself is in the legend).
+        end = min(progress.projected_date, progress.target.end)
+        share = (end - progress.counted_to).days / max(1, (progress.projected_date - progress.counted_to).days)
+        axes.plot([progress.counted_to, end],
+                  [progress.trained, progress.trained + share * (progress.target.people - progress.trained)],
                   color="#1f77b4", linestyle=":", linewidth=1.5,
                   label=f"按当前速度预计 {progress.projected_date:%Y-%m-%d} 达成")
-    axes.set_xlim(progress.target.start, max(progress.target.end, progress.projected_date or progress.target.end)
-                  + timedelta(days=7))
+    axes.set_xlim(progress.target.start, progress.target.end + timedelta(days=7))
     axes.set_ylim(0, max(progress.target.people, progress.trained) * 1.08)
     axes.set_title(title, fontproperties=font, fontsize=13)
     axes.set_ylabel("人数", fontproperties=font)

@@ -66,7 +66,7 @@ def _manage_dialog() -> Dialog:
                Cancel(Format("{b_close}")),
                state=ManageSG.sessions, getter=g.sessions_getter),
         Window(TEXT,
-               Row(Button(Format("{b_roster}"), id="roster", on_click=h.on_roster),
+               Row(Button(Format("{b_roster}"), id="roster", on_click=h.on_roster, when="managed"),
                    Button(Format("{b_add}"), id="add", on_click=h.on_add, when="active")),
                Row(Button(Format("{b_qr}"), id="qr", on_click=h.on_qr, when="active"),
                    Button(Format("{b_edit}"), id="edit", on_click=h.on_edit, when="active")),

@@ -23,8 +23,9 @@ def _basics(manager: DialogManager) -> tuple[Any, Any, str]:
 
 
 def _error(manager: DialogManager, lang: str) -> str:
-    error = manager.dialog_data.get("error")
-    return f"⚠️ {error}\n\n" if error else ""
+    """The last problem (⚠️) or note (ℹ️) of this dialog, above the window's own text."""
+    error, note = manager.dialog_data.get("error"), manager.dialog_data.get("note")
+    return f"⚠️ {error}\n\n" if error else f"ℹ️ {note}\n\n" if note else ""
 
 
 async def new_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -72,16 +73,18 @@ async def sessions_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, 
 async def card_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     ctx, actor, lang = _basics(dialog_manager)
     session = dialog_manager.middleware_data["session"]
-    training = await tr.get_session(session, dialog_manager.dialog_data["training_id"])
-    _, lines = await tr.roster(session, actor, training.id)
+    buttons = {"b_roster": "", "b_add": t("tr_b_add", lang), "b_qr": t("tr_b_qr", lang), "b_edit": t("tr_b_edit", lang),
+               "b_cancel_session": t("tr_b_cancel_session", lang), "b_back": t("tr_b_back", lang)}
+    try:
+        training, lines = await tr.roster(session, actor, dialog_manager.dialog_data["training_id"])
+    except Refusal as exc:  # only reachable by a forged press; show nothing of the session
+        return {"text": t(f"tr_err_{exc.code}", lang, **exc.params), "active": False, "managed": False, **buttons}
     waiting = sum(1 for line in lines if line.status == "waitlisted")
     me = await dialog_manager.middleware_data["bot"].me()
     link = f"https://t.me/{me.username}?start={tr.enrol_link_payload(training)}"
     active = training.status == "scheduled"
     return {"text": _error(dialog_manager, lang) + render.card(training, ctx.tz, lang, link if active else None, waiting),
-            "active": active, "b_roster": t("tr_b_roster", lang, n=len(lines)), "b_add": t("tr_b_add", lang),
-            "b_qr": t("tr_b_qr", lang), "b_edit": t("tr_b_edit", lang), "b_cancel_session": t("tr_b_cancel_session", lang),
-            "b_back": t("tr_b_back", lang)}
+            "active": active, "managed": True, **buttons, "b_roster": t("tr_b_roster", lang, n=len(lines))}
 
 
 async def roster_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:

@@ -46,6 +46,7 @@ def refusal_text(exc: Refusal, lang: str) -> str:
 async def _next(manager: DialogManager, current: Any) -> None:
     """The next question, or back to the summary when editing one field."""
     manager.dialog_data.pop("error", None)
+    manager.dialog_data.pop("note", None)
     if manager.dialog_data.get("filled"):
         await manager.switch_to(NewSG.confirm)
         return
@@ -53,7 +54,14 @@ async def _next(manager: DialogManager, current: Any) -> None:
 
 
 def _fail(manager: DialogManager, exc: Refusal) -> None:
+    manager.dialog_data.pop("note", None)
     manager.dialog_data["error"] = refusal_text(exc, manager.middleware_data.get("lang", "zh"))
+
+
+def _note(manager: DialogManager, text: str) -> None:
+    """A line above the window's text (aiogram-dialog answers the press itself, so no alert)."""
+    manager.dialog_data.pop("error", None)
+    manager.dialog_data["note"] = text
 
 
 # ---------------------------------------------------------------- scheduling
@@ -189,7 +197,6 @@ async def on_save(callback: CallbackQuery, _button: Button, manager: DialogManag
         await manager.middleware_data["commit"]()  # keeps the audit entry of a refused edit
         return _fail(manager, exc)
     await manager.middleware_data["commit"]()
-    await callback.answer(t("tr_saved", lang))
     if notice is not None and notice.changes:
         await notify(manager.middleware_data["bot"], notice, "tr_notice_changed", ctx.tz, actor.telegram_id)
     await manager.start(ManageSG.card, data={"training_id": training.id}, mode=StartMode.RESET_STACK)
@@ -215,9 +222,13 @@ async def notify(bot: Bot, notice: tr.Notice, key: str, tz: Any, skip: int | Non
 
 
 async def on_pick_session(_callback: CallbackQuery, _widget: Select, manager: DialogManager, item_id: str) -> None:
-    manager.dialog_data.pop("error", None)
-    manager.dialog_data["training_id"] = int(item_id)
-    await manager.switch_to(ManageSG.card)
+    """The id comes from the button, so it may be forged: the service decides who may open it."""
+    _ctx, actor, _lang, session = _mw(manager)
+    if not item_id.isdigit():
+        return _fail(manager, Refusal("session_not_found"))
+    if await _checked(manager, tr.roster(session, actor, int(item_id))):
+        manager.dialog_data["training_id"] = int(item_id)
+        await manager.switch_to(ManageSG.card)
 
 
 async def on_new(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
@@ -241,6 +252,7 @@ async def _checked(manager: DialogManager, action: Any) -> bool:
         _fail(manager, exc)
         return False
     manager.dialog_data.pop("error", None)
+    manager.dialog_data.pop("note", None)
     return True
 
 
@@ -280,7 +292,7 @@ async def on_cancel_yes(callback: CallbackQuery, _button: Button, manager: Dialo
         return
     await manager.middleware_data["commit"]()
     sent = await notify(manager.middleware_data["bot"], notice, "tr_notice_cancelled", ctx.tz, actor.telegram_id)
-    await callback.answer(t("tr_cancelled_session", lang, n=sent), show_alert=True)
+    _note(manager, t("tr_cancelled_session", lang, n=sent))
     await manager.switch_to(ManageSG.card)
 
 
@@ -291,13 +303,12 @@ async def on_roster_tap(callback: CallbackQuery, _widget: Select, manager: Dialo
         new = await tr.set_roster_status(session, actor, int(enrolment_id), expected, ctx.now())
     except Refusal as exc:
         await manager.middleware_data["commit"]()
-        await callback.answer(refusal_text(exc, lang), show_alert=True)
-        return
+        return _fail(manager, exc)
     await manager.middleware_data["commit"]()
     if new is None:
-        await callback.answer(t("tr_roster_changed", lang))
+        _note(manager, t("tr_roster_changed", lang))
     else:
-        await callback.answer(t("tr_roster_set", lang, status=render.status_name(new, lang)))
+        _note(manager, t("tr_roster_set", lang, status=render.status_name(new, lang)))
 
 
 async def on_add_text(message: Message, _widget: MessageInput, manager: DialogManager) -> None:
@@ -388,10 +399,9 @@ async def on_unenrol(callback: CallbackQuery, _widget: Select, manager: DialogMa
         outcome = await tr.cancel_enrolment(session, actor, int(item_id), ctx.now())
     except Refusal as exc:
         await manager.middleware_data["commit"]()
-        await callback.answer(refusal_text(exc, lang), show_alert=True)
-        return
+        return _fail(manager, exc)
     await manager.middleware_data["commit"]()
-    await callback.answer(t("tr_unenrol_already" if outcome.already else "tr_unenrolled", lang))
+    _note(manager, t("tr_unenrol_already" if outcome.already else "tr_unenrolled", lang))
     await tell_promoted(manager.middleware_data["bot"], outcome, ctx.tz)
 
 
