@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 
+from bot import cli_training
 from bot.settings import Settings, SettingsError, load_settings
 
 
@@ -66,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--region", default=None)
     add.set_defaults(func=_company_add)
 
+    cli_training.register(sub)
     sub.add_parser("eligibility", help="run the eligibility checks on a facts file (see --help)")
     policy = sub.add_parser("policy", help="policy packs")
     policy.add_subparsers(metavar="ACTION").add_parser("check", help="validate a pack: schema, citations, its tests")
