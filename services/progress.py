@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlmodel import select
 
 from services.session import AsyncSession
@@ -119,7 +120,7 @@ async def _first_attendances(session: AsyncSession, lo: datetime, hi: datetime) 
         .where(Enrolment.status == "attended", Enrolment.session_starts_at >= lo, Enrolment.session_starts_at < hi)
     )
     if session.bind.dialect.name == "postgresql":
-        firsts = (attended.distinct(Enrolment.trainee_id)
+        firsts = (attended.ext(distinct_on(Enrolment.trainee_id))
                   .order_by(Enrolment.trainee_id, Enrolment.session_starts_at, Enrolment.training_id).subquery())
     else:
         firsts = attended.add_columns(func.min(Enrolment.session_starts_at)).group_by(Enrolment.trainee_id).subquery()

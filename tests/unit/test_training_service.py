@@ -210,3 +210,18 @@ def test_malformed_deployment_targets_are_refused_by_name(tmp_path):
     with pytest.raises(Refusal) as refused:
         load_targets(bad)
     assert refused.value.code == "targets_malformed" and "x" in refused.value.params["path"]
+
+
+async def test_demo_data_gives_distinct_people_and_an_upcoming_session(db):
+    from services.demo_seed import seed_demo
+    from services.training_demo import seed_training_demo
+    from services.targets import Target
+
+    async with unit_of_work(db) as session:
+        assert await seed_demo(session)
+        assert await seed_training_demo(session, NOW)
+        assert not await seed_training_demo(session, NOW)  # once only
+    demo_target = Target("demo", 100, date(2026, 1, 1), date(2026, 12, 31), {"document": "d", "clause": "c"})
+    async with db.sessions() as session:
+        progress = await compute_progress(session, [demo_target], NOW.astimezone(TZ).date(), TZ)
+    assert progress.trained == 30  # 40 attendances by 30 people
