@@ -225,3 +225,34 @@ async def test_demo_data_gives_distinct_people_and_an_upcoming_session(db):
     async with db.sessions() as session:
         progress = await compute_progress(session, [demo_target], NOW.astimezone(TZ).date(), TZ)
     assert progress.trained == 30  # 40 attendances by 30 people
+
+
+async def test_an_edit_tells_everyone_enrolled_and_more_seats_let_the_waitlist_in(db):
+    organiser = await _user(db, 19, Role.specialist, "王特派")
+    members = [await _user(db, 200 + i, Role.sme, f"学员{i}") for i in range(3)]
+    training_id = await _session(db, organiser, capacity=1)
+    async with unit_of_work(db) as session:
+        training = await tr.get_session(session, training_id)
+        outcomes = [await tr.enrol_self(session, m, training, NOW, person(m.full_name, f"1350013500{i}"))
+                    for i, m in enumerate(members)]
+    assert [o.status for o in outcomes] == ["registered", "waitlisted", "waitlisted"]
+    later = NOW + timedelta(days=4)
+    async with unit_of_work(db) as session:
+        with pytest.raises(Refusal) as lower:
+            await tr.update_session(session, organiser, training_id, _draft(capacity=0), NOW)
+        notice = await tr.update_session(session, organiser, training_id,
+                                         _draft(capacity=2, starts_at=later, ends_at=later + timedelta(hours=2)), NOW)
+    assert lower.value.code == "capacity_range"
+    assert set(notice.changes) == {"capacity", "starts_at", "ends_at"}
+    assert sorted(tid for tid, _lang in notice.recipients) == [200, 201, 202]
+    async with db.sessions() as session:
+        rows = (await session.exec(select(Enrolment).where(Enrolment.training_id == training_id)
+                                   .order_by(Enrolment.id))).all()
+        training = await session.get(Training, training_id)
+    assert [r.status for r in rows] == ["registered", "registered", "waitlisted"] and training.seats_taken == 2
+    assert {r.session_starts_at for r in rows} == {later}  # progress reads the moved start
+    async with unit_of_work(db) as session:
+        cancelled = await tr.cancel_session(session, organiser, training_id)
+        with pytest.raises(Refusal) as closed:
+            await tr.enrol_self(session, members[0], cancelled.training, NOW)
+    assert len(cancelled.recipients) == 3 and closed.value.code == "session_cancelled"
