@@ -19,7 +19,7 @@ from dialogs import training as training_dialogs
 from handlers import common, fallback, invites, policies, questions
 from handlers import progress as progress_handlers
 from handlers import training as training_handlers
-from jobs import training_reminders
+from jobs import training_checkin_qr, training_reminders
 from jobs.spec import JobSpec
 from services.users import Role
 
@@ -53,7 +53,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("check", check.build, EVERYONE, ("check",)),
     Feature("policies", policies.build, EVERYONE, ("policies",)),
     Feature("training", training_dialogs.build, EVERYONE, ("training", "checkin"),
-            jobs=(training_reminders.SPEC,)),
+            jobs=(training_reminders.SPEC, training_checkin_qr.SPEC)),
     Feature("progress", progress_handlers.build, progress_handlers.ROLES, ("progress",)),
     Feature("question_answers", questions.build_answers, questions.ANSWER_ROLES),
     Feature("questions", questions.build_sme, frozenset({Role.sme}), ("ask",)),

@@ -44,6 +44,7 @@ __all__ = [
     "CATEGORIES", "CheckinToken", "EnrolOutcome", "Notice", "RosterLine", "SessionDraft", "STATUSES", "Training",
     "TrainingRefusal", "cancel_enrolment", "cancel_session", "check_in_by_code", "check_in_by_link",
     "checkin_token", "create_session", "day_warning", "enrol_link_payload", "enrol_person", "enrol_self",
+    "checkin_window", "close_checkin_display", "open_checkin_display", "open_displays", "organiser_language",
     "get_session", "list_sessions", "may_organise", "my_enrolments", "parse_enrol_payload", "reminder_recipients",
     "roster", "sessions_starting", "set_roster_status", "update_session",
 ]
@@ -504,6 +505,47 @@ async def _set_status(session: AsyncSession, training: Training, enrolment: Enro
     await session.flush()
     await session.refresh(enrolment)
     return True
+
+
+#: A check-in QR display keeps rotating this long after the session's end (then it stops by itself).
+DISPLAY_AFTER_END = timedelta(minutes=30)
+DISPLAY_MAX = timedelta(hours=8)
+
+
+async def open_checkin_display(session: AsyncSession, actor: Actor, training_id: int, chat_id: int,
+                               message_id: int, now: datetime) -> Training:
+    """Remember the organiser's QR message so the rotation job replaces it every minute."""
+    training = await _managed(session, actor, training_id, "training.checkin")
+    end = (training.ends_at or training.starts_at) + DISPLAY_AFTER_END
+    training.checkin_chat_id, training.checkin_message_id = chat_id, message_id
+    training.checkin_until = min(max(end, now + timedelta(minutes=10)), now + DISPLAY_MAX)
+    session.add(training)
+    await session.flush()
+    return training
+
+
+async def close_checkin_display(session: AsyncSession, actor: Actor, training_id: int) -> Training:
+    training = await _managed(session, actor, training_id, "training.checkin")
+    training.checkin_until = None
+    session.add(training)
+    await session.flush()
+    return training
+
+
+async def open_displays(session: AsyncSession, now: datetime) -> list[Training]:
+    """Sessions whose QR display is still rotating (what the minute job looks at)."""
+    return list((await session.exec(select(Training).where(Training.checkin_until > now,
+                                                           Training.status == "scheduled"))).all())
+
+
+async def organiser_language(session: AsyncSession, training: Training) -> str:
+    organiser = await session.get(User, training.organiser_id) if training.organiser_id else None
+    return organiser.language if organiser else "zh"
+
+
+def checkin_window(now: datetime) -> int:
+    """The minute a check-in token belongs to (its number names the rotation's run key)."""
+    return _window(now)
 
 
 def _window(now: datetime) -> int:

@@ -117,6 +117,10 @@ class Training(SQLModel, table=True):
     organiser_id: int | None = Field(default=None, foreign_key="users.id", index=True)
     status: str = Field(default="scheduled", max_length=16)  # scheduled | cancelled
     checkin_secret: str = Field(default="", max_length=64)
+    #: The organiser's check-in QR message, replaced every minute until `checkin_until`.
+    checkin_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    checkin_message_id: int | None = Field(default=None)
+    checkin_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     #: "title|YYYY-MM-DD" for a session created by an attendance import, so it is created once.
     import_key: str | None = Field(default=None, max_length=160, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

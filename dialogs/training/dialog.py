@@ -119,10 +119,27 @@ async def next_qr(query: CallbackQuery, **data: Any) -> None:
     await query.message.delete()
 
 
+async def end_qr(query: CallbackQuery, **data: Any) -> None:
+    """Stop the rotation; the QR message goes, so nobody scans a code that will not be replaced."""
+    lang = data.get("lang", "zh")
+    try:
+        training_id = int(query.data.split(":", 1)[1])
+        await tr.close_checkin_display(data["session"], data["actor"], training_id)
+    except (Refusal, ValueError) as exc:
+        await data["commit"]()
+        text = h.refusal_text(exc, lang) if isinstance(exc, Refusal) else t("stale_button", lang)
+        await query.answer(text, show_alert=True)
+        return
+    await data["commit"]()
+    await query.answer(t("tr_qr_ended", lang))
+    await query.message.delete()
+
+
 def build() -> Router:
     router = Router(name="training")
     router.message.register(open_training, Command("training"))
     router.callback_query.register(next_qr, F.data.startswith(f"{h.QR_PREFIX}:"))
+    router.callback_query.register(end_qr, F.data.startswith(f"{h.QR_END_PREFIX}:"))
     for dialog in (_new_dialog(), _manage_dialog()):
         dialog.message.filter(~F.text.startswith("/"))  # a command typed mid-dialog reaches its own handler
         router.include_router(dialog)

@@ -27,10 +27,11 @@ from services import training as tr
 from services.errors import Refusal
 from services.trainees import CATEGORIES, PersonDraft, clean_text
 from services.training_import import read_sheet
+from services.training_qr import END_PREFIX, NEXT_PREFIX, checkin_link, qr_png
 
 ORDER = [NewSG.title, NewSG.category, NewSG.day, NewSG.time, NewSG.place, NewSG.region, NewSG.capacity,
          NewSG.confirm]
-QR_PREFIX = "trq"
+QR_PREFIX, QR_END_PREFIX = NEXT_PREFIX, END_PREFIX
 
 
 def _mw(manager: DialogManager) -> tuple[Any, Any, str, Any]:
@@ -377,20 +378,21 @@ async def on_qr(callback: CallbackQuery, _button: Button, manager: DialogManager
 
 
 async def send_qr(data: dict[str, Any], training_id: int, chat_id: int) -> None:
-    """The current minute's check-in QR code and typed code, with a button for the next one."""
-    ctx, lang, session, bot = data["ctx"], data.get("lang", "zh"), data["session"], data["bot"]
+    """The current minute's check-in QR code and typed code; jobs/training_checkin_qr replaces it each minute."""
+    ctx, lang, session, bot, actor = data["ctx"], data.get("lang", "zh"), data["session"], data["bot"], data["actor"]
     training = await tr.get_session(session, training_id)
-    token = tr.checkin_token(training, ctx.now())
-    session.add(training)  # a session made before check-in existed gets its secret now
-    await data["commit"]()
+    now = ctx.now()
+    token = tr.checkin_token(training, now)
     me = await bot.me()
-    link = f"https://t.me/{me.username}?start={token.payload}"
-    keyboard = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
-        text=t("tr_b_qr_next", lang), callback_data=f"{QR_PREFIX}:{training.id}")]])
+    keyboard = InlineKeyboardMarkup(inline_keyboard=[[
+        InlineKeyboardButton(text=t("tr_b_qr_next", lang), callback_data=f"{QR_PREFIX}:{training.id}"),
+        InlineKeyboardButton(text=t("tr_b_qr_end", lang), callback_data=f"{QR_END_PREFIX}:{training.id}")]])
     caption = t("tr_qr_caption", lang, title=escape(training.title), code=token.code,
                 until=token.valid_until.astimezone(ctx.tz).strftime("%H:%M:%S"))
-    await bot.send_photo(chat_id, BufferedInputFile(render.qr_png(link), "checkin.png"), caption=caption,
-                         reply_markup=keyboard)
+    sent = await bot.send_photo(chat_id, BufferedInputFile(qr_png(checkin_link(me.username, token.payload)),
+                                                           "checkin.png"), caption=caption, reply_markup=keyboard)
+    await tr.open_checkin_display(session, actor, training.id, chat_id, sent.message_id, now)
+    await data["commit"]()
 
 
 async def on_unenrol(callback: CallbackQuery, _widget: Select, manager: DialogManager, item_id: str) -> None:

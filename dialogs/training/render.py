@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -57,15 +56,6 @@ def card(training: tr.Training, tz: ZoneInfo, lang: str, link: str | None = None
     if link:
         lines.append(t("tr_card_link", lang, link=escape(link)))
     return "\n".join(lines)
-
-
-def qr_png(link: str) -> bytes:
-    """A QR code of the check-in deep link (segno: no image library needed)."""
-    import segno
-
-    buffer = io.BytesIO()
-    segno.make(link, error="m").save(buffer, kind="png", scale=8, border=3)
-    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------- a calendar that speaks Chinese

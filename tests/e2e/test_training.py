@@ -13,7 +13,7 @@ import zxingcpp
 from PIL import Image
 from sqlmodel import select
 
-from jobs import training_reminders
+from jobs import training_checkin_qr, training_reminders
 from storage.models import AuditEntry, JobRun, Training
 from storage.training_tables import Enrolment, Trainee
 
@@ -151,8 +151,19 @@ async def test_schedule_enrol_waitlist_qr_check_in_reminders_and_progress(traini
     await h.say(people[0], f"/start {checkin}", "签到成功")
     await h.say(people[2], f"/start {checkin}", "签到成功")
     await h.say(people[0], f"/start {checkin}", "已签到过")  # pressed twice: counted once
-    clock.now += timedelta(minutes=2)
-    await h.say(people[1], f"/start {checkin}", "已过期")
+
+    # A minute later the rotation job replaces the QR message (once, however often it runs).
+    clock.now += timedelta(minutes=1)
+    rotate_ctx = replace(ctx, bot=h.running.bot, db=h.db)
+    await training_checkin_qr.SPEC.run(rotate_ctx, clock.now)
+    await training_checkin_qr.SPEC.run(rotate_ctx, clock.now)
+    rotated = await emu.wait_message(organiser.id, lambda m: m.photo is not None)
+    photos = [m for m in emu.messages(organiser.id) if m.photo is not None]
+    assert emu.message(organiser.id, shown.message_id).deleted and [p for p in photos if not p.deleted] == [rotated]
+    new_link = zxingcpp.read_barcodes(Image.open(io.BytesIO(rotated.photo.data)))[0].text
+    assert new_link != link
+    clock.now += timedelta(minutes=1)
+    await h.say(people[1], f"/start {checkin}", "已过期")  # the first code, forwarded two minutes on
 
     progress = await h.say(organiser, "/progress", "培训目标进度")
     assert "已培训 2 人" in progress.text and "知识产权工程师 2" in progress.text
@@ -166,10 +177,12 @@ async def test_schedule_enrol_waitlist_qr_check_in_reminders_and_progress(traini
         statuses = sorted((await session.exec(select(Enrolment.status))).all())
         trainees = (await session.exec(select(Trainee))).all()
         runs = (await session.exec(select(JobRun).where(JobRun.job == "training_reminders"))).all()
+        rotations = (await session.exec(select(JobRun).where(JobRun.job == "training_checkin_qr"))).all()
         training = (await session.exec(select(Training))).one()
     assert statuses == ["attended", "attended", "cancelled"] and training.seats_taken == 2
     assert sorted(t.mobile for t in trainees) == ["+8613700137000", "+8613800138000", "+8613900139000"]
     assert len(runs) == 6 and {r.outcome for r in runs} == {"sent"}
+    assert [r.outcome for r in rotations] == ["sent"]
     _write_transcript(emu, [organiser, *people])
 
 

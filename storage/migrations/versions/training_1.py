@@ -23,6 +23,9 @@ def upgrade() -> None:
         batch.add_column(sa.Column("seats_taken", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("status", sa.String(length=16), nullable=False, server_default="scheduled"))
         batch.add_column(sa.Column("checkin_secret", sa.String(length=64), nullable=False, server_default=""))
+        batch.add_column(sa.Column("checkin_chat_id", sa.BigInteger(), nullable=True))
+        batch.add_column(sa.Column("checkin_message_id", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("checkin_until", storage.types.UTCDateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("import_key", sa.String(length=160), nullable=True))
         batch.add_column(sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=True))
         batch.create_unique_constraint("uq_trainings_import_key", ["import_key"])
@@ -79,6 +82,7 @@ def downgrade() -> None:
         batch.drop_index("ix_trainings_organiser_id")
         batch.drop_index("ix_trainings_region_code")
         batch.drop_constraint("uq_trainings_import_key", type_="unique")
-        for column in ("updated_at", "import_key", "checkin_secret", "status", "seats_taken", "region_code",
+        for column in ("updated_at", "import_key", "checkin_until", "checkin_message_id", "checkin_chat_id",
+                       "checkin_secret", "status", "seats_taken", "region_code",
                        "online_link", "ends_at", "category"):
             batch.drop_column(column)
