@@ -68,7 +68,7 @@ async def schedule(h, organiser, clock: Clock, day) -> str:
     await emu.press_button(organiser, "贯标内审员")
     await emu.wait_message(organiser.id, "3/7")
     today = clock.now.astimezone(h.running.dp["ctx"].tz).date()
-    if day.month != today.month:
+    for _ in range((day.year - today.year) * 12 + day.month - today.month):
         await emu.press_button(organiser, "»")
         await emu.wait_message(organiser.id, "3/7")
     await press_exact(emu, organiser, str(day.day))
@@ -121,6 +121,21 @@ async def test_schedule_enrol_waitlist_qr_check_in_reminders_and_progress(traini
     await h.say(people[1], "/training", "您的报名")
     await emu.press_button(people[1], "取消报名")
     await emu.wait_message(people[2].id, "候补转为正式报名")
+
+    # The organiser moves the session to another venue: the two enrolled hear of it, 李四 (cancelled) does not.
+    await h.say(organiser, "/training", "您的培训")
+    await emu.press_button(organiser, "内审员培训")
+    await emu.wait_message(organiser.id, "报名链接")
+    await emu.press_button(organiser, "编辑")
+    await emu.wait_message(organiser.id, "请核对")
+    await emu.press_button(organiser, "改地点")
+    await h.say(organiser, "太仓市会议中心三楼", "请核对")
+    await emu.press_button(organiser, "保存")
+    await emu.wait_message(organiser.id, "报名链接")
+    for person in (people[0], people[2]):
+        changed = await emu.wait_message(person.id, "培训有变动")
+        assert "太仓市会议中心三楼" in changed.text
+    assert not [m for m in emu.messages(people[1].id) if "培训有变动" in (m.text or "")]
 
     # Reminders: 47 hours before, the 48 h reminder goes once, also after a restart.
     clock.now = start - timedelta(hours=47)
@@ -207,6 +222,57 @@ async def test_another_specialists_session_forged_into_the_list_is_refused_and_a
         denied = (await session.exec(select(AuditEntry).where(AuditEntry.action == "training.roster"))).all()
         still = await session.get(Training, training.id)
     assert len(denied) == 1 and still.status == "scheduled"
+
+
+async def test_organiser_adds_people_typed_and_from_excel_and_ticks_the_roster(training_harness, tmp_path):
+    from openpyxl import Workbook
+
+    from services.training import day_warning
+
+    h, emu = training_harness, training_harness.emu
+    organiser = emu.user(5301, first_name="王特派")
+    await h.join(organiser, "specialist", region_code="320585")
+    clock = Clock(h.running.dp["ctx"].now())
+    ctx = use_clock(h, clock)
+    day = clock.now.astimezone(ctx.tz).date().replace(day=6) + timedelta(days=400)
+    await schedule(h, organiser, clock, day)
+    card = emu.messages(organiser.id)[-1]
+    expected = {"holiday": "法定节假日", "adjusted_workday": "调休上班日", "calendar_unpublished": "尚未公布"}
+    if day_warning(day):
+        assert expected[day_warning(day)] in card.text  # e.g. a year whose holidays are not yet published
+
+    await emu.press_button(organiser, "添加学员")
+    await emu.wait_message(organiser.id, "每行一人")
+    report = await h.say(organiser, "赵六，13600136000，太仓精工，研发经理，工程师\n钱七 12345", "赵六 已报名")
+    assert "第 2 行：手机号码“12345”位数不足" in report.text
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "手机", "单位", "职务", "类别", "备注"])
+    ws.append(["孙八", "135 0013 5000", "太仓新材料", "总经理", "经营管理人员", "extra"])
+    ws.append(["赵六", "+86 136-0013-6000", "太仓精工机械有限公司", "", "工程师", ""])  # already on the list
+    ws.append(["周九", "12", "", "", "", ""])
+    path = tmp_path / "people.xlsx"
+    wb.save(path)
+    await emu.send_document(organiser, "people.xlsx", path.read_bytes(),
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    excel = await emu.wait_message(organiser.id, "已报名 1 人")
+    assert "已在名单中 1 人" in excel.text and "Excel 第 4 行" in excel.text
+
+    await emu.press_button(organiser, "返回")
+    await emu.wait_message(organiser.id, "报名链接")
+    await emu.press_button(organiser, "名单")
+    roster = await emu.wait_message(organiser.id, "点名字切换状态")
+    tick = next(b["callback_data"] for b in roster.buttons() if "赵六" in b["text"])
+    assert "136****6000" in next(b["text"] for b in roster.buttons() if "赵六" in b["text"])  # masked
+    await emu.press(organiser, roster.message_id, tick)
+    await emu.wait_message(organiser.id, "已改为：已签到")
+    await emu.press(organiser, roster.message_id, tick, strict=False)  # the old button, pressed again
+    await emu.wait_message(organiser.id, "状态已经变了")
+    async with h.db.sessions() as session:
+        statuses = dict((await session.exec(select(Trainee.name, Enrolment.status)
+                                            .join(Enrolment, Enrolment.trainee_id == Trainee.id))).all())
+    assert statuses == {"赵六": "attended", "孙八": "registered"}
 
 
 def _write_transcript(emu, users) -> None:
