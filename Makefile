@@ -24,6 +24,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/updates.py
 	$(BIN)/python bench/policy.py
+	$(BIN)/python bench/progress.py
 
 lint: $(STAMP)
 	$(BIN)/lint-imports
