@@ -10,7 +10,7 @@ added when the database already has trainees.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import select
@@ -19,25 +19,27 @@ from services.session import AsyncSession
 from services.trainees import CATEGORIES
 from storage.models import Role, Training, User
 from storage.training_tables import Enrolment, Trainee
+from storage.types import utcnow
 
-TZ = ZoneInfo("Asia/Shanghai")
+#: The demo's zone when the caller gives none (the demo runs with the default IPBOT_TIMEZONE).
+DEMO_TZ = ZoneInfo("Asia/Shanghai")
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许"
 GIVEN = ("伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军")
 
 
-async def seed_training_demo(session: AsyncSession, now: datetime | None = None) -> bool:
+async def seed_training_demo(session: AsyncSession, now: datetime | None = None, tz: ZoneInfo = DEMO_TZ) -> bool:
     """Fill in the training demo; False when there is no specialist or trainees exist already."""
-    now = now or datetime.now(timezone.utc)
+    now = now or utcnow()
     if (await session.exec(select(Trainee).limit(1))).first() is not None:
         return False
     organiser = (await session.exec(select(User).where(User.role == Role.specialist).order_by(User.id))).first()
     if organiser is None:
         return False
     region = organiser.region_code or "320585"
-    today = now.astimezone(TZ).date()
+    today = now.astimezone(tz).date()
 
     def session_on(days: int, title: str, category: str, capacity: int) -> Training:
-        start = datetime.combine(today + timedelta(days=days), time(9, 30), TZ)
+        start = datetime.combine(today + timedelta(days=days), time(9, 30), tz)
         return Training(title=title, category=category, starts_at=start, ends_at=start + timedelta(hours=3),
                         location="太仓市科技创业园报告厅", region_code=region, capacity=capacity,
                         organiser_id=organiser.id, checkin_secret=secrets.token_hex(16))

@@ -209,9 +209,12 @@ async def test_another_specialists_session_forged_into_the_list_is_refused_and_a
     await h.join(other, "specialist", region_code="320585")
     clock = Clock(h.running.dp["ctx"].now())
     ctx = use_clock(h, clock)
-    await schedule(h, owner, clock, (clock.now.astimezone(ctx.tz) + timedelta(days=3)).date())
+    payload = await schedule(h, owner, clock, (clock.now.astimezone(ctx.tz) + timedelta(days=3)).date())
+    stranger = emu.user(5299, first_name="Mallory")
+    await h.say(stranger, f"/start {payload}", "没有使用这个功能的权限")  # only invited users enrol
     async with h.db.sessions() as session:
         training = (await session.exec(select(Training))).one()
+        assert (await session.exec(select(Trainee))).first() is None
     listing = await h.say(other, "/training", "还没有安排培训")
     new = next(b["callback_data"] for b in listing.buttons() if "新建培训" in b["text"])
     forged = new.replace("new", f"ses:{training.id}")  # the Select's data for a session not listed

@@ -99,6 +99,11 @@ async def test_one_person_across_sessions_and_spellings_and_a_waitlist_that_move
         cancelled = await tr.cancel_enrolment(session, organiser, b.enrolment.id, NOW)
         twice = await tr.cancel_enrolment(session, organiser, b.enrolment.id, NOW)
     assert cancelled.promoted_name == "王五" and twice.already
+    async with unit_of_work(db) as session:  # 李四 changes their mind: back in, but at the end of the queue
+        back = await tr.enrol_person(session, organiser, first, person("李四", "13900139000"), NOW)
+    assert back.status == "waitlisted" and back.enrolment.id == b.enrolment.id and not back.already
+    async with unit_of_work(db) as session:
+        await tr.cancel_enrolment(session, organiser, back.enrolment.id, NOW)
     async with db.sessions() as session:
         training = await session.get(Training, first)
         statuses = dict((await session.exec(select(Enrolment.trainee_id, Enrolment.status)
@@ -214,8 +219,8 @@ def test_malformed_deployment_targets_are_refused_by_name(tmp_path):
 
 async def test_demo_data_gives_distinct_people_and_an_upcoming_session(db):
     from services.demo_seed import seed_demo
-    from services.training_demo import seed_training_demo
     from services.targets import Target
+    from services.training_demo import seed_training_demo
 
     async with unit_of_work(db) as session:
         assert await seed_demo(session)
