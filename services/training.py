@@ -224,6 +224,7 @@ async def update_session(session: AsyncSession, actor: Actor, training_id: int, 
                            .values(session_starts_at=training.starts_at))
     while await _promote(session, training, now, need_seat=True) is not None:
         pass  # a larger capacity lets waitlisted people in
+    await session.refresh(training)  # seats moved by statements, not through this object
     return Notice(training, await _recipients(session, training.id), changes)
 
 
@@ -502,6 +503,7 @@ async def _set_status(session: AsyncSession, training: Training, enrolment: Enro
     if old == "waitlisted":
         await session.exec(update(Training).where(Training.id == training.id)
                            .values(seats_taken=Training.seats_taken + 1))
+        await session.refresh(training)
     await session.flush()
     await session.refresh(enrolment)
     return True
