@@ -261,3 +261,23 @@ async def test_an_edit_tells_everyone_enrolled_and_more_seats_let_the_waitlist_i
         with pytest.raises(Refusal) as closed:
             await tr.enrol_self(session, members[0], cancelled.training, NOW)
     assert len(cancelled.recipients) == 3 and closed.value.code == "session_cancelled"
+
+
+async def test_a_person_enrolled_by_the_organiser_who_later_uses_the_bot_is_linked_not_duplicated(db):
+    organiser = await _user(db, 21, Role.specialist, "王特派")
+    member = await _user(db, 22, Role.sme, "张三")
+    other = await _user(db, 23, Role.sme, "冒名者")
+    first, second = await _session(db, organiser), await _session(db, organiser, title="第二期")
+    async with unit_of_work(db) as session:
+        added = await tr.enrol_person(session, organiser, first, person("张三", "13800138000"), NOW)
+    async with unit_of_work(db) as session:
+        training = await tr.get_session(session, second)
+        mine = await tr.enrol_self(session, member, training, NOW, person("张三", "+86 138 0013 8000"))
+    async with unit_of_work(db) as session:
+        with pytest.raises(Refusal) as taken:
+            await tr.enrol_self(session, other, await tr.get_session(session, second), NOW,
+                                person("冒名者", "13800138000"))
+    assert mine.trainee.id == added.trainee.id and mine.trainee.user_id == member.user_id
+    assert taken.value.code == "mobile_linked_to_other"
+    async with db.sessions() as session:
+        assert (await session.exec(select(func.count()).select_from(Trainee))).one() == 1
