@@ -69,7 +69,7 @@ def _note(manager: DialogManager, text: str) -> None:
 
 
 async def on_new_start(start_data: Any, manager: DialogManager) -> None:
-    """Editing opens at the summary with the stored values; a new session starts at the title."""
+    """Editing opens at the summary (started there) with the stored values; a new session at the title."""
     if isinstance(start_data, dict) and start_data.get("edit_id"):
         ctx, actor, _lang, session = _mw(manager)
         training = await tr.get_session(session, start_data["edit_id"])
@@ -79,7 +79,7 @@ async def on_new_start(start_data: Any, manager: DialogManager) -> None:
             edit_id=training.id, filled=True, title=draft.title, category=draft.category, day=start.date().isoformat(),
             start=f"{start:%H:%M}", end=f"{end:%H:%M}", location=draft.location, link=draft.online_link or "",
             region=draft.region_code or "", capacity=draft.capacity)
-        await manager.switch_to(NewSG.confirm)
+        # Started at NewSG.confirm already: switching here again would render the same text twice.
 
 
 async def on_title(message: Message, _widget: MessageInput, manager: DialogManager) -> None:
