@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/export.py
 	$(BIN)/python bench/digest.py
+	$(BIN)/python bench/progress.py
 
 lint: $(STAMP)
 	$(BIN)/lint-imports

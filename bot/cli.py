@@ -7,7 +7,7 @@ import asyncio
 import logging
 import sys
 
-from bot import cli_companies, cli_digest
+from bot import cli_companies, cli_digest, cli_training
 from bot.settings import Settings, SettingsError, load_settings
 
 
@@ -72,8 +72,10 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--region", default=None)
     add.set_defaults(func=_company_add)
 
-    cli_companies.register(sub)  # ipbot import companies FILE.xlsx
+    imports = sub.add_parser("import", help="import data from spreadsheets").add_subparsers(required=True, metavar="WHAT")
+    cli_companies.register(sub, imports)  # ipbot import companies FILE.xlsx
     cli_digest.register(sub)  # ipbot export, ipbot digest, ipbot digest-channel
+    cli_training.register(sub, imports)  # ipbot import attendance, ipbot progress
     sub.add_parser("eligibility", help="run the eligibility checks on a facts file (see --help)")
     policy = sub.add_parser("policy", help="policy packs")
     policy.add_subparsers(metavar="ACTION").add_parser("check", help="validate a pack: schema, citations, its tests")

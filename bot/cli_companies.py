@@ -17,10 +17,9 @@ from pathlib import Path
 from bot.settings import Settings
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    imp = subparsers.add_parser("import", help="import data from a file")
-    what = imp.add_subparsers(required=True, metavar="WHAT")
-    companies = what.add_parser("companies", help="companies from an .xlsx (企业名称, 统一社会信用代码, 所在地区, 行业)")
+def register(subparsers: argparse._SubParsersAction, imports: argparse._SubParsersAction) -> None:
+    """`ipbot import companies`; `imports` is the shared `ipbot import` group."""
+    companies = imports.add_parser("companies", help="companies from an .xlsx (企业名称, 统一社会信用代码, 所在地区, 行业)")
     companies.add_argument("file", help="the .xlsx file")
     companies.add_argument("--json", action="store_true", help="print the result as JSON")
     companies.set_defaults(func=import_companies)

@@ -16,11 +16,15 @@ from aiogram import Router
 
 from dialogs import check
 from dialogs.company import dialog as company_dialog
+from dialogs import training as training_dialogs
 from dialogs.visit import dialog as visit_dialog
 from handlers import common, export, fallback, invites, open_questions, policies, question_reminders, questions, status
+from handlers import progress as progress_handlers
+from handlers import training as training_handlers
 from handlers import visits as visit_lists
 from jobs import overdue_measures
 from jobs import question_reminders as question_reminder_job
+from jobs import training_checkin_qr, training_reminders
 from jobs import weekly_digest
 from jobs.spec import JobSpec
 from services.users import Role
@@ -51,6 +55,8 @@ class Feature:
 
 
 FEATURES: tuple[Feature, ...] = (
+    # Before "common": only /start payloads of training links (tre_/trc_), so invites still reach common.
+    Feature("training_links", training_handlers.build_links, EVERYONE),
     Feature("common", common.build, None, ("start", "help", "whoami", "cancel"), menu_roles=EVERYONE),
     Feature("invites", invites.build, INVITERS, ("invite",)),
     Feature("check", check.build, EVERYONE, ("check",)),
@@ -58,6 +64,9 @@ FEATURES: tuple[Feature, ...] = (
     Feature("visit", visit_dialog.build, VISITORS, ("visit",)),
     Feature("companies", company_dialog.build, EVERYONE, ("companies", "plan"), jobs=(overdue_measures.SPEC,)),
     Feature("visits", visit_lists.build, VISITORS, ("visits",)),
+    Feature("training", training_dialogs.build, EVERYONE, ("training", "checkin"),
+            jobs=(training_reminders.SPEC, training_checkin_qr.SPEC)),
+    Feature("progress", progress_handlers.build, progress_handlers.ROLES, ("progress",)),
     Feature("question_answers", questions.build_answers, questions.ANSWER_ROLES),
     Feature("question_reminders", question_reminders.build, question_reminders.ANSWER_ROLES,
             jobs=(question_reminder_job.SPEC,)),

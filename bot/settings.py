@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     jobs_enabled: bool = Field(default=True, alias="IPBOT_JOBS")
     #: When the weekly digest goes out, in IPBOT_TIMEZONE: a weekday and a time ("mon 09:00").
     digest_schedule: str = Field(default="mon 09:00", alias="IPBOT_DIGEST_SCHEDULE")
+    #: A YAML file of a deployment's own training targets (services/data/targets.yaml's shape).
+    training_targets: str | None = Field(default=None, alias="IPBOT_TRAINING_TARGETS")
 
     @field_validator("telegram_bot_token")
     @classmethod

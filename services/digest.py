@@ -23,7 +23,7 @@ from services.sheets import Period, RowProvider, Week
 from services.sheets.companies import company_rows, eligibility_rows
 from services.sheets.measures import is_overdue
 from services.sheets.questions import unanswered_rows
-from services.targets import EXPERTS, SPECIALISTS, TRAINEES, Target
+from services.programme_targets import EXPERTS, SPECIALISTS, TRAINEES, Target
 from storage.digest_tables import DeliveryFailure
 from storage.models import Role, Training, User
 

@@ -46,6 +46,13 @@ def _mark_wrote(sync_session: Session, _context: object) -> None:
     sync_session.info[_WROTE] = True
 
 
+@event.listens_for(UpdateSession, "do_orm_execute")
+def _mark_statement_wrote(state: ORMExecuteState) -> None:
+    """`session.exec(update(...))` / insert / delete write without a flush: count them too."""
+    if state.is_update or state.is_delete or state.is_insert:
+        state.session.info[_WROTE] = True
+
+
 def update_sessions(db: Database) -> async_sessionmaker[AsyncSession]:
     """Sessions for `commit_update`: one per update, on the database's engine."""
     return make_sessionmaker(db.engine, sync_session_class=UpdateSession)

@@ -125,17 +125,39 @@ class Company(SQLModel, table=True):
 
 
 class Training(SQLModel, table=True):
-    """A scheduled training session (trainees count toward the 30,000 target)."""
+    """A training session; its attended trainees count toward the training target.
+
+    `seats_taken` counts registered and attended enrolments; it is changed only by a
+    conditional UPDATE (`seats_taken < capacity`), so concurrent enrolments never
+    overfill a session. `capacity` 0 means "no limit" and is used only by imports of
+    sessions held offline. `ends_at` is empty only on rows written before training_1.
+    """
 
     __tablename__ = "trainings"
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=128)
+    category: str = Field(default="其他", max_length=16)
+    # No index on starts_at: sessions are few (thousands), and with one SQLite's planner
+    # drives the progress query from this table and sorts 70,000 rows (bench/progress.py).
     starts_at: datetime = Field(sa_type=UTCDateTime)
-    location: str = Field(default="", max_length=128)
+    ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    location: str = Field(default="", max_length=128)  # the venue
+    online_link: str | None = Field(default=None, max_length=256)
+    region_code: str | None = Field(default=None, max_length=12, index=True)
     capacity: int = Field(default=0, ge=0)
-    organiser_id: int | None = Field(default=None, foreign_key="users.id")
+    seats_taken: int = Field(default=0, ge=0)
+    organiser_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    status: str = Field(default="scheduled", max_length=16)  # scheduled | cancelled
+    checkin_secret: str = Field(default="", max_length=64)
+    #: The organiser's check-in QR message, replaced every minute until `checkin_until`.
+    checkin_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    checkin_message_id: int | None = Field(default=None)
+    checkin_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: "title|YYYY-MM-DD" for a session created by an attendance import, so it is created once.
+    import_key: str | None = Field(default=None, max_length=160, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class QuestionThread(SQLModel, table=True):
@@ -174,3 +196,4 @@ from storage.reminder_tables import QuestionReminder  # noqa: E402,F401 - the jo
 # Company history, visits, attachments and 一企一策 measures (issue 8).
 from storage.visits_tables import CompanyHistory, Measure, MeasureEvent, Visit, VisitAttachment  # noqa: E402,F401
 from storage.digest_tables import DeliveryFailure, RegionChannel  # noqa: E402,F401  (digest feature)
+from storage.training_tables import Enrolment, Trainee  # noqa: E402,F401  (the training feature's tables)

@@ -15,7 +15,7 @@ in this shape:
     category: str   region_code: str   trained_in_period: int   trained_total: int
 
 The 30,000-trainee target is 苏知发〔2018〕86号 二（五）: "培训中小企业知识产权总监、
-工程师、企业贯标内审员及经营管理人员30000名" (see services.targets).
+工程师、企业贯标内审员及经营管理人员30000名" (see services.programme_targets).
 """
 
 from __future__ import annotations

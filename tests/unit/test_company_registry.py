@@ -197,8 +197,7 @@ async def test_the_visits_demo_seeds_once_on_the_demo_database(db):
     from sqlmodel import select
 
     async with unit_of_work(db) as s:
-        assert await seed_demo(s)
-        assert await seed_visits_demo(s)
+        assert await seed_demo(s)  # the demo seed includes the visits demo
     async with unit_of_work(db) as s:
         assert not await seed_visits_demo(s)
         assert len((await s.exec(select(Visit))).all()) == 1

@@ -1,0 +1,100 @@
+"""Rendering for the training dialogs: the session card, roster lines, a Chinese calendar, the QR PNG."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram_dialog import DialogManager
+from aiogram_dialog.widgets.kbd import Calendar, CalendarScope, CalendarUserConfig
+from aiogram_dialog.widgets.kbd.calendar_kbd import (CalendarDaysView, CalendarMonthView, CalendarScopeView,
+                                                     CalendarYearsView)
+from aiogram_dialog.widgets.text import Format, Text
+
+from locales import t
+from locales.format import escape
+from services import training as tr
+
+STATUS_MARK = {"registered": "⬜", "waitlisted": "⏳", "attended": "✅", "absent": "❌", "excused": "🟡"}
+WEEKDAYS = "一二三四五六日"
+
+
+def status_name(status: str, lang: str) -> str:
+    return t(f"tr_status_{status}", lang)
+
+
+def when(training: tr.Training, tz: ZoneInfo, lang: str) -> str:
+    start = training.starts_at.astimezone(tz)
+    end = (training.ends_at or training.starts_at).astimezone(tz)
+    weekday = WEEKDAYS[start.weekday()] if lang == "zh" else start.strftime("%a")
+    return t("tr_when", lang, day=start.strftime("%Y-%m-%d"), weekday=weekday, start=start.strftime("%H:%M"),
+             end=end.strftime("%H:%M"))
+
+
+def place(training: tr.Training, lang: str) -> str:
+    parts = [escape(training.location)] if training.location else []
+    if training.online_link:
+        parts.append(escape(training.online_link))
+    return " / ".join(parts) or t("none", lang)
+
+
+def card(training: tr.Training, tz: ZoneInfo, lang: str, link: str | None = None, waiting: int = 0) -> str:
+    """The session as organisers and people see it; every user-typed piece escaped."""
+    capacity = training.capacity or "∞"
+    lines = [
+        t("tr_card", lang, title=escape(training.title), category=escape(training.category),
+          when=when(training, tz, lang), place=place(training, lang),
+          region=escape(training.region_code or t("none", lang)), seats=training.seats_taken, capacity=capacity,
+          waiting=waiting),
+    ]
+    if training.status == "cancelled":
+        lines.append(t("tr_card_cancelled", lang))
+    warning = tr.day_warning(training.starts_at.astimezone(tz).date())
+    if warning:
+        lines.append(t(f"tr_day_{warning}", lang))
+    if link:
+        lines.append(t("tr_card_link", lang, link=escape(link)))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- a calendar that speaks Chinese
+
+
+class _Weekday(Text):
+    async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
+        return WEEKDAYS[data["date"].weekday()]
+
+
+class _Day(Text):
+    """The day number, marked 休 on public holidays and 班 on adjusted working days."""
+
+    def __init__(self, today: bool = False) -> None:
+        super().__init__()
+        self.today = today
+
+    async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
+        day: date = data["date"]
+        mark = {"holiday": "休", "adjusted_workday": "班"}.get(tr.day_warning(day) or "", "")
+        text = f"{day.day}{mark}"
+        return f"[{text}]" if self.today else text
+
+
+class TrainingCalendar(Calendar):
+    """aiogram-dialog's Calendar in the configured zone, from today on, with Chinese labels."""
+
+    def _init_views(self) -> dict[CalendarScope, CalendarScopeView]:
+        return {
+            CalendarScope.DAYS: CalendarDaysView(
+                self._item_callback_data, date_text=_Day(), today_text=_Day(today=True), weekday_text=_Weekday(),
+                header_text=Format("🗓 {date:%Y}年{date:%m}月"), prev_month_text=Format("« {date:%m}月"),
+                next_month_text=Format("{date:%m}月 »")),
+            CalendarScope.MONTHS: CalendarMonthView(
+                self._item_callback_data, month_text=Format("{date:%m}月"), this_month_text=Format("[{date:%m}月]"),
+                header_text=Format("🗓 {date:%Y}年")),
+            CalendarScope.YEARS: CalendarYearsView(self._item_callback_data),
+        }
+
+    async def _get_user_config(self, data: dict, manager: DialogManager) -> CalendarUserConfig:
+        ctx = manager.middleware_data["ctx"]
+        return CalendarUserConfig(timezone=ctx.tz, min_date=ctx.today())
