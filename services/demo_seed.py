@@ -7,14 +7,14 @@ database, not real users); everywhere else roles come only from invites.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func
 from sqlmodel import select
 
 from services.session import AsyncSession
+from services.training_demo import seed_training_demo
 from services.visits_demo import seed_visits_demo
-from storage.models import Company, InboxEntry, Role, Training, User
+from storage.models import Company, InboxEntry, Role, User
 
 
 @dataclass(frozen=True)
@@ -65,11 +65,9 @@ async def seed_demo(session: AsyncSession) -> bool:
     sme = (await session.exec(select(User).where(User.role == Role.sme))).one()
     sme.company_id = companies[0].id
     session.add(sme)
-    start = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0) + timedelta(days=7)
-    session.add(Training(title="企业知识产权管理规范（贯标）内审员培训", starts_at=start, location="太仓市科技创业园报告厅",
-                         capacity=80, organiser_id=specialist.id))
     await session.flush()
     await seed_visits_demo(session)
+    await seed_training_demo(session)
     return True
 
 
