@@ -9,7 +9,6 @@ at a time; `:as ROLE` switches who you are. Typing a number presses that button;
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 import queue
 import re
@@ -307,9 +306,9 @@ def _first_line(record: MessageRecord, limit: int = 40) -> str:
 
 
 def _plain(text: str) -> str:
-    """Telegram HTML to terminal text."""
-    return html.unescape(re.sub(r"</?(b|strong|i|em|u|ins|s|strike|del|code|pre|tg-spoiler|blockquote)[^>]*>|</?a[^>]*>",
-                                "", text))
+    """The emulator keeps a message's text as Telegram shows it (markup already parsed away),
+    so a user's literal "<b>x</b>" must reach the terminal as typed, not be stripped again."""
+    return text
 
 
 async def _settle(terminal: Terminal, first_wait: float = 5.0, quiet: float = 0.25) -> None:

@@ -6,27 +6,16 @@ wording as a reply to the forwarded question; only the lookup of the thread diff
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram import F, Router
-from aiogram.types import Message
 
-from handlers.questions import ANSWER_ROLES, relay_answer
+from handlers.questions import ANSWER_ROLES, relay_answer, replies_to
 from services.question_reminders import find_thread_by_reminder
-from services.session import AsyncSession
-from services.users import Actor
 
 __all__ = ["ANSWER_ROLES", "build"]
 
 
-async def replies_to_reminder(message: Message, session: AsyncSession, actor: Actor | None) -> bool | dict[str, Any]:
-    """Filter: a text reply to a reminder this bot sent into this user's chat."""
-    replied = message.reply_to_message
-    if (actor is None or replied is None or not message.text or message.text.startswith("/")
-            or replied.from_user is None or not replied.from_user.is_bot):
-        return False
-    thread = await find_thread_by_reminder(session, actor.telegram_id, replied.message_id)
-    return {"thread": thread} if thread is not None else False
+#: A text reply to a reminder this bot sent: answered like a reply to the forward itself.
+replies_to_reminder = replies_to(find_thread_by_reminder)
 
 
 def build() -> Router:

@@ -13,6 +13,7 @@ Two routers:
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 import logging
 from html import escape
 from typing import Any
@@ -224,14 +225,22 @@ async def _route(message: Message, actor: Actor, lang: str, session: AsyncSessio
 # --------------------------------------------------------------------------- specialist side
 
 
-async def replies_to_question(message: Message, session: AsyncSession, actor: Actor | None) -> bool | dict[str, Any]:
-    """Filter: a text reply to a question this bot forwarded into this user's chat."""
-    replied = message.reply_to_message
-    if (actor is None or replied is None or not message.text or message.text.startswith("/")
-            or replied.from_user is None or not replied.from_user.is_bot):
-        return False
-    thread = await find_thread_by_specialist_message(session, actor.telegram_id, replied.message_id)
-    return {"thread": thread} if thread is not None else False
+def replies_to(find_thread: Callable[[AsyncSession, int, int], Awaitable[Thread | None]]):  # noqa: ANN201
+    """A filter: a text reply to a message of the bot's in this user's chat that `find_thread`
+    knows (a forwarded question, or a reminder about one), handing the thread on."""
+
+    async def replies(message: Message, session: AsyncSession, actor: Actor | None) -> bool | dict[str, Any]:
+        replied = message.reply_to_message
+        if (actor is None or replied is None or not message.text or message.text.startswith("/")
+                or replied.from_user is None or not replied.from_user.is_bot):
+            return False
+        thread = await find_thread(session, actor.telegram_id, replied.message_id)
+        return {"thread": thread} if thread is not None else False
+
+    return replies
+
+
+replies_to_question = replies_to(find_thread_by_specialist_message)
 
 
 async def relay_answer(message: Message, thread: Thread, actor: Actor, lang: str, session: AsyncSession,

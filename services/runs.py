@@ -22,9 +22,9 @@ __all__ = ["claim", "finish", "has_run", "JobRun", "record_run", "RUN_RECORD", "
 RUN_RECORD = "@run"
 
 
-async def claim(session: AsyncSession, job: str, period: str, recipient: str = "") -> bool:
+async def claim(session: AsyncSession, job: str, period: str, recipient: str = "", **fields: object) -> bool:
     """True exactly once per key, across restarts and processes; commits the claim."""
-    session.add(JobRun(job=job, period=period, recipient=recipient))
+    session.add(JobRun(job=job, period=period, recipient=recipient, **fields))
     try:
         await session.commit()
     except IntegrityError:
@@ -59,11 +59,4 @@ async def has_run(session: AsyncSession, job: str, period: str) -> bool:
 async def record_run(session: AsyncSession, job: str, period: str, outcome: str = "done") -> bool:
     """Record that `job` ran for `period` and how it ended; False if it was recorded already. Commits."""
     now = utcnow()
-    session.add(JobRun(job=job, period=period, recipient=RUN_RECORD, claimed_at=now, finished_at=now,
-                       outcome=outcome[:200]))
-    try:
-        await session.commit()
-    except IntegrityError:
-        await session.rollback()
-        return False
-    return True
+    return await claim(session, job, period, RUN_RECORD, claimed_at=now, finished_at=now, outcome=outcome[:200])

