@@ -6,7 +6,7 @@ import asyncio
 import logging
 from typing import Any
 
-from aiogram import Bot, Dispatcher, Router
+from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.dispatcher.event.handler import FilterObject
@@ -38,6 +38,13 @@ def build_context(settings: Settings, db: Database, bot: Bot | None = None, **ov
                                   tz=settings.tz, bot=bot)
     fields.update(overrides)
     return AppContext(**fields)
+
+
+def _built(feature: Feature) -> Router:
+    router = feature.router()
+    if feature.commands_only:
+        router.message.filter(F.text.startswith("/"))
+    return router
 
 
 def create_bot(settings: Settings, token: str | None = None) -> Bot:
@@ -76,7 +83,7 @@ def create_dispatcher(settings: Settings, db: Database, bot: Bot | None = None,
     dp.shutdown.register(drain)
     dp.shutdown.handlers.insert(0, dp.shutdown.handlers.pop())  # before aiogram closes the FSM storage
     dp.include_router(errors.build())
-    routers = [(feature.router(), feature.roles) for feature in features]
+    routers = [(_built(feature), feature.roles) for feature in features]
     for router, roles in routers:
         if roles is not None:
             guard = RequireRoles(*roles)
