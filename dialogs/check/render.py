@@ -2,7 +2,7 @@
 
 Every word comes from the locale files or from a pack's bilingual labels (`label_zh` /
 `label_en`, `title` / `title_en`, `benefit_zh` / `benefit_en`), so an English user reads
-English throughout; the packs' notes are Chinese only and are shown to Chinese users.
+English throughout, the packs' notes included (each pack note has an English text).
 Everything a user typed or a company is called is escaped here, and every text is
 fitted to Telegram's 4096 characters, so the windows can show it as is.
 """
@@ -140,8 +140,7 @@ def detail_text(r: ProgrammeResult, lang: str, catalog: Catalog) -> str:
     benefit = (r.info.benefit_en or r.info.benefit_zh) if lang == "en" else r.benefit
     lines.append(t("check_benefit", lang, benefit=escape(benefit)))
     lines.append(t("check_period", lang, period=period(r.info, lang), state=force_note(r, lang)))
-    if lang == "zh":
-        lines += ["ℹ️ " + escape(note) for note in r.notes]
+    lines += ["ℹ️ " + escape(note) for note in r.notes_in(lang)]
     lines.append(t("check_citation", lang, citation=escape(r.citation.text())))
     return fit("\n".join(lines))
 
@@ -158,8 +157,9 @@ def _condition(line: Line, lang: str, catalog: Catalog) -> list[str]:
     if line.citation is not None and line.kind not in ("all", "any"):
         text += t("check_clause", lang, clause=escape(line.citation.clause))
     out = [text]
-    if lang == "zh" and line.note:
-        out.append(f"{indent}{pad(lang)}ℹ️ {escape(line.note)}")
+    note = (line.note_en or None) if lang == "en" else line.note
+    if note:
+        out.append(f"{indent}{pad(lang)}ℹ️ {escape(note)}")
     return out
 
 
