@@ -34,6 +34,7 @@ BACKOFF = BackoffConfig(min_delay=0.5, max_delay=10.0, factor=1.5, jitter=0.1)
 #: may be in another live process's hands, so recovery leaves it alone.
 SHARED_ORPHAN_AGE = timedelta(seconds=60)
 PRUNE_EVERY = timedelta(hours=1)
+RESUME_WAIT_SECONDS = 30.0
 
 
 def raw_json(update: Update) -> str:
@@ -172,7 +173,11 @@ class Intake:
             log.info("Run polling for bot @%s id=%d (durable intake)", me.username, me.id)
         except Exception as exc:  # noqa: BLE001 - Telegram away at start: the loop waits it out
             log.warning("getMe failed at start: %s", exc)
-        await self.resume()
+        if await self.resume():
+            # Finish what an earlier process left before taking more: older updates first, and
+            # an update is not cut off again and again by restarts that come in quick succession
+            # (each would count as an attempt towards parking it).
+            await self.drain(RESUME_WAIT_SECONDS)
         while not stop.is_set():
             try:
                 updates = await self.bot(request, request_timeout=request_timeout)
