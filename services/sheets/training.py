@@ -62,17 +62,20 @@ def progress_rows(week_rows: Iterable[Row], all_rows: Iterable[Row]) -> list[dic
 
 def progress_from(attendance: RowProvider) -> RowProvider:
     """A progress provider counted from an attendance provider in one pass over the
-    programme so far (from 2018, 苏知发〔2018〕86号); rows checked in within the period
-    count for the period too. Counts only: nothing is kept per person."""
+    programme so far (from 2018, 苏知发〔2018〕86号); rows of sessions held in the period
+    count for the period too. Rows marked `first_time: False` (a person's later
+    sessions) are skipped, so people are counted, not attendances."""
     async def provide(session: AsyncSession, period: Period, region: str | None) -> AsyncIterator[Row]:
         ever = Period(PROGRAMME_START, period.end, period.tz)
         week: Counter = Counter()
         total: Counter = Counter()
         async for r in attendance(session, ever, region):
+            if not r.get("first_time", True):  # a person counts once, at their first session
+                continue
             key = (r.get("category") or "", r.get("region_code") or "")
             total[key] += 1
-            checked = r.get("checked_in_at")
-            if checked is not None and period.contains(checked):
+            moment = r.get("starts_at") or r.get("checked_in_at")
+            if moment is not None and period.contains(moment):
                 week[key] += 1
         for (category, code), n in sorted(total.items()):
             yield {"category": category, "region_code": code, "trained_in_period": week.get((category, code), 0),
