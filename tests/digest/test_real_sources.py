@@ -168,3 +168,32 @@ async def test_the_digest_counts_real_rows_against_the_target_in_force(db, world
         builtin = await build_digest(s, WEEK, "3205", load_catalog(), default_sources())
     assert not builtin.trainees.progress.in_force and builtin.trainees.progress.target.people == 30000
     assert builtin.trainees.progress.target.citation["document"] == "苏知发〔2018〕86号"
+
+
+async def test_the_monday_digest_carries_real_figures_and_the_chart_once(db, world, emu):
+    from bot.app import build_context, create_bot
+    from bot.settings import Settings
+    from jobs.weekly_digest import SPEC
+    from tests.digest.conftest import TOKEN
+
+    emu.user(503)
+    await emu.send_text(emu.users[503], "/start")  # Telegram knows the chat once its user wrote
+    due = datetime(2026, 11, 23, 9, 0, tzinfo=TZ)
+    for _restart in range(2):
+        settings = Settings(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE=emu.url, DATABASE_URL=db.url,
+                            IPBOT_TRAINING_TARGETS=str(world["targets"]))
+        bot = create_bot(settings)
+        try:
+            await SPEC.run(build_context(settings, db, bot, clock=lambda: due.astimezone(UTC)), due)
+        finally:
+            await bot.session.close()
+    messages = emu.messages(503)
+    (text,) = [m.text for m in messages if m.text]
+    assert "走访企业次数：1（±0）" in text and "新培训人数：1（+1）" in text and "举办培训场次：1（+1）" in text
+    assert "今年已走访的分配企业占比：67%" in text
+    assert "培训目标（测试文〔2026〕1号 三(二)，2026-01-01 至 2026-12-31）" in text
+    assert "已培训 3 / 1,000 人（本地区 2 人）" in text and "没有正在执行" not in text
+    assert "王特派" in text and "申请首件发明专利" in text and "南京的措施" not in text
+    assert len([m for m in messages if m.photo]) == 1 and [m.document.file_name for m in messages if m.document] == \
+        ["周报_2026-W47_3205.xlsx"]
+    assert emu.rejected == []
