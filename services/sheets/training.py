@@ -1,7 +1,7 @@
 """培训签到 (attendance) and 培训进度 (progress by category and region).
 
-Attendance row shape (one dict per person checked in; the training feature's table is
-plugged in at merge):
+Attendance row shape (one dict per person checked in; `services.sheets.sources.attendance_rows`
+reads the training tables and adds `trainee_id` and `first_time`, the person's first session):
 
     training_title: str     starts_at: datetime (aware)   location: str | None
     category: str           region_code: str
@@ -15,7 +15,7 @@ in this shape:
     category: str   region_code: str   trained_in_period: int   trained_total: int
 
 The 30,000-trainee target is 苏知发〔2018〕86号 二（五）: "培训中小企业知识产权总监、
-工程师、企业贯标内审员及经营管理人员30000名" (see services.programme_targets).
+工程师、企业贯标内审员及经营管理人员30000名" (the dated target in services/data/targets.yaml).
 """
 
 from __future__ import annotations
