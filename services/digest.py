@@ -109,13 +109,18 @@ async def _week_figures(session: AsyncSession, week: Week, region: str | None, c
     attendance = await _rows(sources.get("attendance"), session, week, region)
     figures: dict[str, float | None] = {
         "visits": None if visits is None else len(visits),
-        "companies_reached": None if visits is None else len({v.get("uscc") for v in visits}),
+        "companies_reached": None if visits is None else len({_company(v) for v in visits}),
         "people_trained": None if attendance is None else _new_people(attendance),
         "trainings_held": await _trainings_held(session, week, region, attendance),
         "new_eligible": await _new_eligible(session, week, region, catalog),
         "coverage": await _coverage(session, week, region, sources.get("visits")),
     }
     return figures
+
+
+def _company(visit: Mapping[str, Any]) -> Any:
+    """A visited company by id (a company may have no USCC yet), by USCC in rows without one."""
+    return visit.get("company_id") or visit.get("uscc")
 
 
 def _new_people(attendance: list[Mapping[str, Any]]) -> int:
@@ -153,10 +158,10 @@ async def _coverage(session: AsyncSession, week: Week, region: str | None,
     """Share of companies with a specialist that have had a visit since 1 January."""
     if visits is None:
         return None
-    assigned = {c["uscc"] async for c in company_rows(session, week, region) if c["specialist_id"] is not None}
+    assigned = {c["company_id"] async for c in company_rows(session, week, region) if c["specialist_id"] is not None}
     if not assigned:
         return None
-    visited = {v.get("uscc") async for v in visits(session, week.year_to_date(), region)}
+    visited = {v.get("company_id") async for v in visits(session, week.year_to_date(), region)}
     return len(assigned & visited) / len(assigned)
 
 

@@ -46,7 +46,7 @@ async def visit_rows(session: AsyncSession, period: Period, region: str | None) 
     took part, not a contact's phone, so `contact_phone` is empty; `follow_up` is the
     needs and problems noted (the measures agreed are on 一企一策措施)."""
     query = (sa.select(Visit.id, Visit.visited_at, Visit.way, Visit.topics, Visit.findings, Visit.needs,
-                       Visit.problems, Visit.participants, Visit.specialist_id, Company.name.label("company_name"),
+                       Visit.problems, Visit.participants, Visit.specialist_id, Visit.company_id, Company.name.label("company_name"),
                        Company.uscc, Company.region_code, User.full_name.label("specialist_name"))
              .join(Company, Company.id == Visit.company_id).outerjoin(User, User.id == Visit.specialist_id)
              .where(Visit.visited_at >= period.start_utc, Visit.visited_at < period.end_utc)
@@ -54,7 +54,8 @@ async def visit_rows(session: AsyncSession, period: Period, region: str | None) 
     if region:
         query = query.where(within_region(Company.region_code, region))
     async for r in _stream(session, query):
-        yield {"visit_id": r["id"], "visited_at": r["visited_at"], "company_name": r["company_name"],
+        yield {"visit_id": r["id"], "company_id": r["company_id"], "visited_at": r["visited_at"],
+               "company_name": r["company_name"],
                "uscc": r["uscc"], "region_code": r["region_code"], "specialist_id": r["specialist_id"],
                "specialist_name": r["specialist_name"] or "", "contact_name": r["participants"] or None,
                "contact_phone": None, "way": r["way"],

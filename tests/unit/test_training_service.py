@@ -222,13 +222,14 @@ async def test_demo_data_gives_distinct_people_and_an_upcoming_session(db):
     from services.targets import Target
     from services.training_demo import seed_training_demo
 
+    from storage.types import utcnow
+
     async with unit_of_work(db) as session:
-        assert await seed_demo(session)
-        assert await seed_training_demo(session, NOW)
+        assert await seed_demo(session)  # seeds the training demo too, around the real clock
         assert not await seed_training_demo(session, NOW)  # once only
-    demo_target = Target("demo", 100, date(2026, 1, 1), date(2026, 12, 31), {"document": "d", "clause": "c"})
+    demo_target = Target("demo", 100, date(2000, 1, 1), date(2100, 12, 31), {"document": "d", "clause": "c"})
     async with db.sessions() as session:
-        progress = await compute_progress(session, [demo_target], NOW.astimezone(TZ).date(), TZ)
+        progress = await compute_progress(session, [demo_target], utcnow().astimezone(TZ).date(), TZ)
     assert progress.trained == 30  # 40 attendances by 30 people
 
 
