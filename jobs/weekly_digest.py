@@ -43,9 +43,9 @@ from services.channels import Post, adapter
 from services.context import AppContext
 from services.digest import Digest, build_digest
 from services.errors import Refusal
+from services.export import export_roster, roster_filename
 from services.progress import Progress
 from services.progress_chart import progress_png
-from services.export import export_roster, roster_filename
 from services.sheets import RowProvider, Week, default_sheets, default_sources, week_of
 from services.targets import Target, load_targets
 from storage.digest_tables import DeliveryFailure, RegionChannel
