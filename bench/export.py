@@ -1,11 +1,11 @@
 """Benchmark: a week's roster with 30,000 attendance rows, 10,000 visits and 5,000 measures,
 from the database to an .xlsx file; time and peak memory, against XlsxWriter.
 
-The visits, measures and attendance tables are built by other features; this branch does
-not have them, so the bench creates stand-in tables (`bench_visits`, `bench_measures`,
-`bench_attendance`, with the row shapes documented in services.sheets) next to the real
-companies and question tables in a fresh SQLite file, and feeds them to the roster through
-row providers that stream from the database, as the real ones will.
+The rows are in the real tables (`visits`, `measures`, `trainings` + `trainees` +
+`training_enrolments`, with `companies` and `users`) of a fresh SQLite file, and reach the
+roster through the deployment's own row providers (`services.sheets.default_sources()`:
+streamed from the database, region by the access rule, each attendance row told whether it
+is the person's first session).
 
 Ours: `services.export.write_roster` (openpyxl write-only, rows streamed from the database
 on the event loop, written in batches in a worker thread). Yardstick, same run: XlsxWriter
@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -47,29 +47,16 @@ import sqlalchemy as sa  # noqa: E402
 from policy import load_catalog  # noqa: E402
 from services.export import write_roster  # noqa: E402
 from services.session import Database  # noqa: E402
-from services.sheets import default_sheets, parse_week  # noqa: E402
+from services.sheets import default_sheets, default_sources, parse_week  # noqa: E402
 from services.sheets.cells import clean_text, mask_phone  # noqa: E402
-from storage.models import Company  # noqa: E402
+from storage.models import Company, Measure, Training, User, Visit  # noqa: E402
+from storage.training_tables import Enrolment, Trainee  # noqa: E402
 
 TZ = ZoneInfo("Asia/Shanghai")
 WEEK = parse_week("2026-W47", TZ)
 COUNTS = {"attendance": 30_000, "visits": 10_000, "measures": 5_000}
 COMPANIES = 500
-
-meta = sa.MetaData()
-visits = sa.Table("bench_visits", meta, sa.Column("id", sa.Integer, primary_key=True),
-                  sa.Column("visited_at", sa.DateTime), *(sa.Column(c, sa.String) for c in (
-                      "company_name", "uscc", "region_code", "specialist_name", "contact_name", "contact_phone",
-                      "topic", "notes", "follow_up")))
-measures = sa.Table("bench_measures", meta, sa.Column("id", sa.Integer, primary_key=True),
-                    *(sa.Column(c, sa.String) for c in ("company_name", "uscc", "region_code", "specialist_name",
-                                                        "measure", "status")),
-                    sa.Column("due_on", sa.Date), sa.Column("done_on", sa.Date), sa.Column("created_at", sa.DateTime))
-attendance = sa.Table("bench_attendance", meta, sa.Column("id", sa.Integer, primary_key=True),
-                      sa.Column("training_title", sa.String), sa.Column("starts_at", sa.DateTime),
-                      *(sa.Column(c, sa.String) for c in ("location", "category", "region_code", "attendee_name",
-                                                          "attendee_phone", "company_name", "uscc")),
-                      sa.Column("checked_in_at", sa.DateTime))
+SPECIALISTS, SESSIONS = 35, 40
 
 
 def uscc(n: int) -> str:
@@ -84,48 +71,46 @@ async def seed(url: str) -> None:
     db = Database(url)
     await db.upgrade()
     start = WEEK.start_utc
-    moment = lambda: (start + timedelta(seconds=rnd.randrange(7 * 86400))).replace(tzinfo=None)  # noqa: E731
+    moment = lambda: start + timedelta(seconds=rnd.randrange(7 * 86400))  # noqa: E731
     names = [f"苏州某某精密机械制造有限公司{n}" for n in range(COMPANIES)]
     async with db.engine.begin() as conn:
-        await conn.run_sync(meta.create_all)
+        await conn.execute(sa.insert(User.__table__), [
+            {"id": i + 1, "telegram_id": 10_000 + i, "role": "specialist", "full_name": f"特派员{i}",
+             "language": "zh", "region_code": "320585", "active": True, "created_at": start} for i in range(SPECIALISTS)])
         await conn.execute(sa.insert(Company.__table__), [
-            {"uscc": uscc(n), "name": names[n], "region_code": "320585", "specialist_id": None,
-             "facts": {"is_sme": True, "invention_grants_this_year": n % 7}, "created_at": start,
-             "updated_at": start} for n in range(COMPANIES)])
-        await conn.execute(sa.insert(visits), [
-            {"visited_at": moment(), "company_name": names[i % COMPANIES], "uscc": uscc(i % COMPANIES),
-             "region_code": "320585", "specialist_name": f"特派员{i % 35}", "contact_name": "李经理",
-             "contact_phone": f"138{i:08d}", "topic": "专利布局与贯标", "notes": "=了解企业研发情况，建议申请首件发明专利" * 2,
-             "follow_up": "两周后回访"} for i in range(COUNTS["visits"])])
-        await conn.execute(sa.insert(measures), [
-            {"company_name": names[i % COMPANIES], "uscc": uscc(i % COMPANIES), "region_code": "320585",
-             "specialist_name": f"特派员{i % 35}", "measure": "完成知识产权管理规范贯标", "status": "open",
-             "due_on": date(2026, 11, 1) + timedelta(days=i % 60), "done_on": None, "created_at": moment()}
+            {"id": n + 1, "uscc": uscc(n), "name": names[n], "name_key": names[n], "region_code": "320585",
+             "specialist_id": n % SPECIALISTS + 1, "facts": {"is_sme": True, "invention_grants_this_year": n % 7},
+             "titles": {}, "created_at": start, "updated_at": start} for n in range(COMPANIES)])
+        await conn.execute(sa.insert(Visit.__table__), [
+            {"id": i + 1, "client_key": f"bench-{i}", "company_id": i % COMPANIES + 1, "specialist_id": i % SPECIALISTS + 1,
+             "way": "onsite", "visited_at": moment(), "topics": ["ip_standard", "pledge"], "programmes": [],
+             "findings": "=了解企业研发情况，建议申请首件发明专利" * 2, "needs": ["质押融资"], "problems": ["缺少评估机构"],
+             "opinions": [], "participants": "李经理", "created_at": start} for i in range(COUNTS["visits"])])
+        await conn.execute(sa.insert(Measure.__table__), [
+            {"company_id": i % COMPANIES + 1, "visit_id": i + 1, "what": "完成知识产权管理规范贯标",
+             "owner_id": i % SPECIALISTS + 1, "due_on": date(2026, 11, 1) + timedelta(days=i % 60), "status": "open",
+             "created_by": i % SPECIALISTS + 1, "created_at": moment(), "done_at": None}
             for i in range(COUNTS["measures"])])
-        await conn.execute(sa.insert(attendance), [
-            {"training_title": f"知识产权总监培训第{i % 40}期", "starts_at": moment(), "location": "太仓市科技局",
-             "category": ("知识产权总监", "工程师", "企业贯标内审员", "经营管理人员")[i % 4], "region_code": "320585",
-             "attendee_name": f"学员{i}", "attendee_phone": f"139{i:08d}", "company_name": names[i % COMPANIES],
-             "uscc": uscc(i % COMPANIES), "checked_in_at": moment()} for i in range(COUNTS["attendance"])])
+        starts = [moment() for _ in range(SESSIONS)]
+        await conn.execute(sa.insert(Training.__table__), [
+            {"id": k + 1, "title": f"知识产权总监培训第{k}期", "category": "知识产权总监", "starts_at": starts[k],
+             "ends_at": starts[k] + timedelta(hours=3), "location": "太仓市科技局", "region_code": "320585",
+             "capacity": 0, "seats_taken": 0, "organiser_id": k % SPECIALISTS + 1, "status": "scheduled",
+             "checkin_secret": "", "created_at": start, "updated_at": start} for k in range(SESSIONS)])
+        await conn.execute(sa.insert(Trainee.__table__), [
+            {"id": i + 1, "name": f"学员{i}", "mobile": f"+86139{i:08d}", "company": names[i % COMPANIES],
+             "position": "工程师", "category": ("知识产权总监", "知识产权工程师", "贯标内审员", "经营管理人员")[i % 4],
+             "created_at": start, "updated_at": start} for i in range(COUNTS["attendance"])])
+        await conn.execute(sa.insert(Enrolment.__table__), [
+            {"training_id": i % SESSIONS + 1, "trainee_id": i + 1, "status": "attended",
+             "session_starts_at": starts[i % SESSIONS], "source": "import", "enrolled_at": start,
+             "checked_in_at": starts[i % SESSIONS] + timedelta(minutes=i % 30), "updated_at": start}
+            for i in range(COUNTS["attendance"])])
     await db.close()
 
 
-def streaming(table: sa.Table, when: str):
-    """A row provider over a stand-in table: the period's rows, streamed (1,000 at a time)."""
-    async def provide(session, period, region):
-        lo, hi = period.start_utc.replace(tzinfo=None), period.end_utc.replace(tzinfo=None)
-        query = sa.select(table).where(table.c[when] >= lo, table.c[when] < hi).order_by(table.c[when])
-        if region:
-            query = query.where(table.c.region_code.startswith(region))
-        result = await session.stream(query.execution_options(yield_per=1000))
-        async for row in result.mappings():
-            yield {k: (v.replace(tzinfo=timezone.utc) if isinstance(v, datetime) else v) for k, v in row.items()}
-    return provide
-
-
 def sources():
-    return {"visits": streaming(visits, "visited_at"), "measures": streaming(measures, "created_at"),
-            "attendance": streaming(attendance, "checked_in_at")}
+    return default_sources()
 
 
 async def ours(db: Database, path: Path) -> int:

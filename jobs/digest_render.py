@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from locales import t
 from locales.format import fit
-from services.digest import Digest, Figure, TargetLine
+from services.digest import Digest, Figure, TargetLine, TrainingLine
 
 __all__ = ["HTML", "MARKDOWN", "Style", "render", "telegram_text", "markdown_text"]
 
@@ -72,7 +72,7 @@ def progress_bar(fraction: float) -> str:
     return "█" * filled + "░" * (BAR_CELLS - filled)
 
 
-def _region_part(line: TargetLine, lang: str) -> str:
+def _region_part(line: TargetLine | TrainingLine, lang: str) -> str:
     return "" if line.region_value is None else t("digest_region_part", lang, count=f"{line.region_value:,}")
 
 
@@ -86,14 +86,19 @@ def render(digest: Digest, lang: str, style: Style, roster_line: str = "", max_i
     if digest.empty:
         out.append(t("digest_empty_week", lang))
 
-    trainees = digest.trainees
-    out += ["", t("digest_trainees_header", lang, citation=trainees.target.citation, year=trainees.target.by_year)]
-    if trainees.fraction is None:
-        out.append(t("digest_trainees_no_data", lang))
+    trainees, progress = digest.trainees, digest.trainees.progress
+    if progress is None:
+        out += ["", t("digest_trainees_header_none", lang), t("digest_trainees_no_data", lang)]
     else:
-        out.append(t("digest_trainees_line", lang, bar=progress_bar(trainees.fraction),
-                     percent=f"{trainees.fraction:.1%}", done=f"{trainees.province_value:,}",
-                     target=f"{trainees.target.value:,}", region_part=_region_part(trainees, lang)))
+        target, citation = progress.target, progress.target.citation
+        out += ["", t("digest_trainees_header", lang, document=esc(citation.get("document", "")),
+                      clause=esc(citation.get("clause", "")), start=target.start.isoformat(),
+                      end=target.end.isoformat())]
+        if not progress.in_force:
+            out.append(t("digest_trainees_not_in_force", lang, as_of=progress.as_of.isoformat()))
+        out.append(t("digest_trainees_line", lang, bar=progress_bar(progress.share), percent=f"{progress.share:.1%}",
+                     done=f"{progress.trained:,}", target=f"{target.people:,}",
+                     region_part=_region_part(trainees, lang)))
     first = digest.targets[0].target
     out += ["", t("digest_targets_header", lang, citation=first.citation, year=first.by_year)]
     for line in digest.targets:

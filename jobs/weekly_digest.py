@@ -11,6 +11,7 @@ without an outcome: never sent twice, and reported by the next run.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import tempfile
 import time
@@ -41,8 +42,12 @@ from services.broadcast import DONE, TELEGRAM, Limits, Outcome, Outgoing, Perman
 from services.channels import Post, adapter
 from services.context import AppContext
 from services.digest import Digest, build_digest
+from services.errors import Refusal
 from services.export import export_roster, roster_filename
+from services.progress import Progress
+from services.progress_chart import progress_png
 from services.sheets import RowProvider, Week, default_sheets, default_sources, week_of
+from services.targets import Target, load_targets
 from storage.digest_tables import DeliveryFailure, RegionChannel
 from storage.models import Role, User
 from storage.types import utcnow
@@ -77,6 +82,27 @@ def week_for(due: datetime, tz: Any) -> Week:
 
 def row_sources(ctx: AppContext) -> Mapping[str, RowProvider]:
     return ctx.extras.get("row_sources", default_sources())
+
+
+def training_targets(ctx: AppContext) -> list[Target]:
+    """The deployment's training targets (setting IPBOT_TRAINING_TARGETS) with the built-in
+    ones; a file that cannot be read is logged and the built-in targets are used, so one
+    bad file does not stop every supervisor's digest."""
+    try:
+        return load_targets(getattr(ctx.settings, "training_targets", None))
+    except Refusal as exc:
+        log.error("training targets file refused (%s %s); the digest uses the built-in targets", exc.code, exc.params)
+        return load_targets()
+
+
+def chart_of(plans: dict) -> Progress | None:
+    """The progress the chart shows (the province's, the same in every region's digest),
+    when there is something to draw: a target in force, or people trained."""
+    for p in plans.values():
+        progress = p.digest.trainees.progress
+        if progress is not None and (progress.in_force or progress.trained):
+            return progress
+    return None
 
 
 # --------------------------------------------------------------------------- planning
@@ -122,11 +148,12 @@ async def plan(ctx: AppContext, week: Week, region: str | None = None, roster_di
         supervisors = list((await session.exec(query)).all())
         channels = list((await session.exec(select(RegionChannel).where(RegionChannel.active))).all())
         plans: dict[str | None, RegionPlan] = {}
+        targets = training_targets(ctx)
 
         async def plan_for(code: str | None) -> RegionPlan:
             if code not in plans:
                 sources = row_sources(ctx)
-                digest = await build_digest(session, week, code, ctx.catalog, sources)
+                digest = await build_digest(session, week, code, ctx.catalog, sources, targets)
                 plans[code] = RegionPlan(code, digest)
                 if roster_dir is not None:
                     result = await export_roster(session, None, week, code, default_sheets(ctx.catalog, sources),
@@ -166,10 +193,13 @@ def _telegram_error(exc: Exception) -> Exception:
 
 
 class TelegramSends:
-    """The two steps per supervisor: claim + digest text, then the roster (file id reused)."""
+    """The steps per supervisor: claim + digest text, the progress chart (when there is
+    one), then the roster; the chart and each region's roster are uploaded once and then
+    sent by file id."""
 
-    def __init__(self, ctx: AppContext, week: Week) -> None:
-        self.ctx, self.week, self.file_ids = ctx, week, {}
+    def __init__(self, ctx: AppContext, week: Week, chart: bytes | None = None) -> None:
+        self.ctx, self.week, self.file_ids, self.chart = ctx, week, {}, chart
+        self.chart_id: str | None = None
 
     async def _call(self, coro: Any) -> Any:
         try:
@@ -206,7 +236,15 @@ class TelegramSends:
                 self.file_ids[plan_.region] = message.document.file_id
             return None
 
-        steps = [digest_step] + ([roster_step] if plan_.roster else [])
+        async def chart_step() -> object:
+            photo = self.chart_id or BufferedInputFile(self.chart, filename=f"progress_{self.week.label}.png")
+            message = await self._call(self.ctx.bot.send_photo(user.telegram_id, photo,
+                                                               caption=t("pr_chart_caption", lang)))
+            if self.chart_id is None and message.photo:
+                self.chart_id = message.photo[-1].file_id
+            return None
+
+        steps = [digest_step] + ([chart_step] if self.chart else []) + ([roster_step] if plan_.roster else [])
         return Outgoing(key, user.telegram_id, steps, user.full_name or str(user.telegram_id))
 
 
@@ -262,7 +300,10 @@ async def send_week(ctx: AppContext, week: Week, region: str | None = None,
         plans = await plan(ctx, week, region, Path(tmp), done)
         items: dict[str, tuple[Outgoing, str | None]] = {}
         if ctx.bot is not None:
-            sends = TelegramSends(ctx, week)
+            progress = chart_of(plans) if any(p.supervisors for p in plans.values()) else None
+            title = t("pr_chart_title", "zh", document=progress.target.citation.get("document", "")) if progress else ""
+            chart = await asyncio.to_thread(progress_png, progress, title) if progress else None
+            sends = TelegramSends(ctx, week, chart)
             for p in plans.values():
                 for user in p.supervisors:
                     out = sends.outgoing(p, user)

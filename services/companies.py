@@ -36,7 +36,7 @@ from storage.types import utcnow
 
 __all__ = [
     "Company", "CompanyError", "ProfileConflict", "TITLES", "clean_uscc", "normalise_uscc", "name_key",
-    "find_by_uscc", "visible_companies", "visible_clause", "can_see", "may_edit", "may_assign", "add_company",
+    "find_by_uscc", "visible_companies", "visible_clause", "within_region", "can_see", "may_edit", "may_assign", "add_company",
     "register_company", "likely_duplicates", "complete_uscc", "search_companies", "get_visible", "assign",
     "set_profile", "history", "company_name", "region_name", "refuse",
 ]
@@ -154,8 +154,16 @@ def visible_clause(actor: Actor) -> Any:
         return Company.id == actor.company_id if actor.company_id is not None else false()
     scope = _scope(actor)
     if actor.role in (Role.specialist, Role.supervisor) and scope:
-        return col(Company.region_code).startswith(regions.prefix(scope))
+        return within_region(Company.region_code, scope)
     return false()
+
+
+def within_region(column: Any, region: str) -> Any:
+    """`regions.contains(region, column)` as SQL: the column's code lies within `region`
+    (32, 3205/320500 or 320585 by its significant prefix); a code not in the division
+    list contains nothing. The rule `visible_clause` applies, for queries by region
+    (the roster's and the digest's row providers)."""
+    return col(column).startswith(regions.prefix(region)) if regions.lookup(region) else false()
 
 
 def may_edit(actor: Actor, company: Company) -> bool:

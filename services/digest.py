@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func
@@ -23,15 +23,19 @@ from services.sheets import Period, RowProvider, Week
 from services.sheets.companies import company_rows, eligibility_rows
 from services.sheets.measures import is_overdue
 from services.sheets.questions import unanswered_rows
-from services.programme_targets import EXPERTS, SPECIALISTS, TRAINEES, Target
+from services import regions
+from services.companies import within_region
+from services.programme_targets import EXPERTS, SPECIALISTS, Target
+from services.progress import Progress, compute_progress
+from services.targets import Target as TrainingTarget
+from services.targets import load_targets
 from storage.digest_tables import DeliveryFailure
 from storage.models import Role, Training, User
 
-__all__ = ["Digest", "Figure", "TargetLine", "build_digest", "HEADLINE"]
+__all__ = ["Digest", "Figure", "TargetLine", "TrainingLine", "build_digest", "HEADLINE"]
 
 #: The headline figures in display order (locale keys `digest_fig_<key>`).
 HEADLINE = ("visits", "companies_reached", "coverage", "new_eligible", "trainings_held", "people_trained")
-PROGRAMME_START = date(2018, 1, 1)  # 苏知发〔2018〕86号 covers 2018-2020
 LIST_LIMIT = 10
 
 
@@ -57,12 +61,27 @@ class TargetLine:
         return None if self.province_value is None else self.province_value / self.target.value
 
 
+@dataclass(frozen=True)
+class TrainingLine:
+    """Progress to the training target in force at the week's end (services.targets, dated
+    and cited: 苏知发〔2018〕86号 二(五)'s 30,000 for 2018-2020, or a deployment's own);
+    `progress.in_force` False means none is in force and the latest is shown. `progress`
+    is None when this deployment has no attendance source."""
+
+    progress: Progress | None
+    region_value: int | None = None
+
+    @property
+    def fraction(self) -> float | None:
+        return None if self.progress is None else self.progress.share
+
+
 @dataclass
 class Digest:
     week: Week
     region: str | None
     figures: list[Figure]
-    trainees: TargetLine
+    trainees: TrainingLine
     targets: list[TargetLine]
     overdue: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     overdue_total: int | None = None
@@ -90,8 +109,8 @@ async def _week_figures(session: AsyncSession, week: Week, region: str | None, c
     attendance = await _rows(sources.get("attendance"), session, week, region)
     figures: dict[str, float | None] = {
         "visits": None if visits is None else len(visits),
-        "companies_reached": None if visits is None else len({v.get("uscc") for v in visits}),
-        "people_trained": None if attendance is None else len(attendance),
+        "companies_reached": None if visits is None else len({_company(v) for v in visits}),
+        "people_trained": None if attendance is None else _new_people(attendance),
         "trainings_held": await _trainings_held(session, week, region, attendance),
         "new_eligible": await _new_eligible(session, week, region, catalog),
         "coverage": await _coverage(session, week, region, sources.get("visits")),
@@ -99,15 +118,27 @@ async def _week_figures(session: AsyncSession, week: Week, region: str | None, c
     return figures
 
 
+def _company(visit: Mapping[str, Any]) -> Any:
+    """A visited company by id (a company may have no USCC yet), by USCC in rows without one."""
+    return visit.get("company_id") or visit.get("uscc")
+
+
+def _new_people(attendance: list[Mapping[str, Any]]) -> int:
+    """People whose first attended session was in the week (rows without `first_time`
+    or `trainee_id` count as one new person each)."""
+    return len({r.get("trainee_id", ("row", i)) for i, r in enumerate(attendance) if r.get("first_time", True)})
+
+
 async def _trainings_held(session: AsyncSession, week: Week, region: str | None,
                           attendance: list[Mapping[str, Any]] | None) -> int:
     """Trainings of the week: those with check-ins, else the `trainings` table by organiser region."""
     if attendance:
-        return len({(r.get("training_title"), r.get("starts_at")) for r in attendance})
-    query = (select(func.count()).select_from(Training).outerjoin(User, User.id == Training.organiser_id)
-             .where(Training.starts_at >= week.start_utc, Training.starts_at < week.end_utc))
+        return len({r.get("training_id") or (r.get("training_title"), r.get("starts_at")) for r in attendance})
+    query = (select(func.count()).select_from(Training)
+             .where(Training.starts_at >= week.start_utc, Training.starts_at < week.end_utc,
+                    Training.status != "cancelled"))
     if region:
-        query = query.where(User.region_code.startswith(region))
+        query = query.where(within_region(Training.region_code, region))
     return int((await session.exec(query)).one())
 
 
@@ -127,33 +158,43 @@ async def _coverage(session: AsyncSession, week: Week, region: str | None,
     """Share of companies with a specialist that have had a visit since 1 January."""
     if visits is None:
         return None
-    assigned = {c["uscc"] async for c in company_rows(session, week, region) if c["specialist_id"] is not None}
+    assigned = {c["company_id"] async for c in company_rows(session, week, region) if c["specialist_id"] is not None}
     if not assigned:
         return None
-    visited = {v.get("uscc") async for v in visits(session, week.year_to_date(), region)}
+    visited = {v.get("company_id") async for v in visits(session, week.year_to_date(), region)}
     return len(assigned & visited) / len(assigned)
 
 
 async def _count_role(session: AsyncSession, role: Role, region: str | None) -> int:
     query = select(func.count()).select_from(User).where(User.role == role, User.active)
     if region:
-        query = query.where(User.region_code.startswith(region))
+        query = query.where(within_region(User.region_code, region))
     return int((await session.exec(query)).one())
 
 
+async def training_line(session: AsyncSession, week: Week, region: str | None,
+                        targets: list[TrainingTarget]) -> TrainingLine:
+    """The province's progress as of the week's end (services.progress: distinct people at
+    their first session), and the part of it in `region` (the first session's region)."""
+    progress = await compute_progress(session, targets, week.end, week.tz)
+    part = None if not region else sum(n for code, n in progress.by_region.items() if regions.contains(region, code))
+    return TrainingLine(progress, part)
+
+
 async def build_digest(session: AsyncSession, week: Week, region: str | None, catalog: Catalog,
-                       sources: Mapping[str, RowProvider] | None = None) -> Digest:
-    """The digest of `week` for `region` (None: every region), with the week before for comparison."""
+                       sources: Mapping[str, RowProvider] | None = None,
+                       targets: list[TrainingTarget] | None = None) -> Digest:
+    """The digest of `week` for `region` (None: every region), with the week before for comparison.
+
+    `targets`: the training targets (`services.targets.load_targets(settings.training_targets)`);
+    the built-in ones when not given."""
     sources = sources or {}
     now, before = (await _week_figures(session, week, region, catalog, sources),
                    await _week_figures(session, week.before(), region, catalog, sources))
     figures = [Figure(key, now[key], before[key]) for key in HEADLINE]
 
-    attendance = sources.get("attendance")
-    ever = Period(PROGRAMME_START, week.end, week.tz)
-    trained_region = None if attendance is None else len(await _rows(attendance, session, ever, region))
-    trained_all = None if attendance is None else len(await _rows(attendance, session, ever, None))
-    trainees = TargetLine(TRAINEES, trained_region, trained_all)
+    trainees = (TrainingLine(None) if sources.get("attendance") is None
+                else await training_line(session, week, region, targets if targets is not None else load_targets()))
     targets = [
         TargetLine(SPECIALISTS, await _count_role(session, Role.specialist, region),
                    await _count_role(session, Role.specialist, None)),

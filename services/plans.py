@@ -21,6 +21,7 @@ from services.errors import Refusal
 from services.session import AsyncSession
 from services.users import Actor
 from storage.models import Measure, MeasureEvent, Role, User
+from storage.types import utcnow
 
 __all__ = ["PlanError", "MeasureRow", "MAX_WHAT", "MAX_AHEAD", "check_measure", "add_measure", "plan_for",
            "mark_done", "postpone", "overdue", "overdue_for", "owner_candidates", "may_change", "Measure"]
@@ -79,7 +80,8 @@ async def owner_candidates(session: AsyncSession, actor: Actor, company: Company
 
 
 async def add_measure(session: AsyncSession, actor: Actor, company_id: int, what: str, owner_id: int, due_on: date,
-                      *, today: date, visit_id: int | None = None) -> Measure:
+                      *, today: date, visit_id: int | None = None, now: datetime | None = None) -> Measure:
+    """`now` (the context's clock) dates the measure: the roster lists measures open in a period."""
     company = await get_visible(session, actor, company_id, "measure.add")
     if actor.role == Role.sme:
         await _refuse(session, actor, "measure.add", company_id=company_id)
@@ -87,7 +89,7 @@ async def add_measure(session: AsyncSession, actor: Actor, company_id: int, what
     if owner_id not in [uid for uid, _ in await owner_candidates(session, actor, company)]:
         raise PlanError("bad_owner")
     measure = Measure(company_id=company_id, visit_id=visit_id, what=what, owner_id=owner_id, due_on=due_on,
-                      created_by=actor.user_id)
+                      created_by=actor.user_id, created_at=now or utcnow())
     session.add(measure)
     await session.flush()
     session.add(MeasureEvent(measure_id=measure.id, actor_id=actor.user_id, action="created", due_after=due_on))

@@ -198,7 +198,7 @@ async def save_visit(session: AsyncSession, actor: Actor, draft: dict[str, Any],
     ids = []
     for what, owner, due in measures:
         measure = await plans.add_measure(session, actor, company.id, what, owner, due, today=today,
-                                          visit_id=visit.id)
+                                          visit_id=visit.id, now=now)
         ids.append(measure.id)
     await session.flush()
     return Saved(visit.id, company.id, True, ids)

@@ -27,13 +27,13 @@ SOURCES = ("visits", "measures", "attendance", "progress")
 
 
 def default_sources() -> dict[str, RowProvider]:
-    """The row sources this deployment has, by name (see SOURCES).
+    """The row sources this deployment has, by name (see SOURCES): the visits and measures
+    tables of the visits feature and the training feature's attendance (services.sheets.sources).
+    The roster, `/export`, the CLI and the digest all read this one place (jobs may
+    override it with ctx.extras["row_sources"])."""
+    from services.sheets.sources import sources
 
-    TODO(merge): return the visits feature's "visits" and "measures" providers and the
-    training feature's "attendance" provider here; the roster, `/export`, the CLI and
-    the digest all read this one place (jobs may override it with ctx.extras["row_sources"]).
-    """
-    return {}
+    return sources()
 
 
 def default_sheets(catalog: Catalog, sources: Mapping[str, RowProvider] | None = None) -> tuple[Sheet, ...]:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import select
 
 from policy import Catalog
+from services.companies import within_region
 from services.session import AsyncSession
 from services.sheets.base import Column, Row, RowProvider, Sheet
 from services.sheets.period import Period
@@ -48,7 +49,7 @@ async def company_rows(session: AsyncSession, _period: Period, region: str | Non
     query = (select(Company, User.full_name).outerjoin(User, User.id == Company.specialist_id)
              .order_by(Company.region_code, Company.name))
     if region:
-        query = query.where(Company.region_code.startswith(region))
+        query = query.where(within_region(Company.region_code, region))
     for company, specialist in (await session.exec(query)).all():
         yield {"company_id": company.id, "company_name": company.name, "uscc": company.uscc,
                "region_code": company.region_code, "specialist_id": company.specialist_id,

@@ -1,6 +1,6 @@
 """一企一策措施: the measures agreed per company and their status.
 
-Row shape (one dict per measure; the visits feature's table is plugged in at merge):
+Row shape (one dict per measure; `services.sheets.sources.measure_rows` reads the measures table):
 
     company_name: str     uscc: str           region_code: str
     specialist_name: str  measure: str        status: str ("open", "done", ... or Chinese)
@@ -56,5 +56,5 @@ def with_overdue(rows: RowProvider) -> RowProvider:
 
 
 def sheet(rows: RowProvider = no_rows) -> Sheet:
-    """一企一策措施 fed by `rows` (the visits feature's measures provider, at merge)."""
+    """一企一策措施 fed by `rows` (services.sheets.sources.measure_rows in a deployment)."""
     return Sheet("一企一策措施", COLUMNS, with_overdue(rows))

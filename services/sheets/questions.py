@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 from sqlmodel import select
 
+from services.companies import within_region
 from services.session import AsyncSession
 from services.sheets.base import Column, Row, Sheet
 from services.sheets.period import Period
@@ -32,7 +33,7 @@ async def unanswered_rows(session: AsyncSession, period: Period, region: str | N
              .where((QuestionThread.answered_at.is_(None)) | (QuestionThread.answered_at >= end))
              .order_by(QuestionThread.asked_at))
     if region:
-        query = query.where(Company.region_code.startswith(region))
+        query = query.where(within_region(Company.region_code, region))
     for thread, company, specialist in (await session.exec(query)).all():
         yield {"thread_id": thread.id, "asked_at": thread.asked_at, "company_name": company.name,
                "uscc": company.uscc, "region_code": company.region_code, "specialist_id": company.specialist_id,

@@ -1,7 +1,7 @@
 """培训签到 (attendance) and 培训进度 (progress by category and region).
 
-Attendance row shape (one dict per person checked in; the training feature's table is
-plugged in at merge):
+Attendance row shape (one dict per person checked in; `services.sheets.sources.attendance_rows`
+reads the training tables and adds `trainee_id` and `first_time`, the person's first session):
 
     training_title: str     starts_at: datetime (aware)   location: str | None
     category: str           region_code: str
@@ -15,7 +15,7 @@ in this shape:
     category: str   region_code: str   trained_in_period: int   trained_total: int
 
 The 30,000-trainee target is 苏知发〔2018〕86号 二（五）: "培训中小企业知识产权总监、
-工程师、企业贯标内审员及经营管理人员30000名" (see services.programme_targets).
+工程师、企业贯标内审员及经营管理人员30000名" (the dated target in services/data/targets.yaml).
 """
 
 from __future__ import annotations
@@ -62,17 +62,20 @@ def progress_rows(week_rows: Iterable[Row], all_rows: Iterable[Row]) -> list[dic
 
 def progress_from(attendance: RowProvider) -> RowProvider:
     """A progress provider counted from an attendance provider in one pass over the
-    programme so far (from 2018, 苏知发〔2018〕86号); rows checked in within the period
-    count for the period too. Counts only: nothing is kept per person."""
+    programme so far (from 2018, 苏知发〔2018〕86号); rows of sessions held in the period
+    count for the period too. Rows marked `first_time: False` (a person's later
+    sessions) are skipped, so people are counted, not attendances."""
     async def provide(session: AsyncSession, period: Period, region: str | None) -> AsyncIterator[Row]:
         ever = Period(PROGRAMME_START, period.end, period.tz)
         week: Counter = Counter()
         total: Counter = Counter()
         async for r in attendance(session, ever, region):
+            if not r.get("first_time", True):  # a person counts once, at their first session
+                continue
             key = (r.get("category") or "", r.get("region_code") or "")
             total[key] += 1
-            checked = r.get("checked_in_at")
-            if checked is not None and period.contains(checked):
+            moment = r.get("starts_at") or r.get("checked_in_at")
+            if moment is not None and period.contains(moment):
                 week[key] += 1
         for (category, code), n in sorted(total.items()):
             yield {"category": category, "region_code": code, "trained_in_period": week.get((category, code), 0),

@@ -1,6 +1,6 @@
 """走访记录: the specialists' visits of the week.
 
-Row shape (one dict per visit; the visits feature's table is plugged in at merge):
+Row shape (one dict per visit; `services.sheets.sources.visit_rows` reads the visits table):
 
     visited_at: datetime (aware)    company_name: str    uscc: str
     region_code: str                specialist_name: str
@@ -27,5 +27,5 @@ COLUMNS = (
 
 
 def sheet(rows: RowProvider = no_rows) -> Sheet:
-    """走访记录 fed by `rows`; without the visits feature's provider the sheet is empty."""
+    """走访记录 fed by `rows` (services.sheets.sources.visit_rows in a deployment)."""
     return Sheet("走访记录", COLUMNS, rows)

@@ -96,7 +96,13 @@ async def test_an_empty_week_is_an_honest_digest(emu, db):
     finally:
         await bot.session.close()
     text = delivered(emu, tid)[0][0]
-    assert "本周没有记录到走访、培训或新的资格发现。" in text and "走访企业次数：—（暂无数据）" in text
+    # every source is connected: an empty week is zeros, not dashes
+    assert "本周没有记录到走访、培训或新的资格发现。" in text and "走访企业次数：0（±0）" in text
+    assert "新培训人数：0（±0）" in text and "没有逾期的措施。" in text
+    # the built-in target (苏知发〔2018〕86号 二(五), 2018-05-30..2020-12-31) is not in force in 2026, and it says so
+    assert "培训目标（苏知发〔2018〕86号 二(五)，2018-05-30 至 2020-12-31）" in text
+    assert "2026-11-22 没有正在执行的培训目标" in text and "已培训 0 / 30,000 人" in text
+    assert [m for m in emu.messages(tid) if m.photo] == []  # nothing to draw: no chart sent
     assert "没有待答复的提问。" in text
 
 

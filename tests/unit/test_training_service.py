@@ -222,6 +222,8 @@ async def test_demo_data_gives_distinct_people_and_an_upcoming_session(db):
     from services.targets import Target
     from services.training_demo import seed_training_demo
 
+    from storage.types import utcnow
+
     async with unit_of_work(db) as session:
         assert await seed_demo(session)  # the demo seed includes the training demo, dated from now
         assert not await seed_training_demo(session, NOW)  # once only

@@ -1,0 +1,123 @@
+"""The roster's and the digest's row sources over the real tables: visits, 一企一策
+measures (the visits feature) and attendance (the training feature).
+
+Each is a row provider (services.sheets.base) yielding the row shape its sheet module
+documents. Region: the company's region for visits and measures, the session's region
+for attendance, within the region the way the access rule says
+(`services.companies.within_region`); `None` is every region. Rows are streamed from the
+database (a server-side cursor on PostgreSQL), so 30,000 rows never sit in memory at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from locales import t
+from services.companies import within_region
+from services.session import AsyncSession
+from services.sheets.base import Row, RowProvider
+from services.sheets.period import Period
+from storage.models import Company, Measure, Training, User, Visit
+from storage.training_tables import Enrolment, Trainee
+
+__all__ = ["attendance_rows", "measure_rows", "sources", "visit_rows"]
+
+BATCH = 1000
+_DONE, _OPEN = "已完成", "进行中"
+
+
+async def _stream(session: AsyncSession, query: Any) -> AsyncIterator[Any]:
+    result = await session.stream(query.execution_options(yield_per=BATCH))
+    async for row in result.mappings():
+        yield row
+
+
+def _joined(items: list[str] | None) -> str:
+    return "；".join(i for i in (items or []) if i)
+
+
+async def visit_rows(session: AsyncSession, period: Period, region: str | None) -> AsyncIterator[Row]:
+    """One row per visit made in the period (services.sheets.visits). The visit records who
+    took part, not a contact's phone, so `contact_phone` is empty; `follow_up` is the
+    needs and problems noted (the measures agreed are on 一企一策措施)."""
+    query = (sa.select(Visit.id, Visit.visited_at, Visit.way, Visit.topics, Visit.findings, Visit.needs,
+                       Visit.problems, Visit.participants, Visit.specialist_id, Visit.company_id, Company.name.label("company_name"),
+                       Company.uscc, Company.region_code, User.full_name.label("specialist_name"))
+             .join(Company, Company.id == Visit.company_id).outerjoin(User, User.id == Visit.specialist_id)
+             .where(Visit.visited_at >= period.start_utc, Visit.visited_at < period.end_utc)
+             .order_by(Visit.visited_at, Visit.id))
+    if region:
+        query = query.where(within_region(Company.region_code, region))
+    async for r in _stream(session, query):
+        yield {"visit_id": r["id"], "company_id": r["company_id"], "visited_at": r["visited_at"],
+               "company_name": r["company_name"],
+               "uscc": r["uscc"], "region_code": r["region_code"], "specialist_id": r["specialist_id"],
+               "specialist_name": r["specialist_name"] or "", "contact_name": r["participants"] or None,
+               "contact_phone": None, "way": r["way"],
+               "topic": "、".join(t(f"topic_{code}", "zh") for code in (r["topics"] or [])) or None,
+               "notes": r["findings"] or None, "follow_up": _joined([*(r["needs"] or []), *(r["problems"] or [])]) or None}
+
+
+async def measure_rows(session: AsyncSession, period: Period, region: str | None) -> AsyncIterator[Row]:
+    """Measures open at any time in the period: created before its end, not done before its
+    start; status and done date as of the period's end (services.sheets.measures adds
+    whether each is overdue then). `specialist_name` is the company's specialist (the
+    owner when the company has none): the digest lists overdue measures by them."""
+    owner, specialist = aliased(User), aliased(User)
+    query = (sa.select(Measure.id, Measure.what, Measure.status, Measure.due_on, Measure.done_at, Measure.created_at,
+                       Company.name.label("company_name"), Company.uscc, Company.region_code,
+                       owner.full_name.label("owner_name"), specialist.full_name.label("specialist_name"))
+             .join(Company, Company.id == Measure.company_id)
+             .outerjoin(owner, owner.id == Measure.owner_id)
+             .outerjoin(specialist, specialist.id == Company.specialist_id)
+             .where(Measure.created_at < period.end_utc,
+                    sa.or_(Measure.done_at.is_(None), Measure.done_at >= period.start_utc))
+             .order_by(Measure.due_on, Measure.id))
+    if region:
+        query = query.where(within_region(Company.region_code, region))
+    async for r in _stream(session, query):
+        done_at: datetime | None = r["done_at"]
+        done = done_at < period.end_utc if done_at is not None else r["status"] == "done"
+        yield {"measure_id": r["id"], "company_name": r["company_name"], "uscc": r["uscc"],
+               "region_code": r["region_code"], "specialist_name": r["specialist_name"] or r["owner_name"] or "",
+               "owner_name": r["owner_name"] or "", "measure": r["what"], "status": _DONE if done else _OPEN,
+               "due_on": r["due_on"], "done_on": done_at.astimezone(period.tz).date() if done and done_at else None,
+               "created_at": r["created_at"]}
+
+
+async def attendance_rows(session: AsyncSession, period: Period, region: str | None) -> AsyncIterator[Row]:
+    """One row per person who attended a session that started in the period, in the order
+    sessions started. `first_time` says it was the person's first attended session (the
+    rule of services.progress: a person counts once, at their first session), so the
+    digest's "new people trained" and 培训进度 count people, not attendances. Phones are
+    given as the national number for mainland mobiles; the sheet masks them."""
+    earlier = aliased(Enrolment)
+    first_time = ~sa.exists().where(earlier.trainee_id == Enrolment.trainee_id, earlier.status == "attended",
+                                    earlier.session_starts_at < Enrolment.session_starts_at)
+    query = (sa.select(Training.title, Training.starts_at, Training.location, Training.online_link,
+                       Training.region_code, Trainee.name, Trainee.mobile, Trainee.company, Trainee.category,
+                       Enrolment.trainee_id, Enrolment.training_id, Enrolment.checked_in_at,
+                       first_time.label("first_time"))
+             .join(Training, Training.id == Enrolment.training_id).join(Trainee, Trainee.id == Enrolment.trainee_id)
+             .where(Enrolment.status == "attended", Enrolment.session_starts_at >= period.start_utc,
+                    Enrolment.session_starts_at < period.end_utc)
+             .order_by(Enrolment.session_starts_at, Enrolment.training_id, Enrolment.id))
+    if region:
+        query = query.where(within_region(Training.region_code, region))
+    async for r in _stream(session, query):
+        mobile = r["mobile"] or ""
+        yield {"training_id": r["training_id"], "training_title": r["title"], "starts_at": r["starts_at"],
+               "location": r["location"] or r["online_link"] or None, "category": r["category"],
+               "region_code": r["region_code"], "trainee_id": r["trainee_id"], "attendee_name": r["name"],
+               "attendee_phone": mobile[3:] if mobile.startswith("+86") else mobile or None,
+               "company_name": r["company"] or None, "uscc": None, "checked_in_at": r["checked_in_at"],
+               "first_time": bool(r["first_time"])}
+
+
+def sources() -> dict[str, RowProvider]:
+    return {"visits": visit_rows, "measures": measure_rows, "attendance": attendance_rows}
