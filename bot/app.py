@@ -15,6 +15,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKey
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
 from bot.middlewares import RequireRoles, UpdateContext
+from bot.edits import SkipUnchangedEdits
 from bot.retry import RetryTelegram
 from bot.session import make_session
 from bot.state_storage import DatabaseStorage
@@ -51,6 +52,7 @@ def create_bot(settings: Settings, token: str | None = None) -> Bot:
     token = token or settings.telegram_bot_token
     session = make_session(TelegramAPIServer.from_base(settings.telegram_api_base))
     session.middleware(RetryTelegram())
+    session.middleware(SkipUnchangedEdits())
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
