@@ -14,21 +14,13 @@ from locales import t
 from locales.format import chunks, escape
 from services import plans, runs
 from services.context import AppContext
+from services.workdays import is_working_day
 from services.users import Role, users_with_role
 from jobs.spec import JobSpec
 
 log = logging.getLogger(__name__)
 
 NAME = "overdue_measures"
-
-
-def _is_working_day(day: date) -> bool:
-    """services.workdays once it lands (chinese_calendar); Monday–Friday until then."""
-    try:
-        from services.workdays import is_working_day
-    except ImportError:
-        return day.weekday() < 5
-    return is_working_day(day)
 
 
 async def _send(ctx: AppContext, chat_id: int, lines: list[str]) -> str:
@@ -50,7 +42,7 @@ def _row(m: plans.MeasureRow, lang: str) -> str:
 
 async def run(ctx: AppContext, due: datetime) -> None:
     day = due.astimezone(ctx.tz).date()
-    if not _is_working_day(day):
+    if not is_working_day(day):
         return
     period = day.isoformat()
     async with ctx.db.sessions() as session:

@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from services import audit
+from services.workdays import day_kind
 from services.errors import Refusal
 from services.session import AsyncSession
 from services.trainees import (CATEGORIES, PersonDraft, Trainee, clean_text, linked_elsewhere, mask_mobile,
@@ -160,21 +161,8 @@ def may_organise(actor: Actor | None) -> bool:
 
 
 def day_warning(day: date) -> str | None:
-    """"holiday", "adjusted_workday", "calendar_unpublished" or None for an ordinary day.
-
-    TODO(workdays): uses chinese_calendar directly until services/workdays.py lands.
-    """
-    import chinese_calendar
-
-    try:
-        on_holiday, name = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:
-        return "calendar_unpublished"
-    if on_holiday and name is not None:
-        return "holiday"
-    if not on_holiday and day.weekday() >= 5:
-        return "adjusted_workday"
-    return None
+    """What an organiser is warned of for this day (see services.workdays.day_kind)."""
+    return day_kind(day)
 
 
 async def create_session(session: AsyncSession, actor: Actor, draft: SessionDraft, now: datetime) -> Training:
@@ -222,8 +210,9 @@ async def update_session(session: AsyncSession, actor: Actor, training_id: int, 
     if "starts_at" in changes:
         await session.exec(update(Enrolment).where(Enrolment.training_id == training.id)
                            .values(session_starts_at=training.starts_at))
-    while await _promote(session, training, now, need_seat=True) is not None:
-        pass  # a larger capacity lets waitlisted people in
+    promoted = await _promote(session, training, now, need_seat=True)  # a larger capacity lets the waitlist in
+    while promoted is not None:
+        promoted = await _promote(session, training, now, need_seat=True)
     await session.refresh(training)  # seats moved by statements, not through this object
     return Notice(training, await _recipients(session, training.id), changes)
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
-__all__ = ["is_working_day", "next_working_day", "working_days_between"]
+__all__ = ["day_kind", "is_working_day", "next_working_day", "working_days_between"]
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,20 @@ def is_working_day(d: date) -> bool:
             log.warning("chinese_calendar has no holiday data for %s; treating Monday-Friday as working days",
                         d.year)
         return d.weekday() < 5
+
+
+def day_kind(d: date) -> str | None:
+    """"holiday" (a public holiday), "adjusted_workday" (a weekend day worked instead, 调休),
+    "calendar_unpublished" (no data for the year yet) or None for an ordinary day."""
+    try:
+        on_holiday, name = chinese_calendar.get_holiday_detail(d)
+    except NotImplementedError:
+        return "calendar_unpublished"
+    if on_holiday and name is not None:
+        return "holiday"
+    if not on_holiday and d.weekday() >= 5:
+        return "adjusted_workday"
+    return None
 
 
 def next_working_day(d: date) -> date:

@@ -214,8 +214,7 @@ async def _restart_mid_visit(harness, specialist) -> None:
 async def test_a_restart_in_the_middle_keeps_the_draft_on_the_embedded_default(harness, people):
     """The draft is plain JSON in dialog_data, so wherever dialog state is durable it survives."""
     specialist, _supervisor = people
-    if type(harness.running.dp.storage).__name__ == "MemoryStorage":
-        pytest.skip("dialog state is still in memory on this branch; durable SQLite state is issue 6 item 5")
+    assert type(harness.running.dp.storage).__name__ == "DatabaseStorage"  # the embedded default keeps it
     await _restart_mid_visit(harness, specialist)
 
 

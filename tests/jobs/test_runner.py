@@ -80,8 +80,8 @@ async def test_a_run_missed_while_down_is_made_up_once_within_grace(db, clock):
     job = Recorder()
     clock.set("2026-10-12 10:30")
     for _restart in range(2):
-        async with JobRunner(make_context(db, clock), [job.spec(grace=timedelta(hours=6))], poll_interval=60):
-            pass  # stop() waits for the catch-up run
+        async with JobRunner(make_context(db, clock), [job.spec(grace=timedelta(hours=6))], poll_interval=60) as runner:
+            await runner.wait_idle(timeout=10)  # the catch-up run started at start()
     assert job.calls == job.sent == [local("2026-10-12 09:00")]
 
 
