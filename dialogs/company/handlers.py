@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from aiogram.types import CallbackQuery, Message
@@ -34,6 +35,20 @@ async def _say(manager: DialogManager, text: str) -> None:
 async def _refused(manager: DialogManager, exc: Exception) -> None:
     await _mw(manager)["commit"]()  # keep the audit entry of a refusal
     await _say(manager, refusal_text(exc, _lang(manager)))
+
+
+_NOT_DONE = object()
+
+
+async def _done(manager: DialogManager, action: Awaitable[Any]) -> Any:
+    """Run a use case: its result after committing, or `_NOT_DONE` once a refusal was said."""
+    try:
+        result = await action
+    except Refusal as exc:
+        await _refused(manager, exc)
+        return _NOT_DONE
+    await _mw(manager)["commit"]()
+    return result
 
 
 # ---------------------------------------------------------------- entry points
@@ -191,26 +206,18 @@ async def _register(manager: DialogManager, region: str | None) -> None:
 
 async def on_complete_uscc(message: Message, _w: Any, manager: DialogManager) -> None:
     m = _mw(manager)
-    try:
-        await companies.complete_uscc(m["session"], m["actor"], manager.dialog_data["company_id"], message.text or "",
-                                      as_of=m["ctx"].today())
-    except Refusal as exc:
-        await _refused(manager, exc)
+    if await _done(manager, companies.complete_uscc(m["session"], m["actor"], manager.dialog_data["company_id"],
+                                                     message.text or "", as_of=m["ctx"].today())) is _NOT_DONE:
         return
-    await m["commit"]()
     manager.dialog_data["notice"] = t("company_uscc_saved", _lang(manager))
     await manager.switch_to(CompanySG.card)
 
 
 async def picked_specialist(_c: CallbackQuery, _w: Any, manager: DialogManager, item_id: str) -> None:
     m = _mw(manager)
-    try:
-        await companies.assign(m["session"], m["actor"], manager.dialog_data["company_id"], int(item_id),
-                               as_of=m["ctx"].today())
-    except Refusal as exc:
-        await _refused(manager, exc)
+    if await _done(manager, companies.assign(m["session"], m["actor"], manager.dialog_data["company_id"],
+                                              int(item_id), as_of=m["ctx"].today())) is _NOT_DONE:
         return
-    await m["commit"]()
     manager.dialog_data["notice"] = t("company_assigned", _lang(manager))
     await manager.switch_to(CompanySG.card)
 
@@ -243,23 +250,18 @@ async def picked_plan_company(_c: CallbackQuery, _w: Any, manager: DialogManager
 
 async def measure_done(_c: CallbackQuery, _w: Any, manager: DialogManager, item_id: str) -> None:
     m = _mw(manager)
-    try:
-        _measure, changed = await plans.mark_done(m["session"], m["actor"], int(item_id), now=m["ctx"].now())
-    except Refusal as exc:
-        await _refused(manager, exc)
+    result = await _done(manager, plans.mark_done(m["session"], m["actor"], int(item_id), now=m["ctx"].now()))
+    if result is _NOT_DONE:
         return
-    await m["commit"]()
+    _measure, changed = result
     manager.dialog_data["notice"] = t("plan_marked_done" if changed else "plan_already_done", _lang(manager))
 
 
 async def measure_postpone(_c: CallbackQuery, _w: Any, manager: DialogManager, item_id: str) -> None:
     m = _mw(manager)
-    try:
-        measure = await plans.postpone(m["session"], m["actor"], int(item_id), today=m["ctx"].today())
-    except Refusal as exc:
-        await _refused(manager, exc)
+    measure = await _done(manager, plans.postpone(m["session"], m["actor"], int(item_id), today=m["ctx"].today()))
+    if measure is _NOT_DONE:
         return
-    await m["commit"]()
     manager.dialog_data["notice"] = t("plan_postponed_to", _lang(manager), due=measure.due_on.isoformat())
 
 
