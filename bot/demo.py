@@ -116,7 +116,7 @@ class Terminal:
         self._number_buttons(record)
 
     def _body(self, record: MessageRecord) -> str:
-        text = _plain(record.text or record.caption or "")
+        text = record.text or record.caption or ""  # as Telegram shows it: markup already parsed away
         for file in (record.document, record.photo):
             if file is not None:  # saved where the person can open it
                 DOWNLOADS.mkdir(parents=True, exist_ok=True)
@@ -301,14 +301,8 @@ def _half_width(line: str) -> str:
 
 
 def _first_line(record: MessageRecord, limit: int = 40) -> str:
-    line = _plain(record.text or record.caption or "").strip().split("\n", 1)[0]
+    line = (record.text or record.caption or "").strip().split("\n", 1)[0]
     return line if len(line) <= limit else line[:limit] + "…"
-
-
-def _plain(text: str) -> str:
-    """The emulator keeps a message's text as Telegram shows it (markup already parsed away),
-    so a user's literal "<b>x</b>" must reach the terminal as typed, not be stripped again."""
-    return text
 
 
 async def _settle(terminal: Terminal, first_wait: float = 5.0, quiet: float = 0.25) -> None:
