@@ -6,10 +6,9 @@ import asyncio
 import logging
 from typing import Any
 
-from aiogram import Bot, Dispatcher, F, Router
+from aiogram import Bot, F, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
@@ -17,6 +16,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from bot.middlewares import RequireRoles, UpdateContext
 from bot.edits import SkipUnchangedEdits
 from bot.retry import RetryTelegram
+from bot.routing import Dispatcher, run_filters_inline
 from bot.session import make_session
 from bot.state_storage import DatabaseStorage
 from bot.settings import Settings
@@ -96,37 +96,6 @@ def create_dispatcher(settings: Settings, db: Database, bot: Bot | None = None,
     _guard_library_routers(dp, {id(r) for r, _ in routers})
     run_filters_inline(dp)
     return dp
-
-
-class InlineFilter(FilterObject):
-    """A filter whose plain (non-async) check runs on the event loop, not in a thread.
-
-    aiogram 3 runs every non-async callable through `asyncio.to_thread`, filters
-    included, so each `F.text`, `State` or small predicate costs a trip to the
-    thread pool and back (futures, a lock, a wake-up of the loop): about 0.1 ms
-    of CPU where the check itself takes a microsecond, and a text message that
-    falls through to the last router passes about eight of them. Every
-    plain filter in this bot is such a predicate on the event; one that must
-    block (a file, a socket) has to be async and offload itself.
-    """
-
-    async def call(self, *args: Any, **kwargs: Any) -> Any:
-        result = self.callback(*args, **self._prepare_kwargs(kwargs))
-        return await result if self.awaitable else result
-
-
-def run_filters_inline(root: Router) -> None:
-    """Swap every filter of `root` and the routers under it for an `InlineFilter`."""
-    def inline(filters: list[FilterObject] | None) -> None:
-        for i, f in enumerate(filters or ()):
-            if not isinstance(f, InlineFilter):
-                filters[i] = InlineFilter(callback=f.magic if f.magic is not None else f.callback)
-
-    for router in root.chain_tail:
-        for observer in router.observers.values():
-            inline(observer._handler.filters)  # the router-wide filters (`observer.filter(...)`)
-            for handler in observer.handlers:
-                inline(handler.filters)
 
 
 def _guard_library_routers(dp: Dispatcher, ours: set[int]) -> None:

@@ -7,7 +7,8 @@ import threading
 from aiogram import Router
 from aiogram.dispatcher.event.handler import FilterObject
 
-from bot.app import InlineFilter, create_dispatcher, run_filters_inline
+from bot.app import create_dispatcher
+from bot.routing import InlineFilter, run_filters_inline
 from bot.settings import Settings
 from services.session import Database
 
