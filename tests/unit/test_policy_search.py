@@ -410,6 +410,20 @@ def test_index_build_and_query_are_fast(docs, index):
     assert per_query < 0.02, f"{per_query * 1000:.1f} ms per query"
 
 
+def test_cached_words_and_terms_rank_as_a_fresh_index_does(docs):
+    """The index caches per-word and per-term arrays; answers must not depend on what
+    was asked before (the same word counts differently inside a domain term or alone)."""
+    asked = ["首件发明专利有补贴吗？", "发明专利年费减免", "申请专利", "专利申请", "PCT 国际申请有资助吗",
+             "知识产权贯标认证能补多少钱？", "小巨人企业能不能优先审查？", "商业秘密怎么保护", "发明",
+             "知识产权贷款怎么申请", "知识产权保护"]  # 知识产权: inside 知识产权贷 (质押融资) or alone
+    warm = PolicySearch(docs)
+    for question in random.Random(7).sample(asked * 3, len(asked) * 3):
+        warm.search(question, 5)
+    for question in asked:
+        assert warm.search(question, 5) == PolicySearch(docs).search(question, 5), question
+        assert warm.route(question) == PolicySearch(docs).route(question), question
+
+
 def test_loading_jieba_and_searching_print_nothing(docs):
     """In a fresh interpreter, where jieba would log "Building prefix dict…" to stderr."""
     script = (
