@@ -8,6 +8,11 @@ No database, no middlewares, no dialogs: what is left is aiogram, aiohttp and th
 Configuration comes from the environment, as for `ipbot run`:
 TELEGRAM_BOT_TOKEN and TELEGRAM_API_BASE (e.g. the emulator's URL).
 
+With BARE_PIN_RESPONSES=1 (bench/updates.py --pinned-yardstick) it keeps one `Response[T]`
+class per return type alive, as ipbot's session does (bot/session.py): aiogram as shipped
+lets pydantic drop and rebuild those classes after garbage collection, which costs this
+bot about a quarter of its CPU under the bench's load.
+
 Logging is at INFO like ipbot's (and like aiogram's own echo example), so both bots pay
 for aiogram's per-update "Update id=... is handled" line.
 """
@@ -25,6 +30,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.methods.base import Response
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 BUTTON_TEXT = "/invite"
@@ -50,10 +56,19 @@ async def pressed(query: CallbackQuery) -> None:
     await query.message.answer(f"pressed <b>{escape(query.data or '')}</b>")
 
 
+class PinnedSession(AiohttpSession):
+    _pinned: dict = {}
+
+    def check_response(self, bot, method, status_code, content):  # noqa: ANN001, ANN201
+        self._pinned.setdefault(method.__returning__, Response[method.__returning__])
+        return super().check_response(bot, method, status_code, content)
+
+
 async def main() -> None:
     token = os.environ["TELEGRAM_BOT_TOKEN"]
     base = os.environ.get("TELEGRAM_API_BASE", "https://api.telegram.org").rstrip("/")
-    bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(base)),
+    session_class = PinnedSession if os.environ.get("BARE_PIN_RESPONSES") == "1" else AiohttpSession
+    bot = Bot(token, session=session_class(api=TelegramAPIServer.from_base(base)),
               default=DefaultBotProperties(parse_mode=ParseMode.HTML))
     dp = Dispatcher()
     dp.include_router(router)

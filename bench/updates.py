@@ -16,6 +16,7 @@ Goal: ipbot keeps at least 60% of the bare bot's throughput.
     .venv/bin/python bench/updates.py                 # 50 users x 40 updates, both bots
     .venv/bin/python bench/updates.py --quick         # smoke test
     .venv/bin/python bench/updates.py --only ipbot --profile-dir /tmp/prof   # cProfile the child
+    .venv/bin/python bench/updates.py --pinned-yardstick   # the bare bot without aiogram's class rebuilds
 
 Exit status: 0 when every update got the expected reply and the emulator rejected nothing,
 1 otherwise (whether the 60% goal is met does not change the exit status).
@@ -541,6 +542,9 @@ async def amain(args: argparse.Namespace) -> int:
           f"{args.updates_per_user} updates, at most {args.max_seconds:.0f}s per bot; mix "
           f"{', '.join(f'{k} {n}' for k, n in sorted(mix.items()))}; load average {os.getloadavg()[0]:.2f} "
           f"on {os.cpu_count()} CPUs", flush=True)
+    if args.pinned_yardstick:
+        os.environ["BARE_PIN_RESPONSES"] = "1"  # the children inherit it; only bare_echo.py reads it
+        print("  yardstick: the bare bot keeps its Response[T] classes alive, as ipbot does", flush=True)
     targets = [t for t in (ipbot_target(), bare_target()) if args.only in (None, t.name)]
     workdir = Path(tempfile.mkdtemp(prefix="ipbot-bench-"))
     emu = Emulator({IPBOT_TOKEN: BotInfo(IPBOT_USERNAME), BARE_TOKEN: BotInfo(BARE_USERNAME)})
@@ -595,6 +599,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=20240601, help="seed of the workload (same for both bots)")
     parser.add_argument("--profile-dir", type=Path, default=None,
                         help="cProfile each bot during its measured window into <dir>/<bot>.prof and summarise")
+    parser.add_argument("--pinned-yardstick", action="store_true",
+                        help="the bare bot keeps its Response[T] classes alive as ipbot does (see bench/bare_echo.py)")
     args = parser.parse_args(argv)
     if args.quick:
         args.users, args.updates_per_user, args.max_seconds = 5, 6, 20.0
