@@ -23,12 +23,19 @@ class Menu:
 
     def __init__(self, commands: Mapping[Role | None, tuple[str, ...]]) -> None:
         self.commands = {None: STRANGER_COMMANDS, **commands}
+        # /help lists a role's commands on every call; building a dozen pydantic objects
+        # each time cost more than the rest of the reply. The wording is fixed per language.
+        self._built: dict[tuple[Role | None, str], tuple[BotCommand, ...]] = {}
 
     def names(self, role: Role | None) -> tuple[str, ...]:
         return self.commands.get(role, ())
 
     def for_role(self, role: Role | None, lang: str) -> list[BotCommand]:
-        return [BotCommand(command=name, description=t(f"cmd_{name}", lang)) for name in self.names(role)]
+        built = self._built.get((role, lang))
+        if built is None:
+            built = tuple(BotCommand(command=name, description=t(f"cmd_{name}", lang)) for name in self.names(role))
+            self._built[(role, lang)] = built
+        return list(built)
 
     async def set_default(self, bot: Bot) -> None:
         """What a stranger sees: just /start and /help, in both languages."""
