@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import orjson
-from aiohttp import ClientError
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response
-
-JSON_HEADERS = {"Content-Type": "application/json"}
+from aiohttp.payload import BytesPayload
 
 
 class BotSession(AiohttpSession):
@@ -38,33 +34,18 @@ class BotSession(AiohttpSession):
             self._pinned[returning] = Response[returning]  # type: ignore[index]
         return super().check_response(bot, method, status_code, content)
 
-    async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
+    def build_form_data(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        """The request body aiogram's `make_request` posts: JSON, or its own multipart form
+        when the call uploads a file (`prepare_value` collects those into `files`)."""
         files: dict[str, Any] = {}
-        payload = json_payload(self, bot, method, files)
+        payload = {}
+        for key, value in method.model_dump(warnings=False).items():
+            prepared = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
+            if prepared is not None and prepared != "":  # what aiogram's form leaves out too
+                payload[key] = prepared
         if files:
-            return await super().make_request(bot, method, timeout)
-        session = await self.create_session()
-        url = self.api.api_url(token=bot.token, method=method.__api_method__)
-        try:
-            async with session.post(url, data=orjson.dumps(payload), headers=JSON_HEADERS,
-                                    timeout=self.timeout if timeout is None else timeout) as resp:
-                raw_result = await resp.text()
-        except asyncio.TimeoutError as exc:
-            raise TelegramNetworkError(method=method, message="Request timeout error") from exc
-        except ClientError as exc:
-            raise TelegramNetworkError(method=method, message=f"{type(exc).__name__}: {exc}") from exc
-        return self.check_response(bot=bot, method=method, status_code=resp.status, content=raw_result).result
-
-
-def json_payload(session: AiohttpSession, bot: Bot, method: TelegramMethod[Any], files: dict[str, Any]) -> dict:
-    """The call's parameters as a JSON object: what aiogram's form would carry (defaults
-    filled in, unset and empty values left out), with nested objects as objects."""
-    payload = {}
-    for key, value in method.model_dump(warnings=False).items():
-        prepared = session.prepare_value(value, bot=bot, files=files, _dumps_json=False)
-        if prepared is not None and prepared != "":
-            payload[key] = prepared
-    return payload
+            return super().build_form_data(bot, method)
+        return BytesPayload(orjson.dumps(payload), content_type="application/json")
 
 
 def json_dumps(value: Any) -> str:

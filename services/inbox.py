@@ -13,9 +13,11 @@ after it was handled, so a kill in between repeats at most that update's reply.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql
@@ -162,7 +164,7 @@ async def status_for(db: Database, actor) -> dict[str, int]:  # noqa: ANN001 - s
 # third of that (bench/intake.py); the SQL is plain and the values are bound the way
 # SQLAlchemy binds them (the column type's own processor), so rows read back the same.
 
-_SQLITE_CHUNK = 100  # rows per INSERT: 600 bound values, far below SQLite's limit
+_SQLITE_VALUES = 600  # bound values per statement, far below SQLite's limit
 
 
 def _is_sqlite(db: Database) -> bool:
@@ -173,41 +175,40 @@ def _sqlite_time(db: Database) -> str:
     return _TABLE.c.received_at.type.bind_processor(db.engine.dialect)(utcnow())
 
 
-async def _record_on_sqlite(db: Database, pairs: list[tuple[int, str]]) -> list[Received]:
-    now = _sqlite_time(db)
-    fresh: list[Received] = []
+@asynccontextmanager
+async def _sqlite_transaction(db: Database) -> AsyncIterator[Any]:
+    """The aiosqlite connection of a pooled connection, committed at the end or rolled back."""
     async with db.engine.connect() as connection:
         driver = (await connection.get_raw_connection()).driver_connection
         try:
-            for start in range(0, len(pairs), _SQLITE_CHUNK):
-                chunk = pairs[start:start + _SQLITE_CHUNK]
-                values: list[object] = []
-                for uid, raw in chunk:
-                    values += (uid, digest(raw), raw, PENDING, 0, now)
-                cursor = await driver.execute(
-                    "INSERT INTO inbox (update_id, digest, payload, state, attempts, received_at) VALUES "
-                    + ",".join(["(?, ?, ?, ?, ?, ?)"] * len(chunk))
-                    + " ON CONFLICT (update_id, digest) DO NOTHING RETURNING id, update_id, payload", values)
-                fresh += [Received(*row) for row in await cursor.fetchall()]
-                await cursor.close()
+            yield driver
             await driver.commit()
         except BaseException:
             await driver.rollback()
             raise
+
+
+async def _record_on_sqlite(db: Database, pairs: list[tuple[int, str]]) -> list[Received]:
+    now, per_row, fresh = _sqlite_time(db), 6, []
+    async with _sqlite_transaction(db) as driver:
+        for start in range(0, len(pairs), _SQLITE_VALUES // per_row):
+            chunk = pairs[start:start + _SQLITE_VALUES // per_row]
+            values = [v for uid, raw in chunk for v in (uid, digest(raw), raw, PENDING, 0, now)]
+            cursor = await driver.execute(
+                "INSERT INTO inbox (update_id, digest, payload, state, attempts, received_at) VALUES "
+                + ",".join(["(?, ?, ?, ?, ?, ?)"] * len(chunk))
+                + " ON CONFLICT (update_id, digest) DO NOTHING RETURNING id, update_id, payload", values)
+            fresh += [Received(*row) for row in await cursor.fetchall()]
+            await cursor.close()
     return sorted(fresh, key=lambda r: r.inbox_id)
 
 
 async def _mark_done_on_sqlite(db: Database, ids: list[int]) -> None:
-    async with db.engine.connect() as connection:
-        driver = (await connection.get_raw_connection()).driver_connection
-        try:
-            for start in range(0, len(ids), _SQLITE_CHUNK * 6):
-                chunk = ids[start:start + _SQLITE_CHUNK * 6]
-                cursor = await driver.execute(
-                    f"UPDATE inbox SET state = '{DONE}', finished_at = ? WHERE state = '{PENDING}' AND id IN ("
-                    + ",".join("?" * len(chunk)) + ")", (_sqlite_time(db), *chunk))
-                await cursor.close()
-            await driver.commit()
-        except BaseException:
-            await driver.rollback()
-            raise
+    now = _sqlite_time(db)
+    async with _sqlite_transaction(db) as driver:
+        for start in range(0, len(ids), _SQLITE_VALUES - 1):
+            chunk = ids[start:start + _SQLITE_VALUES - 1]
+            cursor = await driver.execute(
+                f"UPDATE inbox SET state = '{DONE}', finished_at = ? WHERE state = '{PENDING}' AND id IN ("
+                + ",".join("?" * len(chunk)) + ")", (now, *chunk))
+            await cursor.close()

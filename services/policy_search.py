@@ -625,8 +625,7 @@ class PolicySearch:
         self._token_sets: list[frozenset[str]] = [frozenset(tokens[i]) for i in keep]
         self._bm25 = BM25Okapi([tokens[i] for i in keep]) if keep else None
         n = len(keep)
-        # Queries fill these (see _presence, _scores); a thread that races another
-        # stores the same array, so sharing the index across threads stays safe.
+        # Filled by queries; a thread racing another stores the same array.
         self._presence_cache: dict[tuple[str, tuple[str, ...] | None], np.ndarray] = {}
         self._term_scores: dict[str, np.ndarray] = {}
         # the weight of a word no clause has: the IDF it would have if one clause had it

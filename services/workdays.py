@@ -24,7 +24,7 @@ _warned_years: set[int] = set()
 def is_working_day(d: date) -> bool:
     try:
         return chinese_calendar.is_workday(d)
-    except NotImplementedError:
+    except NotImplementedError:  # chinese_calendar's answer for a year it has no notice for
         if d.year not in _warned_years:
             _warned_years.add(d.year)
             log.warning("chinese_calendar has no holiday data for %s; treating Monday-Friday as working days",
@@ -37,7 +37,7 @@ def day_kind(d: date) -> str | None:
     "calendar_unpublished" (no data for the year yet) or None for an ordinary day."""
     try:
         on_holiday, name = chinese_calendar.get_holiday_detail(d)
-    except NotImplementedError:
+    except NotImplementedError:  # no notice for that year yet (see the module docstring)
         return "calendar_unpublished"
     if on_holiday and name is not None:
         return "holiday"
