@@ -13,8 +13,9 @@ from aiogram_dialog import DialogManager
 from handlers.menu import Menu
 from handlers.render import display_name, role_name
 from locales import pick_language, t
+from locales.regions import region_label
 from services.companies import company_name
-from services.invites import Redeemed, redeem
+from services.invites import REGIONAL_ROLES, Redeemed, redeem
 from services.session import AsyncSession, Commit
 from services.users import Actor
 
@@ -54,7 +55,7 @@ async def whoami(message: Message, actor: Actor, lang: str, session: AsyncSessio
     company = await company_name(session, actor.company_id) if actor.company_id else None
     await message.answer(t(
         "whoami", lang, name=display_name(actor), role=role_name(actor.role, lang),
-        region=escape(actor.region_code or t("none", lang)),
+        region=region_label(actor.region_code, lang) if actor.role in REGIONAL_ROLES else t("none", lang),
         company=escape(company or t("none", lang)), telegram_id=actor.telegram_id,
     ))
 

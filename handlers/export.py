@@ -17,9 +17,10 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import FSInputFile, Message
 
 from locales import t
+from locales.regions import region_label
 from services.context import AppContext
 from services.errors import Refusal
-from services.export import MAY_SEE_PHONES, export_roster
+from services.export import MAY_SEE_PHONES, allowed_region, export_roster
 from services.session import AsyncSession, Commit
 from services.sheets import default_sheets, default_sources, parse_week, previous_week, week_of
 from services.users import Actor
@@ -33,20 +34,24 @@ async def export(message: Message, command: CommandObject, actor: Actor, lang: s
     try:
         week = parse_week(words[0], ctx.tz) if words else previous_week(week_of(ctx.today(), ctx.tz))
         with tempfile.TemporaryDirectory(prefix="ipbot-export-") as tmp:
-            region_text = actor.region_code or t("export_all_regions", lang)
-            await message.answer(t("export_started", lang, week=week.label, region=escape(region_text)))
+            region = await allowed_region(session, actor, None, week)
+            await message.answer(t("export_started", lang, week=week.label, region=_region_text(region, lang)))
             result = await export_roster(session, actor, week, None, default_sheets(ctx.catalog, default_sources()),
                                          Path(tmp), ctx.tz)
             await commit()
             phones = t("export_phones_shown" if actor.role in MAY_SEE_PHONES else "export_phones_masked", lang)
             await message.answer_document(
                 FSInputFile(result.path, filename=result.path.name),
-                caption=t("export_done", lang, week=week.label, region=escape(result.region or t("export_all_regions", lang)),
+                caption=t("export_done", lang, week=week.label, region=_region_text(result.region, lang),
                           rows=result.total_rows, phones=phones))
     except Refusal as exc:
         await commit()  # the refusal is audited
         params = {k: escape(str(v)) for k, v in exc.params.items()}
         await message.answer(t(f"export_err_{exc.code}", lang, **params))
+
+
+def _region_text(region: str | None, lang: str) -> str:
+    return region_label(region, lang) if region else t("export_all_regions", lang)
 
 
 def build() -> Router:

@@ -18,9 +18,11 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from handlers.render import local_time, role_name
 from locales import t
+from locales.regions import region_label
 from services.companies import visible_companies
 from services.context import AppContext
-from services.invites import MAY_INVITE, InviteError, create_invite, deep_link, parse_lifetime
+from services.invites import MAY_INVITE, REGIONAL_ROLES, InviteError, create_invite, deep_link, parse_lifetime
+from services.regions import HOME_PROVINCE, lookup, resolve
 from services.session import AsyncSession, Commit
 from services.users import Actor, Role
 
@@ -34,8 +36,14 @@ class InviteCompany(CallbackData, prefix="invc"):
     company_id: int
 
 
+class InviteRegion(CallbackData, prefix="invr"):
+    role: Role
+    code: str
+
+
 class InviteFlow(StatesGroup):
     company = State()
+    region = State()
 
 
 async def invite(message: Message, command: CommandObject, actor: Actor, lang: str, session: AsyncSession,
@@ -71,7 +79,39 @@ async def picked_role(query: CallbackQuery, callback_data: InviteRole, actor: Ac
         await query.message.answer(t("invite_pick_company" if companies else "invite_ask_company", lang),
                                    reply_markup=keyboard)
         return
+    if callback_data.role in REGIONAL_ROLES and actor.role == Role.admin:
+        # An admin has no region of their own to lend: the invite's region is chosen, never implied.
+        await state.set_state(InviteFlow.region)
+        await state.update_data(role=callback_data.role.value)
+        province = lookup(HOME_PROVINCE)
+        keyboard = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
+            text=t("invite_region_province", lang, name=province.name),
+            callback_data=InviteRegion(role=callback_data.role, code=province.code).pack())]])
+        await query.message.answer(t("invite_ask_region", lang, role=role_name(callback_data.role, lang)),
+                                   reply_markup=keyboard)
+        return
     await _make(ctx, query.message, actor, lang, session, commit, bot, callback_data.role.value, None, None, None)
+
+
+async def picked_region(query: CallbackQuery, callback_data: InviteRegion, actor: Actor, lang: str,
+                        session: AsyncSession, commit: Commit, bot: Bot, state: FSMContext, ctx: AppContext) -> None:
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    if await _make(ctx, query.message, actor, lang, session, commit, bot, callback_data.role.value, None,
+                   callback_data.code, None):
+        await state.clear()
+
+
+async def got_region(message: Message, actor: Actor, lang: str, session: AsyncSession, commit: Commit, bot: Bot,
+                     state: FSMContext, ctx: AppContext) -> None:
+    text = message.text.strip()[:40]
+    region = resolve(text)
+    if region is None:
+        await message.answer(t("invite_err_unknown_region", lang, value=escape(text)))
+        return
+    role = (await state.get_data()).get("role", Role.specialist.value)
+    if await _make(ctx, message, actor, lang, session, commit, bot, role, None, region.code, None):
+        await state.clear()
 
 
 async def picked_company(query: CallbackQuery, callback_data: InviteCompany, actor: Actor, lang: str,
@@ -95,7 +135,7 @@ async def _make(ctx: AppContext, message: Message, actor: Actor, lang: str, sess
     try:
         lifetime = parse_lifetime(expires)
         ticket = await create_invite(session, role, company_uscc=company, company_id=company_id,
-                                     region_code=region or actor.region_code, lifetime=lifetime, created_by=actor)
+                                     region_code=region, lifetime=lifetime, created_by=actor)
     except InviteError as exc:
         await commit()  # the refusal's audit entry, if any
         params = {k: escape(str(v)[:64]) for k, v in exc.params.items()}
@@ -103,8 +143,11 @@ async def _make(ctx: AppContext, message: Message, actor: Actor, lang: str, sess
         return False
     await commit()
     me = await bot.me()
-    await message.answer(t("invite_created", lang, role=role_name(ticket.role, lang),
-                           expires=local_time(ticket.expires_at, ctx.tz), link=escape(deep_link(me.username, ticket.token))))
+    text = t("invite_created", lang, role=role_name(ticket.role, lang),
+             expires=local_time(ticket.expires_at, ctx.tz), link=escape(deep_link(me.username, ticket.token)))
+    if ticket.region_code:
+        text += "\n" + t("invite_created_region", lang, region=region_label(ticket.region_code, lang))
+    await message.answer(text)
     return True
 
 
@@ -114,5 +157,8 @@ def build() -> Router:
     router.message.register(invite, Command("invite"))
     router.callback_query.register(picked_role, InviteRole.filter())
     router.callback_query.register(picked_company, InviteCompany.filter())
+    # Only while the region is asked: a second press (the state is cleared) is a stale button.
+    router.callback_query.register(picked_region, InviteRegion.filter(), InviteFlow.region)
+    router.message.register(got_region, InviteFlow.region, F.text, ~F.text.startswith("/"))
     router.message.register(got_company, InviteFlow.company, F.text, ~F.text.startswith("/"))
     return router

@@ -37,7 +37,7 @@ from sqlmodel import select
 from jobs.digest_render import markdown_text, telegram_text
 from jobs.spec import JobSpec
 from locales import t
-from services import runs
+from services import regions, runs
 from services.broadcast import DONE, TELEGRAM, Limits, Outcome, Outgoing, Permanent, RetryLater, Transient, broadcast
 from services.channels import Post, adapter
 from services.context import AppContext
@@ -46,7 +46,7 @@ from services.errors import Refusal
 from services.export import export_roster, roster_filename
 from services.progress import Progress
 from services.progress_chart import progress_png
-from services.sheets import RowProvider, Week, default_sheets, default_sources, week_of
+from services.sheets import RowProvider, Week, default_sheets, default_sources, in_region, week_of
 from services.targets import Target, load_targets
 from storage.digest_tables import DeliveryFailure, RegionChannel
 from storage.models import Role, User
@@ -163,11 +163,14 @@ async def plan(ctx: AppContext, week: Week, region: str | None = None, roster_di
             return plans[code]
 
         for user in supervisors:
-            if (region is None or (user.region_code or "").startswith(region)) and f"tg:{user.telegram_id}" not in done:
-                (await plan_for(user.region_code)).supervisors.append(user)
+            scope = regions.lookup(user.region_code)
+            if scope is None:  # no region is no reach: never the every-region digest
+                log.warning("supervisor user %s has no region; no digest for them", user.id)
+                continue
+            if in_region(scope.code, region) and f"tg:{user.telegram_id}" not in done:
+                (await plan_for(scope.code)).supervisors.append(user)
         for channel in channels:
-            if (region is None or channel.region_code.startswith(region)) \
-                    and f"{channel.kind}:{channel.region_code}" not in done:
+            if in_region(channel.region_code, region) and f"{channel.kind}:{channel.region_code}" not in done:
                 (await plan_for(channel.region_code)).channels.append(channel)
     return plans
 

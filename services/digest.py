@@ -220,5 +220,5 @@ async def build_digest(session: AsyncSession, week: Week, region: str | None, ca
 async def unreported_failures(session: AsyncSession, region: str | None) -> list[DeliveryFailure]:
     query = select(DeliveryFailure).where(DeliveryFailure.reported_at.is_(None)).order_by(DeliveryFailure.id)
     if region:
-        query = query.where(DeliveryFailure.region_code.startswith(region))
+        query = query.where(within_region(DeliveryFailure.region_code, region))
     return list((await session.exec(query)).all())

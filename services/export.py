@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from services import audit
+from services import audit, regions
 from services.errors import Refusal
 from services.session import AsyncSession
-from services.sheets import Sheet, Week, in_region
+from services.sheets import Sheet, Week
 from services.sheets.writer import RosterWorkbook
 from services.users import Actor, Role
 
-__all__ = ["ExportError", "ExportResult", "MAY_EXPORT", "MAY_SEE_PHONES", "export_region", "export_roster",
+__all__ = ["ExportError", "ExportResult", "MAY_EXPORT", "MAY_SEE_PHONES", "allowed_region", "export_region", "export_roster",
            "roster_filename", "write_roster"]
 
 MAY_EXPORT = frozenset({Role.admin, Role.supervisor})
@@ -57,17 +57,32 @@ def export_region(actor: Actor | None, region: str | None) -> str | None:
     """The region an export covers; raises ExportError when the actor may not.
 
     `actor` None is the command line (the operator of the database). A supervisor asking
-    for no region gets their own; for another region, a refusal.
+    for no region gets their own; for one outside it, or having no region, a refusal.
     """
     if actor is None or actor.role == Role.admin:
         return region or None
     if actor.role not in MAY_EXPORT:
         raise ExportError("not_allowed")
+    scope = regions.lookup(actor.region_code)
+    if scope is None:  # no region is no reach, never "every region"
+        raise ExportError("no_region")
     if region is None:
-        return actor.region_code
-    if not in_region(region, actor.region_code):
+        return scope.code
+    if not regions.contains(scope.code, region):
         raise ExportError("other_region", region=region)
     return region
+
+
+async def allowed_region(session: AsyncSession, actor: Actor | None, region: str | None, week: Week,
+                         by: str = "cli") -> str | None:
+    """`export_region`, with a refusal audited (added, not committed): what a caller
+    checks before it tells the person an export is under way."""
+    try:
+        return export_region(actor, region)
+    except ExportError as exc:
+        await audit.record(session, "export.roster", "denied", actor.telegram_id if actor else None, week=week.label,
+                           region=region, code=exc.code, role=actor.role.value if actor else by)
+        raise
 
 
 async def write_roster(session: AsyncSession, sheets: tuple[Sheet, ...], week: Week, region: str | None,
@@ -100,12 +115,7 @@ async def export_roster(session: AsyncSession, actor: Actor | None, week: Week, 
 
     `by` names a caller without an actor in the audit log ("cli", "weekly_digest")."""
     who = actor.telegram_id if actor else None
-    try:
-        region = export_region(actor, region)
-    except ExportError as exc:
-        await audit.record(session, "export.roster", "denied", who, week=week.label, region=region, code=exc.code,
-                           role=actor.role.value if actor else by)
-        raise
+    region = await allowed_region(session, actor, region, week, by)
     if show_phones is None:
         show_phones = actor is None or actor.role in MAY_SEE_PHONES
     path = path or Path(directory) / roster_filename(week, region)

