@@ -167,11 +167,11 @@ async def test_a_supervisor_exports_their_region_masked_and_it_is_audited(db, tm
     async with unit_of_work(db) as s:
         result = await export_roster(s, actor, WEEK, None, default_sheets(load_catalog(), sources(visits=[visit_row(1)])),
                                      tmp_path, TZ)
-    assert result.path.name == "周报_2026-W47_3205.xlsx" and result.rows["走访记录"] == 1
+    assert result.path.name == "周报_2026-W47_320500.xlsx" and result.rows["走访记录"] == 1
     assert load_workbook(result.path)["走访记录"]["G2"].value == "138****8000"
     async with unit_of_work(db) as s:
         entry = (await audit.recent(s, "export.roster"))[0]
-    assert entry.outcome == "ok" and entry.detail["region"] == "3205" and entry.detail["phones"] == "masked"
+    assert entry.outcome == "ok" and entry.detail["region"] == "320500" and entry.detail["phones"] == "masked"
 
 
 @pytest.mark.parametrize(("text", "masked"), [

@@ -195,5 +195,5 @@ async def test_the_monday_digest_carries_real_figures_and_the_chart_once(db, wor
     assert "已培训 3 / 1,000 人（本地区 2 人）" in text and "没有正在执行" not in text
     assert "王特派" in text and "申请首件发明专利" in text and "南京的措施" not in text
     assert len([m for m in messages if m.photo]) == 1 and [m.document.file_name for m in messages if m.document] == \
-        ["周报_2026-W47_3205.xlsx"]
+        ["周报_2026-W47_320500.xlsx"]
     assert emu.rejected == []

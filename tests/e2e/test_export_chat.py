@@ -28,7 +28,7 @@ async def test_a_supervisor_exports_a_week_and_gets_a_workbook(harness):
     started = await emu.wait_message(supervisor.id, "正在生成 2026-W47 的名册")
     document = await emu.wait_message(supervisor.id, lambda m: m.document is not None, timeout=15)
     assert document.message_id > started.message_id
-    assert document.document.file_name == "周报_2026-W47_3205.xlsx"
+    assert document.document.file_name == "周报_2026-W47_320500.xlsx"
     assert "手机号已隐去中间四位" in document.caption
     book = load_workbook(io.BytesIO(document.document.data))
     assert book.sheetnames[:5] == ["走访记录", "一企一策措施", "培训签到", "培训进度", "资格核查"]

@@ -23,12 +23,12 @@ TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc)  # Friday 10:00 in Shanghai
 
 
-async def _user(db, telegram_id: int, role: Role, name: str) -> Actor:
+async def _user(db, telegram_id: int, role: Role, name: str, region: str = "320585") -> Actor:
     async with unit_of_work(db) as session:
-        user = User(telegram_id=telegram_id, role=role, full_name=name, region_code="320585")
+        user = User(telegram_id=telegram_id, role=role, full_name=name, region_code=region)
         session.add(user)
         await session.flush()
-        return Actor(user.id, telegram_id, role, name, "320585", None, "zh")
+        return Actor(user.id, telegram_id, role, name, region, None, "zh")
 
 
 def _draft(**changes) -> tr.SessionDraft:
@@ -182,7 +182,7 @@ async def test_progress_counts_distinct_people_in_the_target_period(db, tmp_path
                      "    citation: {document: 苏知发〔2026〕1号, clause: 二(三)}\n", encoding="utf-8")
     targets = load_targets(extra)
     assert target_at(targets, date(2019, 6, 1)).target.people == 30000
-    organiser = await _user(db, 18, Role.specialist, "王特派")
+    organiser = await _user(db, 18, Role.specialist, "王特派", region="320500")  # both sessions' regions lie in it
     sessions = [await _session(db, organiser, title=f"第{i}期", starts_at=NOW + timedelta(days=i),
                                ends_at=NOW + timedelta(days=i, hours=2), region_code=region)
                 for i, region in ((1, "320585"), (8, "320506"))]
