@@ -13,7 +13,7 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
-from bot.middlewares import RequireRoles, UpdateContext
+from bot.middlewares import CleanText, RequireRoles, UpdateContext
 from bot.edits import SkipUnchangedEdits
 from bot.retry import RetryTelegram
 from bot.routing import Dispatcher, run_filters_inline
@@ -80,6 +80,7 @@ def create_dispatcher(settings: Settings, db: Database, bot: Bot | None = None,
     # The one context every handler, dialog and job gets (as `ctx`), and the menu.
     dp["ctx"] = ctx
     dp["menu"] = Menu(menu_commands(features))
+    dp.update.outer_middleware(CleanText())  # every text and caption through services.textgate's base
     dp.update.outer_middleware(UpdateContext(db, settings.admin_ids))
     dp.startup.register(warm_up_search)
     dp.shutdown.register(drain)

@@ -6,6 +6,10 @@ handler can reach data, and commits the update's writes together with its inbox 
 
 `RequireRoles` guards one router (inner); the test suite checks that every
 router except the public one carries it, so a new router is denied by default.
+
+`CleanText` (outer, on the dispatcher) passes every message's text and caption through the
+base of the one gate for user text (services.textgate: NFC, no control or bidi character),
+so no handler or dialog ever sees a NUL byte or a right-to-left override.
 """
 
 from __future__ import annotations
@@ -15,12 +19,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
+from aiogram.types import CallbackQuery, Message, MessageEntity, TelegramObject, Update, User
 
 from bot.state_storage import update_scope
 from handlers.errors import STALE_DIALOG_ERRORS
 from locales import pick_language, t
-from services import audit
+from services import audit, textgate
 from services.session import AsyncSession, Database
 from services.updates import AlreadyDone, Receipt, commit_update, update_sessions
 from services.users import Actor, ActorCache, Role, ensure_admin, load_actor
@@ -141,3 +145,67 @@ async def _turn_away(update: Update, data: dict[str, Any]) -> None:
         await update.callback_query.answer(t("unknown_user_callback", lang), show_alert=True)
     else:
         await update.message.answer(t("unknown_user", lang))
+
+
+class CleanText(BaseMiddleware):
+    """Every incoming message's (and edited message's) text and caption through the gate's base.
+
+    Runs on every update, so it first asks `textgate.needs_base` (a regex scan and an NFC
+    quick check, well under a microsecond for a short message) and copies nothing unless a
+    character actually goes: aiogram's objects are frozen, so a changed message is a
+    `model_copy` of it inside a `model_copy` of the update, and that update is what the
+    dispatcher, routers, filters and aiogram-dialog's MessageInput handlers then see.
+    Entity offsets (UTF-16, as Telegram counts) are moved to match the cleaned text.
+    """
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if isinstance(event, Update):
+            for name in ("message", "edited_message"):
+                message = getattr(event, name)
+                if message is not None:
+                    cleaned = cleaned_message(message)
+                    if cleaned is not message:
+                        event = event.model_copy(update={name: cleaned})
+        return await handler(event, data)
+
+
+def cleaned_message(message: Message) -> Message:
+    """The message with clean text and caption; the same object when nothing changes."""
+    changes: dict[str, Any] = {}
+    for text_field, entities_field in (("text", "entities"), ("caption", "caption_entities")):
+        text = getattr(message, text_field)
+        if text and textgate.needs_base(text):
+            changes[text_field], entities = _clean_with_entities(text, getattr(message, entities_field))
+            if entities is not None:
+                changes[entities_field] = entities
+    return message.model_copy(update=changes) if changes else message
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _clean_with_entities(text: str, entities: list[MessageEntity] | None) -> tuple[str, list[MessageEntity] | None]:
+    """Clean the text piece by piece between entity boundaries, so each entity still covers the
+    same words; an entity left empty is dropped."""
+    if not entities:
+        return textgate.base(text), None
+    bounds = sorted({0, _utf16(text), *(e.offset for e in entities), *(e.offset + e.length for e in entities)})
+    pieces: list[str] = []
+    moved: dict[int, int] = {}  # old UTF-16 offset -> new one
+    position = index = total = 0
+    for bound in bounds:
+        start = index
+        while index < len(text) and position < bound:
+            position += 2 if ord(text[index]) > 0xFFFF else 1
+            index += 1
+        piece = textgate.base(text[start:index])
+        pieces.append(piece)
+        total += _utf16(piece)
+        moved[bound] = total
+    out = []
+    for e in entities:
+        start, end = moved.get(e.offset, 0), moved.get(e.offset + e.length, 0)
+        if end > start:
+            out.append(e.model_copy(update={"offset": start, "length": end - start}))
+    return "".join(pieces), out

@@ -28,6 +28,7 @@ from stdnum.cn import uscc as uscc_number
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
 
 from services import audit, regions
+from services import textgate
 from services.errors import Refusal
 from services.session import AsyncSession
 from services.users import Actor
@@ -63,9 +64,9 @@ class ProfileConflict(CompanyError):
 
 
 def clean_uscc(text: str) -> str:
-    """Full-width to half-width, spaces and dashes out, upper case: what the person meant."""
-    text = unicodedata.normalize("NFKC", text or "")
-    return re.sub(r"[\s\-_]+", "", text).upper()
+    """Full-width to half-width, invisible characters, spaces and dashes out, upper case: what
+    the person meant. A code of services.textgate (the length is normalise_uscc's to name)."""
+    return re.sub(r"[\-_]+", "", textgate.clean(text, textgate.Kind.code)).upper()
 
 
 def normalise_uscc(text: str) -> str:
@@ -102,8 +103,11 @@ _LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "股
 
 def name_key(name: str) -> str:
     """What two spellings of one company's name share: width, spaces, brackets, the legal
-    form (有限公司/有限责任公司/股份有限公司) and place names in front or in brackets dropped."""
-    text = unicodedata.normalize("NFKC", name or "").translate(_BRACKETS).lower()
+    form (有限公司/有限责任公司/股份有限公司) and place names in front or in brackets dropped.
+
+    Runs on the gated name (services.textgate), so a zero-width space or a bidi control
+    inside a name does not make it another company's."""
+    text = textgate.clean(name, textgate.Kind.name, fold=True).translate(_BRACKETS).lower()
     text = re.sub(r"\s+", "", text)
     places = regions.place_names()
     text = re.sub(r"\(([^()]*)\)", lambda m: "" if m.group(1) in places or not m.group(1) else m.group(1), text)
@@ -118,7 +122,14 @@ def name_key(name: str) -> str:
 
 
 def clean_name(name: str) -> str:
-    name = " ".join(unicodedata.normalize("NFKC", name or "").split())
+    """The name as stored: through the gate (services.textgate.COMPANY_NAME: NFKC, no control,
+    bidi or zero-width character, spaces collapsed; over 128 characters refused, naming the
+    limit), then brackets written the Chinese way; a name of under 2 characters or one that
+    starts like a spreadsheet formula is refused."""
+    try:
+        name = textgate.gate(name, textgate.COMPANY_NAME)
+    except textgate.TextTooLong as exc:
+        raise CompanyError(exc.code, **exc.params) from None
     # NFKC turns full-width brackets into ASCII ones; Chinese names are written with （）.
     name = name.replace("(", "（").replace(")", "）")
     if not 2 <= len(name) <= MAX_NAME:

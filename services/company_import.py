@@ -3,7 +3,8 @@
 Reading and checking come first, writing second, in one transaction: a file that cannot
 be read changes nothing, and a row that fails never leaves half of itself behind. The
 same company twice in a file (by USCC after normalisation, or by name key when it has no
-USCC) is one company; the last row of it wins.
+USCC) is one company; the last row of it wins. Every cell is taken in through the one gate
+for user text (services.textgate), the same rules as a name typed in chat.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from services import companies, regions
+from services import companies, regions, textgate
 from services.companies import Company, CompanyError
 from services.errors import Refusal
 from services.session import AsyncSession
@@ -53,11 +54,13 @@ class Report:
 
 
 def _text(value: Any) -> str:
+    """A cell as text: the gate's base cleaning (NFC, no control or bidi character), trimmed;
+    each field is gated by its kind when the row is checked."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return textgate.base(str(value)).strip()
 
 
 def read_sheet(path: str | Path) -> tuple[list[Row], Report]:
@@ -76,7 +79,7 @@ def read_sheet(path: str | Path) -> tuple[list[Row], Report]:
     sheet = book.worksheets[0]
     header_row, columns = None, {}
     for r, values in enumerate(sheet.iter_rows(min_row=1, max_row=10, values_only=True), 1):
-        cells = {_text(v).replace(" ", "").replace("\u3000", ""): i for i, v in enumerate(values)}
+        cells = {textgate.clean(v, textgate.Kind.code): i for i, v in enumerate(values) if v is not None}
         found = {key: next((cells[h] for h in names if h in cells), None) for key, names in HEADERS.items()}
         if found["name"] is not None:
             header_row, columns = r, {k: v for k, v in found.items() if v is not None}
@@ -95,7 +98,7 @@ def read_sheet(path: str | Path) -> tuple[list[Row], Report]:
         if r - header_row > MAX_ROWS:
             raise ImportError_("too_many_rows", limit=MAX_ROWS)
         get = (lambda key: _text(values[columns[key]]) if key in columns and columns[key] < len(values) else "")
-        if not any(_text(v) for v in values):
+        if not any(textgate.clean(v, textgate.Kind.name) for v in values if v is not None):
             continue  # a blank row
         if r in merged_rows:
             report.rejected.append({"row": r, "code": "merged_cells", "params": {"cells": merged_rows[r]}})
@@ -123,10 +126,11 @@ def check_row(row: Row) -> Checked:
         raise CompanyError("name_missing")  # also a formula cell, which has no value to import
     name = companies.clean_name(row.name)
     code = companies.normalise_uscc(row.uscc) if row.uscc else None
-    region = regions.resolve(row.region) if row.region else (regions.from_uscc(code) if code else None)
+    typed_region = textgate.clean(row.region, textgate.Kind.name, fold=True) if row.region else ""
+    region = regions.resolve(typed_region) if typed_region else (regions.from_uscc(code) if code else None)
     if region is None:
-        raise CompanyError("unknown_region", value=(row.region or "")[:30])
-    industry = row.industry[:64] if row.industry else None
+        raise CompanyError("unknown_region", value=typed_region[:30])
+    industry = (textgate.gate(row.industry, textgate.INDUSTRY) or None) if row.industry else None
     return Checked(row, name, code, region.code, industry)
 
 

@@ -12,7 +12,6 @@ form to show anyone who may not see full numbers.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import phonenumbers
@@ -20,6 +19,7 @@ from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from services import textgate
 from services.errors import Refusal
 from services.session import AsyncSession
 from storage.training_tables import Trainee
@@ -40,24 +40,28 @@ _CATEGORY_ALIASES = {
     "其他": "其他", "其它": "其他",
 }
 
-_NAME_MAX, _COMPANY_MAX, _POSITION_MAX = 64, 128, 64
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+#: Labels for the "please fill in" sentence (tr_err_field_missing), by field.
+_REQUIRED_LABELS = {"person_name": "姓名", "training_title": "培训名称", "category": "类别"}
 
 
-def clean_text(value: object, field: str, limit: int, *, required: bool = False) -> str:
-    """NFKC, no control or bidi characters, spaces collapsed; refuse empty (if required) or too long."""
-    text = "" if value is None else str(value)
-    text = " ".join(_CONTROL.sub("", unicodedata.normalize("NFKC", text)).split())
+def clean_text(value: object, field: textgate.Field | str, limit: int | None = None, *,
+               required: bool = False) -> str:
+    """The field's text through the one gate (services.textgate: no control, bidi or, in names,
+    zero-width character; NFKC; spaces collapsed); refuse it empty (if required) or too long.
+
+    `field` is a `textgate.Field` or its key ("training_title", "location"); an old caller's
+    label and limit ("标题", 128) still work, as a one-line field of their own.
+    """
+    spec = textgate.field(field, limit)
+    text = textgate.gate(value, spec)
     if required and not text:
-        raise Refusal("field_missing", field=field)
-    if len(text) > limit:
-        raise Refusal("field_too_long", field=field, limit=limit)
+        raise Refusal("field_missing", field=spec.fixed_label or _REQUIRED_LABELS.get(spec.key, spec.key))
     return text
 
 
 def category_of(value: object) -> str:
     """The canonical category for a typed or spreadsheet value; refuse an unknown one."""
-    text = clean_text(value, "类别", 32, required=True).replace(" ", "")
+    text = clean_text(value, textgate.CATEGORY, required=True).replace(" ", "")
     found = _CATEGORY_ALIASES.get(text)
     if found is None:
         raise Refusal("category_unknown", value=text, choices="、".join(CATEGORIES))
@@ -66,12 +70,12 @@ def category_of(value: object) -> str:
 
 def normalise_mobile(raw: object) -> str:
     """E.164 of a mainland China mobile number, or a Refusal saying what is wrong with it."""
-    text = unicodedata.normalize("NFKC", "" if raw is None else str(raw)).strip()
     if isinstance(raw, float) and raw.is_integer():  # a spreadsheet number cell: 13800138000.0
-        text = str(int(raw))
+        raw = int(raw)
+    text = textgate.gate(raw, textgate.MOBILE)  # NFKC, no invisible characters, at most 32 refused by name
     if not text:
         raise Refusal("mobile_missing")
-    if len(text) > 32 or not re.fullmatch(r"[0-9+()\-. ]+", text):
+    if not re.fullmatch(r"[0-9+()\-. ]+", text):
         raise Refusal("mobile_not_a_number", value=text[:32])
     try:
         number = phonenumbers.parse(text, "CN")
@@ -115,10 +119,10 @@ class PersonDraft:
               category: object = None) -> "PersonDraft":
         """Validate every field; the first problem is raised as a Refusal."""
         return cls(
-            name=clean_text(name, "姓名", _NAME_MAX, required=True),
+            name=clean_text(name, textgate.PERSON_NAME, required=True),
             mobile=normalise_mobile(mobile),
-            company=clean_text(company, "单位", _COMPANY_MAX),
-            position=clean_text(position, "职务", _POSITION_MAX),
+            company=clean_text(company, textgate.EMPLOYER),
+            position=clean_text(position, textgate.POSITION),
             category=category_of(category) if category not in (None, "") else "其他",
         )
 

@@ -85,9 +85,13 @@ class SessionDraft:
     region_code: str | None = None
 
     def validate(self, now: datetime) -> "SessionDraft":
+        """The draft as it may be stored; every text through the one gate (services.textgate):
+        title a name, venue one line, link and region codes; too long refused by name."""
         try:
-            title = clean_text(self.title, "标题", 128, required=True)
-            location = clean_text(self.location, "地点", 128)
+            title = clean_text(self.title, "training_title", required=True)
+            location = clean_text(self.location, "location")
+            link = clean_text(self.online_link, "online_link") or None
+            region = clean_text(self.region_code, "region_code") or None
         except Refusal as exc:
             raise TrainingRefusal(exc.code, **exc.params) from None
         if self.category not in CATEGORIES:
@@ -98,12 +102,10 @@ class SessionDraft:
             raise TrainingRefusal("starts_in_past")
         if not 1 <= self.capacity <= MAX_CAPACITY:
             raise TrainingRefusal("capacity_range", limit=MAX_CAPACITY)
-        link = (self.online_link or "").strip() or None
         if link is not None and not _is_web_link(link):
             raise TrainingRefusal("link_invalid")
         if not location and not link:
             raise TrainingRefusal("venue_missing")
-        region = (self.region_code or "").strip() or None
         if region is not None and not re.fullmatch(r"\d{6}", region):
             raise TrainingRefusal("region_invalid")
         return replace(self, title=title, location=location, online_link=link, region_code=region)

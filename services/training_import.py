@@ -6,6 +6,8 @@ skips blank rows and rejects, by Excel row number, a row holding a formula (its 
 would be whatever Excel last computed, or nothing). `import_attendance` records the
 rows as attended, creating each named session once (key: title and date).
 
+Every text cell is taken in through the one gate for user text (services.textgate, by way
+of services.trainees.clean_text): the same rules as the chat, not a stripping of its own.
 Reasons are returned as (code, params) for the caller to phrase (locales tr_err_<code>).
 """
 
@@ -13,7 +15,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -23,6 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from services import textgate
 from services.errors import Refusal
 from services.session import AsyncSession
 from services.trainees import PersonDraft, clean_text, upsert_trainee
@@ -83,8 +85,8 @@ def read_sheet(data: bytes, required: tuple[str, ...]) -> Sheet:
     for index in range(header_at + 1, len(values)):
         number, row = index + 1, values[index]
         picked = {name: row[col] if col < len(row) else None for name, col in columns.items()}
-        if all(v is None or str(v).strip() == "" for v in picked.values()):
-            continue  # a blank row
+        if all(v is None or not textgate.clean(v, textgate.Kind.name) for v in picked.values()):
+            continue  # a blank row (invisible characters alone are blank too)
         formula = next((name for name, col in columns.items()
                         if col < len(grid[index]) and grid[index][col].data_type == "f"), None)
         if formula is not None:
@@ -100,7 +102,7 @@ def parse_day(value: Any) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    text = unicodedata.normalize("NFKC", str(value or "")).strip()
+    text = textgate.clean(value or "", textgate.Kind.line, fold=True)
     match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
     if not match:
         raise Refusal("day_invalid", value=text[:20])
@@ -121,7 +123,7 @@ async def import_attendance(session: AsyncSession, data: bytes, tz: ZoneInfo, to
         try:
             person = PersonDraft.parse(row.get("name"), row.get("mobile"), row.get("company"), row.get("position"),
                                        row.get("category"))
-            title = clean_text(row.get("title"), "培训名称", 128, required=True)
+            title = clean_text(row.get("title"), textgate.TRAINING_TITLE, required=True)
             day = parse_day(row.get("day"))
             if day > today:
                 raise Refusal("day_in_future", value=day.isoformat())
@@ -189,7 +191,7 @@ async def _attend(session: AsyncSession, training: Training, trainee_id: int) ->
 def _header(values: list[list[Any]], required: tuple[str, ...]) -> tuple[int, dict[str, int]]:
     """The first row (of the top 10) naming every required column; its columns by field."""
     for index, row in enumerate(values[:10]):
-        names = [re.sub(r"\s", "", unicodedata.normalize("NFKC", str(v))) if v is not None else "" for v in row]
+        names = [textgate.clean(v, textgate.Kind.code) if v is not None else "" for v in row]
         columns = {}
         for field_name, aliases in HEADERS.items():
             col = next((i for i, n in enumerate(names) if n in aliases), None)

@@ -28,7 +28,7 @@ from sqlalchemy import false
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 
-from services import companies, eligibility, plans, regions
+from services import companies, eligibility, plans, regions, textgate
 from services.companies import Company, CompanyError, visible_clause
 from services.errors import Refusal
 from services.session import AsyncSession
@@ -37,7 +37,8 @@ from storage.models import Measure, Role, User, Visit, VisitAttachment
 from storage.types import UTCDateTime
 
 __all__ = ["VisitError", "WAYS", "TOPICS", "LIMITS", "Saved", "Coverage", "VisitRow", "save_visit", "week_of",
-           "visits_between", "coverage", "recent_companies", "visits_of_company", "split_findings", "last_visits"]
+           "check_findings", "visits_between", "coverage", "recent_companies", "visits_of_company", "split_findings",
+           "last_visits"]
 
 WAYS = ("onsite", "phone", "online")
 #: 首件发明/专利挖掘, 贯标, 质押融资, 维权援助, 项目申报, 培训, 商标品牌, 专利导航, 其他 (labels in locales).
@@ -45,8 +46,8 @@ TOPICS = ("first_invention", "ip_standard", "pledge", "enforcement", "projects",
           "navigation", "other")
 #: Telegram's own limits where they exist (a message is 4096 characters; a bot downloads files
 #: up to 20 MB); the rest are ours, parameters rather than policy.
-LIMITS = {"findings": 4000, "photos": 10, "photo_bytes": 10 * 1024 * 1024, "voice_seconds": 300,
-          "voice_bytes": 20 * 1024 * 1024, "measures": 10, "participants": 256}
+LIMITS = {"findings": textgate.FINDINGS.limit, "photos": 10, "photo_bytes": 10 * 1024 * 1024, "voice_seconds": 300,
+          "voice_bytes": 20 * 1024 * 1024, "measures": 10, "participants": textgate.PARTICIPANTS.limit}
 VISITOR_ROLES = (Role.specialist, Role.supervisor, Role.admin)
 _LABELLED = {"needs": ("需求", "need", "needs"), "problems": ("问题", "困难", "problem", "problems"),
              "opinions": ("意见", "建议", "opinion", "opinions"),
@@ -92,16 +93,19 @@ class VisitRow:
 
 def split_findings(text: str) -> dict[str, list[str]]:
     """Lines "需求：…", "问题：…", "意见：…", "参加：…" (or need:/problem:/opinion:/participants:)
-    sorted into lists."""
+    sorted into lists; each item one line of at most 500 characters (textgate.FINDINGS_ITEM: the
+    findings themselves are stored whole)."""
     out: dict[str, list[str]] = {k: [] for k in _LABELLED}
-    for line in (text or "").splitlines():
+    for line in textgate.clean(text, textgate.Kind.text).splitlines():
         match = re.match(r"^\s*([^:：]{1,8})\s*[:：]\s*(.+)$", line)
         if not match:
             continue
         label, rest = match.group(1).strip().lower(), match.group(2).strip()
         for key, labels in _LABELLED.items():
             if label in labels:
-                out[key].append(rest[:500])
+                item = textgate.gate(rest, textgate.FINDINGS_ITEM)
+                if item:
+                    out[key].append(item)
     return out
 
 
@@ -112,10 +116,8 @@ def _check_draft(draft: dict[str, Any], today: date) -> list[tuple[str, int, dat
     topics = draft.get("topics") or []
     if not isinstance(topics, list) or any(t not in TOPICS for t in topics):
         raise VisitError("bad_topic")
-    findings = draft.get("findings") or ""
-    if not isinstance(findings, str) or len(findings) > LIMITS["findings"]:
-        raise VisitError("findings_too_long", limit=LIMITS["findings"], got=len(findings))
-    if not findings.strip() and not draft.get("voices"):
+    findings = check_findings(draft.get("findings"))
+    if not findings and not draft.get("voices"):
         raise VisitError("findings_missing")
     photos = draft.get("photos") or []
     if len(photos) > LIMITS["photos"]:
@@ -135,6 +137,15 @@ def _check_draft(draft: dict[str, Any], today: date) -> list[tuple[str, int, dat
         due = date.fromisoformat(m["due"])
         checked.append((plans.check_measure(m.get("what", ""), due, today), int(m["owner_id"]), due))
     return checked
+
+
+def check_findings(text: object) -> str:
+    """The findings as stored: free text through the gate (services.textgate.FINDINGS: no control
+    or bidi character, lines kept), refused when over the limit with both lengths named."""
+    try:
+        return textgate.gate(text, textgate.FINDINGS)
+    except textgate.TextTooLong as exc:
+        raise VisitError(exc.code, **exc.params) from None
 
 
 def check_photo(size: int | None) -> None:
@@ -175,14 +186,16 @@ async def save_visit(session: AsyncSession, actor: Actor, draft: dict[str, Any],
         await companies.set_profile(session, actor, company.id, {f"fact:{k}": v for k, v in facts.items()},
                                     source=f"visit:{key}", as_of=today, catalog=catalog,
                                     base={f"fact:{k}": v for k, v in (draft.get("facts_base") or {}).items()})
-    parts = split_findings(draft.get("findings") or "")
-    who = str(draft.get("participants") or "、".join(parts.pop("participants")))[:LIMITS["participants"]]
+    findings = check_findings(draft.get("findings"))
+    parts = split_findings(findings)
+    who = textgate.gate(draft.get("participants") or "、".join(parts.pop("participants")), textgate.PARTICIPANTS)
+    parts.pop("participants", None)
     location = draft.get("location")
     visit = Visit(client_key=key, company_id=company.id, specialist_id=actor.user_id, way=draft["way"],
                   visited_at=now, latitude=location[0] if location else None,
                   longitude=location[1] if location else None, topics=list(draft.get("topics") or []),
                   programmes=[str(p)[:64] for p in draft.get("programmes") or []][:20],
-                  findings=(draft.get("findings") or "").strip(), participants=who, **parts)
+                  findings=findings, participants=who, **parts)
     session.add(visit)
     try:
         await session.flush()

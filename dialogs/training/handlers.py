@@ -84,7 +84,7 @@ async def on_new_start(start_data: Any, manager: DialogManager) -> None:
 
 async def on_title(message: Message, _widget: MessageInput, manager: DialogManager) -> None:
     try:
-        manager.dialog_data["title"] = clean_text(message.text, "标题", 128, required=True)
+        manager.dialog_data["title"] = clean_text(message.text, "training_title", required=True)
     except Refusal as exc:
         return _fail(manager, exc)
     await _next(manager, NewSG.title)
@@ -133,7 +133,7 @@ async def on_place(message: Message, _widget: MessageInput, manager: DialogManag
     links = [p for p in parts if p.lower().startswith(("http://", "https://"))]
     venue = " ".join(p for p in parts if p not in links)
     try:
-        location = clean_text(venue, "地点", 128)
+        location = clean_text(venue, "location")
         if not location and not links:
             raise Refusal("venue_missing")
         if len(links) > 1 or (links and not tr._is_web_link(links[0])):
