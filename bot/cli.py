@@ -115,10 +115,7 @@ def _run(settings: Settings, _args: argparse.Namespace) -> int:
     if not settings.telegram_bot_token:
         print("TELEGRAM_BOT_TOKEN is not set: starting the demo against the built-in emulator.", file=sys.stderr)
         return _demo(settings, argparse.Namespace(fresh=False))
-    if settings.webhook_url:
-        asyncio.run(runners.run_webhook(settings))
-    else:
-        asyncio.run(runners.run_polling(settings))
+    asyncio.run(runners.run(settings))  # until SIGTERM or SIGINT, then a graceful stop
     return 0
 
 

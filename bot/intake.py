@@ -6,21 +6,29 @@ below the offset). Here each batch is written to the inbox in one transaction be
 the next `getUpdates` moves the offset; a webhook call is answered 200 only after its
 update is written. Handling then runs from the recorded rows, one user's updates in
 order, different users concurrently; a restart handles what was left pending.
+
+Nothing in the inbox may stop the bot: a row that cannot be turned into an update of a
+type aiogram knows is parked with its error when it is dispatched (at record time or at
+resume), and the rest goes on. A webhook body of that kind is refused before it is
+recorded (`parse_update`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
+from contextlib import suppress
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from aiogram import Bot, Dispatcher
 from aiogram.methods import GetUpdates
 from aiogram.types import Update
+from aiogram.types.update import UpdateTypeLookupError
 from aiogram.utils.backoff import Backoff, BackoffConfig
+from pydantic import ValidationError
 
 from services import inbox
 from services.session import Database
@@ -28,6 +36,7 @@ from services.updates import Receipt
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 BACKOFF = BackoffConfig(min_delay=0.5, max_delay=10.0, factor=1.5, jitter=0.1)
 #: With PostgreSQL several processes may share the inbox; a pending row younger than this
@@ -35,6 +44,45 @@ BACKOFF = BackoffConfig(min_delay=0.5, max_delay=10.0, factor=1.5, jitter=0.1)
 SHARED_ORPHAN_AGE = timedelta(seconds=60)
 PRUNE_EVERY = timedelta(hours=1)
 RESUME_WAIT_SECONDS = 30.0
+
+
+class NotAnUpdate(ValueError):
+    """A webhook body or inbox row that is no Telegram update of a type this aiogram knows."""
+
+
+def parse_update(payload: bytes | str, bot: Bot) -> Update:
+    """The update in a webhook body or inbox row, or `NotAnUpdate` saying why not.
+
+    aiogram alone accepts too much: `{"update_id": true}` validates (a bool is an int in
+    Python) and an update with no event of a known type validates too, and only fails
+    later, when its event is looked up.
+    """
+    try:
+        data: Any = orjson.loads(payload)
+    except orjson.JSONDecodeError as exc:
+        raise NotAnUpdate(f"not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise NotAnUpdate(f"not a JSON object but {type(data).__name__}")
+    if type(data.get("update_id")) is not int:
+        raise NotAnUpdate("update_id is not an integer")
+    try:
+        update = Update.model_validate(data, context={"bot": bot})
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise NotAnUpdate(f"not a Telegram update: {where}: {first['msg']}") from None
+    try:
+        update.event_type  # noqa: B018 - raises for a type this aiogram does not know
+    except UpdateTypeLookupError:
+        raise NotAnUpdate(f"update {update.update_id} has no event of a type this aiogram knows") from None
+    return update
+
+
+def describe(exc: BaseException, token: str | None) -> str:
+    """An exception for a log line or an inbox row, with the bot token blanked out (an
+    HTTP error may quote the request URL, and the token is part of it)."""
+    text = f"{type(exc).__name__}: {exc}"
+    return text.replace(token, "<token>") if token else text
 
 
 def raw_json(update: Update) -> str:
@@ -79,14 +127,15 @@ class Intake:
         return len(left)
 
     def dispatch(self, items: Iterable[tuple[inbox.Received, Update | None]]) -> None:
+        """Start handling each row; one that is no update of a known type is parked instead."""
         for received, update in items:
-            if update is None:
-                try:
-                    update = Update.model_validate_json(received.payload, context={"bot": self.bot})
-                except ValueError as exc:
-                    self._track(asyncio.create_task(inbox.park(self.db, received.inbox_id, f"unreadable: {exc}")))
-                    continue
-            key = order_key(update)
+            try:
+                if update is None:
+                    update = parse_update(received.payload, self.bot)
+                key = order_key(update)  # looks the event up: raises for an unknown type
+            except Exception as exc:  # noqa: BLE001 - poison: parked, never handled, never fatal
+                self._track(asyncio.create_task(self._park(received, describe(exc, self.bot.token))))
+                continue
             self.in_hand.add(received.inbox_id)
             task = asyncio.create_task(self._handle(self.tails.get(key), received, update))
             self.tails[key] = task
@@ -109,6 +158,13 @@ class Intake:
                 self._mark_soon(received.inbox_id)
         finally:
             self.in_hand.discard(received.inbox_id)
+
+    async def _park(self, received: inbox.Received, error: str) -> None:
+        log.warning("update %s (inbox row %d) parked: %s", received.update_id, received.inbox_id, error[:200])
+        try:
+            await inbox.park(self.db, received.inbox_id, error)
+        except Exception:  # noqa: BLE001 - left pending: parked at a later resume
+            log.exception("could not park inbox row %d", received.inbox_id)
 
     def _mark_soon(self, inbox_id: int) -> None:
         """Read-only updates are marked done in one statement per burst, not one each."""
@@ -163,7 +219,12 @@ class Intake:
 
     async def poll(self, polling_timeout: int = 10, allowed_updates: list[str] | None = None,
                    stop: asyncio.Event | None = None) -> None:
-        """Long polling in which the offset moves past an update only once it is recorded."""
+        """Long polling in which the offset moves past an update only once it is recorded.
+
+        Returns once `stop` is set: a getUpdates under way is abandoned (what it would have
+        brought stays unconfirmed, so Telegram hands it out again), a batch already fetched
+        is recorded first. Telegram or the database away is waited out with backoff.
+        """
         stop = stop or asyncio.Event()
         backoff = Backoff(config=BACKOFF)
         request = GetUpdates(timeout=polling_timeout, allowed_updates=allowed_updates)
@@ -172,15 +233,18 @@ class Intake:
             me = await self.bot.me()
             log.info("Run polling for bot @%s id=%d (durable intake)", me.username, me.id)
         except Exception as exc:  # noqa: BLE001 - Telegram away at start: the loop waits it out
-            log.warning("getMe failed at start: %s", exc)
+            log.warning("getMe failed at start: %s", describe(exc, self.bot.token))
         if await self.resume():
             # Finish what an earlier process left before taking more: older updates first, and
             # an update is not cut off again and again by restarts that come in quick succession
             # (each would count as an attempt towards parking it).
-            await self.drain(RESUME_WAIT_SECONDS)
+            await _unless(stop, self.drain(RESUME_WAIT_SECONDS))
         while not stop.is_set():
             try:
-                updates = await self.bot(request, request_timeout=request_timeout)
+                fetched = await _unless(stop, self.bot(request, request_timeout=request_timeout))
+                if fetched is None:
+                    break
+                updates = fetched[0]
                 if updates:
                     await self.take(updates)
                     request.offset = updates[-1].update_id + 1
@@ -188,18 +252,42 @@ class Intake:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - Telegram or the database away: wait and go on
-                log.warning("polling: %s: %s; next try in %.1f s", type(exc).__name__, exc, backoff.next_delay)
-                await backoff.asleep()
+                log.warning("polling: %s; next try in %.1f s", describe(exc, self.bot.token), backoff.next_delay)
+                await _unless(stop, asyncio.sleep(next(backoff)))
                 continue
             await self._prune_now_and_then()
             if self.shared and utcnow() - self.last_resume >= SHARED_ORPHAN_AGE:
                 self.last_resume = utcnow()
                 await self.resume()
+        log.info("polling stopped")
 
     async def take_webhook(self, body: bytes) -> None:
-        """A webhook call: recorded before the 200 goes back; handled after."""
-        payload: Any = orjson.loads(body)
-        if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
-            raise ValueError("not a Telegram update")
-        update = Update.model_validate(payload, context={"bot": self.bot})
-        await self.take([update])
+        """A webhook call: recorded before the 200 goes back; handled after.
+
+        Raises `NotAnUpdate` (a ValueError) for a body that is no update of a known type;
+        such a body is not recorded.
+        """
+        await self.take([parse_update(body, self.bot)])
+
+
+async def _unless(stop: asyncio.Event, awaitable: Awaitable[T]) -> tuple[T] | None:
+    """Await `awaitable` unless `stop` is set first: then it is cancelled and None returned.
+
+    The result comes in a 1-tuple, so a result of None is told apart from being stopped.
+    """
+    work = asyncio.ensure_future(awaitable)
+    if stop.is_set():
+        work.cancel()
+    else:
+        stopping = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({work, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            if not work.done():
+                work.cancel()
+    if work.cancelled() or not work.done():
+        with suppress(asyncio.CancelledError):
+            await work
+        return None
+    return (work.result(),)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PUBLIC_BOT_API = "https://api.telegram.org"
@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     timezone: str = Field(default="Asia/Shanghai", alias="IPBOT_TIMEZONE")
     webhook_url: str | None = Field(default=None, alias="WEBHOOK_URL")
     webhook_secret: str | None = Field(default=None, alias="WEBHOOK_SECRET")
+    #: Where webhook mode listens for the reverse proxy (which forwards WEBHOOK_URL/telegram here).
+    webhook_host: str = Field(default="127.0.0.1", alias="WEBHOOK_HOST")
+    webhook_port: int = Field(default=8080, ge=1, le=65535, alias="WEBHOOK_PORT")
     admin_telegram_ids: str = Field(default="", alias="ADMIN_TELEGRAM_IDS")
     policy_dir: str | None = Field(default=None, alias="IPBOT_POLICY_DIR")
     #: Scheduled jobs (reminders, digests) in this process; only the leader runs them anyway.
@@ -102,6 +105,14 @@ class Settings(BaseSettings):
             raise ValueError(f"is not a schedule such as 'mon 09:00' ({exc})") from None
         return value
 
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> "Settings":
+        """Without the secret anyone who finds the address could post updates as Telegram."""
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError("WEBHOOK_SECRET must be set when WEBHOOK_URL is set (Telegram's secret_token, "
+                             "checked on every webhook call)")
+        return self
+
     @cached_property
     def admin_ids(self) -> frozenset[int]:
         return frozenset(int(p) for p in self.admin_telegram_ids.split(",") if p.strip())
@@ -120,7 +131,9 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = str(first["loc"][0]) if first["loc"] else "settings"
-        name = _ALIASES.get(name, name)
         message = first["msg"].removeprefix("Value error, ")
+        if not first["loc"]:  # a rule across settings: its message names them itself
+            raise SettingsError(f"setting {message}") from None
+        name = str(first["loc"][0])
+        name = _ALIASES.get(name, name)
         raise SettingsError(f"setting {name} {message}") from None

@@ -28,9 +28,10 @@ async def start_with_token(message: Message, command: CommandObject, session: As
     result = await redeem(session, command.args or "", user.id, user.full_name, user.username, language)
     await commit()
     if result.outcome == Redeemed.ok:
-        await menu.set_for(bot, result.actor)
+        # The welcome first: the invite is redeemed, and a menu Telegram refuses must not hide that.
         await message.answer(t("welcome", language, name=display_name(result.actor),
                                role=role_name(result.actor.role, language)))
+        await menu.try_set_for(bot, result.actor)
     elif result.outcome == Redeemed.already_member:
         await message.answer(t("invite_already_member", lang, role=role_name(actor.role, lang)))
     else:
@@ -41,8 +42,8 @@ async def start(message: Message, actor: Actor | None, lang: str, bot: Bot, menu
     if actor is None:
         await message.answer(t("unknown_user", lang))
         return
-    await menu.set_for(bot, actor)
     await message.answer(t("start_member", lang, name=display_name(actor), role=role_name(actor.role, lang)))
+    await menu.try_set_for(bot, actor)
 
 
 async def help_(message: Message, actor: Actor, lang: str, menu: Menu) -> None:

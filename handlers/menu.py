@@ -7,13 +7,17 @@ effect of being imported.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 
 from locales import LANGUAGES, t
 from services.users import Actor, Role
+
+log = logging.getLogger(__name__)
 
 STRANGER_COMMANDS = ("start", "help")
 
@@ -48,3 +52,15 @@ class Menu:
     async def set_for(self, bot: Bot, actor: Actor) -> None:
         await bot.set_my_commands(self.for_role(actor.role, actor.language),
                                   scope=BotCommandScopeChat(chat_id=actor.telegram_id))
+
+    async def try_set_for(self, bot: Bot, actor: Actor) -> bool:
+        """The per-chat menu, best effort: the menu is a convenience, and a Telegram that
+        refuses it must not turn the update that set it (a welcome) into an error. The next
+        /start sets it again; until then the chat sees the strangers' menu."""
+        try:
+            await self.set_for(bot, actor)
+        except TelegramAPIError as exc:
+            reason = f"{type(exc).__name__}: {exc}".replace(bot.token, "<token>")
+            log.warning("command menu of a %s's chat not set: %s", actor.role.value, reason)
+            return False
+        return True

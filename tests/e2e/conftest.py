@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from dataclasses import dataclass
 
 import pytest
@@ -59,6 +61,11 @@ class Harness:
         token = await self.invite(role, **kwargs)
         await self.emu.send_text(user, f"/start {token}")
         await self.emu.wait_message(user.id, "欢迎" if user.language_code.startswith("zh") else "Welcome")
+        # The role's menu is set right after the welcome (bounded wait).
+        deadline = asyncio.get_running_loop().time() + 5
+        while not self.emu.commands(scope_chat_id=user.id):
+            assert asyncio.get_running_loop().time() < deadline, f"no command menu set for chat {user.id}"
+            await asyncio.sleep(0.01)
 
     async def add_company(self, uscc: str, name: str, region: str = "320585", *,
                           specialist: FakeUser | None = None, facts: dict | None = None) -> int:
