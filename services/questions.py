@@ -32,7 +32,7 @@ from sqlmodel import select
 
 from policy import Catalog, FactError, ProgrammeInfo, ProgrammeResult
 from policy.texts import load_documents
-from services import audit
+from services import audit, regions
 from services.eligibility import read_counts, subject_for
 from services.errors import Refusal
 from services.policy_search import Answer, Document, Hit, PolicySearch, Routing, split_number_title
@@ -179,13 +179,14 @@ async def route_to_specialist(session: AsyncSession, actor: Actor, question: str
 
 
 async def _contacts(session: AsyncSession, region_code: str | None, limit: int = 3) -> tuple[str, ...]:
-    """Supervisors over the region (any, if the region is unknown), else admins."""
+    """Supervisors whose region contains the company's (services.regions.contains; any
+    supervisor with a region, if the company's is unknown), else admins."""
     for role in (Role.supervisor, Role.admin):
         rows = await session.exec(select(User).where(User.role == role, User.active).order_by(User.id))
         names = [
             u.full_name or str(u.telegram_id) for u in rows.all()
-            if role == Role.admin or u.region_code is None or region_code is None
-            or region_code.startswith(u.region_code)
+            if role == Role.admin or (regions.lookup(u.region_code) is not None
+                                      and (region_code is None or regions.contains(u.region_code, region_code)))
         ]
         if names:
             return tuple(names[:limit])

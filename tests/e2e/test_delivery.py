@@ -32,7 +32,7 @@ async def test_a_5xx_is_retried(harness):
 async def test_the_same_update_delivered_twice_is_applied_once(harness):
     emu = harness.emu
     boss = emu.user(4003, first_name="张主管")
-    await harness.join(boss, "supervisor")
+    await harness.join(boss, "supervisor", region_code="320585")
     update_id = await emu.send_text(boss, "/invite specialist")
     await emu.wait_message(boss.id, "t.me/")
     assert await emu.redeliver(update_id)
@@ -107,7 +107,7 @@ async def test_every_router_but_the_public_ones_is_guarded(harness):
 async def test_a_revoked_user_pressing_an_old_button_is_refused_and_audited(harness):
     emu = harness.emu
     boss = emu.user(4006)
-    await harness.join(boss, "supervisor")
+    await harness.join(boss, "supervisor", region_code="320585")
     await harness.say(boss, "/invite", "请选择")
     menu = emu.messages(boss.id)[-1]
     async with harness.db.sessions() as session:
@@ -121,7 +121,7 @@ async def test_a_revoked_user_pressing_an_old_button_is_refused_and_audited(harn
 async def test_a_copy_delivered_after_a_restart_is_skipped(harness):
     emu = harness.emu
     boss = emu.user(4007)
-    await harness.join(boss, "supervisor")
+    await harness.join(boss, "supervisor", region_code="320585")
     update_id = await emu.send_text(boss, "/invite specialist")
     await emu.wait_message(boss.id, "t.me/")
     await harness.restart()  # the new process has not seen this update; the database has
@@ -140,7 +140,7 @@ async def test_a_revocation_made_outside_this_process_is_honoured_within_the_act
 
     emu = harness.emu
     boss = emu.user(4008)
-    await harness.join(boss, "supervisor")
+    await harness.join(boss, "supervisor", region_code="320585")
     context = next(m for m in harness.running.dp.update.outer_middleware if isinstance(m, UpdateContext))
     context.actors.ttl = 0.5
     await harness.say(boss, "/invite", "请选择")  # the actor is cached now

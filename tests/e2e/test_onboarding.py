@@ -22,7 +22,7 @@ async def test_invite_link_gives_the_role_and_its_menu(harness):
 
 async def test_supervisor_menu_has_invite_and_english_users_get_english(harness):
     boss = harness.emu.user(2002, first_name="Zhang", language_code="en")
-    await harness.join(boss, "supervisor")
+    await harness.join(boss, "supervisor", region_code="320585")
     assert "invite" in [c["command"] for c in harness.emu.visible_commands(boss.id)]
     reply = await harness.say(boss, "/help", "Commands")
     assert "/invite" in reply.text

@@ -47,7 +47,7 @@ async def test_policies_lists_every_programme_in_force_first(harness):
 async def test_policies_in_english_for_english_users(harness):
     emu = harness.emu
     boss = emu.user(4002, first_name="Zhang", language_code="en")
-    await harness.join(boss, "supervisor")
+    await harness.join(boss, "supervisor", region_code="320585")
     owner_menu = [c["command"] for c in emu.visible_commands(boss.id)]
     assert "policies" in owner_menu
     reply = await harness.say(boss, "/policies", "Programmes")
@@ -99,6 +99,6 @@ async def test_today_is_the_date_in_the_configured_zone(harness):
     late_utc = datetime(2026, 3, 1, 17, 30, tzinfo=timezone.utc)  # already 2 March in Shanghai
     object.__setattr__(harness.running.dp["ctx"], "clock", lambda: late_utc)  # the context's one clock
     boss = harness.emu.user(4004, first_name="张主管")
-    await harness.join(boss, "supervisor")
+    await harness.join(boss, "supervisor", region_code="320585")
     reply = await harness.say(boss, "/policies", "政策项目一览")
     assert "截至 2026-03-02" in reply.text
