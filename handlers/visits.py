@@ -13,6 +13,7 @@ from aiogram.types import Message
 from locales import t
 from locales.format import chunks, escape
 from services import plans, visits
+from services.companies import lacks_region
 from services.context import AppContext
 from services.session import AsyncSession
 from services.users import Actor, Role
@@ -38,7 +39,7 @@ async def visits_command(message: Message, command: CommandObject, actor: Actor,
         lines.append(t("visits_row", lang, when=_day(r.visited_at, ctx.tz), company=escape(r.company),
                        way=t(f"way_{r.way}", lang), who=escape(r.specialist), photos=r.photos, measures=r.measures))
     if not rows:
-        lines.append(t("visits_none", lang))
+        lines.append(t("no_region_staff" if lacks_region(actor) else "visits_none", lang))
     if actor.role in (Role.supervisor, Role.admin):
         overdue = await plans.overdue_for(session, actor, ctx.today())
         lines.append(t("visits_overdue_header", lang, count=len(overdue)))

@@ -37,7 +37,7 @@ from storage.types import utcnow
 
 __all__ = [
     "Company", "CompanyError", "ProfileConflict", "TITLES", "clean_uscc", "normalise_uscc", "name_key",
-    "find_by_uscc", "visible_companies", "visible_clause", "within_region", "can_see", "may_edit", "may_assign", "add_company",
+    "find_by_uscc", "lacks_region", "visible_companies", "visible_clause", "within_region", "can_see", "may_edit", "may_assign", "add_company",
     "register_company", "likely_duplicates", "complete_uscc", "search_companies", "get_visible", "assign",
     "set_profile", "history", "company_name", "region_name", "refuse",
 ]
@@ -155,6 +155,11 @@ def can_see(actor: Actor, company: Company) -> bool:
     if actor.role in (Role.specialist, Role.supervisor):
         return regions.contains(_scope(actor), company.region_code)
     return False
+
+
+def lacks_region(actor: Actor) -> bool:
+    """A supervisor or specialist with no (known) region: they reach nothing, and are told so."""
+    return actor.role in (Role.specialist, Role.supervisor) and _scope(actor) is None
 
 
 def visible_clause(actor: Actor) -> Any:

@@ -67,3 +67,7 @@ async def test_a_regionless_supervisor_is_told_to_ask_an_admin(harness):
     assert "没有设置负责地区" in export.text and not [m for m in emu.messages(boss.id) if m.document]
     refused = await harness.say(boss, "/invite specialist", "还没有设置地区")
     assert "t.me/" not in refused.text
+    await harness.add_company("91320585MA1W8K7Q3G", "太仓精工机械有限公司")
+    for command in ("/companies", "/visits", "/check"):
+        told = await harness.say(boss, command, "没有设置负责地区")
+        assert "太仓精工" not in told.text, command
