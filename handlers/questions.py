@@ -212,7 +212,7 @@ async def _route(message: Message, actor: Actor, lang: str, session: AsyncSessio
     await commit()  # the question is kept even if it cannot be delivered now
     name = escape(route.specialist_name)
     try:
-        sent = await bot.send_message(route.specialist_telegram_id, forward_text(route, actor, text, hits))
+        sent = await bot.send_message(route.specialist_telegram_id, forward_text(route, actor, route.question, hits))
     except TelegramAPIError as exc:
         log.warning("question thread %s not delivered to the specialist: %s", route.thread_id, exc)
         await message.answer(t("qa_undeliverable", lang, name=name))

@@ -314,8 +314,11 @@ async def complete_uscc(session: AsyncSession, actor: Actor, company_id: int, us
 
 
 async def search_companies(session: AsyncSession, actor: Actor, text: str, limit: int = 20) -> list[Company]:
-    """By any part of the name (spelling set aside) or of the USCC, among those the actor sees."""
-    words = unicodedata.normalize("NFKC", text or "").strip()[:64]
+    """By any part of the name (spelling set aside) or of the USCC, among those the actor sees.
+
+    The words go through the gate as one line (textgate.SEARCH_WORDS: NFKC, no control, bidi or
+    invisible separator; not stored, so a long search is cut to 64, not refused)."""
+    words = textgate.gate(text, textgate.SEARCH_WORDS)
     if not words:
         return []
     code, key = clean_uscc(words), name_key(words) or words.lower()
@@ -392,7 +395,10 @@ async def set_profile(
             company.name = clean_name(value)
             company.name_key = name_key(company.name)
         elif field == "industry":
-            company.industry = (str(value).strip()[:64] or None) if value is not None else None
+            try:  # one line (textgate.INDUSTRY); over the column's 64 refused, naming the limit
+                company.industry = (textgate.gate(value, textgate.INDUSTRY) or None) if value is not None else None
+            except textgate.TextTooLong as exc:
+                raise CompanyError(exc.code, **exc.params) from None
         elif field == "region_code":
             region = resolve_region(value)
             if actor.role != Role.admin and not regions.contains(_scope(actor), region.code):

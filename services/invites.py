@@ -217,9 +217,14 @@ async def redeem(
     if outcome != Redeemed.ok:
         await audit.record(session, "invite.redeem", outcome.value, telegram_id)
         return RedeemResult(outcome)
+    from services import textgate
+
+    # Telegram's names, not typed into a field of ours: gated and cut to the columns, never refused.
+    full_name = textgate.gate(full_name, textgate.TELEGRAM_NAME)
+    username = textgate.gate(username, textgate.TELEGRAM_USERNAME) if username else None
     session.add(
         User(
-            telegram_id=telegram_id, role=invite.role, full_name=full_name[:128], username=(username or None),
+            telegram_id=telegram_id, role=invite.role, full_name=full_name, username=(username or None),
             language=language, region_code=invite.region_code, company_id=invite.company_id,
         )
     )

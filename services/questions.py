@@ -10,6 +10,11 @@ Two halves, both without Telegram:
   :func:`find_thread_by_specialist_message` finds the thread, :func:`record_answer`
   keeps the answer and says whom to relay it to.
 
+Questions and replies are free text through the one gate (services.textgate: QUESTION,
+ANSWER, of the ``text`` kind): lines and emoji stay, no control, bidi or invisible separator
+is stored or relayed, and one over its limit is refused with the limit named, never cut
+(:class:`QuestionRefusal`, said by the bot's error handler).
+
 A thread is answered once: the first reply is the thread's answer. Later replies to the
 same message are follow-ups: they are relayed to the SME too, but the stored answer and
 its time stay those of the first reply (the table has one answer column; follow-ups
@@ -32,7 +37,7 @@ from sqlmodel import select
 
 from policy import Catalog, FactError, ProgrammeInfo, ProgrammeResult
 from policy.texts import load_documents
-from services import audit, regions
+from services import audit, regions, textgate
 from services.eligibility import read_counts, subject_for
 from services.errors import Refusal
 from services.policy_search import Answer, Document, Hit, PolicySearch, Routing, split_number_title
@@ -44,6 +49,7 @@ from storage.types import utcnow
 __all__ = [
     "MAX_QUESTION_CHARS",
     "MAX_ANSWER_CHARS",
+    "QuestionRefusal",
     "Answer",
     "Hit",
     "Route",
@@ -68,11 +74,28 @@ __all__ = [
 ]
 
 #: Longer questions are refused with a sentence naming the limit: a question that long
-#: is a letter, better sent to the specialist in parts.
-MAX_QUESTION_CHARS = 1000
-#: A specialist's reply is relayed inside a message with a header and the question; this
-#: keeps the whole within Telegram's 4096 characters. Longer replies are refused.
-MAX_ANSWER_CHARS = 3000
+#: is a letter, better sent to the specialist in parts (textgate.QUESTION).
+MAX_QUESTION_CHARS = textgate.QUESTION.limit
+#: A specialist's reply is relayed inside a message with a header, their name and the
+#: question's first characters; this keeps the whole within Telegram's 4096 characters
+#: (textgate.ANSWER). Longer replies are refused.
+MAX_ANSWER_CHARS = textgate.ANSWER.limit
+
+
+class QuestionRefusal(Refusal):
+    """A question or a reply that cannot be passed on: too long (``too_long_question``,
+    ``too_long_answer``: field, limit, got) or nothing left once cleaned (``qa_question_empty``,
+    ``answer_empty``). Nothing was stored; the sentences are in locales/*.textgate.yaml."""
+
+
+def _gate(text: str, spec: textgate.Field, empty: str) -> str:
+    try:
+        text = textgate.gate(text, spec)
+    except textgate.TextTooLong as exc:
+        raise QuestionRefusal(exc.code, **exc.params) from None
+    if not text:
+        raise QuestionRefusal(empty)
+    return text
 
 # --------------------------------------------------------------------------- search
 
@@ -156,10 +179,15 @@ class Route:
     specialist_name: str = ""
     specialist_language: str = "zh"
     contacts: tuple[str, ...] = ()
+    question: str = ""  # as stored: through the gate, what the specialist is shown
 
 
 async def route_to_specialist(session: AsyncSession, actor: Actor, question: str) -> Route:
-    """Record the question for the asker's company specialist (flushed, not committed)."""
+    """Record the question for the asker's company specialist (flushed, not committed).
+
+    The question goes through the gate first (textgate.QUESTION): one over the limit, or of
+    nothing but invisible characters, raises `QuestionRefusal` and nothing is stored."""
+    question = _gate(question, textgate.QUESTION, "qa_question_empty")
     company = await session.get(Company, actor.company_id) if actor.company_id is not None else None
     if company is None:
         return Route(Routed.no_company, contacts=await _contacts(session, None))
@@ -170,12 +198,12 @@ async def route_to_specialist(session: AsyncSession, actor: Actor, question: str
         company_id=company.id,
         asker_telegram_id=actor.telegram_id,
         specialist_telegram_id=specialist.telegram_id,
-        question=question[:MAX_QUESTION_CHARS],
+        question=question,
     )
     session.add(thread)
     await session.flush()
     return Route(Routed.ok, company.name, thread.id, specialist.telegram_id,
-                 specialist.full_name or str(specialist.telegram_id), specialist.language)
+                 specialist.full_name or str(specialist.telegram_id), specialist.language, question=question)
 
 
 async def _contacts(session: AsyncSession, region_code: str | None, limit: int = 3) -> tuple[str, ...]:
@@ -251,13 +279,12 @@ async def find_thread_by_specialist_message(
 async def record_answer(session: AsyncSession, thread: Thread | int, answer_text: str) -> Relay:
     """Keep the first reply as the thread's answer; later replies are follow-ups.
 
-    Both are relayed (the caller sends :class:`Relay`); a follow-up leaves the stored
-    answer unchanged and is counted in the audit log. ``answer_text`` longer than
-    :data:`MAX_ANSWER_CHARS` raises ValueError: the caller asks for a shorter reply.
+    Both are relayed (the caller sends :class:`Relay`, which carries the reply as gated:
+    textgate.ANSWER); a follow-up leaves the stored answer unchanged and is counted in the
+    audit log. A reply longer than :data:`MAX_ANSWER_CHARS` once cleaned, or of nothing but
+    invisible characters, raises `QuestionRefusal` (a ValueError): nothing is stored.
     """
-    answer_text = answer_text.strip()
-    if not 1 <= len(answer_text) <= MAX_ANSWER_CHARS:
-        raise ValueError(f"an answer must have 1 to {MAX_ANSWER_CHARS} characters")
+    answer_text = _gate(answer_text, textgate.ANSWER, "answer_empty")
     row = await session.get(QuestionThread, thread if isinstance(thread, int) else thread.id)
     if row is None:
         raise LookupError("question thread does not exist")

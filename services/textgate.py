@@ -21,19 +21,19 @@ Field kinds
 ===========  ==========================================  ========================================================
 kind         what is removed or changed                  used for
 ===========  ==========================================  ========================================================
-``name``     every format character (Cf: zero-width      company, person, training title, category
+``name``     every format character (Cf: zero-width      company, person, training title, category,
              U+200B–U+200D, U+2060, U+FEFF, U+180E, soft
-             hyphen U+00AD, tags, invisible operators);
+             hyphen U+00AD, tags, invisible operators);  a Telegram user's name
              line breaks and tabs become spaces, runs of
              white space one space, ends trimmed
 ``code``     as ``name``, and all white space removed;   credit code (USCC), region code, check-in code,
-             always NFKC (full-width ``９１`` is ``91``)     a web link
+             always NFKC (full-width ``９１`` is ``91``)     a web link, a Telegram username
 ``number``   as ``name``; always NFKC                    typed numbers: mobile, counts
-``line``     U+200B, U+2060, U+FEFF out (ZWNJ, ZWJ and   venue, position, employer, industry, a measure
-             the soft hyphen stay: Persian words and
+``line``     U+200B, U+2060, U+FEFF out (ZWNJ, ZWJ and   venue, position, employer, industry, a measure,
+             the soft hyphen stay: Persian words and     company search words
              emoji sequences need them); line breaks and
              tabs become spaces, white space collapsed
-``text``     as ``line``, but newlines and tabs stay;    visit findings (and questions, replies: see below)
+``text``     as ``line``, but newlines and tabs stay;    visit findings, SMEs' questions, specialists' replies
              ends trimmed
 ===========  ==========================================  ========================================================
 
@@ -68,6 +68,19 @@ field                  kind    max   too long  stored in / why this limit
                                                the findings' "参加：" lines
 ``FINDINGS_ITEM``      line    500   truncate  one need, problem or opinion read from a line
                                                of the findings (the findings keep it whole)
+``QUESTION``           text   1000   refuse    question_threads.question VARCHAR(4096); the
+                                               limit services.questions always had (a longer
+                                               question is a letter); forwarded to the
+                                               specialist inside one message
+``ANSWER``             text   3000   refuse    question_threads.answer VARCHAR(4096); relayed
+                                               with the specialist's name (128) and the
+                                               question's first 200 characters: one message
+                                               of at most 4096 (tests/unit/test_textgate_sites)
+``SEARCH_WORDS``       line     64   truncate  what a person searches companies by: not stored
+``TELEGRAM_NAME``      name    128   truncate  users.full_name VARCHAR(128), from Telegram
+                                               (first and last name, 64 each): not typed into
+                                               a field of ours, so never refused
+``TELEGRAM_USERNAME``  code     64   truncate  users.username VARCHAR(64), from Telegram
 =====================  ======  ====  ========  ==============================================
 
 Refuse or truncate: what a person typed as the value of a field is refused when too long,
@@ -75,7 +88,9 @@ with the field's label, the limit and the length they typed (`TextTooLong`, code
 ``too_long_<field>`` unless the field names its own; the sentences are in
 locales/*.textgate.yaml) — cutting it would store something they did
 not write and never tell them. Only values *derived* from other text (a line picked out of
-the findings, which are stored whole) are truncated.
+the findings, which are stored whole), values not stored (search words) and values no
+person typed into the bot (a Telegram name, which must never stop someone from joining)
+are truncated.
 
 The gate is idempotent (``gate(gate(x)) == gate(x)``), its output is NFC, holds no control
 or bidi character (nor, for strict kinds, a zero-width one) and is never longer than the
@@ -87,11 +102,14 @@ Chat: ``bot.middlewares.CleanText`` (the base, every message). Fields: services.
 (``clean_name``, ``clean_uscc``, ``name_key``: the duplicate check runs on gated text),
 services.trainees (``clean_text``, ``normalise_mobile``, ``PersonDraft``), services.training
 (``SessionDraft.validate``), services.visits (findings, participants, findings items),
-services.plans (``check_measure``), and both imports (services.company_import,
-services.training_import). Not yet field-gated (the base still applies in chat): questions
-and replies (services.questions), typed check-in codes (services.training.check_in_by_code),
-company search words and the profile's industry (services.companies) — each should call
-`gate` with a field of its own.
+services.plans (``check_measure``), both imports (services.company_import,
+services.training_import), services.questions (``route_to_specialist``: QUESTION,
+``record_answer``: ANSWER; the relay carries the gated reply), services.companies
+(``search_companies``: SEARCH_WORDS; ``set_profile``: INDUSTRY), typed check-in codes
+(services.training.check_in_by_code: the ``code`` kind, then its own six-digit check), and
+the names Telegram gives us (services.invites.redeem, services.users.ensure_admin:
+TELEGRAM_NAME, TELEGRAM_USERNAME). Names stored before the gate were cleaned by the
+migration ``textgate_1`` (companies.name, users.full_name).
 """
 
 from __future__ import annotations
@@ -106,7 +124,8 @@ from services.errors import Refusal
 __all__ = ["Kind", "Field", "FIELDS", "TextTooLong", "base", "needs_base", "clean", "gate", "field",
            "COMPANY_NAME", "INDUSTRY", "USCC", "REGION_CODE", "PERSON_NAME", "EMPLOYER", "POSITION", "MOBILE",
            "CATEGORY", "TRAINING_TITLE", "LOCATION", "ONLINE_LINK", "FINDINGS", "MEASURE", "PARTICIPANTS",
-           "FINDINGS_ITEM", "BIDI", "ZERO_WIDTH"]
+           "FINDINGS_ITEM", "QUESTION", "ANSWER", "SEARCH_WORDS", "TELEGRAM_NAME", "TELEGRAM_USERNAME", "BIDI",
+           "ZERO_WIDTH"]
 
 
 class Kind(StrEnum):
@@ -193,7 +212,10 @@ def clean(value: object, kind: Kind, *, fold: bool = False) -> str:
     """
     text = "" if value is None else str(value)
     form = "NFKC" if fold or kind in (Kind.code, Kind.number) else "NFC"
-    text = _normal(_OUT[kind].sub("", _LINE_BREAKS.sub("\n", text)), form)
+    text = _LINE_BREAKS.sub("\n", text)
+    if kind != Kind.text:  # a one-line field: a line break or tab is a space between words
+        text = text.replace("\n", " ").replace("\t", " ")
+    text = _normal(_OUT[kind].sub("", text), form)
     if kind == Kind.text:
         return text.strip()
     if kind == Kind.code:
@@ -259,11 +281,16 @@ FINDINGS = Field("findings", Kind.text, 4000, code="findings_too_long")
 MEASURE = Field("measure", Kind.line, 500, code="what_too_long")
 PARTICIPANTS = Field("participants", Kind.line, 256, truncate=True)
 FINDINGS_ITEM = Field("findings_item", Kind.line, 500, truncate=True)
+QUESTION = Field("question", Kind.text, 1000)
+ANSWER = Field("answer", Kind.text, 3000)
+SEARCH_WORDS = Field("search_words", Kind.line, 64, truncate=True, fold=True)
+TELEGRAM_NAME = Field("telegram_name", Kind.name, 128, truncate=True, fold=True)
+TELEGRAM_USERNAME = Field("telegram_username", Kind.code, 64, truncate=True)
 
 #: Every field by key, for callers that name a field rather than import it (a dialog's one call site).
 FIELDS = {f.key: f for f in (COMPANY_NAME, INDUSTRY, USCC, REGION_CODE, PERSON_NAME, EMPLOYER, POSITION, MOBILE,
                              CATEGORY, TRAINING_TITLE, LOCATION, ONLINE_LINK, FINDINGS, MEASURE, PARTICIPANTS,
-                             FINDINGS_ITEM)}
+                             FINDINGS_ITEM, QUESTION, ANSWER, SEARCH_WORDS, TELEGRAM_NAME, TELEGRAM_USERNAME)}
 
 
 def field(which: Field | str, limit: int | None = None) -> Field:

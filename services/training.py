@@ -450,9 +450,15 @@ async def check_in_by_link(session: AsyncSession, actor: Actor, payload: str, no
 
 
 async def check_in_by_code(session: AsyncSession, actor: Actor, code: str, now: datetime) -> EnrolOutcome:
-    """A typed six-digit code, matched against the actor's own sessions happening about now."""
-    code = re.sub(r"\s", "", code or "")
-    if not re.fullmatch(r"\d{6}", code):
+    """A typed six-digit code, matched against the actor's own sessions happening about now.
+
+    Read through the gate's ``code`` kind (services.textgate): full-width digits are digits, and
+    spaces, controls, bidi and zero-width characters are gone; then exactly six ASCII digits
+    (other scripts' digits are refused by shape, as hmac compares ASCII only)."""
+    from services import textgate
+
+    code = textgate.clean(code, textgate.Kind.code)
+    if not re.fullmatch(r"[0-9]{6}", code):
         raise TrainingRefusal("checkin_code_shape")
     trainee = await trainee_for_user(session, actor.user_id)
     open_sessions = [] if trainee is None else (await session.exec(

@@ -131,7 +131,11 @@ async def ensure_admin(session: AsyncSession, telegram_id: int, full_name: str, 
     """Configured admins (ADMIN_TELEGRAM_IDS) get their role without an invite."""
     user = (await session.exec(select(User).where(User.telegram_id == telegram_id))).first()
     if user is None:
-        user = User(telegram_id=telegram_id, role=Role.admin, full_name=full_name[:128], language=language)
+        from services import textgate
+
+        # Telegram's name, gated and cut to the column (textgate.TELEGRAM_NAME), never refused.
+        full_name = textgate.gate(full_name, textgate.TELEGRAM_NAME)
+        user = User(telegram_id=telegram_id, role=Role.admin, full_name=full_name, language=language)
         session.add(user)
         await session.flush()
     elif user.role != Role.admin or not user.active:
