@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from locales import t
+from storage.types import utcnow
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,7 +39,8 @@ def _week(settings, text: str):
     from services.sheets import WeekError, parse_week
 
     try:
-        return parse_week(text, settings.tz)
+        # Weeks more than a year from today are refused, as in chat.
+        return parse_week(text, settings.tz, today=utcnow().astimezone(settings.tz).date())
     except WeekError as exc:
         print("ipbot: " + t(f"export_err_{exc.code}", "zh", **exc.params), file=sys.stderr)
         return None

@@ -32,7 +32,7 @@ async def export(message: Message, command: CommandObject, actor: Actor, lang: s
                  commit: Commit, ctx: AppContext) -> None:
     words = (command.args or "").split()
     try:
-        week = parse_week(words[0], ctx.tz) if words else previous_week(week_of(ctx.today(), ctx.tz))
+        week = parse_week(words[0], ctx.tz, today=ctx.today()) if words else previous_week(week_of(ctx.today(), ctx.tz))
         with tempfile.TemporaryDirectory(prefix="ipbot-export-") as tmp:
             region = await allowed_region(session, actor, None, week)
             await message.answer(t("export_started", lang, week=week.label, region=_region_text(region, lang)))

@@ -7,7 +7,10 @@ While a company is asked for, a command typed instead goes to its own handler.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from html import escape
+from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
@@ -65,11 +68,32 @@ async def invite(message: Message, command: CommandObject, actor: Actor, lang: s
     await state.clear()
 
 
+def _answer_last(handler: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """Answer the press once the handler is through; if it raised, the error handler answers it
+    instead (with the reason), so a press is never answered twice. (aiogram reads the handler's
+    own parameters through `functools.wraps`.)"""
+    @functools.wraps(handler)
+    async def answered(query: CallbackQuery, *args: Any, **kwargs: Any) -> None:
+        await handler(query, *args, **kwargs)
+        await query.answer()
+    return answered
+
+
+async def _take_buttons(query: CallbackQuery, text: str | None = None) -> None:
+    """Take the message's buttons away, so a second press on it cannot make a second invite. A
+    message showing none (pressed before, or a forged press) is left alone: Telegram refuses an
+    edit that changes nothing."""
+    if getattr(query.message, "reply_markup", None) is None:
+        return
+    if text is None:
+        await query.message.edit_reply_markup(reply_markup=None)
+    else:
+        await query.message.edit_text(text)
+
+
 async def picked_role(query: CallbackQuery, callback_data: InviteRole, actor: Actor, lang: str,
                       session: AsyncSession, commit: Commit, bot: Bot, state: FSMContext, ctx: AppContext) -> None:
-    await query.answer()
-    # Take the buttons away first, so a second press on this message cannot make a second invite.
-    await query.message.edit_text(f"{t('invite_pick_role', lang)} {role_name(callback_data.role, lang)}")
+    await _take_buttons(query, f"{t('invite_pick_role', lang)} {role_name(callback_data.role, lang)}")
     if callback_data.role == Role.sme:
         await state.set_state(InviteFlow.company)
         companies = await visible_companies(session, actor, limit=10)
@@ -95,8 +119,7 @@ async def picked_role(query: CallbackQuery, callback_data: InviteRole, actor: Ac
 
 async def picked_region(query: CallbackQuery, callback_data: InviteRegion, actor: Actor, lang: str,
                         session: AsyncSession, commit: Commit, bot: Bot, state: FSMContext, ctx: AppContext) -> None:
-    await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
+    await _take_buttons(query)
     if await _make(ctx, query.message, actor, lang, session, commit, bot, callback_data.role.value, None,
                    callback_data.code, None):
         await state.clear()
@@ -116,8 +139,7 @@ async def got_region(message: Message, actor: Actor, lang: str, session: AsyncSe
 
 async def picked_company(query: CallbackQuery, callback_data: InviteCompany, actor: Actor, lang: str,
                          session: AsyncSession, commit: Commit, bot: Bot, state: FSMContext, ctx: AppContext) -> None:
-    await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)  # one invite per press
+    await _take_buttons(query)
     if await _make(ctx, query.message, actor, lang, session, commit, bot, Role.sme.value, None, None, None,
                    company_id=callback_data.company_id):
         await state.clear()
@@ -155,10 +177,10 @@ def build() -> Router:
     """A fresh router per dispatcher, so a restarted bot in one process wires cleanly."""
     router = Router(name="invites")
     router.message.register(invite, Command("invite"))
-    router.callback_query.register(picked_role, InviteRole.filter())
-    router.callback_query.register(picked_company, InviteCompany.filter())
+    router.callback_query.register(_answer_last(picked_role), InviteRole.filter())
+    router.callback_query.register(_answer_last(picked_company), InviteCompany.filter())
     # Only while the region is asked: a second press (the state is cleared) is a stale button.
-    router.callback_query.register(picked_region, InviteRegion.filter(), InviteFlow.region)
+    router.callback_query.register(_answer_last(picked_region), InviteRegion.filter(), InviteFlow.region)
     router.message.register(got_region, InviteFlow.region, F.text, ~F.text.startswith("/"))
     router.message.register(got_company, InviteFlow.company, F.text, ~F.text.startswith("/"))
     return router

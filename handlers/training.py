@@ -91,11 +91,13 @@ async def got_mobile(message: Message, lang: str, state: FSMContext) -> None:
 async def picked_category(query: CallbackQuery, callback_data: PickCategory, actor: Actor, lang: str,
                           session: AsyncSession, commit: Commit, ctx: Any, state: FSMContext) -> None:
     data = await state.get_data()
-    if await state.get_state() != SelfEnrol.category.state or "mobile" not in data:
+    if (await state.get_state() != SelfEnrol.category.state or "mobile" not in data
+            or not 0 <= callback_data.index < len(CATEGORIES)):  # a replayed or forged press
         await query.answer(t("stale_button", lang), show_alert=True)
         return
     await query.answer()
-    await query.message.edit_text(f"{t('tr_self_ask_category', lang)} {CATEGORIES[callback_data.index]}")
+    if query.message.reply_markup is not None:  # Telegram refuses an edit that changes nothing
+        await query.message.edit_text(f"{t('tr_self_ask_category', lang)} {CATEGORIES[callback_data.index]}")
     company = await company_name(session, actor.company_id) if actor.company_id else ""
     try:
         person = PersonDraft.parse(actor.full_name or str(actor.telegram_id), data["mobile"], company or "", "",

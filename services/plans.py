@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import col, select
 
-from services import audit
+from services import audit, textgate
 from services.companies import Company, can_see, get_visible, visible_clause
 from services.errors import Refusal
 from services.session import AsyncSession
@@ -26,7 +26,7 @@ from storage.types import utcnow
 __all__ = ["PlanError", "MeasureRow", "MAX_WHAT", "MAX_AHEAD", "check_measure", "add_measure", "plan_for",
            "mark_done", "postpone", "overdue", "overdue_for", "owner_candidates", "may_change", "Measure"]
 
-MAX_WHAT = 500
+MAX_WHAT = textgate.MEASURE.limit  # measures.what VARCHAR(500)
 #: How far ahead a due date may be set; beyond it is surely a typo (a parameter, not policy).
 MAX_AHEAD = timedelta(days=3 * 366)
 POSTPONE_DAYS = 7
@@ -51,12 +51,16 @@ class MeasureRow:
 
 
 def check_measure(what: str, due_on: date, today: date) -> str:
-    """The measure's text, cleaned; refuses an empty or over-long text and a due date in the past."""
-    what = " ".join((what or "").split())
+    """The measure's text, cleaned; refuses an empty or over-long text and a due date in the past.
+
+    The text goes through the one gate (services.textgate.MEASURE): one line of the plan, no
+    control, bidi or invisible separator; over 500 characters refused with both lengths named."""
+    try:
+        what = textgate.gate(what, textgate.MEASURE)
+    except textgate.TextTooLong as exc:
+        raise PlanError(exc.code, **exc.params) from None
     if not what:
         raise PlanError("what_missing")
-    if len(what) > MAX_WHAT:
-        raise PlanError("what_too_long", limit=MAX_WHAT, got=len(what))
     if due_on < today:
         raise PlanError("due_past", due=due_on.isoformat(), today=today.isoformat())
     if due_on - today > MAX_AHEAD:
@@ -96,7 +100,9 @@ async def add_measure(session: AsyncSession, actor: Actor, company_id: int, what
     return measure
 
 
-def may_change(actor: Actor, measure: Measure, company: Company) -> bool:
+def may_change(actor: Actor, measure: Measure | MeasureRow, company: Company) -> bool:
+    """Its owner (an SME user too, for a measure given to it), the company's specialist, and the
+    supervisors and admins who see the company. The /plan window shows buttons by this rule."""
     if not can_see(actor, company):
         return False
     return (measure.owner_id == actor.user_id or company.specialist_id == actor.user_id

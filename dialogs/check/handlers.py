@@ -22,6 +22,7 @@ from locales.format import escape, fit
 from policy import FactError
 from policy.whatif import apply_changes
 from services import eligibility as elig
+from services.companies import lacks_region
 from services.errors import Refusal
 from services.users import Actor, Role
 
@@ -143,7 +144,7 @@ async def start_check(message: Message, dialog_manager: DialogManager, actor: Ac
         return
     choices = await elig.choices_for(session, actor)
     if not choices:
-        await message.answer(t("check_no_companies", lang))
+        await message.answer(t("no_region_staff" if lacks_region(actor) else "check_no_companies", lang))
         return
     await dialog_manager.start(CheckSG.company, data={"companies": choices}, mode=StartMode.RESET_STACK)
 
@@ -180,9 +181,9 @@ async def open_from_copy(callback: CallbackQuery, dialog_manager: DialogManager,
     except Refusal as exc:
         await callback.answer(t(f"check_refused_{exc.code}", lang), show_alert=True)
         return
-    await callback.answer()
     await dialog_manager.start(CheckSG.detail, data={"company_id": company_id, "detail": policy},
                                mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+    await callback.answer()  # last: if the start failed, the error handler answers, once
 
 
 # ---------------------------------------------------------------- company and questions

@@ -46,10 +46,12 @@ def _dialog() -> Dialog:
         Window(
             TEXT,
             Row(Button(Format("{b_visit}"), id="visit", on_click=handlers.start_visit, when="may_visit"),
-                SwitchTo(Format("{b_plan}"), id="plan", state=CompanySG.plan)),
-            Row(SwitchTo(Format("{b_uscc}"), id="uscc", state=CompanySG.uscc, when="may_uscc"),
-                SwitchTo(Format("{b_titles}"), id="titles", state=CompanySG.titles, when="may_edit"),
-                SwitchTo(Format("{b_assign}"), id="assign", state=CompanySG.assign, when="may_assign")),
+                SwitchTo(Format("{b_plan}"), id="plan", state=CompanySG.plan, when="may_plan")),
+            # Buttons, not SwitchTo: the service is asked before the window opens, so a forged
+            # press is refused in a sentence and the card stays.
+            Row(Button(Format("{b_uscc}"), id="uscc", on_click=handlers.open_uscc, when="may_uscc"),
+                Button(Format("{b_titles}"), id="titles", on_click=handlers.open_titles, when="may_edit"),
+                Button(Format("{b_assign}"), id="assign", on_click=handlers.open_assign, when="may_assign")),
             Row(SwitchTo(Format("{b_back}"), id="back", state=CompanySG.overview, when="may_back"),
                 Cancel(Format("{b_done}"))),
             MessageInput(wrong_content),

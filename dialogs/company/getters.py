@@ -44,6 +44,8 @@ async def overview_getter(dialog_manager: DialogManager, **_: Any) -> dict:
         if mine and not rows:  # none assigned yet: the region's companies, which they may visit too
             rows = await visits.company_overview(session, actor, ctx.today(), ctx.tz, mine_only=False)
         text = overview_text(rows, cover, ctx.tz, lang, mine and all(r.specialist_id == actor.user_id for r in rows))
+        if companies.lacks_region(actor):
+            text = t("no_region_staff", lang)
         items = [(r.id, r.name[:40]) for r in rows]
     return {"text": text, "companies": items, "searching": bool(search),
             "may_register": actor.role in companies.REGISTRAR_ROLES, **buttons(lang)}
@@ -54,14 +56,15 @@ async def card_getter(dialog_manager: DialogManager, **_: Any) -> dict:
     ctx = m["ctx"]
     try:
         card = await visits.company_card(m["session"], m["actor"], data["company_id"], ctx.today())
-    except Refusal as exc:
+    except Refusal as exc:  # a forged press of another company: nothing of it, the way back to the list
         return {"text": refusal_text(exc, lang), "may_visit": False, "may_uscc": False, "may_assign": False,
-                "may_edit": False, "may_back": False, **buttons(lang)}
+                "may_edit": False, "may_plan": False, "may_back": m["actor"].role != Role.sme, **buttons(lang)}
     text = card_text(card, ctx.tz, lang, ctx.catalog)
     if data.get("notice"):
         text += f"\n\nℹ️ {data['notice']}"
     return {"text": text, "may_visit": card.may_visit, "may_uscc": card.may_edit and not card.company.uscc,
-            "may_assign": card.may_assign, "may_edit": card.may_edit, "may_back": m["actor"].role != Role.sme, **buttons(lang)}
+            "may_assign": card.may_assign, "may_edit": card.may_edit, "may_plan": True,
+            "may_back": m["actor"].role != Role.sme, **buttons(lang)}
 
 
 async def register_name_getter(dialog_manager: DialogManager, **_: Any) -> dict:
@@ -93,10 +96,21 @@ async def uscc_getter(dialog_manager: DialogManager, **_: Any) -> dict:
     return {"text": t("company_ask_complete_uscc", lang), **buttons(lang)}
 
 
+async def _shown_company(m: dict, company_id: int | None) -> companies.Company | None:
+    """The card's company, or None when the actor may not see it (the handler that opened the
+    window asked the service first; this only keeps a window from showing what it must not)."""
+    if company_id is None:
+        return None
+    try:
+        return await companies.get_visible(m["session"], m["actor"], company_id)
+    except Refusal:
+        return None
+
+
 async def assign_getter(dialog_manager: DialogManager, **_: Any) -> dict:
     data, m, lang = _m(dialog_manager)
-    company = await companies.get_visible(m["session"], m["actor"], data["company_id"])
-    if not companies.may_assign(m["actor"], company):  # a forged press of the hidden button: show nobody
+    company = await _shown_company(m, data.get("company_id"))
+    if company is None or not companies.may_assign(m["actor"], company):  # show nobody
         return {"text": t("vr_not_allowed", lang), "people": [], **buttons(lang)}
     people = await companies.specialists_for(m["session"], company)
     return {"text": t("company_pick_specialist", lang, name=escape(company.name)),
@@ -105,7 +119,9 @@ async def assign_getter(dialog_manager: DialogManager, **_: Any) -> dict:
 
 async def titles_getter(dialog_manager: DialogManager, **_: Any) -> dict:
     data, m, lang = _m(dialog_manager)
-    company = await companies.get_visible(m["session"], m["actor"], data["company_id"])
+    company = await _shown_company(m, data.get("company_id"))
+    if company is None or not companies.may_edit(m["actor"], company):
+        return {"text": t("vr_not_allowed", lang), "titles": [], **buttons(lang)}
     titles = company.titles or {}
     items = [(code, ("✅ " if titles.get(code) not in (None, False) else "▫️ ") + t(f"title_{code}", lang)
               + (f"（{titles[code]}）" if titles.get(code) else "")) for code in companies.TITLES]
@@ -115,7 +131,8 @@ async def titles_getter(dialog_manager: DialogManager, **_: Any) -> dict:
 async def plan_pick_getter(dialog_manager: DialogManager, **_: Any) -> dict:
     _d, m, lang = _m(dialog_manager)
     rows = await plans.companies_with_plans(m["session"], m["actor"])
-    return {"text": t("plan_pick", lang) if rows else t("companies_none", lang),
+    empty = "no_region_staff" if companies.lacks_region(m["actor"]) else "companies_none"
+    return {"text": t("plan_pick", lang) if rows else t(empty, lang),
             "companies": [(cid, f"{name[:34]}（{n}）") for cid, name, n in rows[:30]], **buttons(lang)}
 
 
@@ -126,7 +143,10 @@ async def plan_getter(dialog_manager: DialogManager, **_: Any) -> dict:
     except Refusal as exc:
         return {"text": refusal_text(exc, lang), "done_items": [], "later_items": [], "may_back": False,
                 **buttons(lang)}
-    changeable = [(i, r) for i, r in enumerate(rows, 1) if r.status == "open"]
+    # Buttons only on the measures this person may change (an SME: the ones it owns); the
+    # service refuses a forged press of the others all the same.
+    changeable = [(i, r) for i, r in enumerate(rows, 1)
+                  if r.status == "open" and plans.may_change(m["actor"], r, company)]
     return {"text": plan_text(company.name, rows, lang, data.get("notice")),
             "done_items": [(r.id, f"✅ {i}") for i, r in changeable],
             "later_items": [(r.id, f"⏰ {i} +7") for i, r in changeable],

@@ -204,6 +204,34 @@ async def _register(manager: DialogManager, region: str | None) -> None:
 # ---------------------------------------------------------------- card actions
 
 
+async def _allowed(manager: DialogManager, rule: Any, action: str) -> None:
+    """Refuse (audited, by the service) unless the actor may see the card's company and `rule` lets them."""
+    m, company_id = _mw(manager), manager.dialog_data.get("company_id")
+    if company_id is None:
+        raise companies.CompanyError("not_visible")
+    company = await companies.get_visible(m["session"], m["actor"], company_id, action)
+    if not rule(m["actor"], company):
+        await companies.refuse(m["session"], m["actor"], action, "not_allowed", company_id=company_id)
+
+
+async def _open_if(manager: DialogManager, rule: Any, action: str, state: Any) -> None:
+    if await _done(manager, _allowed(manager, rule, action)) is _NOT_DONE:
+        return  # said why; the card stays
+    await manager.switch_to(state)
+
+
+async def open_uscc(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:
+    await _open_if(manager, companies.may_edit, "company.edit", CompanySG.uscc)
+
+
+async def open_titles(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:
+    await _open_if(manager, companies.may_edit, "company.edit", CompanySG.titles)
+
+
+async def open_assign(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:
+    await _open_if(manager, companies.may_assign, "company.assign", CompanySG.assign)
+
+
 async def on_complete_uscc(message: Message, _w: Any, manager: DialogManager) -> None:
     m = _mw(manager)
     if await _done(manager, companies.complete_uscc(m["session"], m["actor"], manager.dialog_data["company_id"],

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, StartMode, Window
@@ -103,9 +105,25 @@ async def open_training(message: Message, dialog_manager: DialogManager, actor: 
     await dialog_manager.start(state, mode=StartMode.RESET_STACK)
 
 
+def _from_its_message(query: CallbackQuery) -> bool:
+    """The press came from a button the message shows: the QR message's own. The same data
+    forged or replayed onto another message (a dialog's window) must not delete that message."""
+    markup = getattr(query.message, "reply_markup", None)
+    return markup is not None and any(b.callback_data == query.data for row in markup.inline_keyboard for b in row)
+
+
+async def _drop(query: CallbackQuery) -> None:
+    """Delete the QR message; one deleted already (a second press) is no reason to fail."""
+    with suppress(TelegramBadRequest):
+        await query.message.delete()
+
+
 async def next_qr(query: CallbackQuery, **data: Any) -> None:
     """The QR message's button: send the new minute's code, remove the old one."""
     lang = data.get("lang", "zh")
+    if not _from_its_message(query):
+        await query.answer(t("stale_button", lang), show_alert=True)
+        return
     try:
         training_id = int(query.data.split(":", 1)[1])
         await tr.roster(data["session"], data["actor"], training_id)  # the manager's permission
@@ -115,13 +133,16 @@ async def next_qr(query: CallbackQuery, **data: Any) -> None:
         text = h.refusal_text(exc, lang) if isinstance(exc, Refusal) else t("stale_button", lang)
         await query.answer(text, show_alert=True)
         return
+    await _drop(query)
     await query.answer()
-    await query.message.delete()
 
 
 async def end_qr(query: CallbackQuery, **data: Any) -> None:
     """Stop the rotation; the QR message goes, so nobody scans a code that will not be replaced."""
     lang = data.get("lang", "zh")
+    if not _from_its_message(query):
+        await query.answer(t("stale_button", lang), show_alert=True)
+        return
     try:
         training_id = int(query.data.split(":", 1)[1])
         await tr.close_checkin_display(data["session"], data["actor"], training_id)
@@ -131,8 +152,8 @@ async def end_qr(query: CallbackQuery, **data: Any) -> None:
         await query.answer(text, show_alert=True)
         return
     await data["commit"]()
+    await _drop(query)
     await query.answer(t("tr_qr_ended", lang))
-    await query.message.delete()
 
 
 def build() -> Router:

@@ -12,6 +12,9 @@ from services.errors import Refusal
 __all__ = ["Period", "Week", "WeekError", "parse_week", "week_of", "previous_week"]
 
 _WEEK = re.compile(r"^\s*(\d{4})\s*-?\s*[Ww]\s*(\d{1,2})\s*$")
+#: How far from today a week may be asked for, either way; a roster further off is surely a
+#: typo (9999-W01) and would only cost a full scan (a parameter, not policy).
+MAX_DISTANCE = timedelta(days=366)
 
 
 class WeekError(Refusal):
@@ -61,17 +64,30 @@ def _week(year: int, number: int, tz: ZoneInfo) -> Week:
     return Week(monday, monday + timedelta(days=6), tz, year, number)
 
 
-def parse_week(text: str, tz: ZoneInfo) -> Week:
-    """'2026-W47' (also '2026W47', '2026-w7'); raises WeekError naming the problem."""
+def parse_week(text: str, tz: ZoneInfo, *, today: date | None = None) -> Week:
+    """'2026-W47' (also '2026W47', '2026-w7'); raises WeekError naming the problem.
+
+    With `today` (the context's clock: ``ctx.today()``), a week more than a year from it,
+    either way, is refused too (``week_too_far``, naming the first and last week allowed).
+    """
     match = _WEEK.match(text or "")
     if not match:
         raise WeekError("bad_week_format", text=(text or "")[:32])
     year, number = int(match.group(1)), int(match.group(2))
     try:
-        return _week(year, number, tz)
+        week = _week(year, number, tz)
     except ValueError:
         last = date(year, 12, 28).isocalendar().week if 1 <= year <= 9999 else 52
         raise WeekError("no_such_week", text=text.strip()[:32], year=year, number=number, last=last) from None
+    if today is not None and not (today - MAX_DISTANCE <= week.end and week.start <= today + MAX_DISTANCE):
+        raise WeekError("week_too_far", text=week.label, first=_near(today - MAX_DISTANCE, tz).label,
+                        last=_near(today + MAX_DISTANCE, tz).label)
+    return week
+
+
+def _near(day: date, tz: ZoneInfo) -> Week:
+    """The week holding `day`, within the calendar (a clock near year 1 or 9999 is no reason to fail)."""
+    return week_of(min(max(day, date(1, 1, 8)), date(9999, 12, 24)), tz)
 
 
 def week_of(day: date, tz: ZoneInfo) -> Week:
