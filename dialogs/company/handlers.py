@@ -121,9 +121,9 @@ async def begin_register(_c: CallbackQuery, _b: Any, manager: DialogManager) -> 
 
 async def on_name(message: Message, _w: Any, manager: DialogManager) -> None:
     m = _mw(manager)
-    name = (message.text or "").strip()
     try:
-        companies.clean_name(name)  # the same check registration makes, before asking more
+        # the same gate registration applies, before asking more; the gated name is what is shown
+        name = companies.clean_name(message.text or "")
     except Refusal as exc:
         await _say(manager, refusal_text(exc, _lang(manager)))
         return
