@@ -26,6 +26,7 @@ from bot.features import FEATURES, Feature, menu_commands
 from handlers import errors
 from handlers.menu import Menu
 from policy import load_catalog
+from search import SearchIndex
 from services.context import AppContext
 from services.session import Database
 from services.users import Role
@@ -33,10 +34,18 @@ from services.users import Role
 log = logging.getLogger(__name__)
 
 
+def build_search() -> SearchIndex:
+    """The policy-text search of one context: over the texts shipped in policy/texts, built
+    on first use (`warm_up_search` builds it at start-up). A function of its own so a test
+    session can hand every context one shared index (replace it with one that returns it)."""
+    return SearchIndex()
+
+
 def build_context(settings: Settings, db: Database, bot: Bot | None = None, **overrides: Any) -> AppContext:
-    """The one context: settings, catalog (built-in packs plus IPBOT_POLICY_DIR), zone, clock, db, bot."""
+    """The one context: settings, catalog (built-in packs plus IPBOT_POLICY_DIR), zone, clock, db,
+    bot, the question search; ``overrides`` replace any field (a test's clock, ``row_sources``)."""
     fields: dict[str, Any] = dict(settings=settings, catalog=load_catalog(settings.policy_dir), db=db,
-                                  tz=settings.tz, bot=bot)
+                                  tz=settings.tz, bot=bot, search=build_search())
     fields.update(overrides)
     return AppContext(**fields)
 
@@ -86,7 +95,7 @@ def create_dispatcher(settings: Settings, db: Database, bot: Bot | None = None,
     dp.shutdown.register(drain)
     dp.shutdown.handlers.insert(0, dp.shutdown.handlers.pop())  # before aiogram closes the FSM storage
     dp.include_router(errors.build())
-    routers = [(_built(feature), feature.roles) for feature in features]
+    routers = [(_built(feature), feature.roles) for feature in features if feature.router is not None]
     for router, roles in routers:
         if roles is not None:
             guard = RequireRoles(*roles)

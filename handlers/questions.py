@@ -28,7 +28,7 @@ from locales.format import fit
 from locales.programmes import force_note, period, unit, value_text
 from policy import ELIGIBLE, NOT_ELIGIBLE
 from policy.report import fmt_value
-from services.policy_search import ANSWER, OFF_TOPIC
+from search import ANSWER, OFF_TOPIC
 from services.questions import (
     ENGINE,
     MAX_ANSWER_CHARS,

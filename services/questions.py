@@ -2,8 +2,10 @@
 
 Two halves, both without Telegram:
 
-* :func:`answer_question` searches the shipped policy texts (jieba + BM25, see
-  :mod:`services.policy_search`) and says whether the best clause answers the question.
+* :func:`decide` picks the route of a question: the eligibility engine for a named
+  programme with stated figures, else the policy-text search (the context's
+  ``ctx.search``, the pure package :mod:`search`), which says whether the best clause
+  answers it; :func:`citation` and :func:`programmes_for_clause` say what a quoted clause is.
 * When it does not, :func:`route_to_specialist` records a :class:`QuestionThread` for the
   company's specialist; the caller sends the question and stores the sent message's id
   with :func:`record_forward`. The specialist answers by replying to that message:
@@ -19,15 +21,11 @@ A thread is answered once: the first reply is the thread's answer. Later replies
 same message are follow-ups: they are relayed to the SME too, but the stored answer and
 its time stay those of the first reply (the table has one answer column; follow-ups
 are counted in the audit log).
-
-The search index is built once per process, lazily, on the first question (loading
-jieba's dictionary takes about 0.6 s). The context's :class:`SearchIndex` holds it; the bot builds it ahead of time.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,11 +34,10 @@ from enum import StrEnum
 from sqlmodel import select
 
 from policy import Catalog, FactError, ProgrammeInfo, ProgrammeResult
-from policy.texts import load_documents
+from search import Answer, Hit
 from services import audit, regions, textgate
 from services.eligibility import read_counts, subject_for
 from services.errors import Refusal
-from services.policy_search import Answer, Document, Hit, PolicySearch, Routing, split_number_title
 from services.session import AsyncSession
 from services.users import Actor
 from storage.models import Company, QuestionThread, Role, User
@@ -58,11 +55,9 @@ __all__ = [
     "Thread",
     "citation",
     "find_thread_by_specialist_message",
-    "policy_documents",
     "record_answer",
     "record_forward",
     "route_to_specialist",
-    "SearchIndex",
     "Classifier",
     "Decision",
     "decide",
@@ -97,57 +92,8 @@ def _gate(text: str, spec: textgate.Field, empty: str) -> str:
         raise QuestionRefusal(empty)
     return text
 
-# --------------------------------------------------------------------------- search
 
-# an editor's note closing a title: "（附件8，某县级市，2021-2023）" -> "（附件8）"
-_TITLE_NOTE = re.compile(r"（([^（），,]+)[，,][^（）]*）$")
-
-
-def policy_documents() -> list[Document]:
-    """The shipped policy texts as search documents: 文号 and title split apart.
-
-    A document without a 文号 (the county plan) keeps its title, with the editor's
-    note trimmed to its first part, as the catalog cites it.
-    """
-    docs = []
-    for text in load_documents():
-        number, title = split_number_title(text.title)
-        docs.append(Document(text.file.removesuffix(".txt"), _TITLE_NOTE.sub(r"（\1）", title), number, text.text))
-    return docs
-
-
-class SearchIndex:
-    """The index over the shipped texts, built once per context on first use (thread-safe).
-
-    Building it costs about 0.7 s of CPU (jieba's dictionary), so the bot builds it in a
-    worker thread at start-up (`warm_up`); the context holds it, not this module.
-    """
-
-    def __init__(self) -> None:
-        self._search: PolicySearch | None = None
-        self._lock = threading.Lock()
-
-    def get(self) -> PolicySearch:
-        if self._search is None:
-            with self._lock:
-                if self._search is None:
-                    self._search = PolicySearch(policy_documents())
-        return self._search
-
-    def warm_up(self) -> None:
-        self.get()
-
-    def answer(self, question: str) -> Answer:
-        """Search the policy texts; ``confident`` says whether the top hit answers it.
-
-        The first call builds the index; callers on an event loop run it in a thread.
-        Never raises on odd input (markup, emoji, formulas): such text is searched as words.
-        """
-        return self.get().answer(question)
-
-    def route(self, question: str) -> Routing:
-        """Answer with the quote, forward to the specialist, or off-topic (services.policy_search)."""
-        return self.get().route(question)
+# --------------------------------------------------------------------------- citing a clause
 
 
 def citation(hit: Hit) -> str:

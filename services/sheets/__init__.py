@@ -30,7 +30,7 @@ def default_sources() -> dict[str, RowProvider]:
     """The row sources this deployment has, by name (see SOURCES): the visits and measures
     tables of the visits feature and the training feature's attendance (services.sheets.sources).
     The roster, `/export`, the CLI and the digest all read this one place (jobs may
-    override it with ctx.extras["row_sources"])."""
+    override it with ctx.row_sources)."""
     from services.sheets.sources import sources
 
     return sources()

@@ -36,7 +36,7 @@ async def robots():
 
 def context(db, **extras):
     settings = Settings(DATABASE_URL=db.url)
-    return build_context(settings, db, None, clock=lambda: DUE.astimezone(timezone.utc), extras=extras)
+    return build_context(settings, db, None, clock=lambda: DUE.astimezone(timezone.utc), **extras)
 
 
 async def configure(db, robots, dingtalk_secret=DING_SECRET) -> None:

@@ -24,12 +24,13 @@ class Sender:
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, str]] = []
+        self.names: dict[int, str] = {}  # which runner's context is which "process"
 
     async def __call__(self, ctx, due) -> None:
         day = due.date().isoformat()
         async with ctx.db.sessions() as session:
             if await runs.claim(session, "digest", day, "supervisor"):
-                self.sent.append((ctx.extras["name"], day))
+                self.sent.append((self.names[id(ctx)], day))
                 await runs.finish(session, "digest", day, "supervisor")
 
     def spec(self) -> JobSpec:
@@ -51,7 +52,7 @@ async def two_runners(url: str, clock: FakeClock, job: Sender, **lock_kwargs):
     for name in ("A", "B"):
         db = Database(url)
         ctx = make_context(db, clock, **lock_kwargs)
-        ctx.extras["name"] = name
+        job.names[id(ctx)] = name
         made.append((db, JobRunner(ctx, [job.spec()], poll_interval=0.1)))
     return made
 

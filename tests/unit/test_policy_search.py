@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from services.policy_search import (
+from search import (
     MAX_QUOTE_CHARS,
     MIN_COVERAGE,
     MIN_EVIDENCE,
@@ -22,11 +22,11 @@ from services.policy_search import (
     Answer,
     Document,
     PolicySearch,
+    policy_documents,
     split_clauses,
     split_number_title,
     tokenize,
 )
-from services.questions import policy_documents
 
 _HERE = Path(__file__).resolve()
 
@@ -427,8 +427,7 @@ def test_cached_words_and_terms_rank_as_a_fresh_index_does(docs):
 def test_loading_jieba_and_searching_print_nothing(docs):
     """In a fresh interpreter, where jieba would log "Building prefix dict…" to stderr."""
     script = (
-        "from services.policy_search import PolicySearch\n"
-        "from services.questions import policy_documents\n"
+        "from search import PolicySearch, policy_documents\n"
         "index = PolicySearch(policy_documents())\n"
         "assert index.answer('首件发明专利有补贴吗？').confident\n"
         "index.answer('')\n"
@@ -446,7 +445,7 @@ def test_loading_jieba_and_searching_print_nothing(docs):
 
 # --------------------------------------------------------------------------- routing: answer / forward / off-topic
 
-from services.policy_search import ANSWER, FORWARD, OFF_TOPIC, Routing, classify, route  # noqa: E402
+from search import ANSWER, FORWARD, OFF_TOPIC, Routing, classify, route  # noqa: E402
 
 ROUTING_DATA = _HERE.parent / "data" / "question_routing.yaml"
 KINDS = (ANSWER, FORWARD, OFF_TOPIC)

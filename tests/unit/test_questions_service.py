@@ -5,14 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from services import questions
+from search import SearchIndex, policy_documents
 from services.companies import add_company
 from services.questions import (
     MAX_ANSWER_CHARS,
     Routed,
     citation,
     find_thread_by_specialist_message,
-    policy_documents,
     record_answer,
     record_forward,
     route_to_specialist,
@@ -21,7 +20,7 @@ from services.session import unit_of_work
 from services.users import load_actor
 from storage.models import AuditEntry, QuestionThread, Role, User
 
-INDEX = questions.SearchIndex()  # one index for these tests, as one context holds one
+INDEX = SearchIndex()  # one index for these tests, as one context holds one
 
 USCC = "91320585MA1W8K7Q3G"
 OTHER_USCC = "91320585MA1X2B3C5X"
@@ -65,10 +64,19 @@ def test_odd_input_never_raises(text):
 
 
 def test_the_index_is_built_once_per_context_and_kept_there():
-    index = questions.SearchIndex()
+    index = SearchIndex()
     index.warm_up()
     assert index.get() is index.get()
-    assert questions.SearchIndex().get() is not index.get()  # another context, another index
+    assert SearchIndex().get() is not index.get()  # another context, another index
+
+
+def test_the_composition_root_hands_the_search_down_in_the_context():
+    from bot.app import build_context
+    from bot.settings import Settings
+
+    settings = Settings(DATABASE_URL="sqlite+aiosqlite:///:memory:")
+    assert isinstance(build_context(settings, None).search, SearchIndex)
+    assert build_context(settings, None, search=INDEX).search is INDEX  # e.g. one index for a test session
 
 
 # --------------------------------------------------------------------------- routing and answers

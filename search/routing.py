@@ -1,0 +1,55 @@
+"""Which way a question goes once it is searched: answer it, forward it, or say it is off topic.
+
+Three kinds (:mod:`search.results`): ``"answer"`` (answer with the quote), ``"forward"``
+(about IP, but the texts do not answer it: hand it to the specialist) and ``"off_topic"``
+(not about IP at all: say politely that the bot only handles IP policy, and do not
+forward it). The rule is on :func:`routing_for`; the words it reads are in
+:mod:`search.lexicon` (``IP_TERMS``, ``HOW_TO``, ``PROGRAMME_GROUPS``).
+"""
+
+from __future__ import annotations
+
+from search.lexicon import HOW_TO, IP_TERMS, PROGRAMME_GROUPS, PROGRAMME_WORDS
+from search.query import clean_question
+from search.results import ANSWER, FORWARD, OFF_TOPIC, Answer, Routing
+from search.tokens import GROUPS, normalise
+
+__all__ = ["routing_for"]
+
+_MONEY_GROUP = "syn:补贴"
+_TOPIC_ENTRIES: tuple[str, ...] = tuple(dict.fromkeys(
+    [normalise(t) for t in IP_TERMS] + [e for tok, entries in GROUPS if tok != _MONEY_GROUP for e in entries]
+))
+_PROGRAMME_ENTRIES: tuple[str, ...] = tuple(
+    [e for tok, entries in GROUPS if tok.removeprefix("syn:") in PROGRAMME_GROUPS for e in entries]
+    + list(PROGRAMME_WORDS)
+)
+
+
+def _ip_terms(normalised: str) -> tuple[str, ...]:
+    return tuple(t for t in _TOPIC_ENTRIES if t in normalised)
+
+
+def _names_programme(normalised: str) -> bool:
+    return any(t in normalised for t in _PROGRAMME_ENTRIES)
+
+
+def routing_for(question: object, answer: Answer) -> Routing:
+    """Sort a question, given the search's :class:`Answer` to it, into ANSWER, FORWARD or
+    OFF_TOPIC. Never raises.
+
+    * ANSWER: the answer is confident, and the question is not a how-to about a right
+      that names no programme (``HOW_TO``): "商业秘密怎么保护" finds a clause that
+      mentions 商业秘密 in passing, but the texts do not say how.
+    * FORWARD: otherwise, when the question has an IP word (``IP_TERMS``, or a
+      SYNONYMS entry other than the money words).
+    * OFF_TOPIC: no IP word at all ("今天苏州天气怎么样？", "你好").
+    """
+    norm = normalise(clean_question(question))
+    terms = _ip_terms(norm)
+    how_to = bool(HOW_TO.search(norm))
+    if answer.confident and not (how_to and not _names_programme(norm)):
+        return Routing(ANSWER, answer, terms, how_to)
+    if terms:
+        return Routing(FORWARD, answer, terms, how_to)
+    return Routing(OFF_TOPIC, answer, (), how_to)
