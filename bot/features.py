@@ -37,8 +37,9 @@ VISITORS = INVITERS = frozenset({Role.admin, Role.supervisor, Role.specialist})
 @dataclass(frozen=True)
 class Feature:
     name: str
-    #: Builds a fresh router (dialogs included) per dispatcher.
-    router: Callable[[], Router]
+    #: Builds a fresh router (dialogs included) per dispatcher; None for a feature with no
+    #: chat side, only jobs (the weekly digest).
+    router: Callable[[], Router] | None
     #: Roles whose messages and button presses reach this router; None marks a public
     #: router (its handlers still see only invited users, strangers reach only /start).
     roles: frozenset[Role] | None
@@ -76,7 +77,9 @@ FEATURES: tuple[Feature, ...] = (
     Feature("questions", questions.build_sme, frozenset({Role.sme}), ("ask",)),
     Feature("open_questions", open_questions.build, STAFF, ("open_questions",), commands_only=True),
     Feature("status", status.build, frozenset({Role.admin}), ("status",), commands_only=True),
-    Feature("export", export.build, STAFF, ("export",), jobs=(weekly_digest.job_spec,), commands_only=True),
+    Feature("export", export.build, STAFF, ("export",), commands_only=True),
+    # Monday's digest to supervisors and region robots (`ipbot digest` sends it by hand); no chat side.
+    Feature("digest", None, None, jobs=(weekly_digest.job_spec,)),
     Feature("fallback", fallback.build, None),
 )
 

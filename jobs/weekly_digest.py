@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiogram.exceptions import (
@@ -32,25 +32,26 @@ from aiogram.exceptions import (
     TelegramUnauthorizedError,
 )
 from aiogram.types import BufferedInputFile
-from sqlmodel import select
 
 from jobs.digest_render import markdown_text, telegram_text
 from jobs.spec import JobSpec
 from locales import t
-from services import regions, runs
+from services import digest_delivery, runs
 from services.broadcast import DONE, TELEGRAM, Limits, Outcome, Outgoing, Permanent, RetryLater, Transient, broadcast
 from services.channels import Post, adapter
 from services.context import AppContext
 from services.digest import Digest, build_digest
+from services.digest_plan import audiences, channel_key, supervisor_key
 from services.errors import Refusal
-from services.export import export_roster, roster_filename
+from services.export import export_roster
 from services.progress import Progress
 from services.progress_chart import progress_png
-from services.sheets import RowProvider, Week, default_sheets, default_sources, in_region, week_of
+from services.sheets import RowProvider, Week, default_sheets, default_sources, week_of
 from services.targets import Target, load_targets
-from storage.digest_tables import DeliveryFailure, RegionChannel
-from storage.models import Role, User
-from storage.types import utcnow
+
+if TYPE_CHECKING:
+    from storage.digest_tables import RegionChannel
+    from storage.models import User
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def week_for(due: datetime, tz: Any) -> Week:
 
 
 def row_sources(ctx: AppContext) -> Mapping[str, RowProvider]:
-    return ctx.extras.get("row_sources", default_sources())
+    return ctx.row_sources if ctx.row_sources is not None else default_sources()
 
 
 def training_targets(ctx: AppContext) -> list[Target]:
@@ -110,6 +111,8 @@ def chart_of(plans: dict) -> Progress | None:
 
 @dataclass
 class RegionPlan:
+    """One region's digest, its roster, and who gets them (services.digest_plan)."""
+
     region: str | None
     digest: Digest
     roster: Path | None = None
@@ -137,41 +140,24 @@ class Report:
 
 async def plan(ctx: AppContext, week: Week, region: str | None = None, roster_dir: Path | None = None,
                done: frozenset[str] = frozenset()) -> dict[str | None, RegionPlan]:
-    """Who gets which region's digest: supervisors by their region, and configured robots.
+    """Each region's digest for its recipients (services.digest_plan.audiences: supervisors by
+    their region, and configured robots).
 
-    `region` narrows to supervisors and robots within it; recipients in `done` (keys
-    already claimed) are left out, so a repeated run builds nothing. The roster is
-    written only when `roster_dir` is given.
+    `region` narrows to recipients within it; recipients in `done` (keys already claimed)
+    are left out, so a repeated run builds nothing. The roster is written only when
+    `roster_dir` is given.
     """
+    plans: dict[str | None, RegionPlan] = {}
     async with ctx.db.sessions() as session:
-        query = select(User).where(User.role == Role.supervisor, User.active).order_by(User.id)
-        supervisors = list((await session.exec(query)).all())
-        channels = list((await session.exec(select(RegionChannel).where(RegionChannel.active))).all())
-        plans: dict[str | None, RegionPlan] = {}
-        targets = training_targets(ctx)
-
-        async def plan_for(code: str | None) -> RegionPlan:
-            if code not in plans:
-                sources = row_sources(ctx)
-                digest = await build_digest(session, week, code, ctx.catalog, sources, targets)
-                plans[code] = RegionPlan(code, digest)
-                if roster_dir is not None:
-                    result = await export_roster(session, None, week, code, default_sheets(ctx.catalog, sources),
-                                                 roster_dir, ctx.tz, show_phones=False, by=JOB)
-                    plans[code].roster = result.path
-                    await session.commit()
-            return plans[code]
-
-        for user in supervisors:
-            scope = regions.lookup(user.region_code)
-            if scope is None:  # no region is no reach: never the every-region digest
-                log.warning("supervisor user %s has no region; no digest for them", user.id)
-                continue
-            if in_region(scope.code, region) and f"tg:{user.telegram_id}" not in done:
-                (await plan_for(scope.code)).supervisors.append(user)
-        for channel in channels:
-            if in_region(channel.region_code, region) and f"{channel.kind}:{channel.region_code}" not in done:
-                (await plan_for(channel.region_code)).channels.append(channel)
+        targets, sources = training_targets(ctx), row_sources(ctx)
+        for code, audience in (await audiences(session, region, done)).items():
+            plans[code] = RegionPlan(code, await build_digest(session, week, code, ctx.catalog, sources, targets),
+                                     supervisors=audience.supervisors, channels=audience.channels)
+            if roster_dir is not None:
+                result = await export_roster(session, None, week, code, default_sheets(ctx.catalog, sources),
+                                             roster_dir, ctx.tz, show_phones=False, by=JOB)
+                plans[code].roster = result.path
+                await session.commit()
     return plans
 
 
@@ -214,7 +200,7 @@ class TelegramSends:
             raise mapped from exc
 
     def outgoing(self, plan_: RegionPlan, user: User) -> Outgoing:
-        key = f"tg:{user.telegram_id}"
+        key = supervisor_key(user)
         lang = user.language if user.language in ("zh", "en") else "zh"
         roster_name = plan_.roster.name if plan_.roster else ""
         text = telegram_text(plan_.digest, lang, roster_name)
@@ -254,7 +240,7 @@ class TelegramSends:
 def channel_outgoing(ctx: AppContext, week: Week, plan_: RegionPlan, channel: RegionChannel,
                      http: aiohttp.ClientSession) -> Outgoing:
     robot = adapter(channel.kind)
-    key = f"{channel.kind}:{channel.region_code}"
+    key = channel_key(channel)
     roster = plan_.roster if robot.takes_files else None
     line = (t("digest_roster_attached", "zh", file=roster.name) if roster is not None
             else t("digest_roster_elsewhere", "zh"))
@@ -284,12 +270,8 @@ async def _record(ctx: AppContext, week: Week, items: dict[str, tuple[Outgoing, 
         return
     item, region = items[outcome.key]
     async with ctx.db.sessions() as session:
-        await runs.finish(session, JOB, week.label, outcome.key,
-                          "sent" if outcome.delivered else f"failed: {outcome.reason}")
-        if not outcome.delivered:
-            session.add(DeliveryFailure(job=JOB, period=week.label, recipient=outcome.key, name=item.name[:128],
-                                        region_code=region, reason=outcome.reason[:200]))
-            await session.commit()
+        await digest_delivery.finish_send(session, JOB, week.label, outcome.key, name=item.name, region=region,
+                                          failure=None if outcome.delivered else outcome.reason)
 
 
 async def send_week(ctx: AppContext, week: Week, region: str | None = None,
@@ -338,29 +320,18 @@ async def _mark_reported(ctx: AppContext, plans: dict[str | None, RegionPlan], r
     """Failures listed in a digest that reached someone are not listed again."""
     delivered = {o.key for o in report.outcomes if o.delivered and o.reason != "skipped"}
     ids = {f.id for p in plans.values() for f in p.digest.failures
-           if any(f"tg:{u.telegram_id}" in delivered for u in p.supervisors)
-           or any(f"{c.kind}:{c.region_code}" in delivered for c in p.channels)}
-    if not ids:
-        return
-    async with ctx.db.sessions() as session:
-        for failure in (await session.exec(select(DeliveryFailure).where(DeliveryFailure.id.in_(ids)))).all():
-            failure.reported_at = utcnow()
-            session.add(failure)
-        await session.commit()
+           if any(supervisor_key(u) in delivered for u in p.supervisors)
+           or any(channel_key(c) in delivered for c in p.channels)}
+    if ids:
+        async with ctx.db.sessions() as session:
+            await digest_delivery.mark_reported(session, ids)
 
 
 async def _report_interrupted(ctx: AppContext, week: Week, after: timedelta = timedelta(minutes=15)) -> None:
     """Claims of this week left without an outcome (a crash mid-send) are recorded as
     possibly undelivered; they are not sent again, since they may have arrived."""
     async with ctx.db.sessions() as session:
-        stale = [r for r in await runs.runs_of(session, JOB, week.label)
-                 if r.outcome is None and r.claimed_at < ctx.now() - after]
-    for r in stale:
-        async with ctx.db.sessions() as session:
-            await runs.finish(session, JOB, week.label, r.recipient, "failed: interrupted")
-            session.add(DeliveryFailure(job=JOB, period=week.label, recipient=r.recipient, name=r.recipient,
-                                        reason="interrupted while sending; it may not have arrived"))
-            await session.commit()
+        await digest_delivery.record_interrupted(session, JOB, week.label, ctx.now() - after)
 
 
 async def run(ctx: AppContext, due: datetime) -> None:

@@ -25,6 +25,7 @@ from services.sheets.measures import is_overdue
 from services.sheets.questions import unanswered_rows
 from services import regions
 from services.companies import within_region
+from services.digest_delivery import unreported_failures
 from services.programme_targets import EXPERTS, SPECIALISTS, Target
 from services.progress import Progress, compute_progress
 from services.targets import Target as TrainingTarget
@@ -215,10 +216,3 @@ async def build_digest(session: AsyncSession, week: Week, region: str | None, ca
     digest.unanswered, digest.unanswered_total = waiting[:LIST_LIMIT], len(waiting)
     digest.failures = await unreported_failures(session, region)
     return digest
-
-
-async def unreported_failures(session: AsyncSession, region: str | None) -> list[DeliveryFailure]:
-    query = select(DeliveryFailure).where(DeliveryFailure.reported_at.is_(None)).order_by(DeliveryFailure.id)
-    if region:
-        query = query.where(within_region(DeliveryFailure.region_code, region))
-    return list((await session.exec(query)).all())

@@ -14,8 +14,7 @@ from aiogram_dialog.widgets.kbd import Button, Cancel, Group, Row, ScrollingGrou
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.company import getters, handlers
-from dialogs.company.states import CompanySG
-from dialogs.visit.handlers import wrong_content
+from dialogs.shared import CompanySG, wrong_content
 from services.users import Actor
 
 TEXT = Format("{text}")

@@ -7,7 +7,7 @@ from typing import Any
 from aiogram_dialog import DialogManager
 
 from dialogs.company.texts import card_text, coverage_line, overview_text, plan_text
-from dialogs.visit.texts import refusal_text
+from dialogs.shared import refusal_text
 from locales import t
 from locales.format import escape
 from services import companies, plans, visits

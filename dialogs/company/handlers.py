@@ -6,10 +6,9 @@ from collections.abc import Awaitable
 from typing import Any
 
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import DialogManager, ShowMode, StartMode
+from aiogram_dialog import DialogManager, StartMode
 
-from dialogs.company.states import CompanySG
-from dialogs.visit.texts import refusal_text
+from dialogs.shared import CompanySG, VisitSG, lang_of, mw, refusal_text, say
 from locales import t
 from locales.format import escape
 from services import companies, plans, regions, visits
@@ -17,24 +16,9 @@ from services.errors import Refusal
 from services.users import Actor, Role
 
 
-def _mw(manager: DialogManager) -> dict[str, Any]:
-    return manager.middleware_data
-
-
-def _lang(manager: DialogManager) -> str:
-    return _mw(manager).get("lang", "zh")
-
-
-async def _say(manager: DialogManager, text: str) -> None:
-    event = manager.event
-    message = event.message if isinstance(event, CallbackQuery) else event
-    await message.answer(text)
-    manager.show_mode = ShowMode.SEND
-
-
 async def _refused(manager: DialogManager, exc: Exception) -> None:
-    await _mw(manager)["commit"]()  # keep the audit entry of a refusal
-    await _say(manager, refusal_text(exc, _lang(manager)))
+    await mw(manager)["commit"]()  # keep the audit entry of a refusal
+    await say(manager, refusal_text(exc, lang_of(manager)))
 
 
 _NOT_DONE = object()
@@ -47,7 +31,7 @@ async def _done(manager: DialogManager, action: Awaitable[Any]) -> Any:
     except Refusal as exc:
         await _refused(manager, exc)
         return _NOT_DONE
-    await _mw(manager)["commit"]()
+    await mw(manager)["commit"]()
     return result
 
 
@@ -101,10 +85,8 @@ async def open_card(_c: CallbackQuery, _w: Any, manager: DialogManager, item_id:
 
 
 async def start_visit(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:
-    from dialogs.visit.states import VisitSG
-
     try:
-        await visits.ensure_may_visit(_mw(manager)["session"], _mw(manager)["actor"])
+        await visits.ensure_may_visit(mw(manager)["session"], mw(manager)["actor"])
     except Refusal as exc:
         await _refused(manager, exc)
         return
@@ -120,12 +102,12 @@ async def begin_register(_c: CallbackQuery, _b: Any, manager: DialogManager) -> 
 
 
 async def on_name(message: Message, _w: Any, manager: DialogManager) -> None:
-    m = _mw(manager)
+    m = mw(manager)
     try:
         # the same gate registration applies, before asking more; the gated name is what is shown
         name = companies.clean_name(message.text or "")
     except Refusal as exc:
-        await _say(manager, refusal_text(exc, _lang(manager)))
+        await say(manager, refusal_text(exc, lang_of(manager)))
         return
     manager.dialog_data.update(new_name=name, force=False)
     found = await companies.likely_duplicates(m["session"], m["actor"], name)
@@ -152,7 +134,7 @@ async def on_uscc(message: Message, _w: Any, manager: DialogManager) -> None:
     try:
         code = companies.normalise_uscc(message.text or "")
     except Refusal as exc:
-        await _say(manager, refusal_text(exc, _lang(manager)))
+        await say(manager, refusal_text(exc, lang_of(manager)))
         return
     manager.dialog_data["new_uscc"] = code
     region = regions.from_uscc(code)
@@ -169,11 +151,11 @@ async def on_region(message: Message, _w: Any, manager: DialogManager) -> None:
 
 
 async def my_region(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:
-    await _register(manager, _mw(manager)["actor"].region_code)
+    await _register(manager, mw(manager)["actor"].region_code)
 
 
 async def _register(manager: DialogManager, region: str | None) -> None:
-    m, data = _mw(manager), manager.dialog_data
+    m, data = mw(manager), manager.dialog_data
     try:
         company = await companies.register_company(m["session"], m["actor"], data["new_name"], data.get("new_uscc"),
                                                    region, force=bool(data.get("force")), as_of=m["ctx"].today())
@@ -190,7 +172,7 @@ async def _register(manager: DialogManager, region: str | None) -> None:
             await manager.switch_to(CompanySG.card)
         return
     await m["commit"]()
-    await _say(manager, t("company_registered", _lang(manager), name=escape(company.name),
+    await say(manager, t("company_registered", lang_of(manager), name=escape(company.name),
                           region=escape(companies.region_name(company.region_code))))
     if data.get("return_company"):
         await manager.done({"company_id": company.id})
@@ -206,7 +188,7 @@ async def _register(manager: DialogManager, region: str | None) -> None:
 
 async def _allowed(manager: DialogManager, rule: Any, action: str) -> None:
     """Refuse (audited, by the service) unless the actor may see the card's company and `rule` lets them."""
-    m, company_id = _mw(manager), manager.dialog_data.get("company_id")
+    m, company_id = mw(manager), manager.dialog_data.get("company_id")
     if company_id is None:
         raise companies.CompanyError("not_visible")
     company = await companies.get_visible(m["session"], m["actor"], company_id, action)
@@ -233,27 +215,27 @@ async def open_assign(_c: CallbackQuery, _b: Any, manager: DialogManager) -> Non
 
 
 async def on_complete_uscc(message: Message, _w: Any, manager: DialogManager) -> None:
-    m = _mw(manager)
+    m = mw(manager)
     if await _done(manager, companies.complete_uscc(m["session"], m["actor"], manager.dialog_data["company_id"],
                                                      message.text or "", as_of=m["ctx"].today())) is _NOT_DONE:
         return
-    manager.dialog_data["notice"] = t("company_uscc_saved", _lang(manager))
+    manager.dialog_data["notice"] = t("company_uscc_saved", lang_of(manager))
     await manager.switch_to(CompanySG.card)
 
 
 async def picked_specialist(_c: CallbackQuery, _w: Any, manager: DialogManager, item_id: str) -> None:
-    m = _mw(manager)
+    m = mw(manager)
     if await _done(manager, companies.assign(m["session"], m["actor"], manager.dialog_data["company_id"],
                                               int(item_id), as_of=m["ctx"].today())) is _NOT_DONE:
         return
-    manager.dialog_data["notice"] = t("company_assigned", _lang(manager))
+    manager.dialog_data["notice"] = t("company_assigned", lang_of(manager))
     await manager.switch_to(CompanySG.card)
 
 
 async def toggle_title(_c: CallbackQuery, _w: Any, manager: DialogManager, item_id: str) -> None:
     """Held <-> not held; a held title without its date is "" (the date can follow), and the
     change is kept in the history with who said so and when."""
-    m = _mw(manager)
+    m = mw(manager)
     if item_id not in companies.TITLES:
         return
     try:
@@ -277,20 +259,20 @@ async def picked_plan_company(_c: CallbackQuery, _w: Any, manager: DialogManager
 
 
 async def measure_done(_c: CallbackQuery, _w: Any, manager: DialogManager, item_id: str) -> None:
-    m = _mw(manager)
+    m = mw(manager)
     result = await _done(manager, plans.mark_done(m["session"], m["actor"], int(item_id), now=m["ctx"].now()))
     if result is _NOT_DONE:
         return
     _measure, changed = result
-    manager.dialog_data["notice"] = t("plan_marked_done" if changed else "plan_already_done", _lang(manager))
+    manager.dialog_data["notice"] = t("plan_marked_done" if changed else "plan_already_done", lang_of(manager))
 
 
 async def measure_postpone(_c: CallbackQuery, _w: Any, manager: DialogManager, item_id: str) -> None:
-    m = _mw(manager)
+    m = mw(manager)
     measure = await _done(manager, plans.postpone(m["session"], m["actor"], int(item_id), today=m["ctx"].today()))
     if measure is _NOT_DONE:
         return
-    manager.dialog_data["notice"] = t("plan_postponed_to", _lang(manager), due=measure.due_on.isoformat())
+    manager.dialog_data["notice"] = t("plan_postponed_to", lang_of(manager), due=measure.due_on.isoformat())
 
 
 async def back_to_card(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dialogs.visit.texts import field_label, topic_label, way_label
+from dialogs.shared import topic_label, way_label
 from locales import t
 from locales.format import escape, fit
 from services.companies import TITLES
@@ -84,4 +84,4 @@ def plan_text(company: Any, rows: list[Any], lang: str, notice: str | None = Non
     return fit("\n".join(lines))
 
 
-__all__ = ["overview_text", "card_text", "plan_text", "coverage_line", "field_label", "local_day"]
+__all__ = ["overview_text", "card_text", "plan_text", "coverage_line", "local_day"]

@@ -21,8 +21,8 @@ from aiogram_dialog.widgets.kbd.calendar_kbd import (CalendarDaysView, CalendarM
                                                      CalendarUserConfig, CalendarYearsView)
 from aiogram_dialog.widgets.text import Format, Text
 
+from dialogs.shared import VisitSG, wrong_content
 from dialogs.visit import getters, handlers
-from dialogs.visit.states import VisitSG
 
 TEXT = Format("{text}")
 
@@ -81,7 +81,7 @@ def _cancel() -> Cancel:
 
 def _other_content() -> MessageInput:
     """Anything a window did not ask for gets a sentence, not silence (must come last)."""
-    return MessageInput(handlers.wrong_content)
+    return MessageInput(wrong_content)
 
 
 def _dialog() -> Dialog:

@@ -6,7 +6,8 @@ from typing import Any
 
 from aiogram_dialog import DialogManager
 
-from dialogs.visit.texts import summary_text, topic_label, way_label
+from dialogs.shared import topic_label, way_label
+from dialogs.visit.texts import summary_text
 from locales import t
 from locales.format import escape, fit
 from services import companies, visits

@@ -10,10 +10,10 @@ from datetime import date
 from typing import Any
 
 from aiogram.types import (CallbackQuery, KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove)
-from aiogram_dialog import DialogManager, ShowMode, StartMode
+from aiogram_dialog import DialogManager, StartMode
 
-from dialogs.visit.states import VisitSG
-from dialogs.visit.texts import outlook_text, refusal_text
+from dialogs.shared import CompanySG, VisitSG, lang_of, mw, refusal_text, say
+from dialogs.visit.texts import outlook_text
 from locales import t
 from locales.format import escape
 from policy import FactError, rank_missing_facts
@@ -21,22 +21,6 @@ from services import eligibility as elig
 from services import plans, visits
 from services.companies import CompanyError, ProfileConflict
 from services.errors import Refusal
-
-
-def mw(manager: DialogManager) -> dict[str, Any]:
-    return manager.middleware_data
-
-
-def lang_of(manager: DialogManager) -> str:
-    return mw(manager).get("lang", "zh")
-
-
-async def say(manager: DialogManager, text: str, **kwargs: Any) -> None:
-    """A message of its own (a refusal, a notice), then the window again below it."""
-    event = manager.event
-    message = event.message if isinstance(event, CallbackQuery) else event
-    await message.answer(text, **kwargs)
-    manager.show_mode = ShowMode.SEND
 
 
 async def after(manager: DialogManager, state: Any) -> None:
@@ -118,8 +102,6 @@ async def on_search(message: Message, _w: Any, manager: DialogManager) -> None:
 
 
 async def on_new_company(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:
-    from dialogs.company.states import CompanySG
-
     await manager.start(CompanySG.register_name, data={"return_company": True})
 
 
@@ -200,10 +182,6 @@ async def on_voice(message: Message, _w: Any, manager: DialogManager) -> None:
 async def topics_next(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:
     has_findings = manager.dialog_data.get("findings") or manager.dialog_data.get("voices")
     await (after(manager, VisitSG.photos) if has_findings else manager.switch_to(VisitSG.findings))
-
-
-async def wrong_content(message: Message, _w: Any, manager: DialogManager) -> None:
-    await say(manager, t("visit_wrong_content", lang_of(manager)))
 
 
 # ---------------------------------------------------------------- photos

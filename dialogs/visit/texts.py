@@ -1,4 +1,4 @@
-"""Text for the visit and company dialogs: the summary card, refusals, the outlook after saving.
+"""Text for the visit dialog: the summary card, the outlook after saving (refusals and labels: dialogs.shared).
 
 Everything a person typed or a company is called is escaped here and fitted to 4096
 characters, so windows can show it as is.
@@ -9,54 +9,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from dialogs.shared import refusal_text, show_value, topic_label, way_label
 from locales import t
 from locales.format import escape, fit
 from policy.report import fmt_value
-from services.errors import Refusal
 
-WAY_ICON = {"onsite": "🏭", "phone": "📞", "online": "💻"}
-
-
-def refusal_text(exc: Exception, lang: str) -> str:
-    """The sentence for a refused request: `vr_<code>` (USCC problems by their reason)."""
-    if not isinstance(exc, Refusal):  # FactError and the like name their problem themselves
-        return t("vr_fact_invalid", lang, problem=escape(str(exc))[:300])
-    code = exc.code
-    if code == "bad_uscc":
-        code = f"bad_uscc_{exc.params.get('reason', 'length')}"
-    params = {k: escape(str(v))[:80] for k, v in exc.params.items() if k != "changes"}
-    if code == "conflict":
-        params["changes"] = "\n".join(
-            t("vr_conflict_line", lang, field=escape(field_label(f, lang)), theirs=escape(_show(theirs, lang)),
-              mine=escape(_show(mine, lang))) for f, theirs, mine in exc.params.get("changes", []))
-    try:
-        return t(f"vr_{code}", lang, **params)
-    except KeyError:
-        return t("vr_generic", lang, code=escape(code))
-
-
-def field_label(field: str, lang: str, catalog: Any = None) -> str:
-    if field.startswith("fact:"):
-        return catalog.label(field[5:], lang) if catalog is not None else field[5:]
-    if field.startswith("title:"):
-        return t(f"title_{field[6:]}", lang)
-    return t(f"field_{field}", lang)
-
-
-def _show(value: Any, lang: str) -> str:
-    if value is True:
-        return t("btn_yes", lang)
-    if value is False:
-        return t("btn_no", lang)
-    return t("none", lang) if value is None else str(value)
-
-
-def topic_label(code: str, lang: str) -> str:
-    return t(f"topic_{code}", lang)
-
-
-def way_label(code: str | None, lang: str) -> str:
-    return f"{WAY_ICON.get(code or '', '')} {t(f'way_{code}', lang)}" if code else t("none", lang)
+#: refusal_text is re-exported for its older callers (bot/cli_companies.py, tests).
+__all__ = ["due_text", "outlook_text", "refusal_text", "summary_text"]
 
 
 def summary_text(data: dict[str, Any], lang: str, catalog: Any) -> str:
@@ -80,7 +39,7 @@ def summary_text(data: dict[str, Any], lang: str, catalog: Any) -> str:
     facts = data.get("facts") or {}
     if facts:
         lines.append(t("visit_line_facts", lang, facts="；".join(
-            f"{escape(catalog.label(k, lang))}={escape(_show(v, lang))}" for k, v in facts.items())))
+            f"{escape(catalog.label(k, lang))}={escape(show_value(v, lang))}" for k, v in facts.items())))
     measures = data.get("measures") or []
     lines.append(t("visit_line_measures", lang, count=len(measures)))
     for i, m in enumerate(measures, 1):

@@ -39,7 +39,7 @@ async def supervisors(emu, db, count: int, region: str = "320585", chats: bool =
 def context(emu, db, **extras):
     settings = Settings(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE=emu.url, DATABASE_URL=db.url)
     bot = create_bot(settings)
-    return build_context(settings, db, bot, clock=lambda: DUE.astimezone(timezone.utc), extras=extras), bot
+    return build_context(settings, db, bot, clock=lambda: DUE.astimezone(timezone.utc), **extras), bot
 
 
 def delivered(emu, tid: int) -> tuple[list[str], list[str]]:
@@ -183,3 +183,29 @@ async def test_a_supervisor_without_a_region_is_sent_nothing(emu, db):
     texts, files = delivered(emu, regional)
     assert files == ["周报_2026-W47_320585.xlsx"] and "走访企业次数：1（+1）" in texts[0]
     assert delivered(emu, regionless) == ([], [])
+
+
+async def test_the_plan_is_supervisors_by_region_and_robots_less_those_already_claimed(emu, db):
+    """services.digest_plan: whom the job sends to, by region, without the keys already claimed."""
+    from services.digest_plan import audiences
+    from storage.digest_tables import RegionChannel
+
+    (taicang,) = await supervisors(emu, db, 1, chats=False)
+    (nanjing,) = await supervisors(emu, db, 1, region="320102", chats=False)
+    await supervisors(emu, db, 1, region=None, chats=False)  # no region: in no plan
+    async with unit_of_work(db) as s:
+        s.add(RegionChannel(region_code="320585", kind="wecom", webhook_url="https://qyapi.weixin.qq.com/x"))
+    async with db.sessions() as s:
+        every = await audiences(s)
+        suzhou = await audiences(s, "320500")
+        rest = await audiences(s, None, frozenset({f"tg:{taicang}", "wecom:320585"}))
+    assert {code: ([u.telegram_id for u in a.supervisors], [c.kind for c in a.channels])
+            for code, a in every.items()} == {"320585": ([taicang], ["wecom"]), "320102": ([nanjing], [])}
+    assert list(suzhou) == ["320585"] and list(rest) == ["320102"]
+
+
+def test_the_digest_has_a_feature_row_of_its_own():
+    from bot.features import FEATURES
+    from jobs import weekly_digest
+
+    assert [f.name for f in FEATURES if weekly_digest.job_spec in f.jobs] == ["digest"]
