@@ -64,7 +64,7 @@ class UpdateContext(BaseMiddleware):
                 if actor is None and not _is_start_command(event):
                     await _turn_away(event, data)
                     return None
-                with update_scope() as state_writes:
+                with update_scope(session) as state_writes:
                     result = await handler(event, data)
                     await commit()
                 await state_writes.flush()  # after the commit: see bot.state_storage

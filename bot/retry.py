@@ -4,6 +4,10 @@ A 429 names how long to wait; a 5xx or the front end's HTML error page means the
 request was not carried out. Both are safe to send again. A client-side timeout
 is not retried: the message may have been delivered, and a duplicate is worse
 than a late error. Attempts and waits are bounded so a handler never hangs.
+
+Nothing is retried here inside a broadcast (`services.broadcast.paced()`, e.g. the
+digest's fan-out): the broadcast paces every send itself and must see the first 429,
+to pause all of them, rather than have one request sleep here while the rest go on.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from aiogram.exceptions import ClientDecodeError, TelegramRetryAfter, TelegramSe
 from aiogram.methods import GetUpdates, TelegramMethod
 from aiogram.methods.base import Response
 
+from services.broadcast import paced
+
 log = logging.getLogger(__name__)
 
 
@@ -26,7 +32,7 @@ class RetryTelegram(BaseRequestMiddleware):
 
     async def __call__(self, make_request: NextRequestMiddlewareType[Any], bot: Any,
                        method: TelegramMethod[Any]) -> Response[Any]:
-        if isinstance(method, GetUpdates):  # the dispatcher has its own back-off for polling
+        if isinstance(method, GetUpdates) or paced():  # polling and broadcasts pace themselves
             return await make_request(bot, method)
         for attempt in range(1, self.attempts + 1):
             try:

@@ -12,46 +12,50 @@ from aiogram.methods.base import Response
 from aiohttp.payload import BytesPayload
 
 
-class BotSession(AiohttpSession):
-    """aiogram's aiohttp session with two costs taken out, both measured by bench/updates.py.
-
-    * aiogram builds `Response[T]` on every call; pydantic keeps those classes only
-      weakly, and garbage collection keeps dropping them, so the class is rebuilt
-      (about 1 ms) again and again. One strong reference per return type keeps
-      pydantic's cache warm.
-    * aiogram sends every call as an url-encoded form, and percent-encoding Chinese
-      text byte by byte (`urllib.parse.quote`) cost about a twelfth of the bot's CPU
-      under the bench's load. The Bot API takes `application/json` bodies as well,
-      which orjson writes directly; a call that uploads a file still goes as aiogram's
-      multipart form.
-    """
-
-    _pinned: dict[Any, type] = {}
-
-    def check_response(self, bot: Any, method: Any, status_code: int, content: str) -> Response[Any]:
-        returning = method.__returning__
-        if returning not in self._pinned:
-            self._pinned[returning] = Response[returning]  # type: ignore[index]
-        return super().check_response(bot, method, status_code, content)
-
-    def build_form_data(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
-        """The request body aiogram's `make_request` posts: JSON, or its own multipart form
-        when the call uploads a file (`prepare_value` collects those into `files`)."""
-        files: dict[str, Any] = {}
-        payload = {}
-        for key, value in method.model_dump(warnings=False).items():
-            prepared = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
-            if prepared is not None and prepared != "":  # what aiogram's form leaves out too
-                payload[key] = prepared
-        if files:
-            return super().build_form_data(bot, method)
-        return BytesPayload(orjson.dumps(payload), content_type="application/json")
-
-
 def json_dumps(value: Any) -> str:
     """orjson writes Chinese text as UTF-8 rather than escape sequences, and is several times faster."""
     return orjson.dumps(value).decode()
 
 
+class BotSession(AiohttpSession):
+    """aiogram's aiohttp session with two costs taken out, both measured by bench/updates.py.
+
+    * aiogram builds `Response[T]` on every call inside a function, where pydantic keeps
+      the class only weakly; garbage collection keeps dropping it, so it is rebuilt
+      (about 1 ms) again and again. One strong reference per return type, held by the
+      session, keeps pydantic's cache warm.
+    * aiogram sends every call as an url-encoded form, and percent-encoding Chinese
+      text byte by byte (`urllib.parse.quote`) cost about a twelfth of the bot's CPU
+      under the bench's load. The Bot API takes `application/json` bodies as well:
+      aiogram's public `prepare_value` turns the whole call into one JSON document with
+      the session's `json_dumps` (orjson); a call that uploads a file still goes as
+      aiogram's multipart form. tests/unit/test_seams_session.py compares both bodies
+      with aiogram's form, field by field.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("json_loads", orjson.loads)
+        kwargs.setdefault("json_dumps", json_dumps)
+        super().__init__(**kwargs)
+        self._response_types: dict[Any, type] = {}
+
+    def check_response(self, bot: Any, method: Any, status_code: int, content: str) -> Response[Any]:
+        returning = method.__returning__
+        if returning not in self._response_types:
+            self._response_types[returning] = Response[returning]  # type: ignore[index]
+        return super().check_response(bot, method, status_code, content)
+
+    def build_form_data(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        """The request body aiogram's `make_request` posts: JSON, or its own multipart form
+        when the call uploads a file (`prepare_value` collects those into `files`). Fields
+        aiogram's form leaves out (None, and empty text) are left out here too."""
+        files: dict[str, Any] = {}
+        fields = {key: value for key, value in method.model_dump(warnings=False).items() if value != ""}
+        body = self.prepare_value(fields, bot=bot, files=files)
+        if files:
+            return super().build_form_data(bot, method)
+        return BytesPayload(body.encode(), content_type="application/json")
+
+
 def make_session(api: Any) -> BotSession:
-    return BotSession(api=api, json_loads=orjson.loads, json_dumps=json_dumps)
+    return BotSession(api=api)

@@ -10,6 +10,11 @@ and one a second per chat (Bot API FAQ, "My bot is hitting limits"), so the defa
 control is per bot. Transient errors (5xx, connection refused) are retried with
 back-off; permanent ones (the user blocked the bot, chat not found) end that recipient
 at once. Every recipient ends with exactly one `Outcome`.
+
+The broadcast owns the pacing of its sends: while its steps run, `paced()` is true (a
+context variable the steps' tasks inherit), and a client that retries on its own (the
+bot's session, bot/retry.py) passes each answer straight back instead, so the first 429
+pauses every send and no request is sent that the broadcast did not count.
 """
 
 from __future__ import annotations
@@ -19,9 +24,18 @@ import heapq
 import itertools
 import time
 from collections.abc import Awaitable, Callable, Hashable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-__all__ = ["DONE", "Limits", "Outcome", "Outgoing", "Permanent", "RetryLater", "TELEGRAM", "Transient", "broadcast"]
+__all__ = ["DONE", "Limits", "Outcome", "Outgoing", "Permanent", "RetryLater", "TELEGRAM", "Transient", "broadcast",
+           "paced"]
+
+_pacing: ContextVar[bool] = ContextVar("ipbot_broadcast_pacing", default=False)
+
+
+def paced() -> bool:
+    """Whether the caller runs inside a broadcast's step, whose retries and pauses are the broadcast's."""
+    return _pacing.get()
 
 #: A step returning DONE ends its recipient there, delivered, without the later steps
 #: (e.g. the send was already claimed by an earlier run: nothing to do).
@@ -93,6 +107,15 @@ async def broadcast(items: Sequence[Outgoing], limits: Limits = TELEGRAM,
                     on_outcome: Callable[[Outcome], Awaitable[None]] | None = None,
                     clock: Callable[[], float] = time.monotonic) -> list[Outcome]:
     """Send every item's steps in order, within `limits`; one Outcome per item."""
+    token = _pacing.set(True)  # inherited by the step tasks created below
+    try:
+        return await _send(items, limits, on_outcome, clock)
+    finally:
+        _pacing.reset(token)
+
+
+async def _send(items: Sequence[Outgoing], limits: Limits, on_outcome: Callable[[Outcome], Awaitable[None]] | None,
+                clock: Callable[[], float]) -> list[Outcome]:
     seq = itertools.count()
     now = clock()
     queue = [_Entry(now, next(seq), item, started=now) for item in items if item.steps]

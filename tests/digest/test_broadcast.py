@@ -63,3 +63,33 @@ async def test_transient_errors_are_retried_then_given_up_and_permanent_ones_sto
     assert not outcomes["blocked"].delivered and "blocked" in outcomes["blocked"].reason
     assert [c for c, _ in log].count("b") == 1  # the roster is not sent after a failed digest
     assert outcomes["claimed"].reason == "skipped" and [c for c, _ in log].count("c") == 1
+
+
+async def test_a_429_storm_during_the_digest_is_paced_by_the_broadcast_alone(emu, db):
+    """The fan-out's bot has the session's retry (bot/retry.py) like every bot of ipbot,
+    but inside a broadcast it passes each 429 and 5xx straight back: the broadcast pauses
+    everything from the first 429, and every request sent is one the broadcast counted."""
+    from jobs.weekly_digest import send_week, week_for
+    from tests.digest.test_weekly_digest import DUE, context, delivered, supervisors
+
+    ids = await supervisors(emu, db, 6)
+    emu.inject_fault("sendMessage", "429", count=10, retry_after=1)
+    emu.inject_fault("sendDocument", "429", count=6, retry_after=1)
+    emu.inject_fault(None, "500", count=3)
+    before = len(emu.calls)
+    ctx, bot = context(emu, db)
+    try:
+        report = await send_week(ctx, week_for(DUE, ctx.tz))
+    finally:
+        await bot.session.close()
+    for tid in ids:
+        texts, files = delivered(emu, tid)
+        assert len(texts) == 1 and len(files) == 1, (tid, texts, files)
+    sends = [c for c in emu.calls[before:] if c.method in ("sendMessage", "sendDocument", "sendPhoto")]
+    faults = [c for c in sends if c.fault]
+    deliveries = [c for c in sends if c.status == 200]
+    assert len(faults) == 19 and len(deliveries) == 12 and emu.rejected == []
+    assert len(sends) == len(deliveries) + len(faults) == sum(o.attempts for o in report.outcomes)
+    first = next(c for c in sends if c.fault == "429")
+    # the pause starts at the first 429: nothing but a request already on its way in the next 0.9 s
+    assert len([c for c in sends if first.at < c.at < first.at + 0.9]) <= 1

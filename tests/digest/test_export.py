@@ -130,7 +130,7 @@ async def test_eligibility_companies_and_questions_come_from_the_database(db, tm
     assert names == ["=太仓精工"]  # the other region is not in this roster
     checks = list(ws["资格核查"].iter_rows(min_row=2, values_only=True))
     assert checks and all(row[1] == make_uscc(5) and row[10] == datetime(2026, 11, 22) for row in checks)
-    # rows with a quote-prefixed cell take openpyxl's own path; dates keep the roster's formats
+    # a row with a quote-prefixed cell keeps the roster's date formats in its other cells
     updated = ws["资格核查"]["L2"]
     assert updated.is_date and updated.number_format == "yyyy-mm-dd hh:mm"
     assert ws["资格核查"]["K2"].number_format == "yyyy-mm-dd"
