@@ -15,7 +15,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # Subcommands with their own argparse live next to the code they drive.
     if argv[:1] == ["eligibility"]:
-        from policy.cli import eligibility_main
+        from bot.cli_eligibility import eligibility_main
 
         return eligibility_main(argv[1:])
     if argv[:2] == ["policy", "check"]:

@@ -15,6 +15,7 @@ from aiogram.filters import Command
 from aiogram.types import Message
 
 from locales import t
+from locales.programmes import plain_period
 from policy import ProgrammeInfo
 from policy.engine import in_force_at
 
@@ -52,7 +53,7 @@ def ordered(infos: list[ProgrammeInfo], as_of: date) -> list[tuple[str, Programm
 
 def _period(info: ProgrammeInfo, lang: str) -> str:
     if lang == "zh":
-        return info.period_text
+        return plain_period(info, lang)
     if info.end is None:
         return t("policies_period_open", lang, start=info.start.isoformat())
     return t("policies_period", lang, start=info.start.isoformat(), end=info.end.isoformat())

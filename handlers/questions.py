@@ -25,9 +25,9 @@ from aiogram.types import Message
 
 from locales import t
 from locales.format import fit
-from locales.programmes import force_note, period, unit, value_text
+from locales.programmes import fact_label, force_note, joined, period, title
+from locales.programmes.chat import citation_line, comparison, missing_line, pad, period_line, value_text
 from policy import ELIGIBLE, NOT_ELIGIBLE
-from policy.report import fmt_value
 from search import ANSWER, OFF_TOPIC
 from services.questions import (
     ENGINE,
@@ -99,37 +99,26 @@ class _AtDate:
         self.in_force = in_force_at(info, as_of)[0]
 
 
-_OPPOSITE = {">=": "<", ">": "≤", "<=": ">", "<": "≥"}
-_SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 _MARK = {ELIGIBLE: "✅", NOT_ELIGIBLE: "❌"}
 
 
 def engine_card(results: list, stated: dict, lang: str, catalog: Any) -> str:
-    """The engine's answer for the asker's company: ✅/❌/❓, the reason in numbers, the period, the clause."""
-    sep = "；" if lang == "zh" else "; "
-    told = sep.join(f"{escape(catalog.label(f, lang))} {value_text(catalog, f, v, lang)}" for f, v in stated.items())
+    """The engine's answer for the asker's company: ✅/❌/❓, the reason in numbers, the period, the clause
+    (every piece from the programme renderer, locales.programmes)."""
+    told = joined((f"{escape(fact_label(catalog, f, lang))} {value_text(catalog, f, v, lang)}" for f, v in stated.items()),
+                  lang)
     lines = [t("qa_engine_header", lang, told=told)]
     for r in results:
-        name = r.title_en or r.title if lang == "en" else r.title
-        lines += ["", t("qa_engine_result", lang, mark=_MARK.get(r.status, "❓"), title=escape(name),
+        lines += ["", t("qa_engine_result", lang, mark=_MARK.get(r.status, "❓"), title=escape(title(r, lang)),
                         status=t(f"qa_status_{r.status}", lang))]
-        for line in r.lines:
-            if line.fact and line.op and line.need is not None and line.value is not None \
-                    and not isinstance(line.have, bool) and isinstance(line.have, (int, float)):
-                op = _SYMBOL[line.op] if line.value else _OPPOSITE[line.op]
-                u = unit(catalog, line.fact, lang)
-                reason = (f"{escape(catalog.label(line.fact, lang))} {fmt_value(line.have)}{u} {escape(op)} "
-                          f"{fmt_value(line.need)}{u}")
-                if line.value is False and line.short_by:
-                    reason += t("check_have_short", lang, short_by=fmt_value(line.short_by), unit=u)
-                lines.append("　" + reason if lang == "zh" else "  " + reason)
+        reasons = (comparison(line, lang, catalog) for line in r.lines)
+        lines += [pad(lang) + reason for reason in reasons if reason]
         if r.missing:
-            facts = sep.join(escape(catalog.label(f, lang)) for f in r.missing)
-            lines.append(t("check_missing", lang, facts=facts))
-        lines.append(t("check_period", lang, period=period(r.info, lang), state=force_note(r, lang)))
+            lines.append(missing_line(r, lang, catalog))
+        lines.append(period_line(r, lang))
         if not r.in_force:
             lines.append(t("qa_engine_ended_hint", lang))
-        lines.append(t("check_citation", lang, citation=escape(r.citation.text())))
+        lines.append(citation_line(r, lang))
     lines += ["", t("qa_engine_footer", lang)]
     return fit("\n".join(lines))
 

@@ -31,21 +31,11 @@ import yaml
 from pydantic import ValidationError
 
 from . import schema as S
-from .catalog import (
-    Catalog,
-    LoadedPack,
-    PackError,
-    _format_validation,
-    _read_yaml,
-    all_cites,
-    iter_nodes,
-    load_pack,
-    pack_registry,
-    reference_problems,
-    resolve_text,
-)
+from .catalog import Catalog
 from .engine import CNode, ProgrammeResult
 from .facts import FactError
+from .loading import LoadedPack, PackError, builtin_paths, format_validation, load_pack, read_yaml, resolve_text
+from .references import all_cites, iter_nodes, pack_registry, reference_problems
 
 __all__ = ["check_pack", "CaseRun", "collect_cases", "citation_problems", "coverage_problems", "builtin_pack_paths",
            "figure_problems", "quote_figures"]
@@ -58,9 +48,7 @@ def _norm(text: str) -> str:
 
 
 def builtin_pack_paths() -> list[Path]:
-    from .catalog import _builtin_paths
-
-    return _builtin_paths()
+    return builtin_paths()
 
 
 # --------------------------------------------------------------------------- citations
@@ -301,14 +289,14 @@ def _load_suites(lp: LoadedPack) -> tuple[list[tuple[str, S.TestSuite]], list[st
     problems: list[str] = []
     for f in lp.test_files:
         try:
-            raw = _read_yaml(f)
+            raw = read_yaml(f)
         except yaml.YAMLError as exc:
             problems.append(f"{f}: YAML 格式错误 / invalid YAML: {exc}")
             continue
         try:
             suites.append((str(f), S.TestSuite.model_validate(raw)))
         except ValidationError as exc:
-            problems += _format_validation(exc, str(f))
+            problems += format_validation(exc, str(f))
     return suites, problems
 
 

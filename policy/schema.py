@@ -18,11 +18,13 @@ eligibility is a condition tree built from a closed set of node types:
 from __future__ import annotations
 
 from datetime import date
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
+    "iter_nodes",
     "WORD_OPS",
     "OPS",
     "Cite",
@@ -459,3 +461,15 @@ class Pack(_Model):
     programmes: list[Programme] = Field(default_factory=list)
     tests: list[TestSuite] = Field(default_factory=list)  # inline test suites (single-file packs)
     notes: list[str] = Field(default_factory=list)
+
+
+def iter_nodes(node: Any) -> Iterator[Any]:
+    """Every node of a condition tree (pre-order)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        if n.type in ("all", "any"):
+            stack.extend(reversed(n.of))
+        elif n.type in ("waiver", "scaled"):
+            stack.append(n.condition)

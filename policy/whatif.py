@@ -1,4 +1,8 @@
-"""What-if: re-run with changed facts (e.g. "+2 grants this year") or another as-of date."""
+"""What-if: re-run with changed facts (e.g. "+2 grants this year") or another as-of date.
+
+The difference is a list of codes with their figures (``Diff.change_codes``); the renderer
+(``locales.programmes``) words them.
+"""
 
 from __future__ import annotations
 
@@ -8,38 +12,37 @@ from datetime import date
 from typing import Any
 
 from .catalog import Catalog
-from .engine import ProgrammeResult, _json_value
-from .wording import STATUS, say
+from .engine import ProgrammeResult, json_value
 from .facts import CONFIRM_PREFIX, FactError, FactProblem, Facts
 
-__all__ = ["Diff", "what_if", "apply_changes", "render_what_if", "change_text"]
+__all__ = ["Diff", "what_if", "apply_changes", "CHANGE_CODES"]
+
+#: every code of Diff.change_codes
+CHANGE_CODES = ("status_changed", "tier_changed", "in_force_changed", "next_tier_changed", "gap_closed", "gap_changed",
+                "gap_new", "gap_new_short", "no_longer_missing", "newly_missing")
 
 
 @dataclass
 class Diff:
-    """One programme before and after the change, with the differences in Chinese."""
+    """One programme before and after the change, and what changed."""
 
     policy: str
     title: str
     before: ProgrammeResult
     after: ProgrammeResult
-    changes: list[str] = field(default_factory=list)  # change_codes in Chinese (the command line's words)
-    #: what changed as (code, parameters): status_changed, tier_changed, in_force_changed,
-    #: next_tier_changed, gap_closed, gap_changed, gap_new, gap_new_short, no_longer_missing,
-    #: newly_missing (see policy.wording.TEXT and change_text)
+    #: what changed as (code, parameters), see CHANGE_CODES; a gap's parameters carry its Label
     change_codes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.changes)
+        return bool(self.change_codes)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "policy": self.policy,
             "title": self.title,
             "changed": self.changed,
-            "changes": list(self.changes),
-            "change_codes": [{"code": c, "params": _json_value(p)} for c, p in self.change_codes],
+            "change_codes": [{"code": c, "params": json_value(p)} for c, p in self.change_codes],
             "before": self.before.to_json(),
             "after": self.after.to_json(),
         }
@@ -84,7 +87,7 @@ def apply_changes(catalog: Catalog, facts: Facts | Mapping[str, Any], changes: M
 
 
 def _describe(before: ProgrammeResult, after: ProgrammeResult, catalog: Catalog) -> list[tuple[str, dict[str, Any]]]:
-    """What changed, as (code, parameters); policy.wording words them (labels come in both languages)."""
+    """What changed, as (code, parameters); tier labels are the pack's, in both languages."""
     out: list[tuple[str, dict[str, Any]]] = []
     if before.status != after.status:
         out.append(("status_changed", {"before": before.status, "after": after.status}))
@@ -106,7 +109,7 @@ def _describe(before: ProgrammeResult, after: ProgrammeResult, catalog: Catalog)
     ag = {g.fact: g for g in after.gaps}
 
     def gap(g: Any) -> dict[str, Any]:
-        return {"fact": g.fact, "label": g.node.label_zh, "label_en": g.node.label_en}
+        return {"fact": g.fact, "label": g.label}
 
     for f, g in bg.items():
         if f not in ag:
@@ -125,34 +128,6 @@ def _describe(before: ProgrammeResult, after: ProgrammeResult, catalog: Catalog)
     return out
 
 
-def change_text(code: str, params: dict[str, Any], catalog: Catalog, lang: str = "zh") -> str:
-    """One change in words (the command line's; the chat words the codes from its locales)."""
-    p = dict(params)
-    yes_no = {True: say("yes", lang), False: say("no", lang)}
-    en = lang == "en"
-    if code == "status_changed":
-        p = {"before": STATUS[lang][p["before"]], "after": STATUS[lang][p["after"]]}
-    elif code == "tier_changed":
-        suffix = "_label_en" if en else "_label"
-        p = {k: p[k + suffix] or p[k + "_label"] or say("none", lang) for k in ("before", "after")}
-    elif code == "in_force_changed":
-        why = p.get("why")
-        note = say(why, lang, **{k: v for k, v in p.items() if k not in ("before", "after", "why")}) if why else ""
-        p = {"before": yes_no[p["before"]], "after": yes_no[p["after"]],
-             "note": (f" ({note})" if en else f"（{note}）") if note else ""}
-    elif code == "next_tier_changed":
-        p = {k: (say("next_tier_text", lang, label=(v.get("label_en") if en else None) or v["label"],
-                     short_by=v["short_by"]) if v else say("none", lang))
-             for k, v in p.items()}
-    elif code in ("no_longer_missing", "newly_missing"):
-        p = {"facts": say("list_sep", lang).join(catalog.label(f, lang) for f in p["facts"])}
-    elif lang == "en" and p.get("label_en"):
-        p["label"] = p["label_en"]
-    p.pop("label_en", None)
-    p.pop("fact", None)
-    return say(code, lang, **p)
-
-
 def what_if(catalog: Catalog, facts: Facts | Mapping[str, Any], changes: Mapping[str, Any] | None, as_of: date,
             as_of_new: date | None = None, policy_ids: Iterable[str] | None = None) -> list[Diff]:
     """Evaluate before and after ``changes`` (and/or at ``as_of_new``); one Diff per programme."""
@@ -162,19 +137,4 @@ def what_if(catalog: Catalog, facts: Facts | Mapping[str, Any], changes: Mapping
     new_facts = apply_changes(catalog, facts, changes) if changes else facts
     before = catalog.evaluate(facts, as_of, ids)
     after = catalog.evaluate(new_facts, as_of_new or as_of, ids)
-    out = []
-    for b, a in zip(before, after):
-        codes = _describe(b, a, catalog)
-        out.append(Diff(b.policy, b.title, b, a, [change_text(c, p, catalog) for c, p in codes], codes))
-    return out
-
-
-def render_what_if(diffs: Iterable[Diff]) -> str:
-    """Plain-text Chinese summary: only the programmes that changed."""
-    lines = []
-    for d in diffs:
-        if not d.changed:
-            continue
-        lines.append(f"【{d.title}】")
-        lines += [f"  {c}" for c in d.changes]
-    return ("\n".join(lines) + "\n") if lines else "没有变化。\n"
+    return [Diff(b.policy, b.title, b, a, _describe(b, a, catalog)) for b, a in zip(before, after)]

@@ -1,10 +1,10 @@
-"""Text for the /check windows, from the engine's codes and numbers and the packs' labels.
+"""Text for the /check windows: a result's pieces from the programme renderer, laid out per window.
 
-Every word comes from the locale files or from a pack's bilingual labels (`label_zh` /
-`label_en`, `title` / `title_en`, `benefit_zh` / `benefit_en`), so an English user reads
-English throughout, the packs' notes included (each pack note has an English text).
-Everything a user typed or a company is called is escaped here, and every text is
-fitted to Telegram's 4096 characters, so the windows can show it as is.
+Every word comes from the locale files (the results' through ``locales.programmes``, the one
+programme renderer) or from a pack's bilingual texts, so an English user reads English
+throughout, the packs' notes included. Everything a user typed or a company is called is
+escaped here, and every text is fitted to Telegram's 4096 characters, so the windows can
+show it as is.
 """
 
 from __future__ import annotations
@@ -14,27 +14,17 @@ from datetime import date
 
 from locales import t
 from locales.format import escape, fit
-from policy import ELIGIBLE, NOT_ELIGIBLE, Catalog, Line, ProgrammeInfo, ProgrammeResult
-from locales.programmes import ended_on as _ended_on
-from locales.programmes import force_note, period, unit, value_text
-from policy.report import fmt_value
+from locales.programmes import ended_on, force_note, result_lines, short_reason
+from locales.programmes import title as plain_title
+from locales.programmes.chat import ICON, MARK, UNKNOWN_ICON, heading, icon, pad, stars
+from policy import ELIGIBLE, NOT_ELIGIBLE, Catalog, ProgrammeInfo, ProgrammeResult
 
-ICON = {ELIGIBLE: "✅", NOT_ELIGIBLE: "❌"}
-UNKNOWN_ICON = "❓"
-MARK = {True: "✅", False: "❌", None: UNKNOWN_ICON}
-OP = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
-
-
-def icon(result: ProgrammeResult) -> str:
-    return ICON.get(result.status, UNKNOWN_ICON)
+__all__ = ["ICON", "MARK", "UNKNOWN_ICON", "icon", "title", "stars", "split", "question_text", "short_reason", "pad",
+           "summary_text", "button_label", "detail_text", "whatif_text", "news_line", "news_text"]
 
 
 def title(info: ProgrammeInfo, lang: str) -> str:
-    return escape(info.title_en or info.title if lang == "en" else info.title)
-
-
-def stars(result: ProgrammeResult) -> str:
-    return "⭐" * result.tier if result.tier and result.status == ELIGIBLE else ""
+    return escape(plain_title(info, lang))
 
 
 def split(results: list[ProgrammeResult]) -> tuple[list[ProgrammeResult], list[ProgrammeResult]]:
@@ -42,7 +32,7 @@ def split(results: list[ProgrammeResult]) -> tuple[list[ProgrammeResult], list[P
     most recently ended first. The list and its buttons both follow this order."""
     rank = {ELIGIBLE: 0, NOT_ELIGIBLE: 2}
     live = sorted((r for r in results if r.in_force), key=lambda r: rank.get(r.status, 1))
-    ended = sorted((r for r in results if not r.in_force), key=lambda r: -_ended_on(r.info, r.as_of).toordinal())
+    ended = sorted((r for r in results if not r.in_force), key=lambda r: -ended_on(r.info, r.as_of).toordinal())
     return live, ended
 
 
@@ -66,30 +56,8 @@ def question_text(catalog: Catalog, company: str, fact: str, answered: int, lang
 # ---------------------------------------------------------------- results
 
 
-def short_reason(r: ProgrammeResult, lang: str, catalog: Catalog) -> str:
-    if r.status == ELIGIBLE:
-        text = t("check_eligible", lang)
-        if r.next_tier is not None:
-            text += t("check_next_tier", lang, tier=r.next_tier.tier, short_by=fmt_value(r.next_tier.short_by),
-                      unit=unit(catalog, r.next_tier.fact, lang), what=escape(catalog.label(r.next_tier.fact, lang)))
-        return text
-    if r.status == NOT_ELIGIBLE:
-        measurable = [g for g in r.gaps if g.short_by is not None and g.short_by > 0]
-        if measurable:
-            g = measurable[0]
-            return t("check_short_by", lang, what=escape(catalog.label(g.fact, lang)), short_by=fmt_value(g.short_by),
-                     unit=unit(catalog, g.fact, lang))
-        return t("check_not_eligible", lang, count=len(r.gaps))
-    return t("check_needs_info", lang, count=len(r.missing))
-
-
-def pad(lang: str) -> str:
-    """An indent: a full-width space in Chinese, two spaces in English."""
-    return "　" if lang == "zh" else "  "
-
-
 def _entry(r: ProgrammeResult, lang: str, catalog: Catalog) -> list[str]:
-    return [f"{icon(r)} <b>{title(r.info, lang)}</b> {stars(r)}".rstrip(), pad(lang) + short_reason(r, lang, catalog)]
+    return [heading(r, lang), pad(lang) + short_reason(r, lang, catalog)]
 
 
 def summary_text(results: list[ProgrammeResult], company: str, as_of: date, lang: str, catalog: Catalog, *,
@@ -115,7 +83,7 @@ def summary_text(results: list[ProgrammeResult], company: str, as_of: date, lang
 
 
 def button_label(r: ProgrammeResult, lang: str) -> str:
-    name = (r.title_en or r.title) if lang == "en" else r.title
+    name = plain_title(r, lang)
     return f"{icon(r)} {name if len(name) <= 30 else name[:29] + '…'}"
 
 
@@ -123,44 +91,7 @@ def button_label(r: ProgrammeResult, lang: str) -> str:
 
 
 def detail_text(r: ProgrammeResult, lang: str, catalog: Catalog) -> str:
-    lines = [f"{icon(r)} <b>{title(r.info, lang)}</b> {stars(r)}".rstrip(),
-             t(f"check_status_{r.status}", lang), ""]
-    conditions = r.lines
-    if conditions and conditions[0].kind in ("all", "any") and conditions[0].depth == 0:
-        head, conditions = conditions[0], conditions[1:]
-        lines.append(t("check_need_all" if head.kind == "all" else "check_need_any", lang))
-    else:
-        lines.append(t("check_need_all", lang))
-    for line in conditions:
-        lines += _condition(line, lang, catalog)
-    if r.missing:
-        lines.append(t("check_missing", lang, facts="；".join(escape(catalog.label(f, lang)) for f in r.missing)
-                       if lang == "zh" else "; ".join(escape(catalog.label(f, lang)) for f in r.missing)))
-    lines.append("")
-    benefit = (r.info.benefit_en or r.info.benefit_zh) if lang == "en" else r.benefit
-    lines.append(t("check_benefit", lang, benefit=escape(benefit)))
-    lines.append(t("check_period", lang, period=period(r.info, lang), state=force_note(r, lang)))
-    lines += ["ℹ️ " + escape(note) for note in r.notes_in(lang)]
-    lines.append(t("check_citation", lang, citation=escape(r.citation.text())))
-    return fit("\n".join(lines))
-
-
-def _condition(line: Line, lang: str, catalog: Catalog) -> list[str]:
-    indent = pad(lang) * max(line.depth - 1, 0)
-    label = line.label_en if lang == "en" else line.label_zh
-    text = f"{indent}{MARK[line.value]} {escape(label)}"
-    if line.fact and line.kind in ("compare", "ratio", "weighted", "tiers") and not isinstance(line.have, bool):
-        short = ""
-        if line.value is False and line.short_by is not None and line.short_by > 0:
-            short = t("check_have_short", lang, short_by=fmt_value(line.short_by), unit=unit(catalog, line.fact, lang))
-        text += t("check_have", lang, have=value_text(catalog, line.fact, line.have, lang), short=short)
-    if line.citation is not None and line.kind not in ("all", "any"):
-        text += t("check_clause", lang, clause=escape(line.citation.clause))
-    out = [text]
-    note = (line.note_en or None) if lang == "en" else line.note
-    if note:
-        out.append(f"{indent}{pad(lang)}ℹ️ {escape(note)}")
-    return out
+    return fit("\n".join(result_lines(r, lang, catalog)))
 
 
 # ---------------------------------------------------------------- what-if, news
@@ -175,7 +106,7 @@ def whatif_text(before: list[ProgrammeResult], after: list[ProgrammeResult], sho
         if (b.status, b.tier, short_reason(b, lang, catalog)) == (a.status, a.tier, short_reason(a, lang, catalog)):
             continue
         changed += 1
-        lines.append(f"{icon(b)}→{icon(a)} <b>{title(a.info, lang)}</b> {stars(a)}".rstrip())
+        lines.append(f"{icon(b)}→{heading(a, lang)}")
         ended = "" if a.in_force else t("whatif_not_in_force", lang, state=force_note(a, lang))
         lines.append(pad(lang) + short_reason(a, lang, catalog) + ended)
     if not changed:

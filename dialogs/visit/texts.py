@@ -12,7 +12,8 @@ from typing import Any
 from dialogs.shared import refusal_text, show_value, topic_label, way_label
 from locales import t
 from locales.format import escape, fit
-from policy.report import fmt_value
+from locales.programmes import fact_label, number
+from locales.programmes import title as programme_title
 
 #: refusal_text is re-exported for its older callers (bot/cli_companies.py, tests).
 __all__ = ["due_text", "outlook_text", "refusal_text", "summary_text"]
@@ -52,14 +53,15 @@ def summary_text(data: dict[str, Any], lang: str, catalog: Any) -> str:
 
 
 def outlook_text(news: Any, company: str, lang: str, catalog: Any) -> str:
-    """After saving: what the company qualifies for now, and what it is one step from."""
+    """After saving: what the company qualifies for now, and what it is one step from (the
+    programme's words from the programme renderer, locales.programmes)."""
     lines = [t("visit_outlook_header", lang, company=escape(company))]
-    title = (lambda r: escape(r.title_en if lang == "en" else r.title))
+    title = (lambda r: escape(programme_title(r, lang)))
     lines += [f"✅ {title(r)}" + ("" if r.in_force else " " + t("visit_outlook_ended", lang)) for r in news.eligible]
     for r in news.one_step:
         gap = r.gaps[0]
-        lines.append(f"🔜 {title(r)}: " + t("visit_outlook_short", lang, what=escape(catalog.label(gap.fact, lang)),
-                                              short_by=fmt_value(gap.short_by)))
+        lines.append(f"🔜 {title(r)}: " + t("visit_outlook_short", lang, what=escape(fact_label(catalog, gap.fact, lang)),
+                                              short_by=number(gap.short_by)))
     if not news:
         lines.append(t("visit_outlook_none", lang))
     return fit("\n".join(lines))

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from locales.programmes import label, status_word
 from policy import Catalog
 from services.companies import within_region
 from services.session import AsyncSession
@@ -65,7 +66,7 @@ def eligibility_rows(catalog: Catalog) -> RowProvider:
             if not facts:
                 continue
             for result in catalog.evaluate(catalog.parse_facts(facts), period.end):
-                yield {**_company_part(company), "programme": result.title, "status": result.status_zh,
+                yield {**_company_part(company), "programme": result.title, "status": status_word(result.status, "zh"),
                        "eligible": result.status == "eligible", "tier": result.tier,
                        "gaps": _gaps(catalog, result), "citation": result.citation.text(),
                        "in_force": "执行期内" if result.in_force else "执行期已结束",
@@ -79,7 +80,8 @@ def _company_part(company: dict[str, Any]) -> dict[str, Any]:
 
 
 def _gaps(catalog: Catalog, result: Any) -> str:
-    parts = [f"{g.label_zh}：还差 {g.short_by:g}" if g.short_by is not None else g.label_zh for g in result.gaps]
+    parts = [f"{label(g.label, 'zh', catalog)}：还差 {g.short_by:g}" if g.short_by is not None
+             else label(g.label, "zh", catalog) for g in result.gaps]
     parts += [f"缺少：{catalog.label(name)}" for name in result.missing]
     return "；".join(parts)
 

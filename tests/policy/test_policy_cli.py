@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli_eligibility import eligibility_main
 from policy.catalog import BUILTIN_PACKS_DIR
-from policy.cli import eligibility_main, policy_check_main
+from policy.cli import policy_check_main
 
 
 def run(main, argv, capsys):
@@ -119,6 +120,16 @@ def test_readable_chinese_table(facts_file, capsys):
     assert "资格自查结果（评估日期 2023-06-30）" in out
     assert "“发明之星”奖励" in out and "不符合" in out and "还差 2件" in out
     assert "依据：关于提升知识产权创新支撑力的实施意见（附件8） 三(一)" in out
+
+
+def test_the_table_in_english(facts_file, capsys):
+    path = facts_file({"invention_grants_this_year": 3})
+    code, out, _ = run(eligibility_main, ["--facts", path, "--as-of", "2023-06-30", "--policy", "invention-star",
+                                          "--lang", "en"], capsys)
+    assert code == 0
+    assert "Eligibility on 2023-06-30" in out and "[Invention Star award] not eligible" in out
+    assert "  Gap: invention patents granted this year ≥ 5: have 3, needs ≥5, 2 short" in out
+    assert "  Source: 关于提升知识产权创新支撑力的实施意见（附件8） 三(一)" in out  # a document's title is its name
 
 
 @pytest.mark.parametrize("content, needle", [

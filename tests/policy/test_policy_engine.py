@@ -1,4 +1,4 @@
-"""The engine: Kleene logic, node types, tiers, in-force, results, ranking, JSON and table."""
+"""The engine: Kleene logic, node types, tiers, in-force, results, ranking, JSON; and the table of its results."""
 
 from __future__ import annotations
 
@@ -13,15 +13,16 @@ from policy import (
     NEEDS_INFO,
     NOT_ELIGIBLE,
     Catalog,
+    PackError,
     UnknownPolicyError,
     load_catalog,
     rank_missing_facts,
-    render_table,
     results_to_json,
 )
 from policy import schema as S
 from policy.catalog import LoadedPack
 from policy.facts import CONSISTENCY
+from locales.programmes import detail, gap_line, question, render_table, why_not_in_force
 
 CITE = {"doc": "d", "clause": "c"}
 T, F, U = True, False, None
@@ -187,12 +188,13 @@ def test_in_force_and_the_message_when_the_period_has_ended():
     cat = load_catalog()
     facts = {"is_sme": True, "is_key_sme": True, "rd_expense_last_year": 10, "invention_applications_total": 0}
     r = cat.evaluate(facts, date(2019, 6, 1), ["first-invention-subsidy"])[0]
-    assert r.in_force and r.in_force_note is None and r.status == ELIGIBLE
+    assert r.in_force and r.in_force_code is None and r.status == ELIGIBLE
     r = cat.evaluate(facts, date(2021, 6, 1), ["first-invention-subsidy"])[0]
     assert not r.in_force and r.status == ELIGIBLE  # conditions are still evaluated
-    assert r.in_force_note == "该政策执行期已于 2020-12-31 结束，请以当地现行文件为准"
+    assert (r.in_force_code, r.in_force_params) == ("ended", {"end": date(2020, 12, 31)})
+    assert why_not_in_force(r.in_force_code, r.in_force_params, "zh") == "该政策执行期已于 2020-12-31 结束，请以当地现行文件为准"
     r = cat.evaluate({}, date(2022, 2, 1), ["high-value-cultivation-2022"])[0]
-    assert not r.in_force and "2022-01-30 截止" in r.in_force_note
+    assert not r.in_force and "2022-01-30 截止" in why_not_in_force(r.in_force_code, r.in_force_params, "zh")
 
 
 def test_lines_have_have_need_and_citation():
@@ -203,7 +205,7 @@ def test_lines_have_have_need_and_citation():
     assert (stars.value, stars.have, stars.need, stars.op, stars.short_by) == (False, 18, 20, ">", 3)
     assert stars.citation.document == "关于提升知识产权创新支撑力的实施意见（附件8）"
     assert stars.citation.clause == "三(三)"
-    assert stars.need_text == ">20"
+    assert gap_line(r.gaps[0], "zh", cat).endswith("：现有 18件，需 >20件，还差 3件")  # the need as shown
     assert r.to_dict()["lines"][0]["kind"] == "all"
 
 
@@ -280,7 +282,7 @@ def test_table_is_readable_chinese():
     cat = load_catalog()
     as_of = date(2026, 3, 1)
     text = render_table(cat.evaluate({"invention_grants_this_year": 3}, as_of, ["invention-star", "innovation-star"]), as_of,
-                        registry=cat.registry)
+                        cat)
     assert "资格自查结果（评估日期 2026-03-01）" in text
     assert "不符合" in text and "还差 2件" in text
     assert "该政策执行期已于 2023-12-31 结束，请以当地现行文件为准" in text
@@ -296,14 +298,19 @@ def test_patent_list_counts_five_kinds_and_asks_about_pledges():
     r = cat.evaluate({"valid_invention_patents": 25, "invention_patent_list": items}, on, ["innovation-star"])[0]
     assert r.status == NEEDS_INFO and r.missing == ["high_value_patents"]
     line = next(ln for ln in r.lines if ln.node_id == "cs-high-value")
-    assert "至少 4 件、至多 5 件" in line.detail_zh
+    assert "至少 4 件、至多 5 件" in detail(line, "zh", cat)
     items[4]["high_pledge"] = True
     r = cat.evaluate({"valid_invention_patents": 25, "invention_patent_list": items}, on, ["innovation-star"])[0]
     assert r.status == ELIGIBLE
 
 
-def test_catalog_is_cached():
-    assert load_catalog() is load_catalog()
+def test_catalog_is_read_on_each_call_not_cached(tmp_path):
+    """No module-level cache: the composition root builds the catalog once and hands it down."""
+    first, second = load_catalog(), load_catalog()
+    assert first is not second and first.programme_ids == second.programme_ids
+    (tmp_path / "broken.yaml").write_text("pack: [unclosed\n", encoding="utf-8")
+    with pytest.raises(PackError):  # a pack that appeared since is read, not hidden by an earlier catalog
+        load_catalog(tmp_path)
 
 
 def test_vague_words_are_confirmations_showing_the_figures_never_true_on_their_own():
@@ -314,10 +321,10 @@ def test_vague_words_are_confirmations_showing_the_figures_never_true_on_their_o
     line = next(ln for ln in r.lines if ln.node_id == "ib-inventions-enough")
     assert line.value is None and line.figures == [("valid_invention_patents", 3)]
     assert line.note and line.note_id == "ib-inventions-enough" and line.note_en
-    assert cat.question("confirmed:invention_patents_sufficient", "zh", {"valid_invention_patents": 3}).startswith(
-        "（有效发明专利件数：3 件）")
-    assert cat.question("confirmed:invention_patents_sufficient", "en", {}).startswith("(valid invention patents: unknown)")
-    assert "（" not in cat.question("confirmed:invention_patents_sufficient")[:1]
+    asked = "confirmed:invention_patents_sufficient"
+    assert question(cat, asked, "zh", {"valid_invention_patents": 3}).startswith("（有效发明专利件数：3 件）")
+    assert question(cat, asked, "en", {}).startswith("(valid invention patents: unknown)")
+    assert "（" not in cat.question(asked)[:1]
     # 附件3 三(一)1(1) and the chain-leader wording are confirmations too, not yes/no facts
     assert {"confirmed:industry_leading", "confirmed:leading_rd_project"} <= set(
         cat.evaluate({}, on, ["high-value-cultivation-2022"])[0].missing)
@@ -331,7 +338,7 @@ def test_taper_years_quote_the_sentence_and_send_the_user_to_the_local_document(
         assert (r.in_force, r.in_force_code) == (False, "ended_tapering"), pid
         assert r.in_force_params["quote"] == "政府政策性补贴比例逐步降低，到2025年予以取消"
         assert r.in_force_params["citation"].endswith("三(一)")
-        assert "请以当地现行文件为准" in r.in_force_note
+        assert "请以当地现行文件为准" in why_not_in_force(r.in_force_code, r.in_force_params, "zh")
         assert cat.evaluate({}, date(2023, 12, 31), [pid])[0].in_force
         assert cat.evaluate({}, date(2026, 1, 1), [pid])[0].in_force_code == "ended"
 
@@ -346,7 +353,7 @@ def test_first_invention_subsidy_needs_no_rd_spending():
 
 
 def test_every_line_detail_is_a_code_worded_in_both_languages():
-    from policy.wording import TEXT
+    from locales import catalog as words
 
     cat = load_catalog()
     facts = {"valid_invention_patents": 35, "high_value_patents": 5, "rd_expense_3y": 10, "sales_revenue_3y": 1000,
@@ -357,9 +364,9 @@ def test_every_line_detail_is_a_code_worded_in_both_languages():
         for ln in r.lines:
             if ln.detail_code:
                 codes.add(ln.detail_code)
-                assert ln.detail_zh == ln.detail("zh") and ln.detail("en") != ln.detail("zh")
+                assert detail(ln, "zh", cat) != detail(ln, "en", cat)
     assert {"tier_reached_next", "waived", "scaled_applied", "manual_pending", "ratio_computed_short"} <= codes
-    assert set(TEXT["zh"]) == set(TEXT["en"])
+    assert {k for k in words("zh") if k.startswith("prog_")} == {k for k in words("en") if k.startswith("prog_")}
 
 
 @pytest.mark.parametrize("question, ids", [

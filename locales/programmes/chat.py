@@ -1,0 +1,143 @@
+"""A programme result in the chat: Telegram HTML, every piece of text escaped.
+
+The /check windows, the answers to SMEs' questions and the outlook after a visit show
+results with these pieces, so a condition, a gap or a period reads the same wherever it
+appears. Pack text (titles, labels, notes) and fact labels are escaped here too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from locales import t
+from locales.format import escape
+from policy.engine import ELIGIBLE, NOT_ELIGIBLE
+
+from .labels import label
+from .words import SIGN, benefit, fact_label, force_note, joined, notes, number, period, title, unit
+
+__all__ = ["ICON", "MARK", "UNKNOWN_ICON", "icon", "stars", "heading", "pad", "value_text", "short_reason", "condition_lines",
+           "comparison", "missing_line", "period_line", "citation_line", "result_lines"]
+
+ICON = {ELIGIBLE: "✅", NOT_ELIGIBLE: "❌"}
+UNKNOWN_ICON = "❓"
+MARK = {True: "✅", False: "❌", None: UNKNOWN_ICON}
+#: the sign that failed: "3 < 5" when "≥ 5" was needed
+_OPPOSITE = {">=": "<", ">": "≤", "<=": ">", "<": "≥"}
+
+
+def icon(result: Any) -> str:
+    return ICON.get(result.status, UNKNOWN_ICON)
+
+
+def stars(result: Any) -> str:
+    return "⭐" * result.tier if result.tier and result.status == ELIGIBLE else ""
+
+
+def heading(result: Any, lang: str) -> str:
+    """✅ <b>title</b> ⭐⭐"""
+    return f"{icon(result)} <b>{escape(title(result, lang))}</b> {stars(result)}".rstrip()
+
+
+def pad(lang: str) -> str:
+    """An indent: a full-width space in Chinese, two spaces in English."""
+    return "　" if lang == "zh" else "  "
+
+
+def value_text(catalog: Any, fact: str | None, value: object, lang: str) -> str:
+    """A fact's value with its unit; yes / no as the answer buttons say it."""
+    if value is None:
+        return t("prog_unknown", lang)
+    if isinstance(value, bool):
+        return t("btn_yes" if value else "btn_no", lang)
+    if isinstance(value, (list, tuple)):
+        return joined((value_text(catalog, None, v, lang) for v in value), lang, "prog_list_sep") + (
+            unit(catalog, fact, lang) if fact else "")
+    if isinstance(value, (int, float)):
+        return f"{number(value)}{unit(catalog, fact, lang) if fact else ''}"
+    return escape(str(value))
+
+
+def short_reason(r: Any, lang: str, catalog: Any) -> str:
+    """One line: eligible (and how far the next tier is), what is short, or how much is missing."""
+    if r.status == ELIGIBLE:
+        text = t("prog_eligible", lang)
+        if r.next_tier is not None:
+            text += t("prog_next_tier", lang, tier=r.next_tier.tier, short_by=number(r.next_tier.short_by),
+                      unit=unit(catalog, r.next_tier.fact, lang), what=escape(fact_label(catalog, r.next_tier.fact, lang)))
+        return text
+    if r.status == NOT_ELIGIBLE:
+        measurable = [g for g in r.gaps if g.short_by is not None and g.short_by > 0]
+        if measurable:
+            g = measurable[0]
+            return t("prog_short_by", lang, what=escape(fact_label(catalog, g.fact, lang)), short_by=number(g.short_by),
+                     unit=unit(catalog, g.fact, lang))
+        return t("prog_not_eligible", lang, count=len(r.gaps))
+    return t("prog_needs_info", lang, count=len(r.missing))
+
+
+def condition_lines(line: Any, lang: str, catalog: Any) -> list[str]:
+    """A condition: mark, name, what the company has and how much is short, the clause; its note below."""
+    indent = pad(lang) * max(line.depth - 1, 0)
+    text = f"{indent}{MARK[line.value]} {escape(label(line.label, lang, catalog))}"
+    if line.fact and line.kind in ("compare", "ratio", "weighted", "tiers") and not isinstance(line.have, bool):
+        short = ""
+        if line.value is False and line.short_by is not None and line.short_by > 0:
+            short = t("prog_have_short", lang, short_by=number(line.short_by), unit=unit(catalog, line.fact, lang))
+        text += t("prog_have", lang, have=value_text(catalog, line.fact, line.have, lang), short=short)
+    if line.citation is not None and line.kind not in ("all", "any"):
+        text += t("prog_clause", lang, clause=escape(line.citation.clause))
+    out = [text]
+    note = (line.note_en or None) if lang == "en" else line.note
+    if note:
+        out.append(f"{indent}{pad(lang)}ℹ️ {escape(note)}")
+    return out
+
+
+def comparison(line: Any, lang: str, catalog: Any) -> str | None:
+    """A compared figure as a reason in numbers ("当年发明专利授权件数 3 件 < 5 件，还差 2 件"),
+    or None for a line that compares no known figure."""
+    if not (line.fact and line.op and line.need is not None and line.value is not None
+            and not isinstance(line.have, bool) and isinstance(line.have, (int, float))):
+        return None
+    op = SIGN[line.op] if line.value else _OPPOSITE[line.op]
+    u = unit(catalog, line.fact, lang)
+    reason = (f"{escape(fact_label(catalog, line.fact, lang))} {number(line.have)}{u} {escape(op)} "
+              f"{number(line.need)}{u}")
+    if line.value is False and line.short_by:
+        reason += t("prog_have_short", lang, short_by=number(line.short_by), unit=u)
+    return reason
+
+
+def missing_line(r: Any, lang: str, catalog: Any) -> str:
+    """❓ the facts still needed, by their labels."""
+    return t("prog_missing", lang, facts=joined((escape(fact_label(catalog, f, lang)) for f in r.missing), lang))
+
+
+def period_line(r: Any, lang: str) -> str:
+    return t("prog_period", lang, period=period(r.info, lang), state=force_note(r, lang))
+
+
+def citation_line(r: Any, lang: str) -> str:
+    return t("prog_citation", lang, citation=escape(r.citation.text()))
+
+
+def result_lines(r: Any, lang: str, catalog: Any) -> list[str]:
+    """Every condition with the company's figures, what is missing, the benefit, the period and the source."""
+    lines = [heading(r, lang), t(f"prog_result_{r.status}", lang), ""]
+    conditions = r.lines
+    if conditions and conditions[0].kind in ("all", "any") and conditions[0].depth == 0:
+        head, conditions = conditions[0], conditions[1:]
+        lines.append(t("prog_need_all" if head.kind == "all" else "prog_need_any", lang))
+    else:
+        lines.append(t("prog_need_all", lang))
+    for line in conditions:
+        lines += condition_lines(line, lang, catalog)
+    if r.missing:
+        lines.append(missing_line(r, lang, catalog))
+    lines.append("")
+    lines.append(t("prog_benefit", lang, benefit=escape(benefit(r, lang))))
+    lines.append(period_line(r, lang))
+    lines += ["ℹ️ " + escape(note) for note in notes(r, lang)]
+    lines.append(citation_line(r, lang))
+    return lines
