@@ -69,6 +69,14 @@ def text_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+async def _too_long(message: Message, lang: str, key: str, length: int, limit: int) -> bool:
+    """Refuse a text over ``limit``, telling its length (``key``'s text); True when refused."""
+    if length <= limit:
+        return False
+    await message.answer(t(key, lang, length=length, limit=limit))
+    return True
+
+
 # --------------------------------------------------------------------------- rendering
 
 
@@ -151,8 +159,7 @@ def is_sme(_message: Message, actor: Actor | None) -> bool:
 async def question(message: Message, actor: Actor, lang: str, session: AsyncSession, commit: Commit,
                    bot: Bot, ctx: Any) -> None:
     text = message.text.strip()
-    if len(text) > MAX_QUESTION_CHARS:
-        await message.answer(t("qa_question_too_long", lang, length=len(text), limit=MAX_QUESTION_CHARS))
+    if await _too_long(message, lang, "qa_question_too_long", len(text), MAX_QUESTION_CHARS):
         return
     decision = decide(text, ctx.catalog)
     if decision.kind == ENGINE:
@@ -181,8 +188,7 @@ async def ask(message: Message, command: CommandObject, actor: Actor, lang: str,
     if not text:
         await message.answer(t("qa_ask_usage", lang))
         return
-    if len(text) > MAX_QUESTION_CHARS:
-        await message.answer(t("qa_question_too_long", lang, length=len(text), limit=MAX_QUESTION_CHARS))
+    if await _too_long(message, lang, "qa_question_too_long", len(text), MAX_QUESTION_CHARS):
         return
     hits = (await asyncio.to_thread(ctx.search.answer, text)).hits  # a lead for the specialist
     await _route(message, actor, lang, session, commit, bot, text, hits, "qa_routed_ask")
@@ -235,8 +241,7 @@ replies_to_question = replies_to(find_thread_by_specialist_message)
 async def relay_answer(message: Message, thread: Thread, actor: Actor, lang: str, session: AsyncSession,
                        commit: Commit, bot: Bot) -> None:
     text = message.text.strip()
-    if text_length(text) > MAX_ANSWER_CHARS:
-        await message.answer(t("qa_answer_too_long", lang, length=text_length(text), limit=MAX_ANSWER_CHARS))
+    if await _too_long(message, lang, "qa_answer_too_long", text_length(text), MAX_ANSWER_CHARS):
         return
     relay = await record_answer(session, thread, text)
     await commit()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -118,42 +118,45 @@ async def _drop(query: CallbackQuery) -> None:
         await query.message.delete()
 
 
-async def next_qr(query: CallbackQuery, **data: Any) -> None:
-    """The QR message's button: send the new minute's code, remove the old one."""
+async def _qr_press(query: CallbackQuery, data: dict[str, Any], action: Callable[[int], Awaitable[Any]]) -> bool:
+    """Run ``action`` on the training id a QR message's button names; a forged, stale or refused
+    press is answered with an alert instead and gives False."""
     lang = data.get("lang", "zh")
     if not _from_its_message(query):
         await query.answer(t("stale_button", lang), show_alert=True)
-        return
+        return False
     try:
-        training_id = int(query.data.split(":", 1)[1])
-        await tr.roster(data["session"], data["actor"], training_id)  # the manager's permission
-        await h.send_qr(data, training_id, query.message.chat.id)
+        await action(int(query.data.split(":", 1)[1]))
     except (Refusal, ValueError) as exc:
         await data["commit"]()
         text = h.refusal_text(exc, lang) if isinstance(exc, Refusal) else t("stale_button", lang)
         await query.answer(text, show_alert=True)
-        return
-    await _drop(query)
-    await query.answer()
+        return False
+    return True
+
+
+async def next_qr(query: CallbackQuery, **data: Any) -> None:
+    """The QR message's button: send the new minute's code, remove the old one."""
+
+    async def rotate(training_id: int) -> None:
+        await tr.roster(data["session"], data["actor"], training_id)  # the manager's permission
+        await h.send_qr(data, training_id, query.message.chat.id)
+
+    if await _qr_press(query, data, rotate):
+        await _drop(query)
+        await query.answer()
 
 
 async def end_qr(query: CallbackQuery, **data: Any) -> None:
     """Stop the rotation; the QR message goes, so nobody scans a code that will not be replaced."""
-    lang = data.get("lang", "zh")
-    if not _from_its_message(query):
-        await query.answer(t("stale_button", lang), show_alert=True)
-        return
-    try:
-        training_id = int(query.data.split(":", 1)[1])
-        await tr.close_checkin_display(data["session"], data["actor"], training_id)
-    except (Refusal, ValueError) as exc:
+
+    def close(training_id: int) -> Awaitable[Any]:
+        return tr.close_checkin_display(data["session"], data["actor"], training_id)
+
+    if await _qr_press(query, data, close):
         await data["commit"]()
-        text = h.refusal_text(exc, lang) if isinstance(exc, Refusal) else t("stale_button", lang)
-        await query.answer(text, show_alert=True)
-        return
-    await data["commit"]()
-    await _drop(query)
-    await query.answer(t("tr_qr_ended", lang))
+        await _drop(query)
+        await query.answer(t("tr_qr_ended", data.get("lang", "zh")))
 
 
 def build() -> Router:

@@ -257,28 +257,30 @@ async def _checked(manager: DialogManager, action: Any) -> bool:
     return True
 
 
-async def on_roster(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+async def _may_manage(manager: DialogManager) -> bool:
+    """The actor may still manage the open session (reading its roster is the permission check)."""
     _ctx, actor, _lang, session = _mw(manager)
-    if await _checked(manager, tr.roster(session, actor, manager.dialog_data["training_id"])):
+    return await _checked(manager, tr.roster(session, actor, manager.dialog_data["training_id"]))
+
+
+async def on_roster(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    if await _may_manage(manager):
         await manager.switch_to(ManageSG.roster)
 
 
 async def on_add(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    _ctx, actor, _lang, session = _mw(manager)
-    if await _checked(manager, tr.roster(session, actor, manager.dialog_data["training_id"])):
+    if await _may_manage(manager):
         manager.dialog_data.pop("report", None)
         await manager.switch_to(ManageSG.add)
 
 
 async def on_edit(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    _ctx, actor, _lang, session = _mw(manager)
-    if await _checked(manager, tr.roster(session, actor, manager.dialog_data["training_id"])):
+    if await _may_manage(manager):
         await manager.start(NewSG.confirm, data={"edit_id": manager.dialog_data["training_id"]})
 
 
 async def on_cancel_ask(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    _ctx, actor, _lang, session = _mw(manager)
-    if await _checked(manager, tr.roster(session, actor, manager.dialog_data["training_id"])):
+    if await _may_manage(manager):
         await manager.switch_to(ManageSG.cancel)
 
 
@@ -371,8 +373,7 @@ def _enrolled_line(outcome: tr.EnrolOutcome, lang: str) -> str:
 
 
 async def on_qr(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    _ctx, actor, _lang, session = _mw(manager)
-    if await _checked(manager, tr.roster(session, actor, manager.dialog_data["training_id"])):
+    if await _may_manage(manager):
         await send_qr(manager.middleware_data, manager.dialog_data["training_id"], callback.message.chat.id)
         manager.show_mode = ShowMode.SEND  # the dialog's card moves below the QR code
 

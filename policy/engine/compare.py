@@ -12,9 +12,43 @@ from typing import Any, Callable
 from .. import schema as S
 from ..facts import PatentItem
 from .compiling import CMP, CNode, CompileError, Ctx, E, TRUE, short_by, threshold_extra, word_op
-from .results import Gap
+from .results import Gap, NodeInfo
 
-__all__ = ["compile_compare"]
+__all__ = ["compile_compare", "figure_fn"]
+
+
+def figure_fn(fact: str, t: Any, op: str, integer: bool, info: NodeInfo) -> Callable[[dict], tuple]:
+    """One known figure against one threshold: unknown while the fact is missing, else true or the gap.
+
+    The plain compare node is this; a count compare falls back to it when the count is given,
+    and a tiers node is true as soon as its first level is met, the same way.
+    """
+    cmp = CMP[op]
+    none_r = (None, (fact,), E)
+
+    def fn(values: dict) -> tuple:
+        v = values.get(fact)
+        if v is None:
+            return none_r
+        if cmp(v, t):
+            return TRUE
+        return (False, E, (Gap(fact, v, t, short_by(op, v, t, integer), op, info),))
+
+    return fn
+
+
+def _figure_describe(fact: str, t: Any, op: str, integer: bool) -> Callable[[dict], dict]:
+    """How one figure was read against one threshold (what the plain compare node shows)."""
+    cmp = CMP[op]
+
+    def describe(values: dict) -> dict:
+        v = values.get(fact)
+        d: dict[str, Any] = {"fact": fact, "have": v, "need": t, "op": op}
+        if v is not None and not cmp(v, t):
+            d["short_by"] = short_by(op, v, t, integer)
+        return d
+
+    return describe
 
 
 def _kind_evaluator(kind: S.ListKind, ctx: Ctx) -> Callable[[PatentItem], bool | None]:
@@ -145,34 +179,30 @@ def compile_compare(spec: S.CompareNode, ctx: Ctx) -> CNode:
                     hi += 1
             return lo, hi
 
+        given_fn = figure_fn(fact, t, op, integer, info)  # the company gave the count itself
+        given_describe = _figure_describe(fact, t, op, integer)
+
         def fn(values: dict) -> tuple:
-            v = values.get(fact)
-            if v is None:
-                items = values.get(list_fact)
-                if items is None:
-                    return none_r
-                lo, hi = count(items)
-                if cmp(lo, t):
-                    return TRUE
-                if not cmp(hi, t):
-                    return (False, E, (Gap(fact, lo, t, short_by(op, lo, t, integer), op, info),))
-                return none_r
-            if cmp(v, t):
+            items = values.get(list_fact) if values.get(fact) is None else None
+            if items is None:
+                return given_fn(values)
+            lo, hi = count(items)
+            if cmp(lo, t):
                 return TRUE
-            return (False, E, (Gap(fact, v, t, short_by(op, v, t, integer), op, info),))
+            if not cmp(hi, t):
+                return (False, E, (Gap(fact, lo, t, short_by(op, lo, t, integer), op, info),))
+            return none_r
 
         def describe(values: dict) -> dict:
-            v = values.get(fact)
-            d: dict[str, Any] = {"fact": fact, "have": v, "need": t, "op": op}
-            if v is None and values.get(list_fact) is not None:
-                lo, hi = count(values[list_fact])
-                d["have"] = lo
-                d["detail_code"] = "list_count" if lo == hi else "list_count_range"
-                d["detail_params"] = {"low": lo, "high": hi}
-                if not cmp(hi, t):
-                    d["short_by"] = short_by(op, lo, t, integer)
-            elif v is not None and not cmp(v, t):
-                d["short_by"] = short_by(op, v, t, integer)
+            items = values.get(list_fact) if values.get(fact) is None else None
+            if items is None:
+                return given_describe(values)
+            lo, hi = count(items)
+            d: dict[str, Any] = {"fact": fact, "have": lo, "need": t, "op": op,
+                                 "detail_code": "list_count" if lo == hi else "list_count_range",
+                                 "detail_params": {"low": lo, "high": hi}}
+            if not cmp(hi, t):
+                d["short_by"] = short_by(op, lo, t, integer)
             return d
 
         def probe(values: dict):
@@ -196,19 +226,5 @@ def compile_compare(spec: S.CompareNode, ctx: Ctx) -> CNode:
         extra["sub_thresholds"] = subs
         return CNode(info, fn, describe=describe, extra=extra)
 
-    def fn(values: dict) -> tuple:
-        v = values.get(fact)
-        if v is None:
-            return none_r
-        if cmp(v, t):
-            return TRUE
-        return (False, E, (Gap(fact, v, t, short_by(op, v, t, integer), op, info),))
-
-    def describe(values: dict) -> dict:
-        v = values.get(fact)
-        d = {"fact": fact, "have": v, "need": t, "op": op}
-        if v is not None and not cmp(v, t):
-            d["short_by"] = short_by(op, v, t, integer)
-        return d
-
-    return CNode(info, fn, describe=describe, extra=threshold_extra([t], integer, lambda values: values.get(fact), op))
+    return CNode(info, figure_fn(fact, t, op, integer, info), describe=_figure_describe(fact, t, op, integer),
+                 extra=threshold_extra([t], integer, lambda values: values.get(fact), op))

@@ -16,7 +16,7 @@ from ..facts import CONFIRM_PREFIX
 from .compare import compile_compare
 from .compiling import CNode, CompileError, Ctx, E, TRUE
 from .periods import years_before
-from .results import Gap
+from .results import Gap, NodeInfo
 from .thresholds import compile_ratio, compile_tiers, compile_weighted
 
 __all__ = ["compile_node"]
@@ -47,11 +47,15 @@ def _compile_flag(spec: S.FlagNode, ctx: Ctx) -> CNode:
     return CNode(info, fn, describe=describe)
 
 
+def _compile_children(spec: S.AllNode | S.AnyNode, ctx: Ctx, kind: str) -> tuple[NodeInfo, tuple[CNode, ...], tuple]:
+    """The node info of an ``all`` or ``any`` node, its compiled children and their evaluators."""
+    info = ctx.info(spec, kind, kind, {})
+    children = tuple(compile_node(c, ctx) for c in spec.of)
+    return info, children, tuple(c.fn for c in children)
+
 
 def _compile_all(spec: S.AllNode, ctx: Ctx) -> CNode:
-    info = ctx.info(spec, "all", "all", {})
-    children = tuple(compile_node(c, ctx) for c in spec.of)
-    fns = tuple(c.fn for c in children)
+    info, children, fns = _compile_children(spec, ctx, "all")
 
     def fn(values: dict) -> tuple:
         false_gaps = None
@@ -77,9 +81,7 @@ def _compile_all(spec: S.AllNode, ctx: Ctx) -> CNode:
 
 
 def _compile_any(spec: S.AnyNode, ctx: Ctx) -> CNode:
-    info = ctx.info(spec, "any", "any", {})
-    children = tuple(compile_node(c, ctx) for c in spec.of)
-    fns = tuple(c.fn for c in children)
+    info, children, fns = _compile_children(spec, ctx, "any")
 
     def fn(values: dict) -> tuple:
         gaps = E

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import schema as S
+from .compare import figure_fn
 from .compiling import CMP, CNode, CompileError, Ctx, E, TRUE, round_figure, short_by, threshold_extra, tol_cmp
 from .results import Gap, NextTier
 
@@ -147,17 +148,9 @@ def compile_tiers(spec: S.TiersNode, ctx: Ctx) -> CNode:
     cmp = CMP[op]
     info = ctx.info(spec, "tiers", "tiers",
                     {"fact": fact, "word": spec.word, "op": op, "thresholds": [t for _, t, _ in levels]}, fact)
-    none_r = (None, (fact,), E)
     t0 = levels[0][1]
     labels_zh = {a: c for a, _, c in levels}
-
-    def fn(values: dict) -> tuple:
-        v = values.get(fact)
-        if v is None:
-            return none_r
-        if cmp(v, t0):
-            return TRUE
-        return (False, E, (Gap(fact, v, t0, short_by(op, v, t0, integer), op, info),))
+    fn = figure_fn(fact, t0, op, integer, info)  # reached as soon as the first level is met
 
     def level(values: dict) -> tuple[int | None, NextTier | None]:
         """(highest tier reached on the ladder or 0, the next tier above with its short_by)."""

@@ -42,6 +42,16 @@ def context(emu, db, **extras):
     return build_context(settings, db, bot, clock=lambda: DUE.astimezone(timezone.utc), **extras), bot
 
 
+async def run_digest(emu, db, **extras):
+    """The Monday run by a freshly started bot, its HTTP session closed after; the context it ran with."""
+    ctx, bot = context(emu, db, **extras)
+    try:
+        await SPEC.run(ctx, DUE)
+    finally:
+        await bot.session.close()
+    return ctx
+
+
 def delivered(emu, tid: int) -> tuple[list[str], list[str]]:
     messages = emu.messages(tid)
     return ([m.text for m in messages if m.text], [m.document.file_name for m in messages if m.document])
@@ -65,16 +75,8 @@ async def test_each_supervisor_gets_one_digest_once_across_a_restart(emu, db):
     ids = await supervisors(emu, db, 3)
     rows = {"visits": from_rows([visit_row(1), visit_row(2)], when="visited_at"),
             "measures": from_rows([measure_row(1)])}
-    ctx, bot = context(emu, db, row_sources=rows)
-    try:
-        await SPEC.run(ctx, DUE)
-    finally:
-        await bot.session.close()
-    ctx, bot = context(emu, db, row_sources=rows)  # a restart: new bot, same database
-    try:
-        await SPEC.run(ctx, DUE)
-    finally:
-        await bot.session.close()
+    await run_digest(emu, db, row_sources=rows)
+    await run_digest(emu, db, row_sources=rows)  # a restart: new bot, same database
     for tid in ids:
         texts, files = delivered(emu, tid)
         assert len(texts) == 1 and files == ["周报_2026-W47_320585.xlsx"], (tid, texts, files)
@@ -90,11 +92,7 @@ async def test_each_supervisor_gets_one_digest_once_across_a_restart(emu, db):
 
 async def test_an_empty_week_is_an_honest_digest(emu, db):
     (tid,) = await supervisors(emu, db, 1)
-    ctx, bot = context(emu, db)
-    try:
-        await SPEC.run(ctx, DUE)
-    finally:
-        await bot.session.close()
+    await run_digest(emu, db)
     text = delivered(emu, tid)[0][0]
     # every source is connected: an empty week is zeros, not dashes
     assert "本周没有记录到走访、培训或新的资格发现。" in text and "走访企业次数：0（±0）" in text
@@ -111,11 +109,7 @@ async def test_a_429_storm_delays_but_loses_nothing(emu, db):
     emu.inject_fault("sendMessage", "429", count=10, retry_after=1)
     emu.inject_fault("sendDocument", "429", count=6, retry_after=1)
     emu.inject_fault(None, "500", count=3)
-    ctx, bot = context(emu, db)
-    try:
-        await SPEC.run(ctx, DUE)
-    finally:
-        await bot.session.close()
+    await run_digest(emu, db)
     for tid in ids:
         texts, files = delivered(emu, tid)
         assert len(texts) == 1 and len(files) == 1, (tid, texts, files)
@@ -152,11 +146,7 @@ async def test_user_text_in_the_digest_is_shown_as_typed_in_html_and_in_markdown
         s.add(QuestionThread(company_id=company.id, asker_telegram_id=1, question="**急** <i>补贴</i> =SUM(A1)",
                              asked_at=datetime(2026, 11, 18, 2, 0, tzinfo=timezone.utc)))
     rows = {"measures": from_rows([measure_row(1, company_name="[链接](http://x) _下划线_")])}
-    ctx, bot = context(emu, db, row_sources=rows)
-    try:
-        await SPEC.run(ctx, DUE)
-    finally:
-        await bot.session.close()
+    ctx = await run_digest(emu, db, row_sources=rows)
     text = delivered(emu, tid)[0][0]
     assert "<b>太仓</b>&精工（已等待 4 天）：**急** <i>补贴</i> =SUM(A1)" in text
     assert emu.rejected == []  # the HTML Telegram received was valid: user text escaped
@@ -175,11 +165,7 @@ async def test_a_supervisor_without_a_region_is_sent_nothing(emu, db):
     (regional,) = await supervisors(emu, db, 1)
     (regionless,) = await supervisors(emu, db, 1, region=None)
     rows = {"visits": from_rows([visit_row(1), visit_row(2, region_code="320102")], when="visited_at")}
-    ctx, bot = context(emu, db, row_sources=rows)
-    try:
-        await SPEC.run(ctx, DUE)
-    finally:
-        await bot.session.close()
+    await run_digest(emu, db, row_sources=rows)
     texts, files = delivered(emu, regional)
     assert files == ["周报_2026-W47_320585.xlsx"] and "走访企业次数：1（+1）" in texts[0]
     assert delivered(emu, regionless) == ([], [])

@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from services.demo_seed import COMPANIES as DEMO_COMPANIES
 from storage.models import AuditEntry, Company
+from tests.policy.support import write_policy_dir
 
 USCC = "91320585MA1W8K7Q3G"
 OTHER = "91320585MA1X2B3C5X"
@@ -215,11 +216,7 @@ programmes:
 
 @pytest.fixture
 def policy_dir(tmp_path):
-    d = tmp_path / "packs"
-    d.mkdir()
-    (d / "town-2023.yaml").write_text(POLICY_DIR_PACK, encoding="utf-8")
-    (d / "town-2023.txt").write_text("一、对获得地理标志商标的企业给予奖励。\n", encoding="utf-8")
-    return d
+    return write_policy_dir(tmp_path, "town-2023", POLICY_DIR_PACK, "一、对获得地理标志商标的企业给予奖励。\n")
 
 
 async def test_a_fact_of_a_pack_in_the_policy_dir_survives_load_and_save(emu, settings, harness_class, policy_dir):

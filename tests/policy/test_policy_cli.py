@@ -12,6 +12,7 @@ import pytest
 from bot.cli_eligibility import eligibility_main
 from policy.catalog import BUILTIN_PACKS_DIR
 from policy.cli import policy_check_main
+from tests.policy.support import INNOVATION_STAR_18_VALID_5_HIGH_VALUE, write_policy_dir
 
 
 def run(main, argv, capsys):
@@ -46,17 +47,7 @@ def test_json_contract_exactly(facts_file, capsys):
     assert json.loads(out) == {
         "as_of": "2023-06-30",
         "results": [
-            {
-                "policy": "innovation-star",
-                "title": "“创新之星”星级企业奖励",
-                "status": "not_eligible",
-                "in_force": True,
-                "tier": None,
-                "missing": [],
-                "gaps": [{"fact": "valid_invention_patents", "have": 18, "need": 20, "short_by": 3, "op": ">"}],
-                "next_tier": None,
-                "citation": {"document": "关于提升知识产权创新支撑力的实施意见（附件8）", "clause": "三(三)"},
-            },
+            INNOVATION_STAR_18_VALID_5_HIGH_VALUE,
             {
                 "policy": "invention-star",
                 "title": "“发明之星”奖励",
@@ -219,11 +210,7 @@ tests:
 
 @pytest.fixture
 def policy_dir(tmp_path):
-    d = tmp_path / "packs"
-    d.mkdir()
-    (d / "county-2026.yaml").write_text(NEXT_YEAR_PACK, encoding="utf-8")
-    (d / "county-2026.txt").write_text("二、对当年发明专利授权达到8件以上的发明大户给予奖励。\n", encoding="utf-8")
-    return d
+    return write_policy_dir(tmp_path, "county-2026", NEXT_YEAR_PACK, "二、对当年发明专利授权达到8件以上的发明大户给予奖励。\n")
 
 
 def test_new_pack_is_picked_up_from_the_policy_dir(policy_dir, facts_file, capsys, monkeypatch):
@@ -386,19 +373,20 @@ def test_county_answer_in_2024_quotes_the_taper_sentence(facts_file, capsys):
 # --------------------------------------------------------------------------- figures against their quotes
 
 
-def _county_copy(tmp_path):
+def _county_copy(tmp_path, old: str, new: str):
+    """A copy of the built-in county pack with ``old``, which stands once in its pack.yaml, made ``new``."""
     dst = tmp_path / "cn-32-county"
     shutil.copytree(BUILTIN_PACKS_DIR / "cn-32-county", dst)
+    yaml_path = dst / "pack.yaml"
+    text = yaml_path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    yaml_path.write_text(text.replace(old, new), encoding="utf-8")
     return dst
 
 
 def test_policy_check_catches_a_value_that_disagrees_with_its_quote_even_with_tests_changed(tmp_path, capsys):
-    pack = _county_copy(tmp_path)
-    yaml_path = pack / "pack.yaml"
-    text = yaml_path.read_text(encoding="utf-8")
     old = "        value: 5\n        cite: {doc: county-ip-support-2021, clause: 三(一), quote: 对当年发明专利授权达到5件以上的发明大户给予奖励}"
-    assert text.count(old) == 1
-    yaml_path.write_text(text.replace(old, old.replace("value: 5", "value: 6")), encoding="utf-8")
+    pack = _county_copy(tmp_path, old, old.replace("value: 5", "value: 6"))
     # the pack's own tests moved along with the value, so they pass
     tests = pack / "tests" / "invention-star.yaml"
     tests.write_text("""
@@ -423,23 +411,15 @@ cases:
      "        value: 12\n        cite: {doc: county-ip-support-2021, clause: 三(四)", "high_value_min_maintained_years"),
 ])
 def test_policy_check_names_each_parameter_whose_figure_moved(tmp_path, capsys, old, new, words):
-    pack = _county_copy(tmp_path)
-    yaml_path = pack / "pack.yaml"
-    text = yaml_path.read_text(encoding="utf-8")
-    assert text.count(old) == 1
-    yaml_path.write_text(text.replace(old, new), encoding="utf-8")
+    pack = _county_copy(tmp_path, old, new)
     code, out, _ = run(policy_check_main, [str(pack)], capsys)
     assert code == 1
     assert any(words in ln and "不符" in ln for ln in out.splitlines()), out
 
 
 def test_a_value_whose_quote_has_no_figure_needs_a_note(tmp_path, capsys):
-    pack = _county_copy(tmp_path)
-    yaml_path = pack / "pack.yaml"
-    text = yaml_path.read_text(encoding="utf-8")
     note = "        note: 原文没有数量词；按最字面理解获得 1 件即可。文件也未限定统计年度（与“发明之星”的“当年”不同），以当地实施细则为准。\n"
-    assert text.count(note) == 1
-    yaml_path.write_text(text.replace(note, ""), encoding="utf-8")
+    pack = _county_copy(tmp_path, note, "")
     code, out, _ = run(policy_check_main, [str(pack)], capsys)
     assert code == 1 and "parameters.pct_min_foreign_grants" in out and "没有数字" in out
 

@@ -23,6 +23,7 @@ from policy import schema as S
 from policy.catalog import LoadedPack
 from policy.facts import CONSISTENCY
 from locales.programmes import detail, gap_line, question, render_table, why_not_in_force
+from tests.policy.support import INNOVATION_STAR_18_VALID_5_HIGH_VALUE
 
 CITE = {"doc": "d", "clause": "c"}
 T, F, U = True, False, None
@@ -76,18 +77,8 @@ STATUS = {T: ELIGIBLE, F: NOT_ELIGIBLE, U: NEEDS_INFO}
 def test_kleene_all_and_any(a, b):
     cat_all = tiny_catalog({"type": "all", "of": [flag("is_sme"), flag("is_key_sme")]})
     cat_any = tiny_catalog({"type": "any", "of": [flag("is_sme"), flag("is_key_sme")]})
-    if F in (a, b):
-        want_all = F
-    elif U in (a, b):
-        want_all = U
-    else:
-        want_all = T
-    if T in (a, b):
-        want_any = T
-    elif U in (a, b):
-        want_any = U
-    else:
-        want_any = F
+    want_all = F if F in (a, b) else U if U in (a, b) else T  # one false settles all; else one unknown
+    want_any = T if T in (a, b) else U if U in (a, b) else F  # one true settles any; else one unknown
     assert status_of(cat_all, _facts(a, b)) == STATUS[want_all]
     assert status_of(cat_any, _facts(a, b)) == STATUS[want_any]
 
@@ -263,17 +254,7 @@ def test_json_contract_shape():
                                        ["innovation-star"]), as_of)
     assert out == {
         "as_of": "2023-06-30",
-        "results": [{
-            "policy": "innovation-star",
-            "title": "“创新之星”星级企业奖励",
-            "status": "not_eligible",
-            "in_force": True,
-            "tier": None,
-            "missing": [],
-            "gaps": [{"fact": "valid_invention_patents", "have": 18, "need": 20, "short_by": 3, "op": ">"}],
-            "next_tier": None,
-            "citation": {"document": "关于提升知识产权创新支撑力的实施意见（附件8）", "clause": "三(三)"},
-        }],
+        "results": [INNOVATION_STAR_18_VALID_5_HIGH_VALUE],
         "warnings": [],
     }
 

@@ -21,6 +21,7 @@ from search import (
     MIN_SCORE,
     Answer,
     Document,
+    Hit,
     PolicySearch,
     policy_documents,
     split_clauses,
@@ -58,6 +59,13 @@ def _clauses(docs: list[Document], number: str) -> dict[str, str]:
 
 def _stripped(quote: str) -> str:
     return quote.removeprefix("…").removesuffix("…")
+
+
+def _confident_top(index: PolicySearch, question: str) -> Hit:
+    """The best hit for a question the index must answer with confidence."""
+    answer = index.answer(question)
+    assert answer.confident
+    return answer.hits[0]
 
 
 # --------------------------------------------------------------------------- documents
@@ -199,35 +207,27 @@ def test_first_invention_patent_subsidy(index):
 
 @pytest.mark.parametrize("question", ["发明之星需要几件发明专利", "发明之星要几件发明专利？"])
 def test_invention_star_needs_five_grants(index, question):
-    answer = index.answer(question)
-    assert answer.confident
-    top = answer.hits[0]
+    top = _confident_top(index, question)
     assert (top.doc_id, top.number, top.clause_label) == (COUNTY, "", "三（一）")
     assert "发明之星" in top.quote and "5件以上" in top.quote
 
 
 def test_innovation_star(index):
-    answer = index.answer("创新之星怎么评")
-    assert answer.confident
-    top = answer.hits[0]
+    top = _confident_top(index, "创新之星怎么评")
     assert (top.doc_id, top.clause_label) == (COUNTY, "三（三）")
     assert "创新之星" in top.quote and "5 件以上高价值专利" in top.quote
 
 
 @pytest.mark.parametrize("question", ["贯标有奖励吗", "通过贯标认证能拿到奖励吗", "贯标补贴"])
 def test_standard_implementation_reward(index, question):
-    answer = index.answer(question)
-    assert answer.confident
-    top = answer.hits[0]
+    top = _confident_top(index, question)
     assert (top.number, top.clause_label) == (SU_2018_86, "二（三）7")
     assert "贯标" in top.quote
 
 
 @pytest.mark.parametrize("question", ["小巨人优先审查", "小巨人企业能不能优先审查", "专精特新小巨人企业专利能加快审查吗"])
 def test_little_giant_priority_examination(index, question):
-    answer = index.answer(question)
-    assert answer.confident
-    top = answer.hits[0]
+    top = _confident_top(index, question)
     assert (top.number, top.clause_label) == (GUO_2022_38, "一（一）")
     assert "优先审查" in top.quote and "小巨人" in top.quote
 
