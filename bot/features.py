@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from aiogram import Router
 
@@ -18,6 +19,7 @@ from dialogs import check
 from dialogs.company import dialog as company_dialog
 from dialogs import training as training_dialogs
 from dialogs.visit import dialog as visit_dialog
+from dialogs.waiting import waits_for_text
 from handlers import common, export, fallback, invites, open_questions, policies, question_reminders, questions, status
 from handlers import progress as progress_handlers
 from handlers import training as training_handlers
@@ -61,7 +63,14 @@ class Feature:
 FEATURES: tuple[Feature, ...] = (
     # Before "common": only /start payloads of training links (tre_/trc_), so invites still reach common.
     Feature("training_links", training_handlers.build_links, EVERYONE),
-    Feature("common", common.build, None, ("start", "help", "whoami", "cancel"), menu_roles=EVERYONE),
+    Feature("common", common.build, None, ("start", "help", "whoami", "cancel", "language"), menu_roles=EVERYONE),
+    # Before the invite steps and the dialogs, which take every message while one is open
+    # (issue 19, "no answer lost"): a reply to a forwarded question or its reminder is the
+    # answer, whatever is open; an SME's text in a window not waiting for text is a question.
+    Feature("question_answers", questions.build_answers, questions.ANSWER_ROLES),
+    Feature("question_reminders", question_reminders.build, question_reminders.ANSWER_ROLES,
+            jobs=(question_reminder_job.SPEC,)),
+    Feature("questions_in_dialogs", partial(questions.build_sme_in_dialogs, waits_for_text), frozenset({Role.sme})),
     Feature("invites", invites.build, INVITERS, ("invite",)),
     Feature("check", check.build, EVERYONE, ("check",)),
     Feature("policies", policies.build, EVERYONE, ("policies",), commands_only=True),
@@ -71,9 +80,6 @@ FEATURES: tuple[Feature, ...] = (
     Feature("training", training_dialogs.build, EVERYONE, ("training", "checkin"),
             jobs=(training_reminders.SPEC, training_checkin_qr.SPEC)),
     Feature("progress", progress_handlers.build, progress_handlers.ROLES, ("progress",), commands_only=True),
-    Feature("question_answers", questions.build_answers, questions.ANSWER_ROLES),
-    Feature("question_reminders", question_reminders.build, question_reminders.ANSWER_ROLES,
-            jobs=(question_reminder_job.SPEC,)),
     Feature("questions", questions.build_sme, frozenset({Role.sme}), ("ask",)),
     Feature("open_questions", open_questions.build, STAFF, ("open_questions",), commands_only=True),
     Feature("status", status.build, frozenset({Role.admin}), ("status",), commands_only=True),

@@ -1,4 +1,4 @@
-"""What every user can do: /start (with an invite token), /help, /whoami, /cancel."""
+"""What every user can do: /start (with an invite token), /help, /whoami, /cancel, /language."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram_dialog import DialogManager
 
+from handlers import language
 from handlers.menu import Menu
 from handlers.render import display_name, role_name
 from locales import pick_language, t
@@ -89,4 +90,5 @@ def build() -> Router:
     router.message.register(whoami, Command("whoami"))
     router.message.register(cancel, Command("cancel"))
     router.message.register(start_unparsed, F.text.startswith("/start"))
+    router.include_router(language.build())  # /language, /lang and its two buttons
     return router

@@ -5,9 +5,13 @@ Two routers:
 * ``build_sme()``: any plain text from an SME (no command, no dialog in progress) is a
   question. A confident search answer is shown with its clause quoted and cited;
   otherwise the question goes to the company's specialist. ``/ask …`` always does.
+  ``build_sme_in_dialogs()`` does the same for a text typed while a dialog window that is
+  not waiting for text is open (/plan, /check's results): it runs before the dialogs,
+  which would otherwise take the text and show their window again (issue 19).
 * ``build_answers()``: a specialist's reply (quote) to one of those forwarded questions
   is the answer, relayed to the SME. Its filter looks the replied-to message up, so any
-  other text falls through to the routers after it.
+  other text falls through to the routers after it. It runs before the dialogs too, so a
+  reply is an answer whatever dialog the specialist has open.
 """
 
 from __future__ import annotations
@@ -19,9 +23,12 @@ from html import escape
 from typing import Any
 
 from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.types import Message
+from aiogram_dialog import DialogManager
+from aiogram_dialog.api.internal import CONTEXT_KEY
 
 from locales import t
 from locales.format import fit
@@ -217,6 +224,30 @@ async def _route(message: Message, actor: Actor, lang: str, session: AsyncSessio
     await message.answer(t(done_key, lang, name=name))
 
 
+#: Asked of the open dialog: would one of its window's inputs take this message?
+#: (dialogs.waiting.waits_for_text; the feature table hands it in, handlers import no dialog.)
+WaitsForText = Callable[[DialogManager, Message], Awaitable[bool]]
+
+
+def in_dialog(_message: Message, **data: Any) -> bool:
+    """Filter: a dialog is open in this chat (aiogram-dialog's intent middleware put its
+    context in the event's data)."""
+    return data.get(CONTEXT_KEY) is not None
+
+
+def question_in_dialog(waits_for_text: WaitsForText):  # noqa: ANN201
+    """`question`, for a text typed while a dialog is open: skipped (left to the dialog)
+    when the open window waits for text, answered as a question otherwise."""
+
+    async def handler(message: Message, dialog_manager: DialogManager, actor: Actor, lang: str,
+                      session: AsyncSession, commit: Commit, bot: Bot, ctx: Any) -> None:
+        if await waits_for_text(dialog_manager, message):
+            raise SkipHandler
+        await question(message, actor, lang, session, commit, bot, ctx)
+
+    return handler
+
+
 # --------------------------------------------------------------------------- specialist side
 
 
@@ -276,8 +307,19 @@ def build_sme() -> Router:
     return router
 
 
+def build_sme_in_dialogs(waits_for_text: WaitsForText) -> Router:
+    """An SME's text typed in an open dialog whose window does not wait for text is a
+    question. Put it before the dialogs' routers (they take every message while open)."""
+    router = Router(name="questions_in_dialogs")
+    router.message.register(question_in_dialog(waits_for_text), F.chat.type == "private", F.text,
+                            ~F.text.startswith("/"), is_sme, in_dialog)
+    return router
+
+
 def build_answers() -> Router:
-    """Replies to forwarded questions, from whoever received them (see ``ANSWER_ROLES``)."""
+    """Replies to forwarded questions, from whoever received them (see ``ANSWER_ROLES``).
+
+    Put it before the dialogs' routers: an open dialog takes every message, a reply too."""
     router = Router(name="question_answers")
     router.message.register(relay_answer, F.text, replies_to_question)
     return router

@@ -11,10 +11,12 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, object_session
 from sqlmodel import select
 
+from locales import LANGUAGES
 from services.session import AsyncSession
 from storage.models import Role, User
 
-__all__ = ["Actor", "ActorCache", "ACTOR_CACHE_SECONDS", "Role", "load_actor", "ensure_admin", "users_with_role"]
+__all__ = ["Actor", "ActorCache", "ACTOR_CACHE_SECONDS", "LANGUAGES", "Role", "load_actor", "ensure_admin",
+           "set_language", "users_with_role"]
 
 #: How long the bot may go on trusting a loaded actor (role, active flag) without asking
 #: the database again. Reading the user costs a connection and a query (about 0.5 ms of
@@ -147,3 +149,23 @@ async def ensure_admin(session: AsyncSession, telegram_id: int, full_name: str, 
 async def users_with_role(session: AsyncSession, *roles: Role) -> list[Actor]:
     rows = await session.exec(select(User).where(User.role.in_(roles), User.active))
     return [_actor(u) for u in rows.all()]
+
+
+async def set_language(session: AsyncSession, actor: Actor, language: str) -> Actor:
+    """The actor's own language (one of `LANGUAGES`) for every reply, menu and scheduled
+    message from now on, kept in ``users.language`` (flushed, not committed).
+
+    Anyone invited may choose it for themselves, nobody for another: the row changed is the
+    actor's own. The language was the Telegram app's when the user arrived, and could not
+    be changed (issue 19). Returns the actor as the next update will see it (the flush drops
+    the cached one, see `_user_changed`)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}, not {language!r}")
+    user = (await session.exec(select(User).where(User.telegram_id == actor.telegram_id, User.active))).first()
+    if user is None:
+        raise LookupError(f"no active user {actor.telegram_id}")
+    if user.language != language:
+        user.language = language
+        session.add(user)
+        await session.flush()
+    return _actor(user)
