@@ -1,4 +1,15 @@
-"""The `ipbot` command line: run, demo, emulator, db, invite, company, eligibility, policy."""
+"""The `ipbot` command line: run, demo, emulator, db, invite, company, eligibility, policy.
+
+Two options belong to every command, wherever they are written (`ipbot --db var/demo.db
+digest --dry-run` and `ipbot digest --dry-run --db var/demo.db` are the same):
+
+- `--db PATH` reads and writes that SQLite file (or a full `DATABASE_URL`) instead of
+  `DATABASE_URL`, so the database `ipbot demo` uses (`var/demo.db`) can be inspected with
+  the same commands a server uses;
+- `-v/--verbose` shows log lines (`-v` INFO, `-vv` DEBUG). Without it a one-shot command
+  prints only its answer: library logs (Alembic's "Context impl SQLiteImpl." ...) are at
+  WARNING. `run` and `emulator` are servers, whose log is their output: INFO always.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +17,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from bot import cli_companies, cli_digest, cli_training
 from bot.settings import Settings, SettingsError, load_settings
@@ -13,6 +25,8 @@ from bot.settings import Settings, SettingsError, load_settings
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    common, argv = _common_parser().parse_known_args(argv)
+    _configure_logging(common.verbose, server=argv[:1] in (["run"], ["emulator"]))
     # Subcommands with their own argparse live next to the code they drive.
     if argv[:1] == ["eligibility"]:
         from bot.cli_eligibility import eligibility_main
@@ -23,17 +37,64 @@ def main(argv: list[str] | None = None) -> int:
 
         return policy_check_main(argv[2:])
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        settings = load_settings()
+        settings = load_settings(**({"DATABASE_URL": database_url(common.db)} if common.db else {}))
     except SettingsError as exc:
         print(f"ipbot: {exc}", file=sys.stderr)
         return 2
     return args.func(settings, args)
 
 
+DB_HELP = ("the database to use: an SQLite file such as var/demo.db (the one `ipbot demo` uses) "
+           "or a whole DATABASE_URL; default: DATABASE_URL")
+VERBOSE_HELP = "show log lines (-v INFO, -vv DEBUG); default: only warnings"
+
+
+def _common_parser() -> argparse.ArgumentParser:
+    """--db and -v, taken out of the command line wherever they stand (every command has them)."""
+    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)  # --d must not mean --db
+    common.add_argument("--db", metavar="PATH", default=None)
+    common.add_argument("-v", "--verbose", action="count", default=0)
+    return common
+
+
+def database_url(db: str) -> str:
+    """`--db var/demo.db` as a DATABASE_URL; a whole URL is taken as it is.
+
+    A file that does not exist yet is said on stderr (a new, empty database is made
+    there), so a mistyped path is not mistaken for a database with nothing in it.
+    """
+    if "://" in db:
+        return db
+    path = Path(db).expanduser()
+    if not path.exists():
+        print(f"ipbot: {path} does not exist yet; a new, empty database is made there", file=sys.stderr)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def _configure_logging(verbose: int, *, server: bool) -> None:
+    level = logging.DEBUG if verbose >= 2 else logging.INFO if verbose or server else logging.WARNING
+    # A no-op when logging is already set up (an embedding program, the test runner).
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _add_common_help(parser: argparse.ArgumentParser) -> None:
+    """Show --db and -v in the help of every command (main() has already taken them out)."""
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs:
+        options = parser.add_argument_group("every command")
+        options.add_argument("--db", metavar="PATH", dest="_db", help=DB_HELP)
+        options.add_argument("-v", "--verbose", action="count", dest="_verbose", help=VERBOSE_HELP)
+        return
+    for sub in subs:
+        for child in set(sub.choices.values()):
+            _add_common_help(child)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ipbot", description="特派员助手 — IP Envoy bot")
+    parser = argparse.ArgumentParser(
+        prog="ipbot", description="特派员助手 — IP Envoy bot",
+        epilog=f"every command also takes --db PATH ({DB_HELP}) and -v/--verbose ({VERBOSE_HELP})")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="long polling with TELEGRAM_BOT_TOKEN, webhook with WEBHOOK_URL, else the demo")
@@ -79,6 +140,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("eligibility", help="run the eligibility checks on a facts file (see --help)")
     policy = sub.add_parser("policy", help="policy packs")
     policy.add_subparsers(metavar="ACTION").add_parser("check", help="validate a pack: schema, citations, its tests")
+    for name, child in sub.choices.items():
+        if name not in ("eligibility", "policy"):  # those parse their own options
+            _add_common_help(child)
     return parser
 
 

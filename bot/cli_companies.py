@@ -1,8 +1,13 @@
-"""`ipbot import companies FILE.xlsx [--json]`: upsert companies from a spreadsheet.
+"""`ipbot import companies FILE.xlsx [--json] [--lang zh|en]`: upsert companies from a spreadsheet.
 
-Prints the new, updated and rejected rows (by Excel row number and reason); `--json` prints
-`{"imported": n_new, "updated": n, "rejected": [{"row": r, "reason": "..."}]}`. A file that
-cannot be read changes nothing and exits 2.
+Everything it says is in the reader's language (Chinese by default, `--lang en`), the
+file-level refusals as much as the row ones: the person importing is the one who fixes
+the file. Prints the counts, then every renamed company and every row not imported, by
+Excel row number: a credit code repeated in the file (the first row is imported), a row
+that renames a registered company ("第 7 行：信用代码 … 已登记为“A”，本次改名为“B”").
+`--json` prints `{"imported": n_new, "updated": n, "renamed": [{"row", "uscc", "old", "new",
+"reason"}], "rejected": [{"row": r, "reason": "..."}]}`. A file that cannot be read
+changes nothing and exits 2.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import sys
 from pathlib import Path
 
 from bot.settings import Settings
+from locales import t
 
 
 def register(subparsers: argparse._SubParsersAction, imports: argparse._SubParsersAction) -> None:
@@ -22,30 +28,41 @@ def register(subparsers: argparse._SubParsersAction, imports: argparse._SubParse
     companies = imports.add_parser("companies", help="companies from an .xlsx (企业名称, 统一社会信用代码, 所在地区, 行业)")
     companies.add_argument("file", help="the .xlsx file")
     companies.add_argument("--json", action="store_true", help="print the result as JSON")
+    companies.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the report (default zh)")
     companies.set_defaults(func=import_companies)
 
 
-def _reason(code: str, params: dict) -> str:
-    """The same sentence a person gets in chat, without the HTML."""
+def _plain(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _reason(code: str, params: dict, lang: str = "zh") -> str:
+    """The same sentence a person gets in chat, without the HTML; the import's own codes from imp_*."""
     from dialogs.visit.texts import refusal_text
     from services.errors import Refusal
 
-    text = refusal_text(Refusal(code, **params), "zh") if code != "merged_cells" else \
-        f"合并单元格 {params.get('cells', '')}：请取消合并后再导入这一行。"
-    return re.sub(r"<[^>]+>", "", text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    if code in ("merged_cells", "repeated_uscc", "repeated_name"):
+        return t(f"imp_{code}", lang, **params)
+    return _plain(refusal_text(Refusal(code, **params), lang))
+
+
+def file_error(code: str, params: dict, file: str, lang: str) -> str:
+    """The sentence for a file that cannot be imported at all."""
+    try:
+        return t(f"imp_err_{code}", lang, file=file, **{k: v for k, v in params.items() if k != "path"})
+    except KeyError:
+        return t("imp_err_generic", lang, file=file, code=code)
 
 
 def import_companies(settings: Settings, args: argparse.Namespace) -> int:
     from services.company_import import ImportError_, import_rows, read_sheet
     from services.session import Database, unit_of_work
 
+    lang = getattr(args, "lang", "zh")
     try:
         rows, report = read_sheet(args.file)
     except ImportError_ as exc:
-        message = {"file_missing": "file not found", "file_unreadable": "not a readable .xlsx file",
-                   "no_header": "no header row with 企业名称 in the first 10 rows",
-                   "too_many_rows": "too many rows"}.get(exc.code, exc.code)
-        print(f"ipbot import companies: {args.file}: {message}; nothing was imported", file=sys.stderr)
+        print(f"ipbot import companies: {file_error(exc.code, exc.params, args.file, lang)}", file=sys.stderr)
         return 2
 
     async def go() -> None:
@@ -59,16 +76,25 @@ def import_companies(settings: Settings, args: argparse.Namespace) -> int:
             await db.close()
 
     asyncio.run(go())
-    rejected = [{"row": r["row"], "reason": _reason(r["code"], r["params"])} for r in report.rejected]
+    rejected = [{"row": r["row"], "reason": _reason(r["code"], r["params"], lang)} for r in report.rejected]
+    renamed = [{**r, "reason": t("imp_renamed" if r["uscc"] else "imp_renamed_no_code", lang, **r)}
+               for r in report.renamed]
     if args.json:
-        print(json.dumps({"imported": report.imported, "updated": report.updated, "rejected": rejected},
-                         ensure_ascii=False))
-    else:
-        print(f"imported {report.imported} new, updated {report.updated}, rejected {len(rejected)}")
+        print(json.dumps({"imported": report.imported, "updated": report.updated, "renamed": renamed,
+                          "rejected": rejected}, ensure_ascii=False))
+        return 0
+    print(t("imp_companies_summary", lang, imported=report.imported, updated=report.updated,
+            renamed=len(renamed), rejected=len(rejected)))
+    if renamed:
+        print(t("imp_companies_renamed_head", lang))
+        for r in renamed:
+            print(f"  {r['reason']}")
+    if rejected:
+        print(t("imp_companies_rejected_head", lang))
         for r in rejected:
-            print(f"  row {r['row']}: {r['reason']}")
-        if report.merged:
-            print(f"  merged cells in the data: {', '.join(report.merged)}")
+            print("  " + t("imp_row", lang, row=r["row"], reason=r["reason"]))
+    if report.merged:
+        print("  " + t("imp_merged_ranges", lang, ranges=", ".join(report.merged)))
     return 0
 
 

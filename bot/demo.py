@@ -4,6 +4,15 @@ The bot runs exactly as in production (long polling over HTTP), only the
 Telegram side is the emulator in this process. The terminal plays one person
 at a time; `:as ROLE` switches who you are. Typing a number presses that button;
 `'12` or `:text 12` sends it as text, `:reply` answers the bot's last message.
+
+Several lines make one message: a line ending in a backslash goes on on the next line, and
+`:ml` … `:end` sends everything between as one message (for pasting a visit note). A
+terminal in canonical mode keeps at most 4,095 bytes of a line (1,365 Chinese characters)
+and drops the rest without a word; the demo reads with readline when it can (no limit)
+and otherwise refuses a line that long, saying it may have been cut and how to send long
+text (`:textfile PATH`, or several lines). Button numbers belong to the newest message
+with buttons: an update of an earlier message (the check-in QR, renewed every minute)
+is shown, its buttons unnumbered, and the numbers still press what the person looks at.
 """
 
 from __future__ import annotations
@@ -40,7 +49,9 @@ log = logging.getLogger(__name__)
 INVITE_LINK = re.compile(r"(?:https?://)?t\.me/[A-Za-z0-9_]{5,32}\?start=(?P<payload>[A-Za-z0-9_-]{1,64})")
 Buttons = list[tuple[int, str, str]]  # (message_id, text, callback_data), numbered from 1
 QUIT, SENT, LOCAL = "quit", "sent", "local"  # what an input line did
-COMMANDS = ("quit", "q", "exit", "help", "who", "as", "text", "reply", "loc", "file")  # after ":"
+COMMANDS = ("quit", "q", "exit", "help", "who", "as", "lang", "text", "reply", "loc", "file")  # after ":"
+TELEGRAM_TEXT_LIMIT = 4096  # characters in one message; longer text goes as several, as Telegram apps do
+MULTILINE, MULTILINE_END = ":ml", ":end"
 EDITED = "（已修改 edited）"  # an edit is shown again in full: Telegram changes the message in place
 
 HELP = """\
@@ -52,8 +63,13 @@ HELP = """\
                         (reply to the bot's last message, e.g. answer a forwarded question)
   :as specialist | sme | supervisor | admin | stranger
                         换身份：特派员、企业用户、主管、管理员、陌生人 (switch persona)
+  :lang en | zh         当前身份改用英文或中文（发送 /language en；陌生人则改 Telegram 语言）
+                        (this persona speaks English or Chinese: sends /language en)
   https://t.me/…?start=…  粘贴邀请链接即打开它，例如主管 /invite 后 :as stranger (open an invite link)
   :who 我是谁 (who am I)   :loc 31.45 121.10 发送位置 (location)   :file 路径 发送文件 (file)
+  多行 several lines:  行尾加 \\ 接着输入下一行；或 :ml 开始、:end 结束，中间各行作为一条消息发送
+                        (a line ending in \\ continues; or :ml … :end sends the lines between as one message)
+  :textfile 路径        把文件里的文字作为一条消息发送，适合很长的文字 (send a text file's content as a message)
   :help 本说明 (this help)   :quit 退出 (quit)
 """
 
@@ -67,11 +83,22 @@ class Terminal:
     seen: dict[int, int] = field(default_factory=dict)  # chat id -> number of records shown
     keyboards: dict[int, Buttons] = field(default_factory=dict)  # chat id -> the buttons numbered last
     announced: dict[int, int] = field(default_factory=dict)  # chat id -> output count already announced
+    pending: list[str] | None = None  # the lines of a message still being typed (after "\\" or :ml)
+    block: bool = False  # the pending lines are an :ml … :end block
+    #: Each persona's Telegram language (`:lang`); "zh-hans" for one never switched.
+    languages: dict[str, str] = field(default_factory=dict)
+    #: Bytes a line may have before the terminal may have cut it (None: the reader keeps whole lines).
+    cut_at: int | None = None
 
     def __post_init__(self) -> None:
         """The demo people have used the bot before (the database knows them): their chats exist."""
         for persona in PERSONAS:
             self.emu.open_chat(self._user_of(persona.key))
+
+    @property
+    def prompt(self) -> str:
+        """"specialist> ", or "... " while a message of several lines is being typed."""
+        return "... " if self.pending is not None else f"{self.persona}> "
 
     @property
     def user(self) -> FakeUser:
@@ -88,8 +115,9 @@ class Terminal:
     def _user_of(self, key: str) -> FakeUser:
         for p in PERSONAS:
             if p.key == key:
-                return self.emu.user(p.telegram_id, first_name=p.first_name, language_code="zh-hans")
-        return self.emu.user(STRANGER[0], first_name=STRANGER[1], language_code="zh-hans")
+                return self.emu.user(p.telegram_id, first_name=p.first_name,
+                                     language_code=self.languages.get(key, "zh-hans"))
+        return self.emu.user(STRANGER[0], first_name=STRANGER[1], language_code=self.languages.get(key, "zh-hans"))
 
     async def show_new(self) -> int:
         """Print the bot's messages and edits in this chat not shown yet; return how many."""
@@ -126,10 +154,21 @@ class Terminal:
         return text
 
     def _number_buttons(self, record: MessageRecord) -> None:
-        """Number the callback buttons of this message: typing the number presses one."""
+        """Number the callback buttons of this message: typing the number presses one.
+
+        An edit of an earlier message (the check-in QR renewed every minute, a reminder
+        updated) keeps the numbers where they are: they press the buttons the person is
+        looking at, never the ones of a message that just happened to change.
+        """
         if not record.inline_keyboard:
             if self.buttons and self.buttons[0][0] == record.message_id:
                 self.buttons = []  # the message whose buttons were numbered lost them
+            return
+        if record.edited and self.buttons and self.buttons[0][0] != record.message_id:
+            cells = ["[" + b["text"] + "]" for row in record.inline_keyboard for b in row]
+            print("   " + "  ".join(cells))
+            print("   （这是较早一条消息的更新，按钮不编号；编号仍按上面那条消息的按钮"
+                  " — an update of an earlier message: its buttons are not numbered, the numbers stay）")
             return
         self.buttons = []
         for row in record.inline_keyboard:
@@ -151,8 +190,11 @@ class Terminal:
         Whatever the emulator refuses (a message that no longer exists...) is said in
         one line and logged; the session goes on.
         """
+        whole = self.gather(line)
+        if whole is None:  # more lines of this message to come
+            return True
         try:
-            outcome = await self.handle(line)
+            outcome = await self.handle(whole)
         except (LookupError, ValueError, TypeError) as error:
             log.warning("demo input %r refused: %s", line, error)
             print(f"（模拟器拒绝了这个操作 the emulator refused this: {error}）")
@@ -165,6 +207,38 @@ class Terminal:
             await _settle(self)
             self.tell_others()
         return outcome != QUIT
+
+    def gather(self, line: str) -> str | None:
+        """The message once its last line is typed; None while more lines are to come.
+
+        A line ending in a backslash goes on on the next line; `:ml` starts a block that
+        `:end` sends as one message. A line as long as the terminal's limit may have been
+        cut by the terminal: it is refused with how to send long text, nothing is sent.
+        """
+        if self.cut_at is not None and len(line.encode("utf-8")) >= self.cut_at:
+            self.pending, self.block = None, False
+            print(f"（这一行有 {len(line)} 字、{len(line.encode('utf-8'))} 字节，达到终端一行的上限 {self.cut_at} 字节："
+                  "后面的内容可能已被终端丢掉，所以没有发送。长文字请分几行输入（行尾加 \\ 接续），"
+                  "或存进文件后用 :textfile 路径 发送。"
+                  f" — this line reached the terminal's limit of {self.cut_at} bytes and may have been cut;"
+                  " nothing was sent. Type long text over several lines (end a line with \\) or use :textfile PATH）")
+            return None
+        if self.block:
+            if line.strip() == MULTILINE_END:
+                text, self.pending, self.block = "\n".join(self.pending or []), None, False
+                return "'" + text if text.strip() else ""  # the block is text, even "12" or ":as"
+            self.pending = [*(self.pending or []), line]
+            return None
+        if self.pending is None and line.strip() == MULTILINE:
+            self.pending, self.block = [], True
+            print("（多行消息：逐行输入，单独一行 :end 发送 — several lines: type them, :end on its own line sends）")
+            return None
+        if line.endswith("\\") and not line.endswith("\\\\"):
+            self.pending = [*(self.pending or []), line[:-1]]
+            return None
+        if self.pending is not None:
+            line, self.pending = "\n".join([*self.pending, line]), None
+        return line
 
     async def handle(self, line: str) -> str:
         """Act on one input line: QUIT, SENT (something went to the bot) or LOCAL."""
@@ -181,8 +255,7 @@ class Terminal:
             return await self._command(*line.partition(" ")[::2])
         if line.isdigit():
             return await self._press(int(line))
-        await self.emu.send_text(self.user, line)
-        return SENT
+        return await self._send(line)
 
     async def _command(self, name: str, arg: str) -> str:
         arg = arg.strip()
@@ -195,6 +268,8 @@ class Terminal:
         elif name == ":as":
             self._switch(arg)
             await self.show_new()
+        elif name == ":lang":
+            return await self._language(arg)
         elif name == ":text":
             return await self._send(arg)
         elif name == ":reply":
@@ -207,6 +282,14 @@ class Terminal:
                 return LOCAL
             await self.emu.send_location(self.user, latitude, longitude)
             return SENT
+        elif name == ":textfile":
+            path = Path(arg).expanduser()
+            try:
+                text = path.read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError) as error:
+                print(f"读不了这个文字文件 cannot read this text file: {path} ({error.__class__.__name__})")
+                return LOCAL
+            return await self._send(text)
         elif name == ":file":
             path = Path(arg).expanduser()
             if not arg or not path.is_file():
@@ -219,10 +302,16 @@ class Terminal:
         return LOCAL
 
     async def _send(self, text: str) -> str:
+        """Send text as typed; longer than one Telegram message, as several, as Telegram apps do."""
         if not text:
             print("用法 usage: :text 12  或 or  '12")
             return LOCAL
-        await self.emu.send_text(self.user, text)
+        parts = [text[i:i + TELEGRAM_TEXT_LIMIT] for i in range(0, len(text), TELEGRAM_TEXT_LIMIT)]
+        if len(parts) > 1:
+            print(f"（这段文字有 {len(text)} 字，Telegram 一条消息最多 {TELEGRAM_TEXT_LIMIT} 字，分成 {len(parts)} 条发送"
+                  f" — {len(text)} characters, sent as {len(parts)} messages of at most {TELEGRAM_TEXT_LIMIT}）")
+        for part in parts:
+            await self.emu.send_text(self.user, part)
         return SENT
 
     async def _reply(self, text: str) -> str:
@@ -277,6 +366,20 @@ class Terminal:
             return LOCAL
         await self.emu.press(self.user, message_id, data)
         return SENT
+
+    async def _language(self, code: str) -> str:
+        """`:lang en|zh`: this persona's Telegram speaks that language, and an invited persona
+        tells the bot so with /language (the bot keeps it); a stranger gets it on joining."""
+        code = code.lower()
+        if code not in ("en", "zh"):
+            print("用法 usage: :lang en  或 or  :lang zh")
+            return LOCAL
+        self.languages[self.persona] = "en" if code == "en" else "zh-hans"
+        if self.persona == "stranger":
+            print("（陌生人的 Telegram 语言已改；粘贴邀请链接加入后机器人用这种语言 — the stranger's Telegram language "
+                  "is set; after joining, the bot uses it）")
+            return LOCAL
+        return await self._send(f"/language {code}")
 
     def _switch(self, key: str) -> None:
         keys = [p.key for p in PERSONAS] + ["stranger"]
@@ -385,15 +488,14 @@ async def _chat(terminal: Terminal) -> None:
     so a script's transcript reads in order.
     """
     interactive = sys.stdin.isatty()
-    if interactive:
-        import readline  # noqa: F401  (line editing and history for input())
+    terminal.cut_at = _line_limit(interactive)
     loop = asyncio.get_running_loop()
     interrupted = asyncio.Event()
     loop.add_signal_handler(signal.SIGINT, interrupted.set)
     lines = _LineReader(loop)
     try:
         while True:
-            prompt = f"{terminal.persona}> "
+            prompt = terminal.prompt
             reader = lines.read(prompt if interactive else "")
             stop = asyncio.ensure_future(interrupted.wait())
             while not reader.done() and not stop.done():
@@ -417,6 +519,25 @@ async def _chat(terminal: Terminal) -> None:
                 return
     finally:
         loop.remove_signal_handler(signal.SIGINT)
+
+
+def _line_limit(interactive: bool) -> int | None:
+    """Bytes of a line the terminal may keep, when input() reads it in canonical mode.
+
+    The kernel's line discipline holds 4,095 bytes of a line (Linux; 1,023 on macOS) and
+    drops the rest silently. readline reads key by key, without that limit, but input()
+    uses it only when both stdin and stdout are the terminal; a pipe has no limit at all.
+    """
+    if not interactive:
+        return None
+    try:
+        import readline  # noqa: F401  (line editing, history, and whole long lines for input())
+    except ImportError:
+        pass
+    else:
+        if sys.stdout.isatty():
+            return None
+    return 4095 if sys.platform.startswith("linux") else 1023
 
 
 class _LineReader:

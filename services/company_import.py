@@ -3,7 +3,10 @@
 Reading and checking come first, writing second, in one transaction: a file that cannot
 be read changes nothing, and a row that fails never leaves half of itself behind. The
 same company twice in a file (by USCC after normalisation, or by name key when it has no
-USCC) is one company; the last row of it wins. Every cell is taken in through the one gate
+USCC) is imported from its first row; every later row of it is rejected by row number,
+naming the first row, so nobody has to guess which spelling was kept. A row whose USCC is
+registered under another name renames the company and is reported row by row (the old
+and the new name), not only counted as updated. Every cell is taken in through the one gate
 for user text (services.textgate), the same rules as a name typed in chat.
 """
 
@@ -50,6 +53,7 @@ class Report:
     imported: int = 0
     updated: int = 0
     rejected: list[dict[str, Any]] = field(default_factory=list)  # {"row", "code", "params"}
+    renamed: list[dict[str, Any]] = field(default_factory=list)  # {"row", "uscc", "old", "new"}
     merged: list[str] = field(default_factory=list)  # merged ranges in the data, e.g. "A5:A6"
 
 
@@ -136,15 +140,22 @@ def check_row(row: Row) -> Checked:
 
 async def import_rows(session: AsyncSession, rows: list[Row], report: Report, *, source: str, as_of: date) -> Report:
     """Upsert the good rows (the caller commits once); bad ones go to the report by row number."""
-    latest: dict[str, Checked] = {}
+    first: dict[str, Checked] = {}
     for row in rows:
         try:
             checked = check_row(row)
         except Refusal as exc:
             report.rejected.append({"row": row.number, "code": exc.code, "params": exc.params})
             continue
-        latest[checked.key] = checked  # the same company twice in the file is one company; last row wins
-    for checked in latest.values():
+        earlier = first.get(checked.key)
+        if earlier is not None:  # the same company twice in the file: its first row is imported
+            code = "repeated_uscc" if checked.uscc else "repeated_name"
+            report.rejected.append({"row": row.number, "code": code, "params": {
+                "uscc": checked.uscc or "", "name": checked.name, "first_row": earlier.row.number,
+                "first_name": earlier.name}})
+            continue
+        first[checked.key] = checked
+    for checked in first.values():
         if checked.uscc:
             existing = (await session.exec(select(Company).where(Company.uscc == checked.uscc))).first()
         else:
@@ -160,6 +171,9 @@ async def import_rows(session: AsyncSession, rows: list[Row], report: Report, *,
             report.imported += 1
         else:
             company = existing
+            if checked.name != existing.name:
+                report.renamed.append({"row": checked.row.number, "uscc": checked.uscc or "", "old": existing.name,
+                                       "new": checked.name})
             changes = {f: v for f, v in (("name", checked.name), ("region_code", checked.region_code),
                                          ("industry", checked.industry)) if v is not None and getattr(company, f) != v}
             for f, v in changes.items():
@@ -171,5 +185,6 @@ async def import_rows(session: AsyncSession, rows: list[Row], report: Report, *,
             if v is not None:
                 session.add(CompanyHistory(company_id=company.id, field=f, value=v, source=source[:128], as_of=as_of))
     report.rejected.sort(key=lambda r: r["row"])
+    report.renamed.sort(key=lambda r: r["row"])
     await session.flush()
     return report

@@ -3,7 +3,10 @@
 `normalise_mobile` turns "+86 138-0013-8000", "13800138000" and full-width digits into
 the same E.164 string with `phonenumbers`, and refuses a number that is not a mainland
 mobile with a reason a person can act on. `upsert_trainee` finds or creates the person
-by that number, safe when two requests create the same person at once.
+by that number, safe when two requests create the same person at once. A number that
+belongs to a person of another name is never taken as a rename: an organiser who types
+"张三 13800138000" where 13800138000 is 李总's number is told so (`mobile_belongs_to_other`,
+naming 李总 and the masked number), and nothing is enrolled; the organiser decides.
 
 Digests read `Trainee` rows directly (see storage.training_tables); `mask_mobile` is the
 form to show anyone who may not see full numbers.
@@ -26,7 +29,7 @@ from storage.training_tables import Trainee
 from storage.types import utcnow
 
 __all__ = ["CATEGORIES", "PersonDraft", "Trainee", "category_of", "clean_text", "mask_mobile", "normalise_mobile",
-           "linked_elsewhere", "trainee_for_user", "upsert_trainee"]
+           "linked_elsewhere", "same_name", "trainee_for_user", "upsert_trainee"]
 
 #: The kinds of people 苏知发〔2018〕86号 二(五) counts toward its target, plus 其他.
 CATEGORIES = ("知识产权总监", "知识产权工程师", "贯标内审员", "经营管理人员", "其他")
@@ -127,11 +130,23 @@ class PersonDraft:
         )
 
 
+def same_name(a: str, b: str) -> bool:
+    """Two spellings of one person's name: "张 三" and "张三", "Li Wei" and "li wei"."""
+    def key(name: str) -> str:
+        return textgate.clean(name, textgate.Kind.name, fold=True).replace(" ", "").casefold()
+    return key(a) == key(b)
+
+
 async def upsert_trainee(session: AsyncSession, person: PersonDraft, user_id: int | None = None) -> Trainee:
     """The one trainee with this mobile, created if new; blanks are filled, nothing else overwritten.
 
-    Identity is the mobile number alone, so "太仓精工机械有限公司" and "太仓精工" for the same
-    number stay one person (the first spelling is kept). The insert runs in a savepoint:
+    Identity is the mobile number, so "太仓精工机械有限公司" and "太仓精工" for the same number
+    stay one person (the first spelling is kept). But when someone else writes the number
+    down (an organiser, a spreadsheet: no `user_id`) under another person's name, it is a
+    mistake or a shared phone, never a rename: refused with `mobile_belongs_to_other`, naming
+    who has the number. A person enrolling themselves (`user_id`) is not refused for how
+    Telegram spells their name; whose number it is they answer by `linked_elsewhere`.
+    The insert runs in a savepoint:
     if another request created the person meanwhile, the unique mobile makes it fail and
     the existing row is returned, without undoing the caller's transaction.
     """
@@ -148,6 +163,9 @@ async def upsert_trainee(session: AsyncSession, person: PersonDraft, user_id: in
                 raise Refusal("user_already_linked") from None
         else:
             return trainee
+    if user_id is None and not same_name(trainee.name, person.name):
+        raise Refusal("mobile_belongs_to_other", mobile=mask_mobile(trainee.mobile), name=trainee.name,
+                      typed=person.name)
     changed = False
     for field in ("company", "position"):
         if not getattr(trainee, field) and getattr(person, field):

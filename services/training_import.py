@@ -135,11 +135,16 @@ async def import_attendance(session: AsyncSession, data: bytes, tz: ZoneInfo, to
             result.rejected.append((number, "row_duplicate", {"row": seen[(person.mobile, key)]}))
             continue
         seen[(person.mobile, key)] = number
+        try:  # a number that belongs to a person of another name: this row is reported, the rest go on
+            async with session.begin_nested():
+                trainee = await upsert_trainee(session, person)
+        except Refusal as exc:
+            result.rejected.append((number, exc.code, exc.params))
+            continue
         async with session.begin_nested():
             training = sessions.get(key) or await _session_for(session, key, title, person.category, day, tz,
                                                                 region_code, result)
             sessions[key] = training
-            trainee = await upsert_trainee(session, person)
             if await _attend(session, training, trainee.id):
                 result.imported += 1
             else:
