@@ -22,8 +22,8 @@ from locales import t
 from locales.format import escape
 from services.errors import Refusal
 
-__all__ = ["CompanySG", "VisitSG", "WAY_ICON", "field_label", "lang_of", "mw", "refusal_text", "say", "show_value",
-           "topic_label", "way_label", "wrong_content"]
+__all__ = ["CompanySG", "VisitSG", "WAY_ICON", "field_label", "lang_of", "mw", "refusal_text", "say", "short_label",
+           "show_value", "topic_label", "way_label", "wrong_content"]
 
 
 # ---------------------------------------------------------------- states (the flows' addresses)
@@ -43,6 +43,7 @@ class CompanySG(StatesGroup):
     titles = State()           # 高新技术企业, 专精特新, … held or not
     plan_pick = State()        # /plan: which company
     plan = State()             # its measures: done, postpone
+    postpone = State()         # one measure: +3/+7/+14 days, a calendar day or a typed date
 
 
 class VisitSG(StatesGroup):
@@ -130,3 +131,28 @@ def topic_label(code: str, lang: str) -> str:
 
 def way_label(code: str | None, lang: str) -> str:
     return f"{WAY_ICON.get(code or '', '')} {t(f'way_{code}', lang)}" if code else t("none", lang)
+
+
+#: Where a label may be cut: spaces and the punctuation that separates the parts of a title.
+_BREAKS = " \t,，、;；:：·/（(【[-—"
+
+
+def short_label(text: str, limit: int = 16) -> str:
+    """A button label of at most `limit` characters (plus "…"), cut at a word boundary.
+
+    Chinese has no spaces, so a boundary is punctuation; a cut never leaves an opening bracket
+    without its closing one (a button read "（新建项目·企业申报" when cut mid-title). With no
+    boundary in the second half of the limit it is cut at the limit. The full text is in the
+    message above the buttons."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = max(head.rfind(ch) for ch in _BREAKS)
+    if cut >= limit // 2:
+        head = head[:cut]
+    for opening, closing in (("（", "）"), ("(", ")"), ("【", "】"), ("[", "]")):
+        at = head.rfind(opening)
+        if at > head.rfind(closing) and at > 0:
+            head = head[:at]
+    return head.rstrip(_BREAKS) + "…"

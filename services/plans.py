@@ -10,6 +10,7 @@ supervisors and admins who see the company (services.companies.can_see). SMEs se
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -23,13 +24,17 @@ from services.users import Actor
 from storage.models import Measure, MeasureEvent, Role, User
 from storage.types import utcnow
 
-__all__ = ["PlanError", "MeasureRow", "MAX_WHAT", "MAX_AHEAD", "check_measure", "add_measure", "plan_for",
-           "mark_done", "postpone", "overdue", "overdue_for", "owner_candidates", "may_change", "Measure"]
+__all__ = ["PlanError", "MeasureRow", "MAX_WHAT", "MAX_AHEAD", "POSTPONE_CHOICES", "check_measure", "add_measure",
+           "plan_for", "mark_done", "postpone", "postpone_target", "parse_due", "measure_for", "overdue", "overdue_for",
+           "owner_candidates", "may_change", "Measure"]
 
 MAX_WHAT = textgate.MEASURE.limit  # measures.what VARCHAR(500)
 #: How far ahead a due date may be set; beyond it is surely a typo (a parameter, not policy).
 MAX_AHEAD = timedelta(days=3 * 366)
 POSTPONE_DAYS = 7
+#: The quick choices offered when postponing (days from the later of today and the old due date);
+#: a calendar and a typed date cover the rest.
+POSTPONE_CHOICES = (3, 7, 14)
 
 
 class PlanError(Refusal):
@@ -134,14 +139,58 @@ async def mark_done(session: AsyncSession, actor: Actor, measure_id: int, *, now
     return measure, True
 
 
+def postpone_target(due_on: date, today: date, days: int) -> date:
+    """The new due date of a "+N days" choice: counted from the later of today and the old due
+    date, so postponing an overdue measure by 7 days gives a week from now, not a past day."""
+    return max(today, due_on) + timedelta(days=days)
+
+
+_DUE_FORMATS = (
+    re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?$"),
+    re.compile(r"^(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?$"),
+)
+
+
+def parse_due(text: str, today: date) -> date | None:
+    """A typed date: 2026-12-20, 2026/12/20, 2026年12月20日, or 12-20 / 12月20日 (this year, or next
+    year when that day has passed). None when it is not a date; the range is checked by postpone."""
+    value = (text or "").strip()
+    for pattern in _DUE_FORMATS:
+        found = pattern.match(value)
+        if not found:
+            continue
+        parts = found.groupdict()
+        try:
+            day = date(int(parts.get("y") or today.year), int(parts["m"]), int(parts["d"]))
+        except ValueError:
+            return None
+        if parts.get("y") is None and day < today:
+            try:
+                day = day.replace(year=day.year + 1)
+            except ValueError:
+                return None
+        return day
+    return None
+
+
+async def measure_for(session: AsyncSession, actor: Actor, measure_id: int) -> Measure:
+    """One measure the actor may change (the postpone window shows its full text); refused otherwise."""
+    measure, _company = await _changeable(session, actor, measure_id, "measure.postpone")
+    return measure
+
+
 async def postpone(session: AsyncSession, actor: Actor, measure_id: int, *, today: date,
                    days: int = POSTPONE_DAYS, new_due: date | None = None) -> Measure:
-    """Move the due date (from the later of today and the old due date, by `days`)."""
+    """Move the due date: to `new_due` when given (a calendar day or a typed date), else by `days`
+    from the later of today and the old due date. A day in the past, one beyond MAX_AHEAD or the
+    same day as now is refused with the reason; a done measure is not postponed."""
     measure, _company = await _changeable(session, actor, measure_id, "measure.postpone")
     if measure.status == "done":
         raise PlanError("already_done")
-    target = new_due or max(today, measure.due_on) + timedelta(days=days)
+    target = new_due or postpone_target(measure.due_on, today, days)
     check_measure(measure.what, target, today)
+    if target == measure.due_on:
+        raise PlanError("due_unchanged", due=target.isoformat())
     session.add(MeasureEvent(measure_id=measure.id, actor_id=actor.user_id, action="postponed",
                              due_before=measure.due_on, due_after=target))
     measure.due_on = target
@@ -167,10 +216,14 @@ async def _rows(session: AsyncSession, measures: list[Measure], today: date) -> 
 
 
 async def plan_for(session: AsyncSession, actor: Actor, company_id: int, *, today: date) -> tuple[Company, list[MeasureRow]]:
-    """The company's measures, open first by due date, then done ones."""
+    """The company's measures in the order they were agreed (creation order), done ones in place.
+
+    The order never depends on status or due date, so a measure keeps its number in /plan after
+    it is marked done or postponed (a list that renumbers under the thumb makes the next press
+    hit the wrong line)."""
     company = await get_visible(session, actor, company_id, "plan.open")
     measures = (await session.exec(select(Measure).where(Measure.company_id == company_id))).all()
-    ordered = sorted(measures, key=lambda m: (m.status != "open", m.due_on, m.id))
+    ordered = sorted(measures, key=lambda m: m.id)
     return company, await _rows(session, ordered, today)
 
 

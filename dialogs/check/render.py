@@ -73,8 +73,7 @@ def summary_text(results: list[ProgrammeResult], company: str, as_of: date, lang
         lines += ["", t("check_ended_header", lang, count=len(ended))]
         if show_ended:
             for r in ended:
-                lines += _entry(r, lang, catalog)
-                lines.append(pad(lang) + "⏹ " + force_note(r, lang))
+                lines += _entry(r, lang, catalog)  # short_reason gives "⏹ 已于 … 结束" for these
         else:
             lines.append(t("check_ended_hidden", lang))
     lines.append("")
@@ -107,8 +106,7 @@ def whatif_text(before: list[ProgrammeResult], after: list[ProgrammeResult], sho
             continue
         changed += 1
         lines.append(f"{icon(b)}→{heading(a, lang)}")
-        ended = "" if a.in_force else t("whatif_not_in_force", lang, state=force_note(a, lang))
-        lines.append(pad(lang) + short_reason(a, lang, catalog) + ended)
+        lines.append(pad(lang) + short_reason(a, lang, catalog))  # an ended one: its end, no gap
     if not changed:
         lines.append(t("whatif_nothing", lang))
     lines += ["", t("whatif_more", lang)]

@@ -15,6 +15,7 @@ from aiogram_dialog.widgets.text import Format
 
 from dialogs.company import getters, handlers
 from dialogs.shared import CompanySG, wrong_content
+from dialogs.visit.dialog import DueCalendar
 from services.users import Actor
 
 TEXT = Format("{text}")
@@ -111,12 +112,20 @@ def _dialog() -> Dialog:
         ),
         Window(
             TEXT,
-            _select("md", "done_items", handlers.measure_done, width=4),
-            _select("mp", "later_items", handlers.measure_postpone, width=4),
+            # One row per measure: "✅ 完成 1. <short title>" and "⏰ 推迟 1".
+            _select("mx", "measure_items", handlers.measure_pressed, width=2),
             Row(Button(Format("{b_back}"), id="pback", on_click=handlers.back_to_card, when="may_back"),
                 Cancel(Format("{b_done}"))),
             MessageInput(wrong_content),
             state=CompanySG.plan, getter=getters.plan_getter,
+        ),
+        Window(
+            TEXT,
+            _select("pd", "choices", handlers.postpone_by, width=3),
+            DueCalendar(id="pcal", on_click=handlers.postpone_on),
+            Button(Format("{b_back}"), id="ppback", on_click=handlers.back_to_plan),
+            *_text_input(handlers.postpone_typed),
+            state=CompanySG.postpone, getter=getters.postpone_getter,
         ),
         on_start=handlers.on_start,
     )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from aiogram_dialog import DialogManager
 
 from dialogs.company.texts import card_text, coverage_line, overview_text, plan_text
-from dialogs.shared import refusal_text
+from dialogs.shared import refusal_text, short_label
 from locales import t
 from locales.format import escape
 from services import companies, plans, visits
@@ -141,13 +142,37 @@ async def plan_getter(dialog_manager: DialogManager, **_: Any) -> dict:
     try:
         company, rows = await plans.plan_for(m["session"], m["actor"], data["company_id"], today=m["ctx"].today())
     except Refusal as exc:
-        return {"text": refusal_text(exc, lang), "done_items": [], "later_items": [], "may_back": False,
+        return {"text": refusal_text(exc, lang), "measure_items": [], "may_back": False,
                 **buttons(lang)}
     # Buttons only on the measures this person may change (an SME: the ones it owns); the
-    # service refuses a forged press of the others all the same.
-    changeable = [(i, r) for i, r in enumerate(rows, 1)
-                  if r.status == "open" and plans.may_change(m["actor"], r, company)]
-    return {"text": plan_text(company.name, rows, lang, data.get("notice")),
-            "done_items": [(r.id, f"✅ {i}") for i, r in changeable],
-            "later_items": [(r.id, f"⏰ {i} +7") for i, r in changeable],
+    # service refuses a forged press of the others all the same. One row per measure, numbered
+    # as in the text above (creation order, so a press never renumbers the list).
+    items: list[tuple[str, str]] = []
+    for n, r in enumerate(rows, 1):
+        if r.status == "open" and plans.may_change(m["actor"], r, company):
+            items += [(f"d{r.id}", t("plan_btn_done", lang, n=n, what=short_label(r.what))),
+                      (f"p{r.id}", t("plan_btn_later", lang, n=n))]
+    return {"text": plan_text(company.name, rows, lang, data.get("notice")), "measure_items": items,
             "may_back": not data.get("plan_only"), **buttons(lang)}
+
+
+async def postpone_getter(dialog_manager: DialogManager, **_: Any) -> dict:
+    """One measure in full, its due date and the new dates each quick choice gives."""
+    data, m, lang = _m(dialog_manager)
+    today = m["ctx"].today()
+    try:
+        company, rows = await plans.plan_for(m["session"], m["actor"], data["company_id"], today=today)
+    except Refusal as exc:
+        return {"text": refusal_text(exc, lang), "choices": [], **buttons(lang)}
+    found = next(((n, r) for n, r in enumerate(rows, 1) if r.id == data.get("postpone_id")), None)
+    if found is None or found[1].status != "open":
+        return {"text": t("plan_postpone_gone", lang), "choices": [], **buttons(lang)}
+    n, row = found
+    choices = [(days, t("plan_btn_plus", lang, days=days,
+                        day=plans.postpone_target(row.due_on, today, days).strftime("%m-%d")))
+               for days in plans.POSTPONE_CHOICES]
+    text = t("plan_postpone_ask", lang, company=escape(company.name), n=n, what=escape(row.what),
+             due=row.due_on.isoformat(), example=(today + timedelta(days=10)).isoformat())
+    if data.get("notice"):
+        text += f"\n\nℹ️ {data['notice']}"
+    return {"text": text, "choices": choices, **buttons(lang)}

@@ -258,21 +258,73 @@ async def picked_plan_company(_c: CallbackQuery, _w: Any, manager: DialogManager
     await manager.switch_to(CompanySG.plan)
 
 
+async def measure_pressed(callback: CallbackQuery, widget: Any, manager: DialogManager, item_id: str) -> None:
+    """A measure's row: "d<id>" marks it done, "p<id>" opens the choice of a new date."""
+    kind, number = item_id[:1], item_id[1:]
+    if not number.isdigit():
+        return
+    if kind == "d":
+        await measure_done(callback, widget, manager, number)
+    elif kind == "p":
+        await measure_postpone(callback, widget, manager, number)
+
+
 async def measure_done(_c: CallbackQuery, _w: Any, manager: DialogManager, item_id: str) -> None:
     m = mw(manager)
     result = await _done(manager, plans.mark_done(m["session"], m["actor"], int(item_id), now=m["ctx"].now()))
     if result is _NOT_DONE:
         return
-    _measure, changed = result
-    manager.dialog_data["notice"] = t("plan_marked_done" if changed else "plan_already_done", lang_of(manager))
+    measure, changed = result
+    manager.dialog_data["notice"] = t("plan_marked_done" if changed else "plan_already_done", lang_of(manager),
+                                      what=escape(measure.what))
 
 
 async def measure_postpone(_c: CallbackQuery, _w: Any, manager: DialogManager, item_id: str) -> None:
+    """Open the date choice; the service is asked first, so a forged press is refused here."""
     m = mw(manager)
-    measure = await _done(manager, plans.postpone(m["session"], m["actor"], int(item_id), today=m["ctx"].today()))
+    try:
+        measure = await plans.measure_for(m["session"], m["actor"], int(item_id))
+    except Refusal as exc:
+        await _refused(manager, exc)
+        return
+    if measure.status == "done":
+        manager.dialog_data["notice"] = t("plan_already_done", lang_of(manager), what=escape(measure.what))
+        return
+    manager.dialog_data.update(postpone_id=measure.id, notice=None)
+    await manager.switch_to(CompanySG.postpone)
+
+
+async def _postpone_to(manager: DialogManager, **how: Any) -> None:
+    m = mw(manager)
+    measure = await _done(manager, plans.postpone(m["session"], m["actor"], int(manager.dialog_data["postpone_id"]),
+                                                  today=m["ctx"].today(), **how))
     if measure is _NOT_DONE:
         return
-    manager.dialog_data["notice"] = t("plan_postponed_to", lang_of(manager), due=measure.due_on.isoformat())
+    manager.dialog_data["notice"] = t("plan_postponed_to", lang_of(manager), due=measure.due_on.isoformat(),
+                                      what=escape(measure.what))
+    await manager.switch_to(CompanySG.plan)
+
+
+async def postpone_by(_c: CallbackQuery, _w: Any, manager: DialogManager, item_id: str) -> None:
+    if item_id.isdigit() and int(item_id) in plans.POSTPONE_CHOICES:
+        await _postpone_to(manager, days=int(item_id))
+
+
+async def postpone_on(_c: CallbackQuery, _w: Any, manager: DialogManager, day: Any) -> None:
+    await _postpone_to(manager, new_due=day)
+
+
+async def postpone_typed(message: Message, _w: Any, manager: DialogManager) -> None:
+    day = plans.parse_due(message.text or "", mw(manager)["ctx"].today())
+    if day is None:
+        await say(manager, t("plan_postpone_not_a_date", lang_of(manager), text=escape((message.text or "")[:40])))
+        return
+    await _postpone_to(manager, new_due=day)
+
+
+async def back_to_plan(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:
+    manager.dialog_data["notice"] = None
+    await manager.switch_to(CompanySG.plan)
 
 
 async def back_to_card(_c: CallbackQuery, _b: Any, manager: DialogManager) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from aiogram.types import (CallbackQuery, KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove)
 from aiogram_dialog import DialogManager, StartMode
 
-from dialogs.shared import CompanySG, VisitSG, lang_of, mw, refusal_text, say
+from dialogs.shared import CompanySG, VisitSG, lang_of, mw, refusal_text, say, way_label
 from dialogs.visit.texts import outlook_text
 from locales import t
 from locales.format import escape
@@ -119,7 +119,7 @@ async def picked_way(_c: CallbackQuery, _w: Any, manager: DialogManager, item_id
         await manager.switch_to(VisitSG.location)
         return
     manager.dialog_data["location"] = None
-    await drop_keyboard(manager, t("visit_location_none", lang_of(manager)))
+    await drop_keyboard(manager, t("visit_way_chosen", lang_of(manager), way=way_label(item_id, lang_of(manager))))
     await after(manager, VisitSG.topics)
 
 

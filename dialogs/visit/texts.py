@@ -12,8 +12,7 @@ from typing import Any
 from dialogs.shared import refusal_text, show_value, topic_label, way_label
 from locales import t
 from locales.format import escape, fit
-from locales.programmes import fact_label, number
-from locales.programmes import title as programme_title
+from locales.programmes import outlook_line
 
 #: refusal_text is re-exported for its older callers (bot/cli_companies.py, tests).
 __all__ = ["due_text", "outlook_text", "refusal_text", "summary_text"]
@@ -24,9 +23,7 @@ def summary_text(data: dict[str, Any], lang: str, catalog: Any) -> str:
     none = t("none", lang)
     location = data.get("location")
     lines = [t("visit_summary_header", lang, company=escape(data.get("company", ""))),
-             t("visit_line_way", lang, way=way_label(data.get("way"), lang),
-               location=t("visit_location_yes", lang, lat=f"{location[0]:.4f}", lon=f"{location[1]:.4f}")
-               if location else t("visit_location_no", lang)),
+             _way_line(data.get("way"), location, lang),
              t("visit_line_topics", lang, topics="、".join(topic_label(c, lang) for c in data.get("topics", [])) or none)]
     if data.get("programmes"):
         titles = dict(data.get("programme_titles") or [])
@@ -52,16 +49,21 @@ def summary_text(data: dict[str, Any], lang: str, catalog: Any) -> str:
     return fit("\n".join(lines))
 
 
+def _way_line(way: str | None, location: Any, lang: str) -> str:
+    """The way as the way ("📞 电话"); a location is named only for an onsite visit, where one is
+    expected (a phone visit has none to miss, so "未记录位置" there was noise)."""
+    if way != "onsite":
+        return t("visit_line_way_only", lang, way=way_label(way, lang))
+    return t("visit_line_way", lang, way=way_label(way, lang),
+             location=t("visit_location_yes", lang, lat=f"{location[0]:.4f}", lon=f"{location[1]:.4f}")
+             if location else t("visit_location_no", lang))
+
+
 def outlook_text(news: Any, company: str, lang: str, catalog: Any) -> str:
     """After saving: what the company qualifies for now, and what it is one step from (the
     programme's words from the programme renderer, locales.programmes)."""
     lines = [t("visit_outlook_header", lang, company=escape(company))]
-    title = (lambda r: escape(programme_title(r, lang)))
-    lines += [f"✅ {title(r)}" + ("" if r.in_force else " " + t("visit_outlook_ended", lang)) for r in news.eligible]
-    for r in news.one_step:
-        gap = r.gaps[0]
-        lines.append(f"🔜 {title(r)}: " + t("visit_outlook_short", lang, what=escape(fact_label(catalog, gap.fact, lang)),
-                                              short_by=number(gap.short_by)))
+    lines += [outlook_line(r, lang, catalog) for r in [*news.eligible, *news.one_step]]
     if not news:
         lines.append(t("visit_outlook_none", lang))
     return fit("\n".join(lines))

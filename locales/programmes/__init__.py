@@ -21,7 +21,7 @@ labels, notes and questions come in English from the packs and the vocabulary
 (tests/policy/test_policy_english.py renders every pack test case in English to check it).
 """
 
-from .chat import comparison, condition_lines, result_lines, short_reason, value_text
+from .chat import comparison, condition_lines, outlook_line, result_lines, short_reason, value_text
 from .labels import detail, label
 from .plain import change_text, gap_line, line_text, render_table, render_what_if
 from .words import (
@@ -55,6 +55,7 @@ __all__ = [
     "label",
     "line_text",
     "number",
+    "outlook_line",
     "period",
     "plain_period",
     "plain_value",

@@ -16,7 +16,7 @@ from policy.engine import ELIGIBLE, NOT_ELIGIBLE
 from .labels import label
 from .words import SIGN, benefit, fact_label, force_note, joined, notes, number, period, title, unit
 
-__all__ = ["ICON", "MARK", "UNKNOWN_ICON", "icon", "stars", "heading", "pad", "value_text", "short_reason", "condition_lines",
+__all__ = ["ICON", "MARK", "UNKNOWN_ICON", "icon", "stars", "heading", "pad", "value_text", "short_reason", "outlook_line", "condition_lines",
            "comparison", "missing_line", "period_line", "citation_line", "result_lines"]
 
 ICON = {ELIGIBLE: "✅", NOT_ELIGIBLE: "❌"}
@@ -59,7 +59,12 @@ def value_text(catalog: Any, fact: str | None, value: object, lang: str) -> str:
 
 
 def short_reason(r: Any, lang: str, catalog: Any) -> str:
-    """One line: eligible (and how far the next tier is), what is short, or how much is missing."""
+    """One line: eligible (and how far the next tier is), what is short, or how much is missing.
+
+    A programme not in force at the as-of date gets only its state ("⏹ 已于 2023-12-31 结束"):
+    "还差 N" or "符合" for it would offer as open what has ended."""
+    if not getattr(r, "in_force", True):
+        return "⏹ " + force_note(r, lang)
     if r.status == ELIGIBLE:
         text = t("prog_eligible", lang)
         if r.next_tier is not None:
@@ -141,3 +146,16 @@ def result_lines(r: Any, lang: str, catalog: Any) -> list[str]:
     lines += ["ℹ️ " + escape(note) for note in notes(r, lang)]
     lines.append(citation_line(r, lang))
     return lines
+
+
+def outlook_line(r: Any, lang: str, catalog: Any) -> str:
+    """One programme in the outlook after a visit: ✅ eligible, 🔜 one condition short (in force
+    only), or ⏹ with the day it ended; never "还差" for a programme that is not in force."""
+    name = escape(title(r, lang))
+    if not getattr(r, "in_force", True):
+        return f"⏹ {name}：{force_note(r, lang)}" if lang == "zh" else f"⏹ {name}: {force_note(r, lang)}"
+    if r.status == ELIGIBLE:
+        return f"✅ {name}"
+    gap = r.gaps[0]
+    return f"🔜 {name}: " + t("visit_outlook_short", lang, what=escape(fact_label(catalog, gap.fact, lang)),
+                              short_by=number(gap.short_by))

@@ -119,11 +119,13 @@ async def test_plan_done_and_postpone_by_button_with_history_and_a_second_press_
     await emu.press_button(spec, "太仓精工")
     plan = await emu.wait_message(spec.id, "一企一策措施")
     assert "协助撰写首件发明专利申请" in plan.text and "王特派" in plan.text
-    await emu.press_button(spec, "⏰ 1")
+    await emu.press_button(spec, "⏰ 推迟 1")
+    await emu.wait_message(spec.id, "推迟措施 1")
+    await emu.press_button(spec, "+7 天")
     later = await emu.wait_message(spec.id, "已推迟到")
     assert "已推迟 1 次" in later.text
     plan = harness.emu.messages(spec.id)[-1]
-    done = next(b["callback_data"] for b in plan.buttons() if b["text"] == "✅ 1")
+    done = next(b["callback_data"] for b in plan.buttons() if b["text"].startswith("✅ 完成 1."))
     await emu.press(spec, plan.message_id, done)
     await emu.wait_message(spec.id, "已标记为完成")
     await emu.press(spec, plan.message_id, done, strict=False)  # the old button, pressed again
@@ -145,7 +147,7 @@ async def test_sme_sees_only_its_card_and_plan_and_forged_presses_are_refused_an
     other = await measure_of(harness, world["b"])
     before = len(await denials(harness, sme.id))
     # "done" for another company's measure, on the SME's own plan window.
-    await press_forged(harness, sme, forge(plan, "md", other.id))
+    await press_forged(harness, sme, forge(plan, "mx", f"d{other.id}"))
     assert (await measure_of(harness, world["b"])).status == "open"
     assert "无权限" in emu.messages(sme.id)[-2].text or "无权限" in emu.messages(sme.id)[-1].text
     # The hidden card buttons: log a visit, assign, register.
@@ -170,7 +172,7 @@ async def test_a_specialist_of_another_region_cannot_change_a_plan_or_open_a_car
     await press_forged(harness, other, forge(picker, "pc", world["a"]))  # open 太仓's plan anyway
     shown = emu.messages(other.id)[-1]
     assert "协助撰写" not in (shown.text or "") and "无权限" in (shown.text or "")
-    await press_forged(harness, other, forge(shown, "mp", target.id))
+    await press_forged(harness, other, forge(shown, "mx", f"p{target.id}"))
     assert (await measure_of(harness, world["a"])).due_on == target.due_on
     assert len(await denials(harness, other.id)) >= 2
 

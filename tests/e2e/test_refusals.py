@@ -225,9 +225,9 @@ async def test_an_sme_sees_buttons_only_on_the_measures_it_may_change(harness):
         theirs_id, mine_id = theirs.id, mine.id
     plan = await harness.say(sme, "/plan", "一企一策措施")
     shown = [b["callback_data"].split("\x1d")[1] for b in plan.buttons() if "\x1d" in b["callback_data"]]
-    assert f"md:{theirs_id}" not in shown and f"mp:{theirs_id}" not in shown
-    assert f"md:{mine_id}" in shown and f"mp:{mine_id}" in shown
-    answer, output = await press(harness, sme, plan, forge(plan, "md", theirs_id))  # the service still refuses
+    assert f"mx:d{theirs_id}" not in shown and f"mx:p{theirs_id}" not in shown
+    assert f"mx:d{mine_id}" in shown and f"mx:p{mine_id}" in shown
+    answer, output = await press(harness, sme, plan, forge(plan, "mx", f"d{theirs_id}"))  # the service still refuses
     assert "无权限" in said(answer, output) and GENERIC not in said(answer, output)
     async with harness.db.sessions() as s:
         assert (await s.get(Measure, theirs_id)).status == "open"
