@@ -56,6 +56,7 @@ def _export(settings, args: argparse.Namespace) -> int:
     from services.export import export_roster
     from services.session import Database, unit_of_work
     from services.sheets import default_sheets, default_sources
+    from services.targets import load_targets
 
     week = _week(settings, args.week)
     if week is None:
@@ -71,8 +72,10 @@ def _export(settings, args: argparse.Namespace) -> int:
             await db.upgrade()
             ctx = _context(settings, db)
             async with unit_of_work(db) as session:
+                targets = load_targets(settings.training_targets)
                 result = await export_roster(session, None, week, args.region,
-                                             default_sheets(ctx.catalog, default_sources()), out.parent, ctx.tz,
+                                             default_sheets(ctx.catalog, default_sources(targets), targets),
+                                             out.parent, ctx.tz,
                                              path=out, show_phones=args.show_phones)
             rows = ", ".join(f"{name} {n}" for name, n in result.rows.items())
             print(f"{out}: {week.label} {args.region or 'all regions'}; {rows}")

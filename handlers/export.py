@@ -1,5 +1,8 @@
 """/export [week]: a supervisor's (or admin's) roster as an Excel document.
 
+Without a week it is last week, the full week a supervisor forwards on Monday (the
+README says so); the current week can be asked for by name and ends today.
+
 Answers at once, builds the workbook (rows read on the loop, written in a worker
 thread), sends it as a document, then removes the file. Refusals (role, region, a week
 that does not exist) get a sentence naming the problem; every export is audited.
@@ -23,6 +26,7 @@ from services.errors import Refusal
 from services.export import MAY_SEE_PHONES, allowed_region, export_roster
 from services.session import AsyncSession, Commit
 from services.sheets import default_sheets, default_sources, parse_week, previous_week, week_of
+from services.targets import load_targets
 from services.users import Actor
 
 log = logging.getLogger(__name__)
@@ -36,8 +40,9 @@ async def export(message: Message, command: CommandObject, actor: Actor, lang: s
         with tempfile.TemporaryDirectory(prefix="ipbot-export-") as tmp:
             region = await allowed_region(session, actor, None, week)
             await message.answer(t("export_started", lang, week=week.label, region=_region_text(region, lang)))
-            result = await export_roster(session, actor, week, None, default_sheets(ctx.catalog, default_sources()),
-                                         Path(tmp), ctx.tz)
+            targets = load_targets(getattr(ctx.settings, "training_targets", None))
+            sheets = default_sheets(ctx.catalog, default_sources(targets), targets)
+            result = await export_roster(session, actor, week, None, sheets, Path(tmp), ctx.tz, now=ctx.now())
             await commit()
             phones = t("export_phones_shown" if actor.role in MAY_SEE_PHONES else "export_phones_masked", lang)
             await message.answer_document(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from locales import t
 from locales.format import fit
 from services.digest import Digest, Figure, TargetLine, TrainingLine
+from services.trained_text import ended_lines, rate_line
 
 __all__ = ["HTML", "MARKDOWN", "Style", "render", "telegram_text", "markdown_text"]
 
@@ -94,11 +95,13 @@ def render(digest: Digest, lang: str, style: Style, roster_line: str = "", max_i
         out += ["", t("digest_trainees_header", lang, document=esc(citation.get("document", "")),
                       clause=esc(citation.get("clause", "")), start=target.start.isoformat(),
                       end=target.end.isoformat())]
-        if not progress.in_force:
-            out.append(t("digest_trainees_not_in_force", lang, as_of=progress.as_of.isoformat()))
-        out.append(t("digest_trainees_line", lang, bar=progress_bar(progress.share), percent=f"{progress.share:.1%}",
-                     done=f"{progress.trained:,}", target=f"{target.people:,}",
-                     region_part=_region_part(trainees, lang)))
+        if progress.in_force:
+            out.append(t("digest_trainees_line", lang, bar=progress_bar(progress.share),
+                         percent=f"{progress.share:.1%}", done=f"{progress.trained:,}", target=f"{target.people:,}",
+                         region_part=_region_part(trainees, lang)))
+            out.append(rate_line(progress, lang))
+        else:  # the same lines as /progress (services.trained_text): ended, at its end, since, this year
+            out += ended_lines(progress, lang, _region_part(trainees, lang))
     first = digest.targets[0].target
     out += ["", t("digest_targets_header", lang, citation=first.citation, year=first.by_year)]
     for line in digest.targets:

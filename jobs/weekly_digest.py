@@ -82,7 +82,7 @@ def week_for(due: datetime, tz: Any) -> Week:
 
 
 def row_sources(ctx: AppContext) -> Mapping[str, RowProvider]:
-    return ctx.row_sources if ctx.row_sources is not None else default_sources()
+    return ctx.row_sources if ctx.row_sources is not None else default_sources(training_targets(ctx))
 
 
 def training_targets(ctx: AppContext) -> list[Target]:
@@ -101,7 +101,7 @@ def chart_of(plans: dict) -> Progress | None:
     when there is something to draw: a target in force, or people trained."""
     for p in plans.values():
         progress = p.digest.trainees.progress
-        if progress is not None and (progress.in_force or progress.trained):
+        if progress is not None and (progress.in_force or progress.counted):
             return progress
     return None
 

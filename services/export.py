@@ -12,16 +12,20 @@ thread, so a big export never blocks the bot and memory stays flat.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from locales import t
+from locales.regions import region_label
 from services import audit, regions
 from services.errors import Refusal
 from services.session import AsyncSession
-from services.sheets import Sheet, Week
-from services.sheets.writer import RosterWorkbook
+from services.sheets import Sheet, SummarySheet, Week
+from services.sheets.writer import HEADER_ROWS, RosterWorkbook
 from services.users import Actor, Role
+from storage.types import utcnow
 
 __all__ = ["ExportError", "ExportResult", "MAY_EXPORT", "MAY_SEE_PHONES", "allowed_region", "export_region", "export_roster",
            "roster_filename", "write_roster"]
@@ -85,13 +89,39 @@ async def allowed_region(session: AsyncSession, actor: Actor | None, region: str
         raise
 
 
-async def write_roster(session: AsyncSession, sheets: tuple[Sheet, ...], week: Week, region: str | None,
-                       path: Path, tz: ZoneInfo, show_phones: bool, batch_rows: int = BATCH_ROWS) -> dict[str, int]:
-    """Stream every sheet's rows into the workbook at `path`; rows written per sheet."""
+def exported_week(week: Week, made_at: datetime, tz: ZoneInfo) -> Week:
+    """The week as far as it has happened at `made_at`: a roster carries no date later than
+    the moment it was made (the current week ends today); a week not begun is refused."""
+    today = made_at.astimezone(tz).date()
+    if week.start > today:
+        raise ExportError("week_not_started", week=week.label, start=week.start.isoformat())
+    return week if week.end <= today else replace(week, end=today)
+
+
+def sheet_title(sheet_title: str, week: Week, region: str | None) -> str:
+    region_text = _plain(region_label(region, "zh")) if region else t("export_all_regions", "zh")
+    return t("roster_title", "zh", sheet=sheet_title, region=region_text, week=week.label,
+             start=f"{week.start:%Y-%m-%d}", end=f"{week.end:%Y-%m-%d}")
+
+
+def _plain(text: str) -> str:
+    return text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+
+
+async def write_roster(session: AsyncSession, sheets: tuple[Sheet | SummarySheet, ...], week: Week,
+                       region: str | None, path: Path, tz: ZoneInfo, show_phones: bool,
+                       batch_rows: int = BATCH_ROWS, *, made_at: datetime | None = None,
+                       made_by: str = "") -> dict[str, int]:
+    """Stream every sheet's rows into the workbook at `path`; rows written per sheet (汇总,
+    not a row sheet, is not counted)."""
     book = RosterWorkbook(tz, show_phones)
     counts: dict[str, int] = {}
     for sheet in sheets:
-        writer = book.sheet(sheet)
+        if isinstance(sheet, SummarySheet):
+            title, rows, chart = await sheet.content(session, week, region, made_at or utcnow(), made_by)
+            await asyncio.to_thread(book.summary, sheet.title, title, rows, chart)
+            continue
+        writer = book.sheet(sheet, sheet_title(sheet.title, week, region))
         batch: list = []
         # One batch at a time: reading the next batch while a thread writes this one
         # makes the two fight over the GIL with the database driver's thread (slower).
@@ -103,24 +133,30 @@ async def write_roster(session: AsyncSession, sheets: tuple[Sheet, ...], week: W
         if batch:
             await asyncio.to_thread(writer.write, batch)
         writer.finish()
-        counts[sheet.title] = writer.rows
+        counts[sheet.title] = writer.rows - (HEADER_ROWS - 1)
     await asyncio.to_thread(book.save, path)
     return counts
 
 
 async def export_roster(session: AsyncSession, actor: Actor | None, week: Week, region: str | None,
-                        sheets: tuple[Sheet, ...], directory: Path, tz: ZoneInfo, *,
-                        path: Path | None = None, show_phones: bool | None = None, by: str = "cli") -> ExportResult:
+                        sheets: tuple[Sheet | SummarySheet, ...], directory: Path, tz: ZoneInfo, *,
+                        path: Path | None = None, show_phones: bool | None = None, by: str = "cli",
+                        now: datetime | None = None) -> ExportResult:
     """Check, write and audit one export (the audit entry is added, not committed).
 
-    `by` names a caller without an actor in the audit log ("cli", "weekly_digest")."""
+    `by` names a caller without an actor in the audit log ("cli", "weekly_digest") and on
+    the 汇总 sheet; `now` is the moment of export (the context's clock; the wall clock if None)."""
     who = actor.telegram_id if actor else None
+    made_at = now or utcnow()
     region = await allowed_region(session, actor, region, week, by)
+    week = exported_week(week, made_at, tz)
+    made_by = actor.full_name if actor else t("roster_made_by_job" if by == "weekly_digest" else "roster_made_by_cli",
+                                              "zh")
     if show_phones is None:
         show_phones = actor is None or actor.role in MAY_SEE_PHONES
     path = path or Path(directory) / roster_filename(week, region)
     path.parent.mkdir(parents=True, exist_ok=True)
-    counts = await write_roster(session, sheets, week, region, path, tz, show_phones)
+    counts = await write_roster(session, sheets, week, region, path, tz, show_phones, made_at=made_at, made_by=made_by)
     await audit.record(session, "export.roster", "ok", who, week=week.label, region=region, rows=counts,
                        phones="shown" if show_phones else "masked", role=actor.role.value if actor else by,
                        file=path.name)

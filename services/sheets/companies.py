@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from locales.programmes import label, status_word
+from locales.programmes import label, status_word, why_not_in_force
 from policy import Catalog
 from services.companies import within_region
 from services.session import AsyncSession
@@ -21,27 +21,27 @@ from services.sheets.period import Period
 from storage.models import Company, User
 
 COMPANY_COLUMNS = (
-    Column("company_name", "企业名称", "text", 28),
-    Column("uscc", "统一社会信用代码", "uscc", 22),
-    Column("region_code", "地区代码", "text", 10),
-    Column("specialist_name", "特派员", "text", 12),
-    Column("created_at", "登记时间", "datetime", 18),
-    Column("updated_at", "资料更新时间", "datetime", 18),
+    Column("company_name", "企业名称", "text", 20),
+    Column("uscc", "统一社会信用代码", "uscc", 20),
+    Column("region_code", "地区代码", "text", 8),
+    Column("specialist_name", "特派员", "text", 9),
+    Column("created_at", "登记时间", "datetime", 16),
+    Column("updated_at", "资料更新时间", "datetime", 16),
 )
 
 ELIGIBILITY_COLUMNS = (
-    Column("company_name", "企业名称", "text", 28),
-    Column("uscc", "统一社会信用代码", "uscc", 22),
-    Column("region_code", "地区代码", "text", 10),
-    Column("specialist_name", "特派员", "text", 12),
-    Column("programme", "政策项目", "text", 28),
-    Column("status", "结论", "text", 12),
-    Column("tier", "星级", "int", 6),
-    Column("gaps", "差距 / 缺少的信息", "text", 36),
-    Column("citation", "依据（文号 条款）", "text", 30),
-    Column("in_force", "执行期", "text", 14),
-    Column("as_of", "核查日期", "date", 12),
-    Column("facts_updated_at", "资料更新时间", "datetime", 18),
+    Column("company_name", "企业名称", "text", 20),
+    Column("uscc", "统一社会信用代码", "uscc", 20),
+    Column("region_code", "地区代码", "text", 8),
+    Column("specialist_name", "特派员", "text", 9),
+    Column("programme", "政策项目", "text", 20),
+    Column("status", "结论", "text", 9),
+    Column("tier", "星级", "int", 5),
+    Column("gaps", "差距 / 缺少的信息", "text", 24),
+    Column("citation", "依据（文号 条款）", "text", 22),
+    Column("in_force", "执行期", "text", 11),
+    Column("as_of", "核查日期", "date", 11),
+    Column("facts_updated_at", "资料更新时间", "datetime", 16),
 )
 
 
@@ -69,7 +69,7 @@ def eligibility_rows(catalog: Catalog) -> RowProvider:
                 yield {**_company_part(company), "programme": result.title, "status": status_word(result.status, "zh"),
                        "eligible": result.status == "eligible", "tier": result.tier,
                        "gaps": _gaps(catalog, result), "citation": result.citation.text(),
-                       "in_force": "执行期内" if result.in_force else "执行期已结束",
+                       "in_force": "执行期内" if result.in_force else _ended(result),
                        "as_of": period.end, "facts_updated_at": company["updated_at"]}
     return provide
 
@@ -79,8 +79,16 @@ def _company_part(company: dict[str, Any]) -> dict[str, Any]:
     return {k: company[k] for k in keys}
 
 
+def _ended(result: Any) -> str:
+    """执行期已结束, with the sentence saying when (locales.programmes, as chat says it)."""
+    if not result.in_force_code:
+        return "执行期已结束"
+    return "执行期已结束：" + why_not_in_force(result.in_force_code, result.in_force_params, "zh")
+
+
 def _gaps(catalog: Catalog, result: Any) -> str:
-    parts = [f"{label(g.label, 'zh', catalog)}：还差 {g.short_by:g}" if g.short_by is not None
+    """What is missing; "还差 N" only for a programme in force (an ended one offers nothing to reach)."""
+    parts = [f"{label(g.label, 'zh', catalog)}：还差 {g.short_by:g}" if g.short_by is not None and result.in_force
              else label(g.label, "zh", catalog) for g in result.gaps]
     parts += [f"缺少：{catalog.label(name)}" for name in result.missing]
     return "；".join(parts)

@@ -24,16 +24,16 @@ from services.sheets.period import Period
 DONE = frozenset({"done", "closed", "completed", "已完成", "完成", "已关闭"})
 
 COLUMNS = (
-    Column("company_name", "企业名称", "text", 28),
-    Column("uscc", "统一社会信用代码", "uscc", 22),
-    Column("region_code", "地区代码", "text", 10),
-    Column("specialist_name", "特派员", "text", 12),
-    Column("measure", "措施", "text", 40),
-    Column("status", "状态", "text", 10),
-    Column("due_on", "计划完成日期", "date", 14),
-    Column("done_on", "实际完成日期", "date", 14),
-    Column("overdue", "是否逾期", "text", 10),
-    Column("created_at", "登记时间", "datetime", 18),
+    Column("company_name", "企业名称", "text", 20),
+    Column("uscc", "统一社会信用代码", "uscc", 20),
+    Column("region_code", "地区代码", "text", 8),
+    Column("specialist_name", "特派员", "text", 9),
+    Column("measure", "措施", "text", 30),
+    Column("status", "状态", "text", 8),
+    Column("due_on", "计划完成日期", "date", 12),
+    Column("done_on", "实际完成日期", "date", 12),
+    Column("overdue", "是否逾期", "text", 8),
+    Column("created_at", "登记时间", "datetime", 16),
 )
 
 

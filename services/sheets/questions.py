@@ -13,13 +13,13 @@ from services.sheets.period import Period
 from storage.models import Company, QuestionThread, User
 
 COLUMNS = (
-    Column("asked_at", "提问时间", "datetime", 18),
-    Column("company_name", "企业名称", "text", 28),
-    Column("uscc", "统一社会信用代码", "uscc", 22),
-    Column("region_code", "地区代码", "text", 10),
-    Column("specialist_name", "特派员", "text", 12),
-    Column("question", "问题", "text", 60),
-    Column("waiting_days", "已等待（天）", "int", 12),
+    Column("asked_at", "提问时间", "datetime", 16),
+    Column("company_name", "企业名称", "text", 22),
+    Column("uscc", "统一社会信用代码", "uscc", 20),
+    Column("region_code", "地区代码", "text", 8),
+    Column("specialist_name", "特派员", "text", 9),
+    Column("question", "问题", "text", 50),
+    Column("waiting_days", "已等待（天）", "int", 10),
 )
 
 

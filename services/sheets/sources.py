@@ -22,6 +22,8 @@ from services.companies import within_region
 from services.session import AsyncSession
 from services.sheets.base import Row, RowProvider
 from services.sheets.period import Period
+from services.sheets.training import progress_people
+from services.targets import Target, load_targets
 from storage.models import Company, Measure, Training, User, Visit
 from storage.training_tables import Enrolment, Trainee
 
@@ -64,8 +66,8 @@ async def visit_rows(session: AsyncSession, period: Period, region: str | None) 
 
 
 async def measure_rows(session: AsyncSession, period: Period, region: str | None) -> AsyncIterator[Row]:
-    """Measures open at any time in the period: created before its end, not done before its
-    start; status and done date as of the period's end (services.sheets.measures adds
+    """Measures open at any time in the period: agreed (the visit it came from, else its
+    creation) before its end, not done before its start; status and done date as of the period's end (services.sheets.measures adds
     whether each is overdue then). `specialist_name` is the company's specialist (the
     owner when the company has none): the digest lists overdue measures by them."""
     owner, specialist = aliased(User), aliased(User)
@@ -75,7 +77,9 @@ async def measure_rows(session: AsyncSession, period: Period, region: str | None
              .join(Company, Company.id == Measure.company_id)
              .outerjoin(owner, owner.id == Measure.owner_id)
              .outerjoin(specialist, specialist.id == Company.specialist_id)
-             .where(Measure.created_at < period.end_utc,
+             .outerjoin(Visit, Visit.id == Measure.visit_id)
+             # Agreed at a visit, a measure is open from that visit, however late it was typed in.
+             .where(sa.or_(Measure.created_at < period.end_utc, Visit.visited_at < period.end_utc),
                     sa.or_(Measure.done_at.is_(None), Measure.done_at >= period.start_utc))
              .order_by(Measure.due_on, Measure.id))
     if region:
@@ -100,7 +104,8 @@ async def attendance_rows(session: AsyncSession, period: Period, region: str | N
     first_time = ~sa.exists().where(earlier.trainee_id == Enrolment.trainee_id, earlier.status == "attended",
                                     earlier.session_starts_at < Enrolment.session_starts_at)
     query = (sa.select(Training.title, Training.starts_at, Training.location, Training.online_link,
-                       Training.region_code, Trainee.name, Trainee.mobile, Trainee.company, Trainee.category,
+                       Training.region_code, Training.category.label("training_category"), Trainee.name,
+                       Trainee.mobile, Trainee.company, Trainee.category,
                        Enrolment.trainee_id, Enrolment.training_id, Enrolment.checked_in_at,
                        first_time.label("first_time"))
              .join(Training, Training.id == Enrolment.training_id).join(Trainee, Trainee.id == Enrolment.trainee_id)
@@ -112,12 +117,16 @@ async def attendance_rows(session: AsyncSession, period: Period, region: str | N
     async for r in _stream(session, query):
         mobile = r["mobile"] or ""
         yield {"training_id": r["training_id"], "training_title": r["title"], "starts_at": r["starts_at"],
-               "location": r["location"] or r["online_link"] or None, "category": r["category"],
+               "location": r["location"] or r["online_link"] or None,
+               "category": r["training_category"], "trainee_category": r["category"],
                "region_code": r["region_code"], "trainee_id": r["trainee_id"], "attendee_name": r["name"],
                "attendee_phone": mobile[3:] if mobile.startswith("+86") else mobile or None,
                "company_name": r["company"] or None, "uscc": None, "checked_in_at": r["checked_in_at"],
                "first_time": bool(r["first_time"])}
 
 
-def sources() -> dict[str, RowProvider]:
-    return {"visits": visit_rows, "measures": measure_rows, "attendance": attendance_rows}
+def sources(targets: list[Target] | None = None) -> dict[str, RowProvider]:
+    """The real tables' providers; 培训进度 counts by services.progress against `targets`
+    (the deployment's, `load_targets(settings.training_targets)`; the built-in ones if None)."""
+    return {"visits": visit_rows, "measures": measure_rows, "attendance": attendance_rows,
+            "progress": progress_people(targets if targets is not None else load_targets())}

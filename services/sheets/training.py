@@ -4,15 +4,16 @@ Attendance row shape (one dict per person checked in; `services.sheets.sources.a
 reads the training tables and adds `trainee_id` and `first_time`, the person's first session):
 
     training_title: str     starts_at: datetime (aware)   location: str | None
-    category: str           region_code: str
+    category: str (the training's own)   trainee_category: str (the person's)   region_code: str
     attendee_name: str      attendee_phone: str | None
     company_name: str | None  uscc: str | None
     checked_in_at: datetime (aware)
 
-Progress rows are derived from attendance rows (`progress_rows`), or supplied directly
-in this shape:
+Progress rows come from services.progress (`progress_people`, the one count of people
+trained), or from fixed attendance rows (`progress_from`), in this shape:
 
-    category: str   region_code: str   trained_in_period: int   trained_total: int
+    category: str (the person's)   region_code: str (of their first session)
+    in_week: int   this_year: int   in_window: int (the target's)   since_end: int | None
 
 The 30,000-trainee target is 苏知发〔2018〕86号 二（五）: "培训中小企业知识产权总监、
 工程师、企业贯标内审员及经营管理人员30000名" (the dated target in services/data/targets.yaml).
@@ -20,66 +21,74 @@ The 30,000-trainee target is 苏知发〔2018〕86号 二（五）: "培训中�
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from datetime import date
-from typing import Any
 
+from services.progress import people_rows
 from services.session import AsyncSession
 from services.sheets.base import Column, Row, RowProvider, Sheet, no_rows
 from services.sheets.period import Period
+from services.targets import Target, load_targets, target_at
 
 PROGRAMME_START = date(2018, 1, 1)  # 苏知发〔2018〕86号 covers 2018-2020
 
 ATTENDANCE_COLUMNS = (
-    Column("training_title", "培训名称", "text", 28),
-    Column("starts_at", "培训时间", "datetime", 18),
-    Column("location", "地点", "text", 18),
-    Column("category", "培训类别", "text", 16),
-    Column("region_code", "地区代码", "text", 10),
-    Column("attendee_name", "姓名", "text", 12),
-    Column("attendee_phone", "手机号", "phone", 15),
-    Column("company_name", "所在企业", "text", 28),
-    Column("uscc", "统一社会信用代码", "uscc", 22),
-    Column("checked_in_at", "签到时间", "datetime", 18),
+    Column("training_title", "培训名称", "text", 20),
+    Column("starts_at", "培训时间", "datetime", 16),
+    Column("location", "地点", "text", 16),
+    Column("category", "培训类别", "text", 12),
+    Column("trainee_category", "学员类别", "text", 12),
+    Column("region_code", "地区代码", "text", 8),
+    Column("attendee_name", "姓名", "text", 9),
+    Column("attendee_phone", "手机号", "phone", 13),
+    Column("company_name", "所在企业", "text", 20),
+    Column("uscc", "统一社会信用代码", "uscc", 20),
+    Column("checked_in_at", "签到时间", "datetime", 16),
 )
 
 PROGRESS_COLUMNS = (
-    Column("category", "培训类别", "text", 20),
-    Column("region_code", "地区代码", "text", 10),
-    Column("trained_in_period", "本周培训人数", "int", 14),
-    Column("trained_total", "累计培训人数", "int", 14),
+    Column("category", "学员类别", "text", 18),
+    Column("region_code", "地区代码", "text", 8),
+    Column("in_week", "本周新增", "int", 12),
+    Column("this_year", "本年累计", "int", 12),
+    Column("in_window", "目标期内累计", "int", 14),
+    Column("since_end", "目标结束后累计", "int", 16),
 )
 
 
-def progress_rows(week_rows: Iterable[Row], all_rows: Iterable[Row]) -> list[dict[str, Any]]:
-    """People trained per (category, region): in the period, and in total."""
-    week = Counter((r.get("category") or "", r.get("region_code") or "") for r in week_rows)
-    total = Counter((r.get("category") or "", r.get("region_code") or "") for r in all_rows)
-    return [{"category": c, "region_code": g, "trained_in_period": week.get((c, g), 0), "trained_total": n}
-            for (c, g), n in sorted(total.items())]
-
-
-def progress_from(attendance: RowProvider) -> RowProvider:
-    """A progress provider counted from an attendance provider in one pass over the
-    programme so far (from 2018, 苏知发〔2018〕86号); rows of sessions held in the period
-    count for the period too. Rows marked `first_time: False` (a person's later
-    sessions) are skipped, so people are counted, not attendances."""
+def progress_people(targets: list[Target]) -> RowProvider:
+    """培训进度 from services.progress (`people_rows`): the very counts /progress, the
+    digest and the chart show, by category and region, as of the period's last day."""
     async def provide(session: AsyncSession, period: Period, region: str | None) -> AsyncIterator[Row]:
+        for r in await people_rows(session, targets, period.end, period.tz, (period.start, period.end), region):
+            yield {"category": r.category, "region_code": r.region_code, "in_week": r.in_week,
+                   "this_year": r.this_year, "in_window": r.in_window, "since_end": r.since_end}
+    return provide
+
+
+def progress_from(attendance: RowProvider, targets: list[Target] | None = None) -> RowProvider:
+    """The same rows counted from an attendance provider (fixed rows in tests and benchmarks,
+    which have no tables): rows marked `first_time: False` (a person's later sessions) are
+    skipped, so people are counted, not attendances."""
+    async def provide(session: AsyncSession, period: Period, region: str | None) -> AsyncIterator[Row]:
+        target = target_at(targets or load_targets(), period.end).target
+        ended = period.end > target.end
         ever = Period(PROGRAMME_START, period.end, period.tz)
-        week: Counter = Counter()
-        total: Counter = Counter()
+        cells: dict[tuple[str, str], list[int]] = {}
         async for r in attendance(session, ever, region):
             if not r.get("first_time", True):  # a person counts once, at their first session
                 continue
-            key = (r.get("category") or "", r.get("region_code") or "")
-            total[key] += 1
             moment = r.get("starts_at") or r.get("checked_in_at")
-            if moment is not None and period.contains(moment):
-                week[key] += 1
-        for (category, code), n in sorted(total.items()):
-            yield {"category": category, "region_code": code, "trained_in_period": week.get((category, code), 0),
-                   "trained_total": n}
+            day = moment.astimezone(period.tz).date() if moment is not None else period.end
+            row = cells.setdefault((r.get("trainee_category") or r.get("category") or "", r.get("region_code") or ""),
+                                   [0, 0, 0, 0])
+            row[0] += period.start <= day <= period.end
+            row[1] += day.year == period.end.year
+            row[2] += target.start <= day <= target.end
+            row[3] += day > target.end
+        for (category, code), (week, year, window, since) in sorted(cells.items()):
+            yield {"category": category, "region_code": code, "in_week": week, "this_year": year,
+                   "in_window": window, "since_end": since if ended else None}
     return provide
 
 
@@ -88,5 +97,5 @@ def attendance_sheet(rows: RowProvider = no_rows) -> Sheet:
 
 
 def progress_sheet(rows: RowProvider = no_rows) -> Sheet:
-    """Pass `progress_from(attendance)` or the training feature's own progress rows."""
+    """Pass `progress_people(targets)` or `progress_from(attendance)`."""
     return Sheet("培训进度", PROGRESS_COLUMNS, rows)

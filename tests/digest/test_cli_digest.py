@@ -31,7 +31,7 @@ def test_export_writes_the_workbook_and_a_bad_week_is_named(tmp_path, monkeypatc
     out = tmp_path / "周报_2026-W47.xlsx"
     assert main(["export", "--week", "2026-W47", "--out", str(out)]) == 0
     book = load_workbook(out)
-    assert book["企业名册"]["A2"].value == "太仓精工<b>机械</b>"
+    assert book["企业名册"]["A3"].value == "太仓精工<b>机械</b>"
     assert main(["export", "--week", "2026-W60", "--out", str(out)]) == 2
     assert "没有 2026-W60 这一周" in capsys.readouterr().err
 

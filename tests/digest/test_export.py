@@ -38,40 +38,46 @@ async def write(db, tmp_path: Path, show_phones: bool = False, **rows: list[dict
 
 
 def headers(ws) -> list[str]:
-    return [c.value for c in next(ws.iter_rows(min_row=1, max_row=1))]
+    return [c.value for c in next(ws.iter_rows(min_row=2, max_row=2))]
 
 
 async def test_every_sheet_has_its_header_bold_frozen_filtered_and_sized(db, tmp_path):
     path = await write(db, tmp_path, visits=[visit_row(1)], measures=[measure_row(1)], attendance=[attendance_row(1)])
     book = load_workbook(path)
-    assert book.sheetnames == ["走访记录", "一企一策措施", "培训签到", "培训进度", "资格核查", "企业名册", "待答复问题"]
-    for ws in book.worksheets:
-        assert ws.freeze_panes == "A2", ws.title
-        assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$1", ws.title
-        assert all(c.font.b for c in ws[1]), ws.title
-        assert ws.auto_filter.ref.startswith("A1:"), ws.title
+    assert book.sheetnames == ["汇总", "走访记录", "一企一策措施", "培训签到", "培训进度", "资格核查", "企业名册",
+                               "待答复问题"]
+    for ws in book.worksheets[1:]:
+        assert ws.freeze_panes == "A3", ws.title
+        assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$2", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0, ws.title  # 1 page wide
+        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text, ws.title
+        assert ws["A1"].value.startswith(ws.title) and "2026-W47" in ws["A1"].value, ws.title  # the title row
+        assert all(c.font.b for c in ws[2]), ws.title
+        assert ws.auto_filter.ref.startswith("A2:"), ws.title
         assert ws.column_dimensions["A"].width > 8, ws.title
+        widths = sum(ws.column_dimensions[c.column_letter].width for c in ws[2])
+        assert widths <= 185, (ws.title, widths)  # one page wide stays readable (not scaled to a smudge)
     assert headers(book["走访记录"])[:3] == ["走访时间", "企业名称", "统一社会信用代码"]
-    assert headers(book["培训进度"]) == ["培训类别", "地区代码", "本周培训人数", "累计培训人数"]
-    assert book["走访记录"].auto_filter.ref == "A1:J2"
+    assert headers(book["培训进度"]) == ["学员类别", "地区代码", "本周新增", "本年累计", "目标期内累计", "目标结束后累计"]
+    assert book["走访记录"].auto_filter.ref == "A2:J3"
 
 
 async def test_credit_codes_and_phones_are_text_dates_are_shanghai_phones_masked(db, tmp_path):
     path = await write(db, tmp_path, visits=[visit_row(1)], attendance=[attendance_row(7)])
     book = load_workbook(path)
-    visit = [c for c in book["走访记录"][2]]
+    visit = [c for c in book["走访记录"][3]]
     assert visit[0].is_date and visit[0].value == datetime(2026, 11, 17, 10, 30)  # 02:30 UTC = 10:30 in Shanghai
     assert visit[0].number_format == "yyyy-mm-dd hh:mm"
     assert visit[2].data_type == "s" and visit[2].value == make_uscc(1) and len(visit[2].value) == 18
     assert visit[6].data_type == "s" and visit[6].value == "138****8000"
-    attendance = book["培训签到"][2]
-    assert attendance[6].value == "139****0007"
-    assert attendance[9].value == datetime(2026, 11, 18, 8, 55)
+    attendance = book["培训签到"][3]
+    assert attendance[7].value == "139****0007"
+    assert attendance[10].value == datetime(2026, 11, 18, 8, 55)
 
 
 async def test_admins_see_whole_phone_numbers(db, tmp_path):
     path = await write(db, tmp_path, show_phones=True, visits=[visit_row(1)])
-    assert load_workbook(path)["走访记录"]["G2"].value == "13800138000"
+    assert load_workbook(path)["走访记录"]["G3"].value == "13800138000"
 
 
 async def test_formula_looking_text_reads_as_written_and_is_never_a_formula(db, tmp_path):
@@ -79,10 +85,10 @@ async def test_formula_looking_text_reads_as_written_and_is_never_a_formula(db, 
              "正常\x00文字\x1b", "**markdown**"]
     path = await write(db, tmp_path, visits=[visit_row(i, notes=text) for i, text in enumerate(nasty)])
     with zipfile.ZipFile(path) as z:
-        xml = z.read("xl/worksheets/sheet1.xml").decode()
+        xml = z.read("xl/worksheets/sheet2.xml").decode()
     assert "<f>" not in xml and "<f " not in xml
     ws = load_workbook(path)["走访记录"]
-    read = [ws.cell(row=i + 2, column=9) for i in range(len(nasty))]
+    read = [ws.cell(row=i + 3, column=9) for i in range(len(nasty))]
     assert [c.value for c in read] == ["=HYPERLINK(\"http://x\",\"点我\")", "+86 138", "-1+2", "@SUM(A1)", "\t=1",
                                        "\n=2", "<b>粗</b>", "正常文字", "**markdown**"]
     assert all(c.data_type == "s" for c in read)
@@ -93,8 +99,8 @@ async def test_measures_say_which_are_overdue_at_the_end_of_the_week(db, tmp_pat
     rows = [measure_row(1, due_on=date(2026, 11, 22)), measure_row(2, due_on=date(2026, 11, 23)),
             measure_row(3, due_on=date(2026, 11, 1), status="已完成")]
     ws = load_workbook(await write(db, tmp_path, measures=rows))["一企一策措施"]
-    assert [ws.cell(row=r, column=9).value for r in (2, 3, 4)] == ["是", "否", "否"]
-    assert ws["G2"].is_date and ws["G2"].value == datetime(2026, 11, 22)
+    assert [ws.cell(row=r, column=9).value for r in (3, 4, 5)] == ["是", "否", "否"]
+    assert ws["G3"].is_date and ws["G3"].value == datetime(2026, 11, 22)
 
 
 async def test_progress_is_counted_from_attendance(db, tmp_path):
@@ -112,8 +118,9 @@ async def test_progress_is_counted_from_attendance(db, tmp_path):
         await write_roster(session, default_sheets(load_catalog(), {"attendance": attendance}), WEEK, None, path, TZ,
                            False)
     ws = load_workbook(path)["培训进度"]
-    assert [[c.value for c in row] for row in ws.iter_rows(min_row=2)] == [
-        ["企业贯标内审员", "320585", 1, 1], ["知识产权总监", "320585", 1, 2]]
+    # the 2018-2020 target has ended by 2026-W47: nobody in its window, everyone since its end
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=3)] == [
+        ["企业贯标内审员", "320585", 1, 1, 0, 1], ["知识产权总监", "320585", 1, 2, 0, 2]]
 
 
 async def test_eligibility_companies_and_questions_come_from_the_database(db, tmp_path):
@@ -126,17 +133,18 @@ async def test_eligibility_companies_and_questions_come_from_the_database(db, tm
         s.add(company)
         await add_company(s, make_uscc(6, "320100"), "南京某公司", "320100")
     ws = load_workbook(await write(db, tmp_path))
-    names = [r[0].value for r in ws["企业名册"].iter_rows(min_row=2)]
+    names = [r[0].value for r in ws["企业名册"].iter_rows(min_row=3)]
     assert names == ["=太仓精工"]  # the other region is not in this roster
-    checks = list(ws["资格核查"].iter_rows(min_row=2, values_only=True))
+    checks = list(ws["资格核查"].iter_rows(min_row=3, values_only=True))
     assert checks and all(row[1] == make_uscc(5) and row[10] == datetime(2026, 11, 22) for row in checks)
     # a row with a quote-prefixed cell keeps the roster's date formats in its other cells
-    updated = ws["资格核查"]["L2"]
+    updated = ws["资格核查"]["L3"]
     assert updated.is_date and updated.number_format == "yyyy-mm-dd hh:mm"
-    assert ws["资格核查"]["K2"].number_format == "yyyy-mm-dd"
+    assert ws["资格核查"]["K3"].number_format == "yyyy-mm-dd"
     eligible = [row for row in checks if row[4] == "“发明之星”奖励"]
     assert eligible[0][5] == "符合" and eligible[0][8] == "关于提升知识产权创新支撑力的实施意见（附件8） 三(一)"
-    assert eligible[0][9] == "执行期已结束"  # 2021-2023 plan, checked as of 2026-11-22
+    assert eligible[0][9].startswith("执行期已结束：") and "2023-12-31" in eligible[0][9]  # 2021-2023 plan
+    assert not any("还差" in (row[7] or "") for row in checks if row[9] != "执行期内")  # nothing to reach when ended
     assert any("缺少" in (row[7] or "") for row in checks)
 
 
@@ -168,7 +176,7 @@ async def test_a_supervisor_exports_their_region_masked_and_it_is_audited(db, tm
         result = await export_roster(s, actor, WEEK, None, default_sheets(load_catalog(), sources(visits=[visit_row(1)])),
                                      tmp_path, TZ)
     assert result.path.name == "周报_2026-W47_320500.xlsx" and result.rows["走访记录"] == 1
-    assert load_workbook(result.path)["走访记录"]["G2"].value == "138****8000"
+    assert load_workbook(result.path)["走访记录"]["G3"].value == "138****8000"
     async with unit_of_work(db) as s:
         entry = (await audit.recent(s, "export.roster"))[0]
     assert entry.outcome == "ok" and entry.detail["region"] == "320500" and entry.detail["phones"] == "masked"

@@ -34,7 +34,7 @@ def write(rows: list[dict]) -> tuple[str, list[tuple]]:
         book.save(path)
         with zipfile.ZipFile(path) as z:
             xml = z.read("xl/worksheets/sheet1.xml").decode()
-        values = list(load_workbook(path).active.iter_rows(min_row=2, values_only=True))
+        values = list(load_workbook(path).active.iter_rows(min_row=3, values_only=True))  # title, headers
     return xml, values
 
 

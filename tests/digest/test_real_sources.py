@@ -100,7 +100,7 @@ async def world(db, tmp_path):
 
 
 def rows(ws) -> list[tuple]:
-    return list(ws.iter_rows(min_row=2, values_only=True))
+    return list(ws.iter_rows(min_row=3, values_only=True))  # a title row, then the headers
 
 
 async def test_a_supervisors_roster_reads_back_their_regions_rows_masked(db, world, tmp_path):
@@ -109,9 +109,9 @@ async def test_a_supervisors_roster_reads_back_their_regions_rows_masked(db, wor
                                      tmp_path, TZ)
     book = load_workbook(result.path)
     (visit,) = rows(book["走访记录"])  # 赵's Nanjing visit is not in Suzhou's roster; B's was the week before
-    assert visit[0] == datetime(2026, 11, 17, 10, 0) and book["走访记录"]["A2"].is_date  # 02:00 UTC in Shanghai
+    assert visit[0] == datetime(2026, 11, 17, 10, 0) and book["走访记录"]["A3"].is_date  # 02:00 UTC in Shanghai
     assert visit[1:5] == ("太仓精工机械有限公司", make_uscc(1), "320585", "王特派")
-    assert book["走访记录"]["C2"].data_type == "s"
+    assert book["走访记录"]["C3"].data_type == "s"
     assert visit[7] == "质押融资、贯标" and visit[8].startswith("需求：质押融资") and visit[9] == "质押融资；缺少评估机构"
 
     measures = {r[4]: r for r in rows(book["一企一策措施"])}
@@ -122,12 +122,14 @@ async def test_a_supervisors_roster_reads_back_their_regions_rows_masked(db, wor
     assert done[0] == "吴中电子有限公司" and done[5] == "已完成" and done[7] == datetime(2026, 11, 19) and done[8] == "否"
 
     attendance = rows(book["培训签到"])
-    assert [(r[0], r[5], r[6]) for r in attendance] == [("第二期", "张三", "138****8000"), ("第二期", "李四", "139****9000")]
+    assert [(r[0], r[6], r[7]) for r in attendance] == [("第二期", "张三", "138****8000"), ("第二期", "李四", "139****9000")]
     first = attendance[0]
-    assert first[1] == datetime(2026, 11, 18, 9, 0) and first[2] == "太仓市科技创业园" and first[3] == "知识产权工程师"
-    assert first[4] == "320585" and first[7] == "太仓精工机械有限公司" and first[9] == datetime(2026, 11, 18, 9, 5)
-    # people, not attendances: 张三 counts once (at 第一期, W45), 李四 is this week's one new person
-    assert rows(book["培训进度"]) == [("知识产权工程师", "320585", 1, 2)]
+    assert first[1] == datetime(2026, 11, 18, 9, 0) and first[2] == "太仓市科技创业园"
+    assert (first[3], first[4]) == ("贯标内审员", "知识产权工程师")  # the training's category, then the person's
+    assert first[5] == "320585" and first[8] == "太仓精工机械有限公司" and first[10] == datetime(2026, 11, 18, 9, 5)
+    # people, not attendances: 张三 counts once (at 第一期, W45), 李四 is this week's one new person;
+    # the built-in target (2018-2020) has ended, so both count since its end
+    assert rows(book["培训进度"]) == [("知识产权工程师", "320585", 1, 2, 0, 2)]
 
 
 async def test_an_admins_roster_of_every_region_shows_whole_numbers(db, world, tmp_path):
@@ -137,7 +139,7 @@ async def test_an_admins_roster_of_every_region_shows_whole_numbers(db, world, t
     book = load_workbook(result.path)
     assert result.path.name == "周报_2026-W47.xlsx"
     assert sorted(r[1] for r in rows(book["走访记录"])) == ["南京软件公司", "太仓精工机械有限公司"]
-    assert sorted(r[6] for r in rows(book["培训签到"])) == ["13600136000", "13800138000", "13900139000"]
+    assert sorted(r[7] for r in rows(book["培训签到"])) == ["13600136000", "13800138000", "13900139000"]
     assert len(rows(book["一企一策措施"])) == 4
 
 

@@ -31,10 +31,10 @@ async def test_a_supervisor_exports_a_week_and_gets_a_workbook(harness):
     assert document.document.file_name == "周报_2026-W47_320500.xlsx"
     assert "手机号已隐去中间四位" in document.caption
     book = load_workbook(io.BytesIO(document.document.data))
-    assert book.sheetnames[:5] == ["走访记录", "一企一策措施", "培训签到", "培训进度", "资格核查"]
+    assert book.sheetnames[:6] == ["汇总", "走访记录", "一企一策措施", "培训签到", "培训进度", "资格核查"]
     register = book["企业名册"]
-    assert register["A2"].value == "=HYPERLINK(\"x\") 太仓精工" and register["A2"].data_type == "s"
-    assert register["B2"].value == USCC
+    assert register["A3"].value == "=HYPERLINK(\"x\") 太仓精工" and register["A3"].data_type == "s"  # a title row, then headers
+    assert register["B3"].value == USCC
     async with unit_of_work(harness.db) as s:
         entry = (await audit.recent(s, "export.roster"))[0]
     assert entry.telegram_id == supervisor.id and entry.detail["week"] == "2026-W47"
