@@ -1,4 +1,5 @@
-"""Rendering for the training dialogs: the session card, roster lines, a Chinese calendar, the QR PNG."""
+"""Rendering for the training dialogs: the session card, roster lines, a calendar in the reader's
+language that marks Chinese public holidays and adjusted working days, the QR PNG."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.kbd import Calendar, CalendarScope, CalendarUserConfig
 from aiogram_dialog.widgets.kbd.calendar_kbd import (CalendarDaysView, CalendarMonthView, CalendarScopeView,
                                                      CalendarYearsView)
-from aiogram_dialog.widgets.text import Format, Text
+from aiogram_dialog.widgets.text import Text
 
 from locales import t
+from locales.categories import category_name
 from locales.regions import region_label
 from locales.format import escape
 from services import training as tr
@@ -44,7 +46,7 @@ def card(training: tr.Training, tz: ZoneInfo, lang: str, link: str | None = None
     """The session as organisers and people see it; every user-typed piece escaped."""
     capacity = training.capacity or "∞"
     lines = [
-        t("tr_card", lang, title=escape(training.title), category=escape(training.category),
+        t("tr_card", lang, title=escape(training.title), category=category_name(training.category, lang),
           when=when(training, tz, lang), place=place(training, lang),
           region=region_label(training.region_code, lang) if training.region_code else t("none", lang), seats=training.seats_taken, capacity=capacity,
           waiting=waiting),
@@ -59,16 +61,20 @@ def card(training: tr.Training, tz: ZoneInfo, lang: str, link: str | None = None
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------- a calendar that speaks Chinese
+# ---------------------------------------------------------------- a calendar in the reader's language
+
+
+def _lang(manager: DialogManager) -> str:
+    return manager.middleware_data.get("lang", "zh")
 
 
 class _Weekday(Text):
     async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
-        return WEEKDAYS[data["date"].weekday()]
+        return t("tr_cal_weekdays", _lang(manager)).split()[data["date"].weekday()]
 
 
 class _Day(Text):
-    """The day number, marked 休 on public holidays and 班 on adjusted working days."""
+    """The day number, marked on public holidays (休) and adjusted working days (班)."""
 
     def __init__(self, today: bool = False) -> None:
         super().__init__()
@@ -76,23 +82,36 @@ class _Day(Text):
 
     async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
         day: date = data["date"]
-        mark = {"holiday": "休", "adjusted_workday": "班"}.get(tr.day_warning(day) or "", "")
+        warning = tr.day_warning(day)
+        mark = t(f"tr_cal_{warning}", _lang(manager)) if warning in ("holiday", "adjusted_workday") else ""
         text = f"{day.day}{mark}"
         return f"[{text}]" if self.today else text
 
 
+class _Month(Text):
+    """A month's label (`key` given the year and the month's name), e.g. "🗓 2026年11月", "« Oct"."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+
+    async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
+        lang, day = _lang(manager), data["date"]
+        return t(self.key, lang, year=day.year, month=t("tr_cal_months", lang).split()[day.month - 1])
+
+
 class TrainingCalendar(Calendar):
-    """aiogram-dialog's Calendar in the configured zone, from today on, with Chinese labels."""
+    """aiogram-dialog's Calendar in the configured zone, from today on, labelled in the reader's language."""
 
     def _init_views(self) -> dict[CalendarScope, CalendarScopeView]:
         return {
             CalendarScope.DAYS: CalendarDaysView(
                 self._item_callback_data, date_text=_Day(), today_text=_Day(today=True), weekday_text=_Weekday(),
-                header_text=Format("🗓 {date:%Y}年{date:%m}月"), prev_month_text=Format("« {date:%m}月"),
-                next_month_text=Format("{date:%m}月 »")),
+                header_text=_Month("tr_cal_header"), prev_month_text=_Month("tr_cal_prev"),
+                next_month_text=_Month("tr_cal_next")),
             CalendarScope.MONTHS: CalendarMonthView(
-                self._item_callback_data, month_text=Format("{date:%m}月"), this_month_text=Format("[{date:%m}月]"),
-                header_text=Format("🗓 {date:%Y}年")),
+                self._item_callback_data, month_text=_Month("tr_cal_month"), this_month_text=_Month("tr_cal_this_month"),
+                header_text=_Month("tr_cal_year")),
             CalendarScope.YEARS: CalendarYearsView(self._item_callback_data),
         }
 

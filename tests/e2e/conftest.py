@@ -1,87 +1,41 @@
-"""End-to-end harness: the real bot, polling over HTTP, against the in-process emulator."""
+"""End-to-end fixtures: the real bot, polling over HTTP, against the in-process emulator
+(tests/e2e/harness.py).
+
+Most tests get a bot of their own (`harness`: a fresh database copied from the migrated
+template, a fresh emulator); booting one costs about 0.1–0.2 s once the search index is
+shared (below). A module whose tests do not need a fresh bot can share one
+(`shared_harness`, see its docstring). Waiting is never a fixed sleep: `Harness.settle`
+waits, bounded, for one update to be finished, `Harness.settled` for everything sent.
+"""
 
 from __future__ import annotations
 
-import asyncio
-
-from dataclasses import dataclass
+from collections.abc import Callable
+from datetime import datetime
+from unittest.mock import patch
 
 import pytest
+import pytest_asyncio
 
-from bot.runners import Running, polling
 from bot.settings import Settings
-from emulator import Emulator, FakeUser
-from services.companies import add_company
-from services.invites import create_invite
-from services.session import Database, unit_of_work
-from services.users import load_actor
-from tests.conftest import copy_sqlite, sqlite_template
-
-TOKEN = "424242:TEST-token-for-the-emulator-only"
-BOT_USERNAME = "ipbot_test_bot"
-ADMIN_ID = 7000
+from emulator import Emulator
+from search import SearchIndex
+from tests.e2e.harness import (  # noqa: F401 - re-exported: tests import these from here
+    ADMIN_ID, BOT_USERNAME, TOKEN, FrozenClock, Harness, assert_nothing_refused, bot_settings, inbox_counts,
+    unique_user)
 
 
-@dataclass
-class Harness:
-    emu: Emulator
-    settings: Settings
-    running: Running | None = None
-    _cm: object = None
+@pytest.fixture(scope="session", autouse=True)
+def _one_search_index():
+    """Every bot of the session searches one index (bot.app.build_search is there for this).
 
-    async def start(self) -> None:
-        self._cm = polling(self.settings, polling_timeout=1)
-        self.running = await self._cm.__aenter__()
-
-    async def stop(self) -> None:
-        await self._cm.__aexit__(None, None, None)
-        self.running = None
-
-    async def __aenter__(self) -> "Harness":
-        await self.start()
-        return self
-
-    async def __aexit__(self, *_exc: object) -> None:
-        await self.stop()
-
-    async def restart(self) -> None:
-        """A new process would lose in-memory dialog state; so does this."""
-        await self.stop()
-        await self.start()
-
-    @property
-    def db(self) -> Database:
-        return self.running.db
-
-    async def invite(self, role: str, **kwargs: object) -> str:
-        async with unit_of_work(self.db) as session:
-            return (await create_invite(session, role, **kwargs)).token
-
-    async def join(self, user: FakeUser, role: str, **kwargs: object) -> None:
-        """Invite link, then /start <token>, as a person would."""
-        token = await self.invite(role, **kwargs)
-        await self.emu.send_text(user, f"/start {token}")
-        await self.emu.wait_message(user.id, "欢迎" if user.language_code.startswith("zh") else "Welcome")
-        # The role's menu is set right after the welcome (bounded wait).
-        deadline = asyncio.get_running_loop().time() + 5
-        while not self.emu.commands(scope_chat_id=user.id):
-            assert asyncio.get_running_loop().time() < deadline, f"no command menu set for chat {user.id}"
-            await asyncio.sleep(0.01)
-
-    async def add_company(self, uscc: str, name: str, region: str = "320585", *,
-                          specialist: FakeUser | None = None, facts: dict | None = None) -> int:
-        """Register a company (as `ipbot company add` would), optionally with its specialist and facts."""
-        async with unit_of_work(self.db) as session:
-            specialist_id = (await load_actor(session, specialist.id)).user_id if specialist else None
-            company = await add_company(session, uscc, name, region, specialist_id=specialist_id)
-            if facts:
-                company.facts = facts
-                session.add(company)
-            return company.id
-
-    async def say(self, user: FakeUser, text: str, expect: str | None = None, timeout: float = 5.0):
-        await self.emu.send_text(user, text)
-        return await self.emu.wait_message(user.id, expect, timeout=timeout)
+    Building it costs 0.1–0.7 s of CPU per context, in a worker thread at start-up, and the
+    index depends only on the texts shipped with the code; a test bot would pay it on every
+    boot, on two shared cores. Bots run as child processes build their own.
+    """
+    shared = SearchIndex()
+    with patch("bot.app.build_search", lambda: shared):
+        yield
 
 
 @pytest.fixture
@@ -93,13 +47,7 @@ async def emu():
 
 @pytest.fixture
 async def settings(emu, tmp_path) -> Settings:
-    # A copy of the once-migrated template: the bot's own upgrade at start then finds nothing to do.
-    await asyncio.to_thread(copy_sqlite, await sqlite_template(), tmp_path / "e2e.db")
-    return Settings(
-        TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE=emu.url,
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}", ADMIN_TELEGRAM_IDS=str(ADMIN_ID),
-        IPBOT_JOBS=False,  # scheduled jobs would fire by the wall clock; job tests turn them on
-    )
+    return await bot_settings(emu, tmp_path)
 
 
 @pytest.fixture
@@ -109,11 +57,43 @@ def harness_class():
 
 
 @pytest.fixture
-async def harness(emu, settings):
-    h = Harness(emu, settings)
+def bot_clock() -> Callable[[], datetime] | None:
+    """The clock `harness` gives the bot's context: the wall clock. A module that needs a
+    fixed one overrides this fixture (tests/e2e/test_visit.py)."""
+    return None
+
+
+@pytest.fixture
+async def harness(emu, settings, bot_clock):
+    h = Harness(emu, settings, clock=bot_clock)
     await h.start()
     yield h
     if h.running is not None:
         await h.stop()
-    assert emu.rejected == [], f"the bot sent requests Telegram would reject: {emu.rejected}"
-    assert emu.unanswered_callbacks() == [], "every button press must be answered"
+    assert_nothing_refused(emu)
+
+
+# ------------------------------------------------------------------ one bot for a module
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def module_harness(tmp_path_factory):
+    """One emulator and one bot for every test of a module (booting one per test is the cost
+    this saves). For tests that need no fresh database, restart, kill or settings of their
+    own; they use `shared_harness` and run on the module's event loop, where the bot runs:
+    `@pytest.mark.asyncio(loop_scope="module")`, and so do their own async fixtures
+    (`@pytest_asyncio.fixture(loop_scope="module")`)."""
+    async with Emulator(TOKEN, username=BOT_USERNAME) as emulator:
+        await emulator.start()
+        async with Harness(emulator, await bot_settings(emulator, tmp_path_factory.mktemp("shared"))) as h:
+            yield h
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def shared_harness(module_harness):
+    """The module's bot, checked after each test as `harness` is: whatever the test sent was
+    handled, and nothing it caused was refused or left unanswered. Tests sharing it use user
+    ids of their own (`unique_user`)."""
+    rejected = len(module_harness.emu.rejected)
+    yield module_harness
+    await module_harness.settled()
+    assert_nothing_refused(module_harness.emu, rejected)

@@ -1,6 +1,6 @@
 """Telegram's delivery quirks: 429s, redelivered updates, odd input, old buttons."""
 
-import asyncio
+import time
 
 from sqlmodel import func, select
 
@@ -41,7 +41,7 @@ async def test_the_same_update_delivered_twice_is_applied_once(harness):
     start_id = await emu.send_text(newcomer, f"/start {token}")
     await emu.wait_message(newcomer.id, "欢迎")
     assert await emu.redeliver(start_id)
-    await asyncio.sleep(0.5)  # give the bot time to (not) act on the copies
+    await harness.settled()  # the copies were fetched and looked at: whatever they did is done
     async with harness.db.sessions() as session:
         invites_by_boss = (await session.exec(select(func.count()).select_from(Invite)
                                               .where(Invite.created_by.is_not(None)))).one()
@@ -79,8 +79,8 @@ async def test_odd_input_gets_a_sentence_and_never_a_rejected_request(harness):
     mine = next(m for m in emu.messages(user.id, include_user=True) if not m.from_bot and m.text)
     await emu.edit_text(user, mine.message_id, "edited")  # ignored quietly
     first = emu.messages(user.id)[0]
-    await emu.press(user, first.message_id, "not-ours", strict=False)  # a button from nowhere
-    await asyncio.sleep(0.3)
+    nowhere = await emu.press(user, first.message_id, "not-ours", strict=False)  # a button from nowhere
+    assert await harness.settle(nowhere) == "done"
     # the long text got the length sentence
     assert any("太长" in (m.text or "") for m in emu.messages(user.id))
 
@@ -142,20 +142,24 @@ async def test_a_revocation_made_outside_this_process_is_honoured_within_the_act
     boss = emu.user(4008)
     await harness.join(boss, "supervisor", region_code="320585")
     context = next(m for m in harness.running.dp.update.outer_middleware if isinstance(m, UpdateContext))
+    monotonic = [time.monotonic()]
+    context.actors.clock = lambda: monotonic[0]  # the cache's own clock, moved by hand below
     context.actors.ttl = 0.5
     await harness.say(boss, "/invite", "请选择")  # the actor is cached now
     menu = emu.messages(boss.id)[-1]
     async with harness.db.engine.begin() as conn:  # no ORM events: as another process would
         await conn.exec_driver_sql("UPDATE users SET active = false WHERE telegram_id = ?", (boss.id,))
-    await asyncio.sleep(0.6)
+    monotonic[0] += 0.4  # within the TTL the cached actor is still let in ...
+    assert context.actors.get(boss.id)[0]
+    monotonic[0] += 0.2  # ... and once it passed, the database is asked again
     await _press_is_refused(harness, boss, menu)
 
 
 async def _press_is_refused(harness, boss, menu):
     """A revoked supervisor presses an old invite button: turned away, audited, no invite made."""
     emu = harness.emu
-    await emu.press(boss, menu.message_id, menu.inline_keyboard[0][0]["callback_data"])
-    await asyncio.sleep(0.3)
+    pressed = await emu.press(boss, menu.message_id, menu.inline_keyboard[0][0]["callback_data"])
+    assert await harness.settle(pressed) == "done"
     async with harness.db.sessions() as session:
         denied = (await session.exec(select(AuditEntry).where(AuditEntry.telegram_id == boss.id,
                                                               AuditEntry.outcome == "denied"))).all()

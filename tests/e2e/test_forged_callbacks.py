@@ -43,7 +43,6 @@ from services.training import SessionDraft, create_session, enrol_self
 from services.users import load_actor
 from storage.models import Measure
 from tests.e2e.conftest import ADMIN_ID
-from tests.e2e.test_refusals import settle
 
 A = "91320585MA1W8K7Q3G"  # 太仓: the company under attack
 B = "91320585MA1X2B3C5X"  # 太仓: the attacking SME's own company
@@ -88,12 +87,12 @@ class World:
 
     async def send(self, user, text_: str) -> None:
         update_id = await self.emu.send_text(user, text_)
-        assert await settle(self.harness, update_id) == "done", f"{text_!r} by {user.id} was parked"
+        assert await self.harness.settle(update_id) == "done", f"{text_!r} by {user.id} was parked"
 
     async def tap(self, user, text_contains: str) -> None:
         """Press a button the user is shown (the newest showing it), as the person would."""
         update_id = await self.emu.press_button(user, text_contains)
-        assert await settle(self.harness, update_id) == "done"
+        assert await self.harness.settle(update_id) == "done"
 
     def bot_messages(self, user) -> list:
         return [m for m in self.emu.messages(user.id) if not m.deleted]
@@ -347,7 +346,7 @@ async def press(world: World, who: str, user, message_id: int, data: str) -> Pre
     emu = world.emu
     before = len(await emu.outputs(user.id))
     update_id = await emu.press(user, message_id, data, strict=False)
-    state = await settle(world.harness, update_id)
+    state = await world.harness.settle(update_id)
     record = next(c for c in emu.callbacks() if c.update_id == update_id)
     shown = [(m.text or m.caption or "") for m in (await emu.outputs(user.id))[before:]]
     world.presses += 1

@@ -1,15 +1,16 @@
-"""Production shapes: dialog state in a real Redis, and webhook mode with its secret checked."""
+"""Production shapes: dialog state in a real Redis, webhook mode with its secret checked, PostgreSQL."""
 
 import asyncio
 import socket
+from datetime import datetime, timezone
 
 import aiohttp
-
-from services import inbox
-from services.session import Database
 import pytest
+from sqlmodel import select
 
 from bot.runners import run_webhook
+from storage.models import Company
+from tests.e2e.harness import FrozenClock, inbox_counts
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -49,14 +50,6 @@ async def test_a_dialog_survives_a_restart_when_state_is_in_redis(emu, settings,
     assert emu.rejected == []
 
 
-async def _inbox_counts(url: str) -> dict[str, int]:
-    db = Database(url)
-    try:
-        return await inbox.counts(db)
-    finally:
-        await db.close()
-
-
 async def test_webhook_mode_checks_the_secret(emu, settings):
     port = free_port()
     webhook = settings.model_copy(update={"webhook_url": f"http://127.0.0.1:{port}", "webhook_secret": "s3cret-Token_1"})
@@ -72,12 +65,11 @@ async def test_webhook_mode_checks_the_secret(emu, settings):
             not_an_update = await http.post(f"http://127.0.0.1:{port}/telegram", data=b"[1, 2]",
                                             headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"})
             assert not_an_update.status == 400
-        assert (await _inbox_counts(webhook.database_url)) == {"pending": 0, "done": 0, "dead": 0}
+        assert (await inbox_counts(webhook.database_url)) == {"pending": 0, "done": 0, "dead": 0}
         await emu.send_text(user, "/start")
         await emu.wait_message(user.id, "仅对受邀用户开放", timeout=10)
         # Answered 200 only once recorded: the update is in the inbox, handled.
-        counts = await _inbox_counts(webhook.database_url)
-        assert counts["done"] == 1 and counts["dead"] == 0
+        assert await inbox_counts(webhook.database_url, settled=True) == {"pending": 0, "done": 1, "dead": 0}
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
@@ -86,15 +78,9 @@ async def test_webhook_mode_checks_the_secret(emu, settings):
 
 async def test_the_bot_on_postgresql(emu, settings, pg_url, harness_class):
     """Invites, the exactly-once record, audit and a /check save, with PostgreSQL as the database."""
-    from sqlmodel import select
-
-    from storage.models import Company
-
-    async with harness_class(emu, settings.model_copy(update={"database_url": pg_url})) as harness:
-        from datetime import datetime, timezone
-
-        # a date when 发明之星 is in force (the county plan), whatever day the suite runs
-        object.__setattr__(harness.running.dp["ctx"], "clock", lambda: datetime(2023, 6, 30, 2, tzinfo=timezone.utc))
+    # a date when 发明之星 is in force (the county plan), whatever day the suite runs
+    in_force = FrozenClock(datetime(2023, 6, 30, 2, tzinfo=timezone.utc))
+    async with harness_class(emu, settings.model_copy(update={"database_url": pg_url}), clock=in_force) as harness:
         user = emu.user(5003)
         await harness.join(user, "specialist", region_code="320585")
         await harness.add_company("91320585MA1W8K7Q3G", "太仓精工机械有限公司", specialist=user,

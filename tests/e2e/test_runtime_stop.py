@@ -3,8 +3,9 @@
 A deploy or Ctrl-C must not lose an update nor answer one twice: the bot stops taking
 updates (polling: no further getUpdates; webhook: 503, so Telegram sends again), lets
 the ones in hand finish within a bound, and exits 0. What was recorded but not finished
-is handled at the next start. The bot runs as deployed, in a child process, against the
-emulator in this one (loopback only); every wait is bounded.
+is handled at the next start. The bot runs as deployed, `ipbot run` in a child process
+(forked from a server that imported the bot once: see tests/e2e/child_bot.py), against
+the emulator in this one (loopback only); every wait is bounded.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import asyncio
 import os
 import signal
 import socket
-import sys
 from pathlib import Path
 
 import aiohttp
@@ -24,8 +24,9 @@ from bot.runners import run_webhook
 from services.invites import create_invite, redeem
 from services.session import Database, unit_of_work
 from storage.models import User
+from tests.e2e.child_bot import ChildBot, start_bot
+from tests.e2e.harness import TOKEN  # the emu fixture's token
 
-TOKEN = "424242:TEST-token-for-the-emulator-only"  # the emu fixture's token (tests/e2e/conftest.py)
 SECRET = "s3cret-Token_1"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MEMBERS, STRANGERS, NEWCOMERS = 8, 8, 3
@@ -37,17 +38,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def _start_bot(env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
-    with log.open("ab") as sink:  # the child's log, for reading when a test fails
-        return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "run", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=sink)
-
-
 def _tail(log: Path) -> str:
     return "\n".join(log.read_text(errors="replace").splitlines()[-40:])
 
 
-async def _until(predicate, timeout: float, what: str, bot: asyncio.subprocess.Process | None = None,
+async def _until(predicate, timeout: float, what: str, bot: ChildBot | None = None,
                  log: Path | None = None) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not predicate():
@@ -58,12 +53,12 @@ async def _until(predicate, timeout: float, what: str, bot: asyncio.subprocess.P
         await asyncio.sleep(0.01)
 
 
-async def _stop(bot: asyncio.subprocess.Process, signum: int, log: Path) -> None:
+async def _stop(bot: ChildBot, signum: int, log: Path) -> None:
     bot.send_signal(signum)
     await _exited(bot, signum, log)
 
 
-async def _exited(bot: asyncio.subprocess.Process, signum: int, log: Path) -> None:
+async def _exited(bot: ChildBot, signum: int, log: Path) -> None:
     """The bot was sent `signum`; it must exit 0 within a bound."""
     try:
         code = await asyncio.wait_for(bot.wait(), 25)
@@ -112,11 +107,11 @@ async def test_a_signal_mid_burst_stops_cleanly_and_no_update_is_lost_or_answere
     def readied() -> int:
         return sum(c.method == ready_method and c.status == 200 for c in emu.calls)
 
-    processes: list[asyncio.subprocess.Process] = []
+    processes: list[ChildBot] = []
 
-    async def start() -> asyncio.subprocess.Process:
+    async def start() -> ChildBot:
         before = readied()
-        processes.append(await _start_bot(env, log))
+        processes.append(await start_bot(env, log))  # the child's log, read when a test fails
         await _until(lambda: readied() > before, 60, f"the bot to call {ready_method}", processes[-1], log)
         return processes[-1]
 

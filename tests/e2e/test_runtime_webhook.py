@@ -16,8 +16,7 @@ import orjson
 import pytest
 
 from bot.runners import run_webhook
-from services import inbox
-from services.session import Database
+from tests.e2e.harness import inbox_counts
 
 SECRET = "s3cret-Token_1"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -27,14 +26,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-async def _inbox_counts(url: str) -> dict[str, int]:
-    db = Database(url)
-    try:
-        return await inbox.counts(db)
-    finally:
-        await db.close()
 
 
 @pytest.fixture
@@ -70,11 +61,11 @@ async def test_bodies_that_are_not_updates_are_400_and_never_recorded(emu, webho
         for what, body in NOT_UPDATES.items():
             async with http.post(url, data=body, headers={HEADER: SECRET, "Content-Type": "application/json"}) as r:
                 assert r.status == 400, what
-    assert await _inbox_counts(settings.database_url) == {"pending": 0, "done": 0, "dead": 0}
+    assert await inbox_counts(settings.database_url) == {"pending": 0, "done": 0, "dead": 0}
     user = emu.user(9301)
     await emu.send_text(user, "/start")  # the real thing still gets through, and is recorded
     await emu.wait_message(user.id, "仅对受邀用户开放", timeout=10)
-    assert (await _inbox_counts(settings.database_url))["dead"] == 0
+    assert await inbox_counts(settings.database_url, settled=True) == {"pending": 0, "done": 1, "dead": 0}
 
 
 async def test_a_body_above_one_megabyte_is_413(webhook):
@@ -86,7 +77,7 @@ async def test_a_body_above_one_megabyte_is_413(webhook):
             assert r.status == 413
         async with http.post(url, data=just_right, headers={HEADER: SECRET}) as r:
             assert r.status == 400  # read in full, then refused as no update
-    assert await _inbox_counts(settings.database_url) == {"pending": 0, "done": 0, "dead": 0}
+    assert await inbox_counts(settings.database_url) == {"pending": 0, "done": 0, "dead": 0}
 
 
 async def test_a_wrong_or_missing_secret_is_401(webhook):
@@ -97,4 +88,4 @@ async def test_a_wrong_or_missing_secret_is_401(webhook):
         for headers in ({}, {HEADER: ""}, {HEADER: SECRET[:-1] + "2"}, {HEADER: SECRET + "x"}, {HEADER: "秘密"}):
             async with http.post(url, json=update, headers=headers) as r:
                 assert r.status == 401, headers
-    assert await _inbox_counts(settings.database_url) == {"pending": 0, "done": 0, "dead": 0}
+    assert await inbox_counts(settings.database_url) == {"pending": 0, "done": 0, "dead": 0}

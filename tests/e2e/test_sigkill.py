@@ -1,7 +1,8 @@
 """No update is lost when the bot process is killed right after it fetched a batch.
 
 The bot runs as deployed (`ipbot run`, long polling, SQLite) in a child process against
-the emulator in this one. Ten waves of 25 updates; a few milliseconds after the bot
+the emulator in this one (forked from a server that imported the bot once: see
+tests/e2e/child_bot.py). Ten waves of 25 updates; a few milliseconds after the bot
 fetched each wave it gets SIGKILL and is started again. Bounded: ten kills, each wait
 capped, the whole test well under a minute.
 """
@@ -11,24 +12,17 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
-from pathlib import Path
 
 from sqlmodel import select
 
 from services.invites import create_invite, redeem
 from services.session import Database, unit_of_work
 from storage.models import User
+from tests.e2e.child_bot import start_bot
+from tests.e2e.harness import TOKEN  # the emu fixture's token
 
-TOKEN = "424242:TEST-token-for-the-emulator-only"  # the emu fixture's token (tests/e2e/conftest.py)
 
 WAVES, PER_WAVE, INVITED = 10, 25, 12
-
-
-async def _start_bot(env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
-    with log.open("ab") as sink:  # the child's log, for reading when this test fails
-        return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "run", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=sink)
 
 
 async def _until(predicate, timeout: float, what: str) -> None:
@@ -59,9 +53,9 @@ async def test_ten_kills_lose_no_update_and_no_invite(emu, tmp_path):
     sent: dict[int, int] = {}
     try:
         for wave in range(WAVES):
-            polls_before = sum(c.method == "getUpdates" for c in emu.calls)
-            bot = await _start_bot(env, tmp_path / "bot.log")
-            await _until(lambda: sum(c.method == "getUpdates" for c in emu.calls) > polls_before, 30, "the bot to poll")
+            polls_before = queue.poll_generation  # counts getUpdates calls as they come in, not as they end
+            bot = await start_bot(env, tmp_path / "bot.log")  # the child's log, read when this test fails
+            await _until(lambda: queue.poll_generation > polls_before, 30, "the bot to poll")
             await emu.send_text(newcomers[wave], f"/start {tokens[wave]}")
             for m in members:
                 await emu.send_text(m, "/help")
@@ -73,7 +67,7 @@ async def test_ten_kills_lose_no_update_and_no_invite(emu, tmp_path):
             await asyncio.sleep(0.003)
             bot.send_signal(signal.SIGKILL)
             await bot.wait()
-        bot = await _start_bot(env, tmp_path / "bot.log")
+        bot = await start_bot(env, tmp_path / "bot.log")
 
         def replies(user_id: int) -> int:
             return len(emu.messages(user_id))
@@ -81,15 +75,14 @@ async def test_ten_kills_lose_no_update_and_no_invite(emu, tmp_path):
         def missing() -> int:
             return sum(max(0, n - replies(uid)) for uid, n in sent.items())
 
-        try:  # the last start imports and migrates on a loaded machine: give it time, bounded
+        try:  # the last start resumes ten waves' leftovers on a loaded machine: give it time, bounded
             await _until(lambda: missing() == 0, 120, "every update to be answered")
         except AssertionError:
             log = (tmp_path / "bot.log").read_text(errors="replace")
             raise AssertionError(f"{missing()} of {sum(sent.values())} updates unanswered; bot log tail:\n"
                                  + "\n".join(l for l in log.splitlines() if "ERROR" in l or "Traceback" in l)[-3000:])
-        await asyncio.sleep(0.5)  # a late repeat would show up here
-        bot.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(bot.wait(), 15)
+        bot.send_signal(signal.SIGTERM)  # a graceful stop finishes what is in hand: a late repeat
+        assert await asyncio.wait_for(bot.wait(), 15) == 0  # would be sent before the bot exits
     finally:
         if bot.returncode is None:
             bot.kill()

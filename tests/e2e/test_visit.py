@@ -1,6 +1,10 @@
 """The visit dialog end to end through the emulator: register a company, log a visit in at
 most 8 presses, edit from the summary, save twice, restart in the middle, and the
-supervisor seeing it with the specialist's coverage."""
+supervisor seeing it with the specialist's coverage.
+
+The bot's clock is frozen (`bot_clock` below), and the calendar day a test presses is read
+from that same clock, so a run that crosses midnight in Shanghai presses the day the bot shows.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +14,21 @@ import pytest
 from sqlmodel import select
 
 from storage.models import Company, Measure, Visit, VisitAttachment
+from tests.e2e.harness import FrozenClock
 
 USCC = "91320585MA1W8K7Q3G"
 
 
-def today_button() -> str:
-    """The calendar marks today "[ 02 ]"; a due date of today is always on the first page and never past."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
+@pytest.fixture
+def bot_clock() -> FrozenClock:
+    """The clock of the bot's context in this module: now, frozen at the start of the test."""
+    return FrozenClock()
 
-    return f"[ {datetime.now(ZoneInfo('Asia/Shanghai')):%d} ]"
+
+def today_button(harness) -> str:
+    """The calendar marks today "[ 02 ]"; a due date of today is always on the first page and never past.
+    Today is the bot's: its context's clock in its zone."""
+    return f"[ {harness.running.dp['ctx'].local_now():%d} ]"
 
 
 class Presses:
@@ -84,7 +93,7 @@ async def test_register_then_log_a_visit_in_at_most_8_presses_and_the_supervisor
     card = await emu.wait_message(specialist.id, "统一社会信用代码：91320585MA1W8K7Q3G")
     assert "江苏省苏州市太仓市" in card.text and "王特派" in card.text
     await p.tap("完成")
-    await asyncio.sleep(0.2)
+    await harness.settled()
 
     # The visit itself: presses counted from here.
     p.count = 0
@@ -96,9 +105,9 @@ async def test_register_then_log_a_visit_in_at_most_8_presses_and_the_supervisor
     await p.photo("已收到 1 张")
     await p.tap("下一步", "一企一策措施")                     # 4
     await p.type("协助撰写首件发明专利申请", "请选择完成期限")
-    await p.tap(today_button(), "协助撰写首件发明专利申请")     # 5 a day of the calendar
+    await p.tap(today_button(harness), "协助撰写首件发明专利申请")  # 5 a day of the calendar
     await p.type("组织贯标内审员培训", "请选择完成期限")
-    await p.tap(today_button(), "组织贯标内审员培训")           # 6
+    await p.tap(today_button(harness), "组织贯标内审员培训")        # 6
     summary = await p.tap("完成", "走访记录")                 # 7
     assert "位置 31.4571" in summary.text and "照片：1 张" in summary.text and "措施：2 条" in summary.text
     saved = await p.tap("保存", "已保存")                      # 8
@@ -156,9 +165,9 @@ async def test_save_pressed_twice_saves_once_and_an_edit_from_the_summary_change
     summary = harness.emu.messages(specialist.id)[-1]
     save = next(b["callback_data"] for b in summary.buttons() if "保存" in b["text"])
     await harness.emu.press(specialist, summary.message_id, save)
-    await harness.emu.press(specialist, summary.message_id, save, strict=False)
+    second = await harness.emu.press(specialist, summary.message_id, save, strict=False)
     await harness.emu.wait_message(specialist.id, "已保存")
-    await asyncio.sleep(0.5)
+    await harness.settle(second)  # the second press is handled too: it saved nothing
     async with harness.db.sessions() as s:
         assert len((await s.exec(select(Visit))).all()) == 1
 
@@ -180,13 +189,13 @@ async def test_bad_input_is_named_and_nothing_is_lost(harness, people):
     await p.type("补交材料", "请选择完成期限")
     # A forged press of a day in the past (the calendar does not show it): refused, named.
     due = harness.emu.messages(specialist.id)[-1]
-    day = next(b["callback_data"] for b in due.buttons() if b["text"] == today_button())
+    day = next(b["callback_data"] for b in due.buttons() if b["text"] == today_button(harness))
     past = day[: day.rindex(":") + 1] + "1577836800"  # 2020-01-01
     await harness.emu.press(specialist, due.message_id, past, strict=False)
     assert "已经过去" in (await harness.emu.wait_message(specialist.id, "已经过去")).text
     # Commands typed mid-dialog reach their own handlers; the draft is still there.
     await p.type("/whoami", "特派员")
-    await harness.emu.press_button(specialist, today_button())
+    await harness.emu.press_button(specialist, today_button(harness))
     summary_ready = await harness.emu.wait_message(specialist.id, "补交材料")
     assert "补交材料" in summary_ready.text
     await p.type("/cancel", "已取消")
@@ -252,11 +261,11 @@ async def test_an_sme_cannot_log_visits_and_forged_visit_buttons_are_refused(har
     # A callback only the specialist's chat holds cannot be pressed by another user in Telegram;
     # the nearest forgery is the SME pressing the same data on its own chat's last message.
     sme_message = harness.emu.messages(sme.id)[-1]
-    await harness.emu.press(sme, sme_message.message_id, data, strict=False)
-    await asyncio.sleep(0.5)
-    answers = [c for c in harness.emu.callbacks() if c.from_user_id == sme.id] if hasattr(
-        harness.emu.callbacks()[0], "from_user_id") else harness.emu.callbacks()[-1:]
-    assert answers and all(c.answered for c in answers)
+    forged = await harness.emu.press(sme, sme_message.message_id, data, strict=False)
+    assert await harness.settle(forged) == "done"
+    answers = [c for c in harness.emu.callbacks() if c.user_id == sme.id]
+    assert [c.update_id for c in answers] == [forged] and answers[0].answered
+    assert "已过期" in answers[0].answer["text"]  # its own chat's message carries no such button
     async with harness.db.sessions() as s:
         assert (await s.get(Company, company_id)).specialist_id is not None
         assert (await s.exec(select(Visit))).first() is None
@@ -294,7 +303,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize("role", list(EXPECTED))
 async def test_every_command_for_every_role(harness, role):
-    from tests.e2e.conftest import ADMIN_ID
+    from tests.e2e.harness import ADMIN_ID
 
     owner = harness.emu.user(3150, first_name="王特派")
     await harness.join(owner, "specialist", region_code="320585")

@@ -2,22 +2,26 @@
 
 Each press is fed to a dispatcher holding only the /check router; the mock message
 manager keeps what each window showed, so a test reads it right after the press. The
-database is real (SQLite and PostgreSQL, as everywhere).
+database is real (SQLite and PostgreSQL, as everywhere), and so is each update's unit of
+work (the bot's own `UpdateContext`: its session and commit, the actor and language loaded
+from the database). Dialog state is kept as JSON (`JsonMemoryStorage`, as in
+aiogram-dialog's own tests), so dialog data the database-backed storage could not keep
+fails here too.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from aiogram import Dispatcher
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import InlineKeyboardButton, Update
 from aiogram_dialog import setup_dialogs
 from aiogram_dialog.test_tools import BotClient, MockMessageManager
+from aiogram_dialog.test_tools.memory_storage import JsonMemoryStorage
 from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
 
+from bot.middlewares import UpdateContext
 from dialogs import check
 from policy import load_catalog
 from services import audit
@@ -37,18 +41,13 @@ class Chat:
         self.ctx = AppContext(settings=None, catalog=load_catalog(), db=db, tz=ZoneInfo("Asia/Shanghai"),
                               clock=lambda: FIXED)
         self.actor = actor
-        self.dp = Dispatcher(storage=MemoryStorage())
-        self.dp.update.outer_middleware(self._context)
+        self.dp = Dispatcher(storage=JsonMemoryStorage())
+        self.dp["ctx"] = self.ctx
+        self.dp.update.outer_middleware(UpdateContext(db, admin_ids=frozenset()))  # the bot's own unit of work
         self.dp.include_router(check.build())
         self.messages = MockMessageManager()
         setup_dialogs(self.dp, message_manager=self.messages)
         self.client = BotClient(self.dp, user_id=actor.telegram_id, chat_id=actor.telegram_id)
-
-    async def _context(self, handler, event, data):
-        async with unit_of_work(self.ctx.db) as session:
-            data.update(ctx=self.ctx, actor=self.actor, lang=self.actor.language, session=session,
-                        commit=session.flush)
-            return await handler(event, data)
 
     @property
     def window(self):
@@ -74,11 +73,11 @@ class Chat:
                                                           callback_query=callback))
 
 
-async def _people(db, role: str, **invite):
+async def _people(db, role: str, language: str = "zh", **invite):
     async with unit_of_work(db) as s:
         company = await add_company(s, "91320585MA1X2B3C5X", "太仓新材料科技有限公司", "320585")
         company.facts = dict(FACTS)
-        actor = (await redeem(s, (await create_invite(s, role, **invite)).token, 5001, "王", None, "zh")).actor
+        actor = (await redeem(s, (await create_invite(s, role, **invite)).token, 5001, "王", None, language)).actor
     return actor, company.id
 
 
@@ -143,8 +142,8 @@ async def test_a_typed_command_is_not_taken_for_an_answer(db):
 
 
 async def test_english_windows_keep_the_same_places(db):
-    actor, _ = await _people(db, "specialist", region_code="320585")
-    chat = Chat(db, replace(actor, language="en"))
+    actor, _ = await _people(db, "specialist", "en", region_code="320585")
+    chat = Chat(db, actor)
     await chat.send("/check")
     question = await chat.press("太仓新材料")
     assert "How many foreign invention patents have been granted through the PCT route?" in question.text

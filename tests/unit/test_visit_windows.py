@@ -1,7 +1,11 @@
 """The visit dialog window by window with aiogram-dialog's own test tools: no HTTP, no waits.
 
 A stub bot stands in for Telegram (aiogram_dialog.test_tools' FakeBot, recording the
-plain messages the handlers send besides the windows); the database is real.
+plain messages the handlers send besides the windows); the database is real, and so is
+each update's unit of work (the bot's own `UpdateContext`: its session, its commit, the
+actor and language loaded from the database). Dialog state is kept as JSON
+(`JsonMemoryStorage`, as in aiogram-dialog's own tests), so dialog data that the
+database-backed storage could not keep fails here too.
 """
 
 from __future__ import annotations
@@ -14,22 +18,23 @@ import re
 
 import pytest
 from aiogram import Dispatcher
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.methods import SendMessage
 from aiogram.types import Chat, Message
 from aiogram_dialog import setup_dialogs
 from aiogram_dialog.test_tools import BotClient, MockMessageManager
+from aiogram_dialog.test_tools.memory_storage import JsonMemoryStorage
 from aiogram_dialog.test_tools.bot_client import FakeBot
 from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
 from sqlmodel import select
 
+from bot.middlewares import UpdateContext
 from dialogs.company import dialog as company_dialog
 from dialogs.visit import dialog as visit_dialog
 from policy import load_catalog
 from services.context import AppContext
 from services.session import Database, unit_of_work
-from services.users import Actor
 from storage.models import Company, Role, User, Visit
+from tests.databases import copy_sqlite, sqlite_template
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc)  # Wednesday 10:00 in Shanghai
@@ -51,35 +56,23 @@ class RecordingBot(FakeBot):
 
 @pytest.fixture
 async def world(tmp_path):
+    copy_sqlite(await sqlite_template(), tmp_path / "w.db")
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'w.db'}")
-    await db.upgrade()
     async with unit_of_work(db) as s:
         user = User(telegram_id=1, role=Role.specialist, full_name="王特派", region_code="320585")
         s.add(user)
         await s.flush()
         s.add(Company(uscc="91320585MA1W8K7Q3G", name="太仓精工机械有限公司", name_key="精工机械", region_code="320585",
                       specialist_id=user.id, facts={"is_sme": True}))
-        actor = Actor(user.id, 1, Role.specialist, "王特派", "320585", None, "zh")
-    ctx = AppContext(settings=None, catalog=load_catalog(), db=db, tz=TZ, clock=lambda: NOW)
-    dp = Dispatcher(storage=MemoryStorage())
-    language = {"lang": "zh"}
-
-    async def inject(handler, event, data):
-        async with db.sessions() as session:
-            data.update(ctx=ctx, session=session, actor=actor, lang=language["lang"], commit=session.commit,
-                        catalog=ctx.catalog)
-            result = await handler(event, data)
-            await session.commit()
-            return result
-
-    dp.update.outer_middleware(inject)
+    dp = Dispatcher(storage=JsonMemoryStorage())
+    dp["ctx"] = AppContext(settings=None, catalog=load_catalog(), db=db, tz=TZ, clock=lambda: NOW)
+    dp.update.outer_middleware(UpdateContext(db, admin_ids=frozenset()))  # the bot's own unit of work
     dp.include_router(visit_dialog.build())
     dp.include_router(company_dialog.build())
     messages = MockMessageManager()
     setup_dialogs(dp, message_manager=messages)
     bot = RecordingBot()
-    client = BotClient(dp, bot=bot)
-    client.language = language
+    client = BotClient(dp, bot=bot)  # Telegram user 1, the specialist above
     yield client, messages, bot, db
     await db.close()
 
@@ -149,7 +142,8 @@ async def test_after_saving_the_specialist_sees_what_the_company_qualifies_for_o
     await click(client, messages, "完成")
     await click(client, messages, "保存")
     outlook = next(text for text in bot.sent if "已保存" in text)
-    assert "🔜 “发明之星”奖励: 还差 1" in outlook
+    # The star ended on 2023-12-31: named with its end, never "还差" (issue 19, item 4).
+    assert "⏹ “发明之星”奖励：已于 2023-12-31 结束" in outlook and "还差" not in outlook
 
 
 async def test_a_fact_changed_by_someone_else_meanwhile_is_shown_not_overwritten(world):
@@ -207,8 +201,9 @@ async def test_search_and_a_new_company_from_the_visit_picker(world):
 
 
 async def test_an_english_speaker_gets_english_throughout(world):
-    client, messages, bot, _db = world
-    client.language["lang"] = "en"
+    client, messages, bot, db = world
+    async with unit_of_work(db) as s:  # the person's language is what the bot stored for them
+        (await s.exec(select(User).where(User.telegram_id == 1))).one().language = "en"
     await client.send("/visit")
     assert "Which company" in _last(messages).text
     await click(client, messages, "太仓精工")
