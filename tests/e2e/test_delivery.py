@@ -93,7 +93,7 @@ async def test_every_router_but_the_public_ones_is_guarded(harness):
         for sub in router.sub_routers:
             yield from walk(sub)
 
-    public = {"common", "fallback", "errors"}
+    public = {"common", "language", "fallback", "errors"}  # language: every invited user, part of common
     unguarded = []
     for router in walk(harness.running.dp):
         if router is harness.running.dp or router.name in public:
