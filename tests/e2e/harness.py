@@ -22,7 +22,7 @@ from services.companies import add_company
 from services.invites import create_invite
 from services.session import Database, unit_of_work
 from services.users import load_actor
-from storage.models import InboxEntry
+from storage.models import InboxEntry, User
 from storage.types import utcnow
 from tests.databases import copy_sqlite, sqlite_template
 
@@ -199,3 +199,18 @@ _next_user_id = iter(range(900_000, 10**9))
 def unique_user(emu: Emulator, **kwargs: object) -> FakeUser:
     """A user no other test of the session has (for a shared bot, where ids must not meet)."""
     return emu.user(next(_next_user_id), **kwargs)
+
+
+async def assert_newcomers_joined(emu: Emulator, url: str, newcomers: list[FakeUser]) -> None:
+    """After kills or stops: every invited newcomer was welcomed once and holds a user row,
+    and the bot sent nothing Telegram would reject."""
+    assert all("欢迎" in emu.messages(u.id)[0].text for u in newcomers)
+    db = Database(url)
+    try:
+        async with db.sessions() as session:
+            joined = (await session.exec(select(User.telegram_id).where(
+                User.telegram_id.in_([u.id for u in newcomers])))).all()
+    finally:
+        await db.close()
+    assert sorted(joined) == sorted(u.id for u in newcomers)
+    assert emu.rejected == []

@@ -9,22 +9,9 @@ from __future__ import annotations
 import pytest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.demo import Terminal
-from services.demo_seed import seed_demo
-from services.session import unit_of_work
 
 
-@pytest.fixture
-async def terminal(harness):
-    async with unit_of_work(harness.db) as session:
-        await seed_demo(session)
-    return Terminal(harness.emu)
-
-
-async def _type(terminal: Terminal, capsys, *lines: str) -> str:
-    for line in lines:
-        assert await terminal.step(line), f"the session ended at {line!r}"
-    return capsys.readouterr().out
+from tests.e2e.test_demo_and_cli import _type, terminal  # noqa: F401  (the same terminal fixture)
 
 
 def _typed(harness, chat_id: int = 1001) -> list[str]:

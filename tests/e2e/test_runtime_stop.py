@@ -18,14 +18,12 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from sqlmodel import select
 
 from bot.runners import run_webhook
 from services.invites import create_invite, redeem
 from services.session import Database, unit_of_work
-from storage.models import User
 from tests.e2e.child_bot import ChildBot, start_bot
-from tests.e2e.harness import TOKEN  # the emu fixture's token
+from tests.e2e.harness import TOKEN, assert_newcomers_joined  # TOKEN: the emu fixture's token
 
 SECRET = "s3cret-Token_1"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -148,16 +146,7 @@ async def test_a_signal_mid_burst_stops_cleanly_and_no_update_is_lost_or_answere
 
     repeated = {uid: replies(uid) - n for uid, n in sent.items() if replies(uid) != n}
     assert repeated == {}, f"updates answered more or less than once: {repeated}"
-    assert all("欢迎" in emu.messages(u.id)[0].text for u in newcomers)
-    db = Database(url)
-    try:
-        async with db.sessions() as session:
-            joined = (await session.exec(select(User.telegram_id).where(
-                User.telegram_id.in_([u.id for u in newcomers])))).all()
-    finally:
-        await db.close()
-    assert sorted(joined) == sorted(u.id for u in newcomers)
-    assert emu.rejected == []
+    await assert_newcomers_joined(emu, url, newcomers)
 
 
 async def test_a_stopping_webhook_answers_503_and_finishes_the_update_in_hand(emu, settings):

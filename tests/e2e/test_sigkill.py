@@ -13,13 +13,11 @@ import asyncio
 import os
 import signal
 
-from sqlmodel import select
 
 from services.invites import create_invite, redeem
 from services.session import Database, unit_of_work
-from storage.models import User
 from tests.e2e.child_bot import start_bot
-from tests.e2e.harness import TOKEN  # the emu fixture's token
+from tests.e2e.harness import TOKEN, assert_newcomers_joined  # TOKEN: the emu fixture's token
 
 
 WAVES, PER_WAVE, INVITED = 10, 25, 12
@@ -93,13 +91,4 @@ async def test_ten_kills_lose_no_update_and_no_invite(emu, tmp_path):
     print(f"\n{WAVES} kills, {sum(sent.values())} updates: lost {lost}, repeated replies {repeated}")
     assert lost == 0
     assert repeated <= WAVES, f"{repeated} repeated replies for {WAVES} kills"
-    assert all("欢迎" in emu.messages(u.id)[0].text for u in newcomers)
-    db = Database(url)
-    try:
-        async with db.sessions() as session:
-            joined = (await session.exec(select(User.telegram_id).where(
-                User.telegram_id.in_([u.id for u in newcomers])))).all()
-    finally:
-        await db.close()
-    assert sorted(joined) == sorted(u.id for u in newcomers)
-    assert emu.rejected == []
+    await assert_newcomers_joined(emu, url, newcomers)
