@@ -62,7 +62,8 @@ class Feature:
 
 FEATURES: tuple[Feature, ...] = (
     # Before "common": only /start payloads of training links (tre_/trc_), so invites still reach common.
-    Feature("training_links", training_handlers.build_links, EVERYONE),
+    # Public: a trainee with no role enrols, sees their own trainings and checks in here (issue 19).
+    Feature("training_links", training_handlers.build_links, None),
     Feature("common", common.build, None, ("start", "help", "whoami", "cancel", "language"), menu_roles=EVERYONE),
     # Before the invite steps and the dialogs, which take every message while one is open
     # (issue 19, "no answer lost"): a reply to a forwarded question or its reminder is the

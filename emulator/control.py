@@ -42,6 +42,7 @@ def add_control_routes(app: web.Application, emulator: Emulator) -> None:
         "open_chat": _open_chat,
         "send_text": _send_text,
         "send_location": _send_location,
+        "send_contact": _send_contact,
         "send_document": _send_document,
         "send_photo": _send_photo,
         "send_sticker": _send_sticker,
@@ -92,6 +93,13 @@ async def _send_text(emulator: Emulator, args: dict[str, Any]) -> Any:
 async def _send_location(emulator: Emulator, args: dict[str, Any]) -> Any:
     user, token = _user(emulator, args), args.get("token")
     update_id = await emulator.send_location(user, float(args["latitude"]), float(args["longitude"]), token=token)
+    return {"update_id": update_id}
+
+
+async def _send_contact(emulator: Emulator, args: dict[str, Any]) -> Any:
+    user, token = _user(emulator, args), args.get("token")
+    update_id = await emulator.send_contact(user, str(args["phone_number"]), first_name=args.get("first_name"),
+                                            last_name=args.get("last_name"), user_id=args.get("user_id"), token=token)
     return {"update_id": update_id}
 
 

@@ -184,6 +184,18 @@ class Emulator:
     ) -> int:
         return self._user_message(user, token, extra={"location": {"latitude": latitude, "longitude": longitude}})
 
+    async def send_contact(
+        self, user: FakeUser, phone_number: str, *, first_name: str | None = None, last_name: str | None = None,
+        user_id: int | None = None, token: str | None = None,
+    ) -> int:
+        """A contact as Telegram sends it; from the share-contact button it is the sender's own
+        (`user_id` defaults to the sender), a forwarded card may carry someone else's."""
+        contact: dict[str, Any] = {"phone_number": phone_number, "first_name": first_name or user.first_name,
+                                   "user_id": user.id if user_id is None else user_id}
+        if last_name:
+            contact["last_name"] = last_name
+        return self._user_message(user, token, extra={"contact": contact})
+
     async def send_document(
         self,
         user: FakeUser,

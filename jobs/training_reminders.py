@@ -5,7 +5,8 @@ Runs every five minutes. A session is due a reminder once "now" is inside its wi
 missed while the bot was down is made up by the next one. Each send is claimed with
 `services.runs.claim` under (job, "<session>:<kind>:<start>", telegram id): never twice,
 across restarts and processes; moving a session's start makes new keys, so people
-hear about the new time.
+hear about the new time. The 2-hour reminder states the real time left ("40 分钟后" when
+it goes out at 15:50 for 16:30, never "约 2 小时后"): `time_left` (issue 19, item 7).
 """
 
 from __future__ import annotations
@@ -50,11 +51,23 @@ def _kind(left: timedelta) -> str | None:
     return "2h" if left <= REMINDERS[1][1] else "48h"
 
 
+def time_left(left: timedelta, lang: str) -> str:
+    """The time left in words, rounded to the minute: "40 分钟后", "1 小时 35 分钟后", "2 小时后"."""
+    minutes = max(1, round(left.total_seconds() / 60))
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return t("tl_left_minutes", lang, minutes=minutes)
+    if not minutes:
+        return t("tl_left_hours", lang, hours=hours)
+    return t("tl_left_hours_minutes", lang, hours=hours, minutes=minutes)
+
+
 async def _send(ctx: AppContext, telegram_id: int, lang: str, role: str, kind: str, training) -> str:  # noqa: ANN001
     start = training.starts_at.astimezone(ctx.tz)
     place = " / ".join(p for p in (training.location, training.online_link) if p) or t("none", lang)
-    text = t(f"tr_remind_{kind}_{role}", lang, title=escape(training.title), when=f"{start:%Y-%m-%d %H:%M}",
-             place=escape(place), seats=training.seats_taken)
+    key = f"tl_remind_2h_{role}" if kind == "2h" else f"tr_remind_{kind}_{role}"
+    text = t(key, lang, title=escape(training.title), when=f"{start:%Y-%m-%d %H:%M}", place=escape(place),
+             seats=training.seats_taken, left=time_left(training.starts_at - ctx.now(), lang))
     try:
         await ctx.bot.send_message(telegram_id, text)
     except TelegramAPIError as exc:

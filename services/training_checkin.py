@@ -19,9 +19,9 @@ from sqlmodel import col, select
 from services import textgate
 from services import training_tokens as tokens
 from services.session import AsyncSession
-from services.trainees import Trainee, mask_mobile, trainee_for_user
+from services.trainees import Trainee, mask_mobile
 from services.training_access import TrainingRefusal, managed
-from services.training_enrolment import EnrolOutcome, enrolment_of
+from services.training_enrolment import EnrolOutcome, Who, enrolment_of, trainee_of
 from services.users import Actor
 from storage.models import Training
 from storage.training_tables import Enrolment
@@ -77,11 +77,11 @@ async def set_roster_status(session: AsyncSession, actor: Actor, enrolment_id: i
 # ------------------------------------------------------------------ checking oneself in
 
 
-async def check_in_by_link(session: AsyncSession, actor: Actor, payload: str, now: datetime) -> EnrolOutcome:
+async def check_in_by_link(session: AsyncSession, actor: Who, payload: str, now: datetime) -> EnrolOutcome:
     return await _check_in(session, actor, await tokens.linked_session(session, payload, now), now)
 
 
-async def check_in_by_code(session: AsyncSession, actor: Actor, code: str, now: datetime) -> EnrolOutcome:
+async def check_in_by_code(session: AsyncSession, actor: Who, code: str, now: datetime) -> EnrolOutcome:
     """A typed six-digit code, matched against the actor's own sessions happening about now.
 
     Read through the gate's ``code`` kind (services.textgate): full-width digits are digits, and
@@ -90,7 +90,7 @@ async def check_in_by_code(session: AsyncSession, actor: Actor, code: str, now: 
     code = textgate.clean(code, textgate.Kind.code)
     if not re.fullmatch(r"[0-9]{6}", code):
         raise TrainingRefusal("checkin_code_shape")
-    trainee = await trainee_for_user(session, actor.user_id)
+    trainee = await trainee_of(session, actor)
     open_sessions = [] if trainee is None else (await session.exec(
         select(Training).join(Enrolment, Enrolment.training_id == Training.id)
         .where(Enrolment.trainee_id == trainee.id, Enrolment.status != "cancelled", Training.status == "scheduled",
@@ -107,10 +107,10 @@ async def check_in_by_code(session: AsyncSession, actor: Actor, code: str, now: 
     raise TrainingRefusal("checkin_code_wrong")
 
 
-async def _check_in(session: AsyncSession, actor: Actor, training: Training, now: datetime) -> EnrolOutcome:
+async def _check_in(session: AsyncSession, actor: Who, training: Training, now: datetime) -> EnrolOutcome:
     if training.status == "cancelled":
         raise TrainingRefusal("session_cancelled")
-    trainee = await trainee_for_user(session, actor.user_id)
+    trainee = await trainee_of(session, actor)
     enrolment = await enrolment_of(session, training.id, trainee.id) if trainee else None
     if enrolment is None or enrolment.status == "cancelled":
         raise TrainingRefusal("checkin_not_enrolled")

@@ -1,7 +1,9 @@
 """Enrolment in a training session, with a waitlist that moves up.
 
-Any invited user may enrol themselves through a session's link and cancel their own
-enrolment; an organiser enrols people (one, or a list from Excel) for the sessions they
+Anyone may enrol themselves through a session's link: an invited user as themselves, a
+person with no role (a trainee) by their phone number, which links their Telegram id to the
+trainee record (`link_person`) and gives them their own trainings, reminders and check-in,
+nothing else. People cancel their own enrolment; an organiser enrols people (one, or a list from Excel) for the sessions they
 manage (services.training_access).
 
 Seats: `Training.seats_taken` counts enrolments holding a seat (every status but
@@ -28,8 +30,12 @@ from storage.models import Training
 from storage.training_tables import Enrolment
 from storage.types import utcnow
 
-__all__ = ["CancelOutcome", "EnrolOutcome", "SEATED", "STATUSES", "cancel_enrolment", "check_open", "enrol_person",
-           "enrol_self", "enrolment_of", "my_enrolments", "promote"]
+__all__ = ["CancelOutcome", "EnrolOutcome", "SEATED", "STATUSES", "Who", "cancel_enrolment", "check_open",
+           "enrol_linked", "enrol_person", "enrol_self", "enrolment_of", "link_person", "my_enrolments", "promote",
+           "trainee_of"]
+
+#: Who acts on their own enrolment: an invited user, or a person with no role, by Telegram id.
+Who = Actor | int
 
 STATUSES = ("registered", "waitlisted", "attended", "absent", "excused", "cancelled")
 SEATED = ("registered", "attended", "absent", "excused")
@@ -78,8 +84,55 @@ async def enrol_self(session: AsyncSession, actor: Actor, training: Training, no
     return await _enrol(session, training, trainee, "self", now)
 
 
-async def my_enrolments(session: AsyncSession, actor: Actor, now: datetime) -> list[tuple[Enrolment, Training]]:
-    trainee = await trainee_for_user(session, actor.user_id)
+async def trainee_of(session: AsyncSession, who: Who) -> Trainee | None:
+    """The person behind an invited user or behind a linked Telegram id (no role)."""
+    if isinstance(who, Actor):
+        return await trainee_for_user(session, who.user_id)
+    return (await session.exec(select(Trainee).where(Trainee.telegram_id == who))).first()
+
+
+async def link_person(session: AsyncSession, telegram_id: int, person: PersonDraft) -> Trainee:
+    """Link a Telegram id (a person with no role) to the trainee with this mobile, or a new one.
+
+    The number was shared from the person's own contact card (the handler refuses another's)
+    or typed by them; a record kept by an organiser keeps its name. A number already linked
+    to another Telegram account or to an invited user is refused: one person, one account.
+    """
+    trainee = (await session.exec(select(Trainee).where(Trainee.mobile == person.mobile))).first()
+    if trainee is not None and (trainee.user_id is not None or trainee.telegram_id not in (None, telegram_id)):
+        raise TrainingRefusal("mobile_linked_to_other")
+    if trainee is not None and trainee.telegram_id == telegram_id:
+        return trainee
+    previous = await trainee_of(session, telegram_id)
+    if previous is not None:  # a new number for the same account moves the link
+        previous.telegram_id = None
+        session.add(previous)
+        await session.flush()
+    if trainee is None:
+        trainee = Trainee(name=person.name, mobile=person.mobile, company=person.company, position=person.position,
+                          category=person.category, telegram_id=telegram_id)
+    else:
+        trainee.telegram_id, trainee.updated_at = telegram_id, utcnow()
+        if trainee.category == "其他" and person.category != "其他":
+            trainee.category = person.category
+    session.add(trainee)
+    await session.flush()
+    return trainee
+
+
+async def enrol_linked(session: AsyncSession, telegram_id: int, training: Training, now: datetime,
+                       person: PersonDraft | None = None) -> EnrolOutcome:
+    """A person with no role enrols through the link; `person` (their number) is needed once."""
+    check_open(training, now)
+    trainee = await trainee_of(session, telegram_id) if person is None else await link_person(
+        session, telegram_id, person)
+    if trainee is None:
+        raise TrainingRefusal("need_details")
+    return await _enrol(session, training, trainee, "self", now)
+
+
+async def my_enrolments(session: AsyncSession, actor: Who, now: datetime) -> list[tuple[Enrolment, Training]]:
+    trainee = await trainee_of(session, actor)
     if trainee is None:
         return []
     rows = await session.exec(

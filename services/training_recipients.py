@@ -1,7 +1,8 @@
 """Who hears about a training session, and when: reminders, change notices, a promoted person.
 
-Only people who use the bot can be told anything (a trainee enrolled from a spreadsheet
-has no Telegram id); inactive users are never told. These are reads: the jobs and the
+Only people who use the bot can be told anything: invited users, and people with no role
+who linked themselves through a training link (`Trainee.telegram_id`); a trainee enrolled
+from a spreadsheet has no Telegram id; inactive users are never told. These are reads: the jobs and the
 handlers that send (jobs/training_reminders.py, handlers and dialogs of training) decide
 what to say.
 """
@@ -34,6 +35,7 @@ async def reminder_recipients(session: AsyncSession, training: Training) -> list
         .where(Enrolment.training_id == training.id, Enrolment.status == "registered", User.active)
         .order_by(User.telegram_id))
     people = [(telegram_id, lang, "member") for telegram_id, lang in rows.all()]
+    people += [(telegram_id, "zh", "member") for telegram_id in await _linked(session, training.id, ("registered",))]
     if training.organiser_id is not None:
         organiser = await session.get(User, training.organiser_id)
         if organiser is not None and organiser.active:
@@ -49,14 +51,28 @@ async def notice_recipients(session: AsyncSession, training_id: int) -> tuple[tu
         select(User.telegram_id, User.language).join(Trainee, Trainee.user_id == User.id)
         .join(Enrolment, Enrolment.trainee_id == Trainee.id)
         .where(Enrolment.training_id == training_id, Enrolment.status.in_(("registered", "waitlisted")), User.active))
-    return tuple(dict.fromkeys((tid, lang) for tid, lang in rows.all()))
+    linked = [(tid, "zh") for tid in await _linked(session, training_id, ("registered", "waitlisted"))]
+    return tuple(dict.fromkeys([*((tid, lang) for tid, lang in rows.all()), *linked]))
+
+
+async def _linked(session: AsyncSession, training_id: int, statuses: tuple[str, ...]) -> list[int]:
+    """Telegram ids of people with no role who linked themselves through a training link
+    (Trainee.telegram_id); they are told in Chinese, the language of the link they opened."""
+    rows = await session.exec(
+        select(Trainee.telegram_id).join(Enrolment, Enrolment.trainee_id == Trainee.id)
+        .where(Enrolment.training_id == training_id, Enrolment.status.in_(statuses), Trainee.telegram_id.is_not(None))
+        .order_by(Trainee.telegram_id))
+    return list(rows.all())
 
 
 async def contact_of(session: AsyncSession, trainee_id: int) -> tuple[int, str] | None:
     """(telegram id, language) of a trainee who uses the bot, else None."""
     row = (await session.exec(select(User.telegram_id, User.language).join(Trainee, Trainee.user_id == User.id)
                               .where(Trainee.id == trainee_id, User.active))).first()
-    return (row[0], row[1]) if row else None
+    if row:
+        return row[0], row[1]
+    person = await session.get(Trainee, trainee_id)
+    return (person.telegram_id, "zh") if person is not None and person.telegram_id is not None else None
 
 
 async def organiser_language(session: AsyncSession, training: Training) -> str:

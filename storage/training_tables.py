@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -31,6 +31,9 @@ class Trainee(SQLModel, table=True):
     position: str = Field(default="", max_length=64)
     category: str = Field(default="其他", max_length=16, index=True)
     user_id: int | None = Field(default=None, foreign_key="users.id", unique=True)
+    #: A person with no users row who linked themselves through a training link by sharing
+    #: their own phone number (handlers/training.py): reminders and check-in reach them here.
+    telegram_id: int | None = Field(default=None, sa_column=Column(BigInteger, unique=True, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
