@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
@@ -9,6 +11,8 @@ from locales import t
 
 
 MAX_TEXT = 4096
+#: Words of someone looking for the language setting (typed, or a settings command of other bots).
+_LANGUAGE_WORDS = re.compile(r"english|language|英文|英语|语言|^/settings?\b|^/lang\b", re.IGNORECASE)
 
 
 async def edited(_message: Message) -> None:
@@ -18,6 +22,9 @@ async def edited(_message: Message) -> None:
 async def unknown_text(message: Message, lang: str) -> None:
     if len(message.text) > MAX_TEXT:
         await message.answer(t("text_too_long", lang, length=len(message.text), limit=MAX_TEXT))
+        return
+    if _LANGUAGE_WORDS.search(message.text):
+        await message.answer(t("language_hint", lang))
         return
     await message.answer(t("not_understood", lang))
 

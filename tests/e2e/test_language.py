@@ -93,3 +93,12 @@ async def test_the_demo_makes_the_current_persona_english(harness, capsys):
     assert ":lang en" in capsys.readouterr().out
     assert await terminal.step(":help")
     assert ":lang en | zh" in capsys.readouterr().out
+
+
+async def test_asking_for_english_in_words_points_to_language(harness):
+    user = harness.emu.user(8777, first_name="Anna")
+    await harness.join(user, "specialist", region_code="320585")
+    for text in ("English please", "/settings", "能换成英文吗"):
+        reply = await harness.say(user, text, "/language")
+        assert "/language en" in reply.text, text
+    assert "我没有理解" in (await harness.say(user, "随便说点什么")).text
