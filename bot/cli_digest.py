@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import html
+import re
 import sys
 from pathlib import Path
 
@@ -13,14 +15,14 @@ from storage.types import utcnow
 
 def register(sub: argparse._SubParsersAction) -> None:
     export = sub.add_parser("export", help="write a week's roster workbook (all regions without --region)")
-    export.add_argument("--week", required=True, help="ISO week such as 2026-W47")
+    export.add_argument("--week", default=None, help="ISO week such as 2026-W47 (default: last week)")
     export.add_argument("--region", default=None, help="region code prefix, e.g. 320585")
     export.add_argument("--out", required=True, help="the .xlsx file to write")
     export.add_argument("--show-phones", action="store_true", help="whole phone numbers (default: masked)")
     export.set_defaults(func=_export)
 
     digest = sub.add_parser("digest", help="render (--dry-run) or send a week's digests")
-    digest.add_argument("--week", required=True, help="ISO week such as 2026-W47")
+    digest.add_argument("--week", default=None, help="ISO week such as 2026-W47 (default: last week)")
     digest.add_argument("--region", default=None, help="only supervisors and robots within this region code")
     digest.add_argument("--dry-run", action="store_true", help="print the digests, send nothing")
     digest.add_argument("--lang", default="zh", choices=["zh", "en"])
@@ -35,15 +37,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     channel.set_defaults(func=_channel)
 
 
-def _week(settings, text: str):
-    from services.sheets import WeekError, parse_week
+def _week(settings, text: str | None):
+    """The week asked for, or last week (the full week a supervisor forwards, as /export gives)."""
+    from services.sheets import WeekError, parse_week, previous_week, week_of
 
+    today = utcnow().astimezone(settings.tz).date()
+    if text is None:
+        return previous_week(week_of(today, settings.tz))
     try:
         # Weeks more than a year from today are refused, as in chat.
-        return parse_week(text, settings.tz, today=utcnow().astimezone(settings.tz).date())
+        return parse_week(text, settings.tz, today=today)
     except WeekError as exc:
         print("ipbot: " + t(f"export_err_{exc.code}", "zh", **exc.params), file=sys.stderr)
         return None
+
+
+def _plain(html_text: str) -> str:
+    """Telegram's HTML as a terminal shows it: tags out, entities back to characters."""
+    return html.unescape(re.sub(r"</?[a-zA-Z][^>]*>", "", html_text))
 
 
 def _context(settings, db, bot=None):
@@ -111,7 +122,7 @@ def _digest(settings, args: argparse.Namespace) -> int:
                     names += [f"{c.kind}:{c.region_code}" for c in p.channels]
                     print(f"===== {p.region or 'all regions'} — " + t("digest_dry_run_to", args.lang,
                                                                        recipients=", ".join(names)))
-                    print(telegram_text(p.digest, args.lang, f"周报_{week.label}.xlsx"))
+                    print(_plain(telegram_text(p.digest, args.lang, f"周报_{week.label}.xlsx")))
                     for c in p.channels:
                         print(f"----- {c.kind} markdown")
                         print(markdown_text(p.digest, "zh", adapter(c.kind).limit_bytes))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from locales import t
 from locales.format import fit
 from services.digest import Digest, Figure, TargetLine, TrainingLine
+from services.regions import lookup
 from services.trained_text import ended_lines, rate_line
 
 __all__ = ["HTML", "MARKDOWN", "Style", "render", "telegram_text", "markdown_text"]
@@ -77,11 +78,20 @@ def _region_part(line: TargetLine | TrainingLine, lang: str) -> str:
     return "" if line.region_value is None else t("digest_region_part", lang, count=f"{line.region_value:,}")
 
 
+def _region_name(code: str | None, lang: str) -> str:
+    """The region by name and code, as a supervisor forwarding it to the province reads it."""
+    region = lookup(code)
+    if region is None:
+        return code or t("export_all_regions", lang)
+    key = "region_label_province" if region.level == "province" else "region_label"
+    return t(key, lang, name=region.full_name, code=region.code)
+
+
 def render(digest: Digest, lang: str, style: Style, roster_line: str = "", max_items: int = 10) -> str:
     """The whole digest with at most `max_items` entries per list."""
     esc, w = style.escape, digest.week
     out = [t("digest_title", lang, week=w.label, start=f"{w.start:%m-%d}", end=f"{w.end:%m-%d}"),
-           t("digest_region", lang, region=esc(digest.region or t("export_all_regions", lang))), ""]
+           t("digest_region", lang, region=esc(_region_name(digest.region, lang))), ""]
     out.append(t("digest_figures_header", lang))
     out += [_figure(f, lang) for f in digest.figures]
     if digest.empty:

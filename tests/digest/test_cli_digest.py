@@ -52,3 +52,19 @@ def test_digest_dry_run_renders_without_sending(tmp_path, monkeypatch, capsys):
     assert "https://oapi.dingtalk.com/robot/send\tsigned" in listed and "abc" not in listed
     assert main(["digest-channel", "set", "--region", "3205", "--kind", "feishu", "--url", "ftp://x"]) == 2
     assert "不是可用的feishu机器人" in capsys.readouterr().err
+
+
+def test_digest_dry_run_defaults_to_last_week_and_prints_plain_text(tmp_path, monkeypatch, capsys):
+    """As the README shows it: no --week is last week; a terminal gets text, not Telegram's tags."""
+    from services.sheets import previous_week, week_of
+    from storage.types import utcnow
+    from zoneinfo import ZoneInfo
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    seed(url)
+    assert main(["digest", "--dry-run", "--db", str(tmp_path / "cli.db")]) == 0
+    printed = capsys.readouterr().out
+    tz = ZoneInfo("Asia/Shanghai")
+    last = previous_week(week_of(utcnow().astimezone(tz).date(), tz))
+    assert f"知识产权特派员工作周报 {last.label}" in printed and "地区：江苏省苏州市（320500）" in printed
+    assert "<b>" not in printed and "&lt;" not in printed and "&amp;" not in printed
