@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from services.trainees import CATEGORIES
 from services.training_access import ORGANISER_ROLES, TrainingRefusal, get_session, may_organise
-from services.training_checkin import (CODE_WINDOW, DISPLAY_AFTER_END, DISPLAY_MAX, ROSTER_NEXT, RosterLine,
+from services.training_checkin import (CODE_WINDOW, DISPLAY_AFTER_END, DISPLAY_MAX, MARKS, ROSTER_NEXT, RosterLine,
+                                       RosterMark, mark_roster,
                                        check_in_by_code, check_in_by_link, close_checkin_display,
                                        open_checkin_display, open_displays, roster, set_roster_status)
 from services.training_enrolment import (SEATED, STATUSES, CancelOutcome, EnrolOutcome, cancel_enrolment,
@@ -37,8 +38,8 @@ _is_web_link = is_web_link
 
 __all__ = [
     "CATEGORIES", "CHECKIN_PREFIX", "CODE_WINDOW", "DISPLAY_AFTER_END", "DISPLAY_MAX", "ENROL_PREFIX",
-    "GRACE_SECONDS", "MAX_CAPACITY", "ORGANISER_ROLES", "ROSTER_NEXT", "ROTATE_SECONDS", "SEATED", "STATUSES",
-    "CancelOutcome", "CheckinToken", "EnrolOutcome", "Notice", "RosterLine", "SessionDraft", "Training",
+    "GRACE_SECONDS", "MARKS", "MAX_CAPACITY", "ORGANISER_ROLES", "ROSTER_NEXT", "ROTATE_SECONDS", "SEATED", "STATUSES",
+    "CancelOutcome", "CheckinToken", "EnrolOutcome", "Notice", "RosterLine", "RosterMark", "mark_roster", "SessionDraft", "Training",
     "TrainingRefusal", "cancel_enrolment", "cancel_session", "check_in_by_code", "check_in_by_link",
     "checkin_token", "checkin_window", "close_checkin_display", "create_session", "day_warning", "draft_of",
     "enrol_link_payload", "enrol_person", "enrol_self", "get_session", "is_web_link", "list_sessions",

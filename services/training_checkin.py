@@ -21,18 +21,20 @@ from services import training_tokens as tokens
 from services.session import AsyncSession
 from services.trainees import Trainee, mask_mobile
 from services.training_access import TrainingRefusal, managed
-from services.training_enrolment import EnrolOutcome, Who, enrolment_of, trainee_of
+from services.training_enrolment import SEATED, EnrolOutcome, Who, enrolment_of, promote, trainee_of
+from services.training_recipients import contact_of
 from services.users import Actor
 from storage.models import Training
 from storage.training_tables import Enrolment
 
-__all__ = ["CODE_WINDOW", "DISPLAY_AFTER_END", "DISPLAY_MAX", "ROSTER_NEXT", "RosterLine", "check_in_by_code",
+__all__ = ["CODE_WINDOW", "DISPLAY_AFTER_END", "DISPLAY_MAX", "MARKS", "ROSTER_NEXT", "RosterMark", "mark_roster", "RosterLine", "check_in_by_code",
            "check_in_by_link", "close_checkin_display", "open_checkin_display", "open_displays", "roster",
            "set_roster_status"]
 
-#: Tapping a name on the roster moves it on: registered → attended → absent → excused → registered.
-ROSTER_NEXT = {"registered": "attended", "waitlisted": "attended", "attended": "absent", "absent": "excused",
-               "excused": "registered"}
+#: The roster's explicit marks (签到 · 缺席 · 请假), each a button of its own per person.
+MARKS = ("attended", "absent", "excused")
+#: What a plain tick (no mark named) records: kept for callers from before the marks.
+ROSTER_NEXT = {"registered": "attended", "waitlisted": "attended", "absent": "attended", "excused": "attended"}
 #: Typed codes are looked for in sessions from this long before the start to after the end.
 CODE_WINDOW = timedelta(hours=3)
 #: A check-in QR display keeps rotating this long after the session's end (then it stops by itself).
@@ -61,17 +63,40 @@ async def roster(session: AsyncSession, actor: Actor, training_id: int) -> tuple
     return training, [RosterLine(e.id, t.name, mask_mobile(t.mobile), t.company, e.status) for e, t in rows.all()]
 
 
-async def set_roster_status(session: AsyncSession, actor: Actor, enrolment_id: int, expected: str,
-                            now: datetime) -> str | None:
-    """Move a roster line to its next status if it still has `expected` (else None: an old button)."""
+@dataclass(frozen=True)
+class RosterMark:
+    """A roster mark that took effect; `promoted` is the waitlisted person who got the freed seat
+    (their telegram id and language, when they use the bot), for the handler to tell."""
+
+    status: str
+    training: Training
+    promoted: tuple[int, str] | None = None
+
+
+async def mark_roster(session: AsyncSession, actor: Actor, enrolment_id: int, expected: str, to: str,
+                      now: datetime) -> RosterMark | None:
+    """Mark a roster line 签到, 缺席 or 请假 if it still has `expected` (else None: an old button).
+
+    缺席 or 请假 frees the person's seat; before the start it goes to the first waitlisted
+    person (promote, as a cancellation does)."""
     enrolment = await session.get(Enrolment, enrolment_id)
     if enrolment is None:
         raise TrainingRefusal("enrolment_not_found")
     training = await managed(session, actor, enrolment.training_id, "training.roster")
-    new = ROSTER_NEXT.get(expected)
-    if new is None or enrolment.status != expected:
+    if to not in MARKS or enrolment.status != expected or expected in ("cancelled", to):
         return None
-    return new if await _set_status(session, training, enrolment, expected, new, now) else None
+    promoted = await _set_status(session, training, enrolment, expected, to, now)
+    if promoted is False:
+        return None
+    contact = await contact_of(session, promoted.trainee_id) if isinstance(promoted, Enrolment) else None
+    return RosterMark(to, training, contact)
+
+
+async def set_roster_status(session: AsyncSession, actor: Actor, enrolment_id: int, expected: str,
+                            now: datetime, to: str | None = None) -> str | None:
+    """The status a roster line now has (`to`, by default 签到), or None for an old button."""
+    mark = await mark_roster(session, actor, enrolment_id, expected, to or ROSTER_NEXT.get(expected, ""), now)
+    return None if mark is None else mark.status
 
 
 # ------------------------------------------------------------------ checking oneself in
@@ -123,8 +148,10 @@ async def _check_in(session: AsyncSession, actor: Who, training: Training, now: 
 
 
 async def _set_status(session: AsyncSession, training: Training, enrolment: Enrolment, old: str, new: str,
-                      now: datetime) -> bool:
-    """Conditional status change; a waitlisted person who attends takes a seat (they were there)."""
+                      now: datetime) -> bool | Enrolment:
+    """Conditional status change (False: someone changed it first), with the seat moving along:
+    a person who attends takes a seat (they were there, waitlisted or not); one marked 缺席 or
+    请假 gives it up, before the start to the first waitlisted person (returned, promoted)."""
     values: dict[str, object] = {"status": new, "updated_at": now}
     if new == "attended":
         values["checked_in_at"] = now
@@ -132,13 +159,20 @@ async def _set_status(session: AsyncSession, training: Training, enrolment: Enro
                                  .values(**values))
     if changed.rowcount != 1:
         return False
-    if old == "waitlisted":
+    promoted: Enrolment | None = None
+    if old not in SEATED and new in SEATED:
         await session.exec(update(Training).where(Training.id == training.id)
                            .values(seats_taken=Training.seats_taken + 1))
-        await session.refresh(training)
+    elif old in SEATED and new not in SEATED:
+        if training.starts_at > now:
+            promoted = await promote(session, training, now, need_seat=False)
+        if promoted is None:
+            await session.exec(update(Training).where(Training.id == training.id, Training.seats_taken > 0)
+                               .values(seats_taken=Training.seats_taken - 1))
     await session.flush()
+    await session.refresh(training)
     await session.refresh(enrolment)
-    return True
+    return promoted or True
 
 
 # ------------------------------------------------------------------ the rotating QR display

@@ -6,8 +6,8 @@ trainee record (`link_person`) and gives them their own trainings, reminders and
 nothing else. People cancel their own enrolment; an organiser enrols people (one, or a list from Excel) for the sessions they
 manage (services.training_access).
 
-Seats: `Training.seats_taken` counts enrolments holding a seat (every status but
-waitlisted and cancelled). A seat is taken only by the conditional UPDATE in
+Seats: `Training.seats_taken` counts enrolments holding a seat (registered or attended;
+SEATED). A seat is taken only by the conditional UPDATE in
 `_take_seat` and passed on by `promote`, so two people pressing "enrol" at once never
 overfill a session; the unique (session, person) pair makes a second press a no-op.
 """
@@ -38,7 +38,9 @@ __all__ = ["CancelOutcome", "EnrolOutcome", "SEATED", "STATUSES", "Who", "cancel
 Who = Actor | int
 
 STATUSES = ("registered", "waitlisted", "attended", "absent", "excused", "cancelled")
-SEATED = ("registered", "attended", "absent", "excused")
+#: Statuses that hold a seat. 缺席 and 请假 do not (issue 19): the person is not coming, so the
+#: place goes to the waitlist (services.training_checkin.mark_roster frees it).
+SEATED = ("registered", "attended")
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ def _manage_dialog() -> Dialog:
                state=ManageSG.card, getter=g.card_getter),
         Window(TEXT,
                ScrollingGroup(Select(Format("{item[1]}"), id="ros", item_id_getter=lambda i: i[0], items="lines",
-                                     on_click=h.on_roster_tap), id="rosg", width=1, height=10,
+                                     on_click=h.on_roster_tap), id="rosg", width=3, height=10,
                               hide_on_single_page=True),
                back_to_card,
                state=ManageSG.roster, getter=g.roster_getter),
@@ -148,6 +148,32 @@ async def next_qr(query: CallbackQuery, **data: Any) -> None:
 
 
 async def end_qr(query: CallbackQuery, **data: Any) -> None:
+    """结束签到 first asks: the QR message's buttons become "end it" / "keep showing"."""
+    lang = data.get("lang", "zh")
+
+    async def ask(training_id: int) -> None:
+        await tr.roster(data["session"], data["actor"], training_id)  # the manager's permission
+        with suppress(TelegramBadRequest):  # pressed twice: the question is already showing
+            await query.message.edit_reply_markup(reply_markup=h.qr_end_keyboard(training_id, lang))
+
+    if await _qr_press(query, data, ask):
+        await query.answer(t("tr_qr_end_ask", lang))
+
+
+async def end_qr_no(query: CallbackQuery, **data: Any) -> None:
+    """Keep check-in open: the QR message gets its own buttons back."""
+    lang = data.get("lang", "zh")
+
+    async def keep(training_id: int) -> None:
+        await tr.roster(data["session"], data["actor"], training_id)
+        with suppress(TelegramBadRequest):
+            await query.message.edit_reply_markup(reply_markup=h.qr_keyboard(training_id, lang))
+
+    if await _qr_press(query, data, keep):
+        await query.answer(t("tr_qr_kept", lang))
+
+
+async def end_qr_yes(query: CallbackQuery, **data: Any) -> None:
     """Stop the rotation; the QR message goes, so nobody scans a code that will not be replaced."""
 
     def close(training_id: int) -> Awaitable[Any]:
@@ -164,6 +190,8 @@ def build() -> Router:
     router.message.register(open_training, Command("training"))
     router.callback_query.register(next_qr, F.data.startswith(f"{h.QR_PREFIX}:"))
     router.callback_query.register(end_qr, F.data.startswith(f"{h.QR_END_PREFIX}:"))
+    router.callback_query.register(end_qr_yes, F.data.startswith(f"{h.QR_END_YES_PREFIX}:"))
+    router.callback_query.register(end_qr_no, F.data.startswith(f"{h.QR_END_NO_PREFIX}:"))
     for dialog in (_new_dialog(), _manage_dialog()):
         dialog.message.filter(~F.text.startswith("/"))  # a command typed mid-dialog reaches its own handler
         router.include_router(dialog)

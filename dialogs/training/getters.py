@@ -96,9 +96,14 @@ async def roster_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
         return {"text": t(f"tr_err_{exc.code}", lang, **exc.params), "lines": [], "b_back": t("tr_b_back", lang)}
     counts = {s: sum(1 for line in lines if line.status == s) for s in render.STATUS_MARK}
     legend = " ".join(f"{render.STATUS_MARK[s]}{render.status_name(s, lang)} {n}" for s, n in counts.items())
-    items = [(f"{line.enrolment_id}:{line.status}",
-              f"{render.STATUS_MARK.get(line.status, '')} {line.name} {line.mobile}"[:60]) for line in lines]
-    text = t("tr_roster", lang, title=escape(training.title), legend=legend) if lines else t("tr_roster_empty", lang)
+    items = [(f"{line.enrolment_id}:{line.status}:{mark}", render.mark_label(line, mark, lang))
+             for line in lines for mark in tr.MARKS]
+    people = "\n".join(f"{render.STATUS_MARK.get(line.status, '')} {escape(line.name)} {line.mobile} "
+                       f"{render.status_name(line.status, lang)}" for line in lines[:30])  # a message holds 4096
+    if len(lines) > 30:
+        people += "\n…"
+    text = (t("tr_roster_marks", lang, title=escape(training.title), legend=legend, people=people)
+            if lines else t("tr_roster_empty", lang))
     return {"text": _error(dialog_manager, lang) + text, "lines": items, "b_back": t("tr_b_back", lang)}
 
 

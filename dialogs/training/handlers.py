@@ -32,6 +32,8 @@ from services.training_qr import END_PREFIX, NEXT_PREFIX, checkin_link, qr_png
 ORDER = [NewSG.title, NewSG.category, NewSG.day, NewSG.time, NewSG.place, NewSG.region, NewSG.capacity,
          NewSG.confirm]
 QR_PREFIX, QR_END_PREFIX = NEXT_PREFIX, END_PREFIX
+#: The QR message's confirmation after 结束签到: end it (yes) or keep it showing (no).
+QR_END_YES_PREFIX, QR_END_NO_PREFIX = "trqy", "trqn"
 
 
 def _mw(manager: DialogManager) -> tuple[Any, Any, str, Any]:
@@ -123,6 +125,10 @@ async def on_time(message: Message, _widget: MessageInput, manager: DialogManage
         start, end = parse_hours(message.text or "")
     except Refusal as exc:
         return _fail(manager, exc)
+    ctx = manager.middleware_data["ctx"]
+    day = manager.dialog_data.get("day")
+    if day and datetime.combine(date.fromisoformat(day), start, ctx.tz) <= ctx.now():
+        return _fail(manager, Refusal("starts_in_past"))  # said here, not first at 保存
     manager.dialog_data.update(start=f"{start:%H:%M}", end=f"{end:%H:%M}")
     await _next(manager, NewSG.time)
 
@@ -300,18 +306,22 @@ async def on_cancel_yes(callback: CallbackQuery, _button: Button, manager: Dialo
 
 
 async def on_roster_tap(callback: CallbackQuery, _widget: Select, manager: DialogManager, item_id: str) -> None:
+    """签到, 缺席 or 请假 for one person; the status the button was drawn with must still hold."""
     ctx, actor, lang, session = _mw(manager)
-    enrolment_id, _, expected = item_id.partition(":")
+    enrolment_id, expected, mark = (item_id.split(":") + ["", ""])[:3]
+    if not enrolment_id.isdigit():
+        return _fail(manager, Refusal("enrolment_not_found"))
     try:
-        new = await tr.set_roster_status(session, actor, int(enrolment_id), expected, ctx.now())
+        outcome = await tr.mark_roster(session, actor, int(enrolment_id), expected, mark, ctx.now())
     except Refusal as exc:
         await manager.middleware_data["commit"]()
         return _fail(manager, exc)
     await manager.middleware_data["commit"]()
-    if new is None:
+    if outcome is None:
         _note(manager, t("tr_roster_changed", lang))
-    else:
-        _note(manager, t("tr_roster_set", lang, status=render.status_name(new, lang)))
+        return
+    _note(manager, t("tr_roster_set", lang, status=render.status_name(outcome.status, lang)))
+    await tell_promoted(manager.middleware_data["bot"], outcome, ctx.tz)
 
 
 async def on_add_text(message: Message, _widget: MessageInput, manager: DialogManager) -> None:
@@ -378,6 +388,20 @@ async def on_qr(callback: CallbackQuery, _button: Button, manager: DialogManager
         manager.show_mode = ShowMode.SEND  # the dialog's card moves below the QR code
 
 
+def qr_keyboard(training_id: int, lang: str) -> InlineKeyboardMarkup:
+    """The QR message's own buttons: the next minute's code, or end check-in (which asks first)."""
+    return InlineKeyboardMarkup(inline_keyboard=[[
+        InlineKeyboardButton(text=t("tr_b_qr_next", lang), callback_data=f"{QR_PREFIX}:{training_id}"),
+        InlineKeyboardButton(text=t("tr_b_qr_end", lang), callback_data=f"{QR_END_PREFIX}:{training_id}")]])
+
+
+def qr_end_keyboard(training_id: int, lang: str) -> InlineKeyboardMarkup:
+    """结束签到 asks first: a mis-tap mid-session must not take the code away from the room."""
+    return InlineKeyboardMarkup(inline_keyboard=[[
+        InlineKeyboardButton(text=t("tr_b_qr_end_yes", lang), callback_data=f"{QR_END_YES_PREFIX}:{training_id}"),
+        InlineKeyboardButton(text=t("tr_b_qr_end_no", lang), callback_data=f"{QR_END_NO_PREFIX}:{training_id}")]])
+
+
 async def send_qr(data: dict[str, Any], training_id: int, chat_id: int) -> None:
     """The current minute's check-in QR code and typed code; jobs/training_checkin_qr replaces it each minute."""
     ctx, lang, session, bot, actor = data["ctx"], data.get("lang", "zh"), data["session"], data["bot"], data["actor"]
@@ -385,9 +409,7 @@ async def send_qr(data: dict[str, Any], training_id: int, chat_id: int) -> None:
     now = ctx.now()
     token = tr.checkin_token(training, now)
     me = await bot.me()
-    keyboard = InlineKeyboardMarkup(inline_keyboard=[[
-        InlineKeyboardButton(text=t("tr_b_qr_next", lang), callback_data=f"{QR_PREFIX}:{training.id}"),
-        InlineKeyboardButton(text=t("tr_b_qr_end", lang), callback_data=f"{QR_END_PREFIX}:{training.id}")]])
+    keyboard = qr_keyboard(training.id, lang)
     caption = t("tr_qr_caption", lang, title=escape(training.title), code=token.code,
                 until=token.valid_until.astimezone(ctx.tz).strftime("%H:%M:%S"))
     sent = await bot.send_photo(chat_id, BufferedInputFile(qr_png(checkin_link(me.username, token.payload)),

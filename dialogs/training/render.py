@@ -27,6 +27,12 @@ def status_name(status: str, lang: str) -> str:
     return t(f"tr_status_{status}", lang)
 
 
+def mark_label(line: Any, mark: str, lang: str) -> str:
+    """One of a person's three roster buttons, e.g. "✅签到 张三"; the mark they have now is ticked."""
+    current = STATUS_MARK[mark] if line.status == mark else ""
+    return f"{current}{t(f'tr_mark_{mark}', lang)} {line.name}"[:40]
+
+
 def when(training: tr.Training, tz: ZoneInfo, lang: str) -> str:
     start = training.starts_at.astimezone(tz)
     end = (training.ends_at or training.starts_at).astimezone(tz)

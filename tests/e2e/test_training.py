@@ -266,9 +266,9 @@ async def test_organiser_adds_people_typed_and_from_excel_and_ticks_the_roster(t
     await emu.press_button(organiser, "返回")
     await emu.wait_message(organiser.id, "报名链接")
     await emu.press_button(organiser, "名单")
-    roster = await emu.wait_message(organiser.id, "点名字切换状态")
-    tick = next(b["callback_data"] for b in roster.buttons() if "赵六" in b["text"])
-    assert "136****6000" in next(b["text"] for b in roster.buttons() if "赵六" in b["text"])  # masked
+    roster = await emu.wait_message(organiser.id, "签到 · 缺席 · 请假")
+    tick = next(b["callback_data"] for b in roster.buttons() if b["text"] == "签到 赵六")
+    assert "136****6000" in roster.text  # masked
     await emu.press(organiser, roster.message_id, tick)
     await emu.wait_message(organiser.id, "已改为：已签到")
     await emu.press(organiser, roster.message_id, tick, strict=False)  # the old button, pressed again
