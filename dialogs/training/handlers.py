@@ -53,7 +53,10 @@ async def _next(manager: DialogManager, current: Any) -> None:
     if manager.dialog_data.get("filled"):
         await manager.switch_to(NewSG.confirm)
         return
-    await manager.switch_to(ORDER[ORDER.index(current) + 1])
+    following = ORDER[ORDER.index(current) + 1]
+    if following == NewSG.confirm:  # every field asked once: from now on an edit asks only itself
+        manager.dialog_data["filled"] = True
+    await manager.switch_to(following)
 
 
 def _fail(manager: DialogManager, exc: Refusal) -> None:

@@ -152,3 +152,28 @@ async def test_a_start_time_already_past_is_refused_where_it_is_typed(harness):
     refused = await h.say(organiser, "10:00-12:00", "开始时间已经过去")
     assert "4/7" in refused.text  # the same question again, not the next one
     await h.say(organiser, "16:30-18:00", "5/7")
+
+
+async def test_an_edit_from_the_summary_asks_only_what_changes(harness):
+    """The field test: 改时间 at the summary asked again for 地点, 地区 and 人数."""
+    h, emu = harness, harness.emu
+    organiser = await organiser_of(h)
+    await h.say(organiser, "/training", "还没有安排培训")
+    await emu.press_button(organiser, "新建培训")
+    await h.say(organiser, "专利检索实务", "2/7")
+    await emu.press_button(organiser, "知识产权工程师")
+    await emu.wait_message(organiser.id, "3/7")
+    await press_day(emu, organiser, 4)
+    await emu.wait_message(organiser.id, "4/7")
+    await h.say(organiser, "10:00-12:00", "5/7")
+    await h.say(organiser, "太仓市科技创业园报告厅", "6/7")
+    await emu.press_button(organiser, "我的地区")
+    await emu.wait_message(organiser.id, "7/7")
+    await h.say(organiser, "30", "请核对")
+    await emu.press_button(organiser, "改时间")
+    await emu.wait_message(organiser.id, "4/7")
+    summary = await h.say(organiser, "14:00-16:00", "请核对")
+    assert "14:00" in summary.text and "太仓市科技创业园报告厅" in summary.text
+    assert not [m for m in emu.messages(organiser.id)[-3:] if "5/7" in (m.text or "")]
+    await emu.press_button(organiser, "保存")
+    await emu.wait_message(organiser.id, "报名链接")
