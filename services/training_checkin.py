@@ -21,7 +21,7 @@ from services import training_tokens as tokens
 from services.session import AsyncSession
 from services.trainees import Trainee, mask_mobile
 from services.training_access import TrainingRefusal, managed
-from services.training_enrolment import SEATED, EnrolOutcome, Who, enrolment_of, promote, trainee_of
+from services.training_enrolment import SEATED, EnrolOutcome, Who, enrolment_of, release_seat, trainee_of
 from services.training_recipients import contact_of
 from services.users import Actor
 from storage.models import Training
@@ -163,12 +163,8 @@ async def _set_status(session: AsyncSession, training: Training, enrolment: Enro
     if old not in SEATED and new in SEATED:
         await session.exec(update(Training).where(Training.id == training.id)
                            .values(seats_taken=Training.seats_taken + 1))
-    elif old in SEATED and new not in SEATED:
-        if training.starts_at > now:
-            promoted = await promote(session, training, now, need_seat=False)
-        if promoted is None:
-            await session.exec(update(Training).where(Training.id == training.id, Training.seats_taken > 0)
-                               .values(seats_taken=Training.seats_taken - 1))
+    elif old in SEATED and new not in SEATED:  # before the start the waitlist gets the seat
+        promoted = await release_seat(session, training, now, pass_on=training.starts_at > now)
     await session.flush()
     await session.refresh(training)
     await session.refresh(enrolment)

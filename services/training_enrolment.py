@@ -161,12 +161,7 @@ async def cancel_enrolment(session: AsyncSession, actor: Actor, enrolment_id: in
                                  .values(status="cancelled", updated_at=utcnow()))
     if changed.rowcount != 1:  # a concurrent press cancelled it first
         return CancelOutcome(training, already=True)
-    promoted = None
-    if old in SEATED:
-        promoted = await promote(session, training, now, need_seat=False)
-        if promoted is None:
-            await session.exec(update(Training).where(Training.id == training.id, Training.seats_taken > 0)
-                               .values(seats_taken=Training.seats_taken - 1))
+    promoted = await release_seat(session, training, now) if old in SEATED else None
     await session.flush()
     await session.refresh(training)
     if promoted is None:
@@ -187,6 +182,17 @@ def check_open(training: Training, now: datetime) -> None:
 async def enrolment_of(session: AsyncSession, training_id: int, trainee_id: int) -> Enrolment | None:
     return (await session.exec(select(Enrolment).where(Enrolment.training_id == training_id,
                                                        Enrolment.trainee_id == trainee_id))).first()
+
+
+async def release_seat(session: AsyncSession, training: Training, now: datetime, *,
+                       pass_on: bool = True) -> Enrolment | None:
+    """A seat given up: the first waitlisted person takes it (when `pass_on`), else it is freed.
+    Returns whom it went to."""
+    promoted = await promote(session, training, now, need_seat=False) if pass_on else None
+    if promoted is None:
+        await session.exec(update(Training).where(Training.id == training.id, Training.seats_taken > 0)
+                           .values(seats_taken=Training.seats_taken - 1))
+    return promoted
 
 
 async def promote(session: AsyncSession, training: Training, now: datetime, *, need_seat: bool) -> Enrolment | None:

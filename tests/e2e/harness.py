@@ -19,7 +19,7 @@ from bot.settings import Settings
 from emulator import Emulator, FakeUser
 from services import inbox
 from services.companies import add_company
-from services.invites import create_invite
+from services.invites import create_invite, redeem
 from services.session import Database, unit_of_work
 from services.users import load_actor
 from storage.models import InboxEntry, User
@@ -199,6 +199,21 @@ _next_user_id = iter(range(900_000, 10**9))
 def unique_user(emu: Emulator, **kwargs: object) -> FakeUser:
     """A user no other test of the session has (for a shared bot, where ids must not meet)."""
     return emu.user(next(_next_user_id), **kwargs)
+
+
+async def invited_world(url: str, members: list[FakeUser], newcomers: int) -> list[str]:
+    """A migrated database where `members` are specialists already; returns one unused invite
+    token per newcomer (what the kill and stop tests open mid-burst)."""
+    db = Database(url)
+    await db.upgrade()
+    try:
+        async with unit_of_work(db) as session:
+            for m in members:
+                ticket = await create_invite(session, "specialist", region_code="320585")
+                await redeem(session, ticket.token, m.id, m.first_name, None, "zh")
+            return [(await create_invite(session, "specialist", region_code="320585")).token for _ in range(newcomers)]
+    finally:
+        await db.close()
 
 
 async def assert_newcomers_joined(emu: Emulator, url: str, newcomers: list[FakeUser]) -> None:

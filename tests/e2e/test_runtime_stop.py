@@ -20,10 +20,8 @@ import aiohttp
 import pytest
 
 from bot.runners import run_webhook
-from services.invites import create_invite, redeem
-from services.session import Database, unit_of_work
 from tests.e2e.child_bot import ChildBot, start_bot
-from tests.e2e.harness import TOKEN, assert_newcomers_joined  # TOKEN: the emu fixture's token
+from tests.e2e.harness import TOKEN, assert_newcomers_joined, invited_world  # TOKEN: the emu fixture's token
 
 SECRET = "s3cret-Token_1"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -69,17 +67,10 @@ async def _exited(bot: ChildBot, signum: int, log: Path) -> None:
                                               ("webhook", signal.SIGTERM), ("webhook", signal.SIGINT)])
 async def test_a_signal_mid_burst_stops_cleanly_and_no_update_is_lost_or_answered_twice(emu, tmp_path, mode, signum):
     url = f"sqlite+aiosqlite:///{tmp_path / 'stop.db'}"
-    db = Database(url)
-    await db.upgrade()
     members = [emu.user(64000 + i, first_name=f"成员{i}") for i in range(MEMBERS)]
     strangers = [emu.user(65000 + i, first_name=f"访客{i}") for i in range(STRANGERS)]
     newcomers = [emu.user(66000 + i, first_name=f"新人{i}") for i in range(NEWCOMERS)]
-    async with unit_of_work(db) as session:
-        for m in members:
-            ticket = await create_invite(session, "specialist", region_code="320585")
-            await redeem(session, ticket.token, m.id, m.first_name, None, "zh")
-        tokens = [(await create_invite(session, "specialist", region_code="320585")).token for _ in newcomers]
-    await db.close()
+    tokens = await invited_world(url, members, len(newcomers))
 
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": emu.url, "DATABASE_URL": url,
            "ADMIN_TELEGRAM_IDS": "", "IPBOT_JOBS": "false"}

@@ -14,10 +14,8 @@ import os
 import signal
 
 
-from services.invites import create_invite, redeem
-from services.session import Database, unit_of_work
 from tests.e2e.child_bot import start_bot
-from tests.e2e.harness import TOKEN, assert_newcomers_joined  # TOKEN: the emu fixture's token
+from tests.e2e.harness import TOKEN, assert_newcomers_joined, invited_world  # TOKEN: the emu fixture's token
 
 
 WAVES, PER_WAVE, INVITED = 10, 25, 12
@@ -33,17 +31,10 @@ async def _until(predicate, timeout: float, what: str) -> None:
 
 async def test_ten_kills_lose_no_update_and_no_invite(emu, tmp_path):
     url = f"sqlite+aiosqlite:///{tmp_path / 'kill.db'}"
-    db = Database(url)
-    await db.upgrade()
     members = [emu.user(61000 + i, first_name=f"成员{i}") for i in range(INVITED)]
     newcomers = [emu.user(62000 + i, first_name=f"新人{i}") for i in range(WAVES)]
     strangers = [emu.user(63000 + i, first_name=f"访客{i}") for i in range(PER_WAVE - INVITED - 1)]
-    async with unit_of_work(db) as session:
-        for m in members:
-            ticket = await create_invite(session, "specialist", region_code="320585")
-            await redeem(session, ticket.token, m.id, m.first_name, None, "zh")
-        tokens = [(await create_invite(session, "specialist", region_code="320585")).token for _ in newcomers]
-    await db.close()
+    tokens = await invited_world(url, members, len(newcomers))
 
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": emu.url, "DATABASE_URL": url,
            "ADMIN_TELEGRAM_IDS": "", "IPBOT_JOBS": "false"}

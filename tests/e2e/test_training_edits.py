@@ -47,6 +47,15 @@ async def organiser_of(h, user_id: int = 6001):
     return organiser
 
 
+async def to_the_day(h, organiser) -> None:
+    """/training → 新建培训 → title and category: the day is asked (3/7)."""
+    await h.say(organiser, "/training", "还没有安排培训")
+    await h.emu.press_button(organiser, "新建培训")
+    await h.say(organiser, "专利检索实务", "2/7")
+    await h.emu.press_button(organiser, "知识产权工程师")
+    await h.emu.wait_message(organiser.id, "3/7")
+
+
 async def schedule(h, organiser, day: int = 4, hours: str = "10:00-12:00", capacity: str = "2") -> None:
     """/training → 新建培训 → every step → 保存; ends on the session's card."""
     emu = h.emu
@@ -142,11 +151,7 @@ async def test_roster_marks_are_buttons_and_excused_before_the_start_frees_the_s
 async def test_a_start_time_already_past_is_refused_where_it_is_typed(harness):
     h, emu = harness, harness.emu
     organiser = await organiser_of(h)
-    await h.say(organiser, "/training", "还没有安排培训")
-    await emu.press_button(organiser, "新建培训")
-    await h.say(organiser, "专利检索实务", "2/7")
-    await emu.press_button(organiser, "知识产权工程师")
-    await emu.wait_message(organiser.id, "3/7")
+    await to_the_day(h, organiser)
     await press_day(emu, organiser, 3)  # today; it is 15:50
     await emu.wait_message(organiser.id, "4/7")
     refused = await h.say(organiser, "10:00-12:00", "开始时间已经过去")
@@ -158,11 +163,7 @@ async def test_an_edit_from_the_summary_asks_only_what_changes(harness):
     """The field test: 改时间 at the summary asked again for 地点, 地区 and 人数."""
     h, emu = harness, harness.emu
     organiser = await organiser_of(h)
-    await h.say(organiser, "/training", "还没有安排培训")
-    await emu.press_button(organiser, "新建培训")
-    await h.say(organiser, "专利检索实务", "2/7")
-    await emu.press_button(organiser, "知识产权工程师")
-    await emu.wait_message(organiser.id, "3/7")
+    await to_the_day(h, organiser)
     await press_day(emu, organiser, 4)
     await emu.wait_message(organiser.id, "4/7")
     await h.say(organiser, "10:00-12:00", "5/7")
