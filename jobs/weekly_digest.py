@@ -155,7 +155,7 @@ async def plan(ctx: AppContext, week: Week, region: str | None = None, roster_di
                                      supervisors=audience.supervisors, channels=audience.channels)
             if roster_dir is not None:
                 result = await export_roster(session, None, week, code, default_sheets(ctx.catalog, sources),
-                                             roster_dir, ctx.tz, show_phones=False, by=JOB)
+                                             roster_dir, ctx.tz, show_phones=False, by=JOB, now=ctx.now())
                 plans[code].roster = result.path
                 await session.commit()
     return plans
