@@ -119,11 +119,20 @@ _MARK = {ELIGIBLE: "✅", NOT_ELIGIBLE: "❌"}
 
 def engine_card(results: list, stated: dict, lang: str, catalog: Any) -> str:
     """The engine's answer for the asker's company: ✅/❌/❓, the reason in numbers, the period, the clause
-    (every piece from the programme renderer, locales.programmes)."""
+    (every piece from the programme renderer, locales.programmes).
+
+    A programme not in force at the as-of date is named with the day it ended (the outlook's
+    line), never with "还差 N" or a verdict: the field test saw an ended award offered as open."""
+    from locales.programmes.chat import outlook_line  # here: this edit touches only this function
+
     told = joined((f"{escape(fact_label(catalog, f, lang))} {value_text(catalog, f, v, lang)}" for f, v in stated.items()),
                   lang)
     lines = [t("qa_engine_header", lang, told=told)]
     for r in results:
+        if not r.in_force:
+            lines += ["", outlook_line(r, lang, catalog), period_line(r, lang), t("qa_engine_ended_hint", lang),
+                      citation_line(r, lang)]
+            continue
         lines += ["", t("qa_engine_result", lang, mark=_MARK.get(r.status, "❓"), title=escape(title(r, lang)),
                         status=t(f"qa_status_{r.status}", lang))]
         reasons = (comparison(line, lang, catalog) for line in r.lines)
@@ -131,8 +140,6 @@ def engine_card(results: list, stated: dict, lang: str, catalog: Any) -> str:
         if r.missing:
             lines.append(missing_line(r, lang, catalog))
         lines.append(period_line(r, lang))
-        if not r.in_force:
-            lines.append(t("qa_engine_ended_hint", lang))
         lines.append(citation_line(r, lang))
     lines += ["", t("qa_engine_footer", lang)]
     return fit("\n".join(lines))

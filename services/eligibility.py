@@ -23,7 +23,8 @@ from storage.types import utcnow
 __all__ = [
     "AnswerError", "CheckRefusal", "Catalog", "FactError", "Subject", "News", "subject_for", "choices_for",
     "parse_answer", "save_facts", "news_between", "may_save", "may_send", "known_facts", "company_contacts",
-    "recipients_for_send", "Contact", "parse_whatif", "next_question", "askable", "fact_kind", "read_counts", "parse_answers",
+    "recipients_for_send", "keep_sent_facts", "Contact", "parse_whatif", "next_question", "askable", "fact_kind",
+    "read_counts", "parse_answers",
 ]
 
 _YES = {"是", "有", "对", "y", "yes", "true", "1", "√", "✓"}
@@ -210,6 +211,23 @@ async def recipients_for_send(session: AsyncSession, actor: Actor, company_id: i
     if not may_send(actor):
         await _refuse(session, actor, "send", "may_not_send", company_id)
     return (await company_contacts(session, company_id))[1]
+
+
+async def keep_sent_facts(session: AsyncSession, catalog: Catalog, actor: Actor, company_id: int, facts: dict,
+                          as_of: date) -> bool:
+    """Store the facts a result was sent on, so the company's own /check starts from them.
+
+    Sending a result tells the company what is on file; an SME who then opens /check must
+    be asked only what is still missing, not re-answer from nothing. Refused like a send
+    (and like a save). Returns whether the company record changed.
+    """
+    await _company(session, actor, company_id, "send")
+    if not may_send(actor):
+        await _refuse(session, actor, "send", "may_not_send", company_id)
+    company = await session.get(Company, company_id)
+    before = known_facts(catalog, company.facts or {})
+    await save_facts(session, catalog, actor, company_id, facts, as_of)
+    return known_facts(catalog, company.facts or {}) != before
 
 
 async def company_contacts(session: AsyncSession, company_id: int) -> tuple[Contact | None, list[Contact]]:

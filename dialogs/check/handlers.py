@@ -306,6 +306,16 @@ async def on_send(callback: CallbackQuery, _button: Any, manager: DialogManager)
     if data.get("sent_facts") == data["facts"]:  # pressed again: the company has this result already
         set_notice(manager, "📤 " + t("check_already_sent", lang))
         return
+    try:  # the company's own /check starts from what was sent, so it asks only what is missing
+        kept = await elig.keep_sent_facts(mw["session"], ctx.catalog, actor, data["company_id"], data["facts"],
+                                          as_of(manager))
+    except Refusal as exc:
+        await refused(callback, manager, exc)
+        return
+    except FactError as exc:
+        data["notice"] = "⚠️ " + t("check_save_failed", lang, problem=problem_text(exc, lang, ctx.catalog))
+        return
+    await mw["commit"]()
     results = evaluate(manager)
     sent = 0
     for contact in smes:  # each in their own language
@@ -314,7 +324,8 @@ async def on_send(callback: CallbackQuery, _button: Any, manager: DialogManager)
         markup = copy_keyboard(ctx.catalog, data["company_id"], results, contact.language)
         sent += await _deliver(mw["bot"], contact.telegram_id, text, markup)
     data["sent_facts"] = data["facts"]
-    set_notice(manager, "📤 " + t("check_sent", lang, count=sent))
+    set_notice(manager, "📤 " + t("check_sent", lang, count=sent)
+               + ("\n" + t("check_sent_kept", lang) if kept else ""))
 
 
 def copy_keyboard(catalog: Any, company_id: int, results: list, lang: str) -> InlineKeyboardMarkup:
