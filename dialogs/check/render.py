@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from dialogs.shared import short_label
 from locales import t
 from locales.format import escape, fit
 from locales.programmes import ended_on, force_note, result_lines, short_reason
@@ -83,7 +84,7 @@ def summary_text(results: list[ProgrammeResult], company: str, as_of: date, lang
 
 def button_label(r: ProgrammeResult, lang: str) -> str:
     name = plain_title(r, lang)
-    return f"{icon(r)} {name if len(name) <= 30 else name[:29] + '…'}"
+    return f"{icon(r)} {short_label(name, 29)}"  # cut at a word; the full title is in the message
 
 
 # ---------------------------------------------------------------- detail

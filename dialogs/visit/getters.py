@@ -6,7 +6,7 @@ from typing import Any
 
 from aiogram_dialog import DialogManager
 
-from dialogs.shared import topic_label, way_label
+from dialogs.shared import short_label, topic_label, way_label
 from dialogs.visit.texts import summary_text
 from locales import t
 from locales.format import escape, fit
@@ -56,7 +56,7 @@ async def topics_getter(dialog_manager: DialogManager, **_: Any) -> dict:
     return {
         "text": t("visit_pick_topics", lang, company=escape(data.get("company", ""))),
         "topics": [(code, ("✅ " if code in chosen else "") + topic_label(code, lang)) for code in visits.TOPICS],
-        "programmes": [(pid, ("✅ " if pid in programmes else "📄 ") + title[:28])
+        "programmes": [(pid, ("✅ " if pid in programmes else "📄 ") + short_label(title, 27))
                        for pid, title in data.get("programme_titles") or []],
         **buttons(lang),
     }

@@ -148,3 +148,13 @@ async def test_english_windows_keep_the_same_places(db):
     question = await chat.press("太仓新材料")
     assert "How many foreign invention patents have been granted through the PCT route?" in question.text
     assert chat.buttons() == [["0", "1", "2", "3", "4", "5"], ["Skip", "Show results", "Cancel"]]
+
+
+def test_programme_buttons_are_cut_at_a_word_never_inside_brackets():
+    """The field test: a button read "（新建项目·企业申报" when a title was cut mid-word."""
+    from dialogs.shared import short_label
+
+    title = "2022年度省高价值专利培育计划项目（新建项目·企业申报）实施细则"
+    label = short_label(title, 29)
+    assert label == "2022年度省高价值专利培育计划项目…" and len(label) <= 30
+    assert short_label("发明之星奖励", 29) == "发明之星奖励"
