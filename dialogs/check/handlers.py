@@ -270,19 +270,29 @@ async def on_more(_callback: CallbackQuery, _button: Any, manager: DialogManager
     await go_on(manager)
 
 
-async def on_save(callback: CallbackQuery, _button: Any, manager: DialogManager) -> None:
+async def _store(callback: CallbackQuery, manager: DialogManager, use_case: Any) -> tuple[bool, Any]:
+    """Save the dialog's facts on the company through `use_case` and commit; (False, None) when
+    refused or the facts do not fit, after saying why."""
     ctx, actor, lang = env(manager)
     data, mw = manager.dialog_data, manager.middleware_data
     try:
-        news = await elig.save_facts(mw["session"], ctx.catalog, actor, data["company_id"], data["facts"],
-                                     as_of(manager))
+        outcome = await use_case(mw["session"], ctx.catalog, actor, data["company_id"], data["facts"], as_of(manager))
     except Refusal as exc:
         await refused(callback, manager, exc)
-        return
+        return False, None
     except FactError as exc:
         data["notice"] = "⚠️ " + t("check_save_failed", lang, problem=problem_text(exc, lang, ctx.catalog))
-        return
+        return False, None
     await mw["commit"]()
+    return True, outcome
+
+
+async def on_save(callback: CallbackQuery, _button: Any, manager: DialogManager) -> None:
+    ctx, actor, lang = env(manager)
+    data, mw = manager.dialog_data, manager.middleware_data
+    saved, news = await _store(callback, manager, elig.save_facts)
+    if not saved:
+        return
     line = render.news_line(news, lang)
     set_notice(manager, "✅ " + t("check_saved", lang) + (f"{line}" if line else ""))
     if news and actor.role == Role.sme:
@@ -306,16 +316,10 @@ async def on_send(callback: CallbackQuery, _button: Any, manager: DialogManager)
     if data.get("sent_facts") == data["facts"]:  # pressed again: the company has this result already
         set_notice(manager, "📤 " + t("check_already_sent", lang))
         return
-    try:  # the company's own /check starts from what was sent, so it asks only what is missing
-        kept = await elig.keep_sent_facts(mw["session"], ctx.catalog, actor, data["company_id"], data["facts"],
-                                          as_of(manager))
-    except Refusal as exc:
-        await refused(callback, manager, exc)
+    # the company's own /check starts from what was sent, so it asks only what is missing
+    saved, kept = await _store(callback, manager, elig.keep_sent_facts)
+    if not saved:
         return
-    except FactError as exc:
-        data["notice"] = "⚠️ " + t("check_save_failed", lang, problem=problem_text(exc, lang, ctx.catalog))
-        return
-    await mw["commit"]()
     results = evaluate(manager)
     sent = 0
     for contact in smes:  # each in their own language
