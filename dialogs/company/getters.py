@@ -134,7 +134,8 @@ async def plan_pick_getter(dialog_manager: DialogManager, **_: Any) -> dict:
     rows = await plans.companies_with_plans(m["session"], m["actor"])
     empty = "no_region_staff" if companies.lacks_region(m["actor"]) else "companies_none"
     return {"text": t("plan_pick", lang) if rows else t(empty, lang),
-            "companies": [(cid, f"{name[:34]}（{n}）") for cid, name, n in rows[:30]], **buttons(lang)}
+            "companies": [(cid, t("plan_pick_company", lang, name=name[:34], open=n)) for cid, name, n in rows[:30]],
+            **buttons(lang)}
 
 
 async def plan_getter(dialog_manager: DialogManager, **_: Any) -> dict:

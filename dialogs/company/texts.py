@@ -51,7 +51,7 @@ def card_text(card: Any, tz: ZoneInfo, lang: str, catalog: Any) -> str:
         src = card.sourced.get(f"fact:{name}")
         origin = t("card_fact_source", lang, source=escape(src.source), as_of=src.as_of.isoformat()) if src else ""
         shown = t("btn_yes", lang) if value is True else t("btn_no", lang) if value is False else escape(str(value))
-        facts.append(f"  · {escape(catalog.label(name, lang))}：{shown}{origin}")
+        facts.append(t("company_fact_line", lang, label=escape(catalog.label(name, lang)), value=shown, origin=origin))
     if facts:
         lines.append(t("card_facts", lang))
         lines += facts[:15]

@@ -10,6 +10,7 @@ from aiogram_dialog import DialogManager
 from dialogs.training import render
 from dialogs.training.states import NewSG
 from locales import t
+from locales.categories import category_name
 from locales.format import escape
 from services import training as tr
 from services.errors import Refusal
@@ -40,7 +41,7 @@ async def new_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
         warning = t(f"tr_day_{code}", lang) if code else ""
     if state == NewSG.confirm:
         text = _error(dialog_manager, lang) + t(
-            "tr_confirm", lang, title=escape(data.get("title", "")), category=escape(data.get("category", "")),
+            "tr_confirm", lang, title=escape(data.get("title", "")), category=category_name(data.get("category", ""), lang),
             day=data.get("day", ""), start=data.get("start", ""), end=data.get("end", ""),
             place=escape(" / ".join(p for p in (data.get("location"), data.get("link")) if p) or t("none", lang)),
             region=escape(data.get("region") or t("none", lang)), capacity=data.get("capacity", ""))
@@ -50,7 +51,7 @@ async def new_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
         text = f"{warning}\n\n{text}"
     return {
         "text": text,
-        "categories": list(enumerate(tr.CATEGORIES)),
+        "categories": [(i, category_name(c, lang)) for i, c in enumerate(tr.CATEGORIES)],
         "capacities": [(str(n), str(n)) for n in QUICK_CAPACITIES],
         "my_region": actor.region_code or "",
         "has_region": bool(actor.region_code),
