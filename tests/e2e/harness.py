@@ -229,3 +229,23 @@ async def assert_newcomers_joined(emu: Emulator, url: str, newcomers: list[FakeU
         await db.close()
     assert sorted(joined) == sorted(u.id for u in newcomers)
     assert emu.rejected == []
+
+
+async def press_exact(emu, user, text: str) -> int:
+    """Press the button whose text is exactly `text` (calendar days: "5", "5休", "5班", "[5]")."""
+    for record in reversed(emu.messages(user.id)):
+        for button in record.buttons():
+            if button["text"] in (text, f"{text}休", f"{text}班", f"[{text}]"):
+                return await emu.press(user, record.message_id, button["callback_data"])
+    raise LookupError(text)
+
+
+async def last_output(emu, user, action):
+    """Do one thing as the user; the last bot output it caused, once the bot is quiet."""
+    seen = len(await emu.outputs(user.id))
+    await action
+    out = await emu.outputs(user.id, after=seen, timeout=5)
+    assert out, "the bot did not answer"
+    while more := await emu.outputs(user.id, after=seen + len(out), timeout=0.3):
+        out += more
+    return out[-1]

@@ -15,7 +15,7 @@ import pytest
 from sqlmodel import select
 
 from storage.models import Company
-from tests.e2e.harness import FrozenClock
+from tests.e2e.harness import FrozenClock, last_output as settled
 
 USCC = "91320585MA1X2B3C5X"
 ON_FILE = {"is_sme": True, "invention_grants_this_year": 3, "valid_invention_patents": 19, "high_value_patents": 5}
@@ -24,17 +24,6 @@ ON_FILE = {"is_sme": True, "invention_grants_this_year": 3, "valid_invention_pat
 @pytest.fixture
 def bot_clock():
     return FrozenClock(datetime(2023, 6, 30, 2, 0, tzinfo=timezone.utc))  # 10:00 in Shanghai
-
-
-async def settled(emu, user, action):
-    """Do one thing as the user; the last bot output it caused, once the bot is quiet."""
-    seen = len(await emu.outputs(user.id))
-    await action
-    out = await emu.outputs(user.id, after=seen, timeout=5)
-    assert out, "the bot did not answer"
-    while more := await emu.outputs(user.id, after=seen + len(out), timeout=0.3):
-        out += more
-    return out[-1]
 
 
 def labels(record) -> list[str]:

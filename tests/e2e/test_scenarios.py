@@ -26,7 +26,7 @@ from services.training import SessionDraft, checkin_token, create_session, enrol
 from services.users import load_actor
 from storage.models import Company, Measure, QuestionThread, Training, Visit
 from storage.training_tables import Enrolment, Trainee
-from tests.e2e.harness import FrozenClock
+from tests.e2e.harness import FrozenClock, press_exact, last_output as last
 
 USCC = "91320585MA1W8K7Q3G"
 COMPANY = "太仓精工机械有限公司"
@@ -51,26 +51,6 @@ def day_button(harness, day: date | None = None) -> str:
 
 def labels(message) -> list[str]:
     return [b["text"] for b in message.buttons()]
-
-
-async def last(emu, user, action):
-    """Do one thing as the user; the last of what the bot sent or edited for it."""
-    seen = len(await emu.outputs(user.id))
-    await action
-    out = await emu.outputs(user.id, after=seen, timeout=5)
-    assert out, "the bot did not answer"
-    while more := await emu.outputs(user.id, after=seen + len(out), timeout=0.3):
-        out += more
-    return out[-1]
-
-
-async def press_exact(emu, user, text: str) -> int:
-    """A calendar day of the training wizard ("6", "6休", "6班", "[6]")."""
-    for record in reversed(emu.messages(user.id)):
-        for button in record.buttons():
-            if button["text"] in (text, f"{text}休", f"{text}班", f"[{text}]"):
-                return await emu.press(user, record.message_id, button["callback_data"])
-    raise LookupError(text)
 
 
 async def cast(harness):

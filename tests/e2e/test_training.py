@@ -16,6 +16,7 @@ from sqlmodel import select
 from jobs import training_checkin_qr, training_reminders
 from storage.models import AuditEntry, JobRun, Training
 from storage.training_tables import Enrolment, Trainee
+from tests.e2e.harness import press_exact
 
 SHOW_CHAT = Path(__file__).resolve().parents[2] / "var" / "training-e2e"
 
@@ -46,15 +47,6 @@ async def training_harness(harness_class, emu, settings, tmp_path):
         yield h
     assert emu.rejected == [], f"the bot sent requests Telegram would reject: {emu.rejected}"
     assert emu.unanswered_callbacks() == [], "every button press must be answered"
-
-
-async def press_exact(emu, user, text: str) -> int:
-    """Press the button whose text is exactly `text` (calendar days: "5", "5休", "5班")."""
-    for record in reversed(emu.messages(user.id)):
-        for button in record.buttons():
-            if button["text"] in (text, f"{text}休", f"{text}班", f"[{text}]"):
-                return await emu.press(user, record.message_id, button["callback_data"])
-    raise LookupError(text)
 
 
 async def schedule(h, organiser, clock: Clock, day) -> str:
