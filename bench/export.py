@@ -50,7 +50,8 @@ import sqlalchemy as sa  # noqa: E402
 from policy import load_catalog  # noqa: E402
 from services.export import write_roster  # noqa: E402
 from services.session import Database  # noqa: E402
-from services.sheets import default_sheets, default_sources, parse_week  # noqa: E402
+from services.sheets import default_sources, parse_week
+from services.roster import default_sheets  # noqa: E402
 from services.sheets.cells import clean_text, mask_phone  # noqa: E402
 from storage.models import Company, Measure, Training, User, Visit  # noqa: E402
 from storage.training_tables import Enrolment, Trainee  # noqa: E402

@@ -66,7 +66,8 @@ def _context(settings, db, bot=None):
 def _export(settings, args: argparse.Namespace) -> int:
     from services.export import export_roster
     from services.session import Database, unit_of_work
-    from services.sheets import default_sheets, default_sources
+    from services.sheets import default_sources
+    from services.roster import default_sheets
     from services.targets import load_targets
 
     week = _week(settings, args.week)
@@ -100,7 +101,7 @@ def _export(settings, args: argparse.Namespace) -> int:
 def _digest(settings, args: argparse.Namespace) -> int:
     from jobs.digest_render import markdown_text, telegram_text
     from jobs.weekly_digest import plan, send_week
-    from services.channels import adapter
+    from services.channels.kinds import adapter
     from services.session import Database
 
     week = _week(settings, args.week)

@@ -4,7 +4,7 @@
         bot = Bot("123456:TEST", session=AiohttpSession(api=TelegramAPIServer.from_base(emu.url)))
 """
 
-from .core import Emulator, run_standalone
+from .serving import Emulator, run_standalone
 from .errors import ApiError
 from .state import BotInfo, CallbackRecord, CallRecord, FakeUser, FileRecord, MessageRecord, Rejection
 

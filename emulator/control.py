@@ -19,7 +19,7 @@ from aiohttp import web
 from .state import FakeUser
 
 if TYPE_CHECKING:
-    from .core import Emulator
+    from .core import EmulatorCore as Emulator
 
 Endpoint = Callable[["Emulator", dict[str, Any]], Awaitable[Any]]
 

@@ -1,8 +1,8 @@
-"""`Emulator`: the in-process control API, and the server's lifecycle.
+"""`EmulatorCore`: the in-process control API (users, chats, presses, what the bot sent).
 
 Tests and the demo play Telegram's users (send text, press buttons, upload
 files) and read what the bot did (messages, edits, commands, every call and every
-rejected call). The same object serves the Bot API over HTTP, so a real aiogram
+rejected call). Its subclass `emulator.serving.Emulator` serves the Bot API over HTTP, so a real aiogram
 bot talks to it exactly as it talks to api.telegram.org.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import signal
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -19,7 +18,6 @@ from aiohttp import web
 
 from .api import BotApi, Journal
 from .faults import FaultKind, FaultPlan
-from .server import create_app
 from .state import (
     BotInfo,
     BotState,
@@ -36,8 +34,9 @@ Predicate = Callable[[MessageRecord], bool] | str
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
 
 
-class Emulator:
-    """A Telegram Bot API server for one or more bot tokens.
+class EmulatorCore:
+    """A Telegram Bot API server's state and behaviour for one or more bot tokens, without the
+    HTTP server (`emulator.serving.Emulator` adds it, so the routes can type against this class).
 
     `tokens` is a single token (the bot's username is then `username`), several
     tokens, or a mapping token -> BotInfo. Methods taking `token=` act on that bot;
@@ -75,47 +74,6 @@ class Emulator:
         self._runner: web.AppRunner | None = None
         self._port = 0
         self.url: str | None = None
-
-    # --- lifecycle ------------------------------------------------------------------
-
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Serve on host:port (0 = any free port); return the base URL for TelegramAPIServer.from_base.
-
-        Calling it again while serving returns the same URL (so `async with` plus an
-        explicit start() is harmless) unless a different port is asked for.
-        """
-        if self._runner is not None:
-            if port not in (0, self._port):
-                raise RuntimeError(f"the emulator already serves on {self.url}")
-            return self.url
-        self._closing.clear()
-        for bot in self._bots.values():
-            bot.closed = False
-        runner = web.AppRunner(create_app(self), access_log=None, shutdown_timeout=1.0)
-        await runner.setup()
-        await web.TCPSite(runner, host, port).start()
-        self._runner = runner
-        self._port = runner.addresses[0][1]
-        self.url = f"http://{f'[{host}]' if ':' in host else host}:{self._port}"
-        return self.url
-
-    async def stop(self) -> None:
-        """Release long polls and held requests, stop webhooks, close the server."""
-        self._closing.set()
-        for bot in self._bots.values():
-            bot.closed = True
-            bot.queue.wake()
-        await self._webhooks.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> Emulator:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
 
     # --- bots, users, faults --------------------------------------------------------
 
@@ -411,31 +369,6 @@ class Emulator:
         update_id = bot.enqueue("callback_query", query)
         bot.callbacks[callback_id] = CallbackRecord(callback_id, update_id, chat.id, record.message_id, data)
         return update_id
-
-
-def run_standalone(
-    host: str = "127.0.0.1",
-    port: int = 8081,
-    tokens: Mapping[str, BotInfo] | Iterable[str] | str = (),
-    username: str = "emulator_bot",
-) -> None:
-    """Serve until SIGINT or SIGTERM; used by `python -m emulator` and `ipbot emulator`."""
-
-    async def serve() -> None:
-        emulator = Emulator(tokens, username)
-        url = await emulator.start(host, port)
-        bots = ", ".join(f"@{emulator.bot_state(t).info.username}" for t in emulator.tokens)
-        print(f"Telegram Bot API emulator on {url} for {bots}; control API under {url}/_emu/", flush=True)
-        stopped = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stopped.set)
-        try:
-            await stopped.wait()
-        finally:
-            await emulator.stop()
-
-    asyncio.run(serve())
 
 
 def _bot_infos(tokens: Mapping[str, BotInfo] | Iterable[str] | str, username: str) -> dict[str, BotInfo]:

@@ -18,7 +18,7 @@ from .errors import ApiError, bad_request
 from .spec import Upload
 
 if TYPE_CHECKING:
-    from .core import Emulator
+    from .core import EmulatorCore as Emulator
 
 MAX_REQUEST_BYTES = 50 * 1024 * 1024  # Telegram's upload limit for bots
 _NOT_FOUND = '{"ok":false,"error_code":404,"description":"Not Found"}'

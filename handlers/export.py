@@ -25,7 +25,8 @@ from services.context import AppContext
 from services.errors import Refusal
 from services.export import MAY_SEE_PHONES, allowed_region, export_roster
 from services.session import AsyncSession, Commit
-from services.sheets import default_sheets, default_sources, parse_week, previous_week, week_of
+from services.sheets import default_sources, parse_week, previous_week, week_of
+from services.roster import default_sheets
 from services.targets import load_targets
 from services.users import Actor
 

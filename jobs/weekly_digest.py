@@ -38,7 +38,8 @@ from jobs.spec import JobSpec
 from locales import t
 from services import digest_delivery, runs
 from services.broadcast import DONE, TELEGRAM, Limits, Outcome, Outgoing, Permanent, RetryLater, Transient, broadcast
-from services.channels import Post, adapter
+from services.channels import Post
+from services.channels.kinds import adapter
 from services.context import AppContext
 from services.digest import Digest, build_digest
 from services.digest_plan import audiences, channel_key, supervisor_key
@@ -46,7 +47,8 @@ from services.errors import Refusal
 from services.export import export_roster
 from services.progress import Progress
 from services.progress_chart import progress_png
-from services.sheets import RowProvider, Week, default_sheets, default_sources, week_of
+from services.sheets import RowProvider, Week, default_sources, week_of
+from services.roster import default_sheets
 from services.targets import Target, load_targets
 
 if TYPE_CHECKING:

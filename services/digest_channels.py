@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from sqlmodel import select
 
-from services.channels import adapter
+from services.channels.kinds import adapter
 from services.session import AsyncSession
 from storage.digest_tables import RegionChannel
 

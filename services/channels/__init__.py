@@ -20,7 +20,7 @@ import aiohttp
 from services.broadcast import Limits, Permanent, Transient
 from services.errors import Refusal
 
-__all__ = ["Channel", "ChannelError", "Post", "adapter", "check_webhook", "post_json", "KINDS"]
+__all__ = ["Channel", "ChannelError", "Post", "check_webhook", "post_json", "KINDS"]
 
 KINDS = ("wecom", "dingtalk", "feishu")
 TIMEOUT = aiohttp.ClientTimeout(total=15)
@@ -89,13 +89,3 @@ async def post_json(http: aiohttp.ClientSession, url: str, **kwargs: Any) -> tup
         raise Permanent("timed out; the message may have arrived") from None
     except aiohttp.ClientConnectionError as exc:
         raise Transient(f"connection: {type(exc).__name__}") from None
-
-
-def adapter(kind: str) -> Channel:
-    from services.channels import dingtalk, feishu, wecom
-
-    adapters = {"wecom": wecom.WECOM, "dingtalk": dingtalk.DINGTALK, "feishu": feishu.FEISHU}
-    try:
-        return adapters[kind]
-    except KeyError:
-        raise ChannelError("unknown_kind", kind=kind, kinds="、".join(KINDS)) from None

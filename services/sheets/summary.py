@@ -9,9 +9,10 @@ and the progress chart (services.progress_chart).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from locales import t
 from locales.regions import region_label
@@ -30,6 +31,9 @@ class SummarySheet:
     """Not a row sheet: `services.export.write_roster` asks it for its rows and chart."""
 
     catalog: Catalog
+    #: services.digest.build_digest, handed in by services.roster.default_sheets: the digest
+    #: reads the sheets' sources, so this package cannot import it
+    build_digest: Callable[..., Awaitable[Any]]
     sources: Mapping[str, RowProvider] = field(default_factory=dict)
     targets: tuple[Target, ...] | None = None
 
@@ -39,9 +43,7 @@ class SummarySheet:
 
     async def content(self, session: AsyncSession, week: Week, region: str | None, made_at: datetime,
                       made_by: str) -> tuple[str, list[tuple], bytes | None]:
-        from services.digest import build_digest  # the digest reads the sheets' sources: import when used
-
-        digest = await build_digest(session, week, region, self.catalog, self.sources,
+        digest = await self.build_digest(session, week, region, self.catalog, self.sources,
                                     list(self.targets) if self.targets is not None else None)
         title = t("roster_summary_title", "zh", week=week.label)
         rows = summary_rows(digest, week, region, made_at, made_by)

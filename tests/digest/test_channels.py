@@ -14,7 +14,8 @@ from bot.app import build_context
 from bot.settings import Settings
 from jobs.weekly_digest import SPEC
 from services.broadcast import Permanent, RetryLater, Transient
-from services.channels import ChannelError, Post, adapter
+from services.channels import ChannelError, Post
+from services.channels.kinds import adapter
 from services.digest_channels import list_channels, set_channel
 from services.session import unit_of_work
 from services.sheets import from_rows

@@ -17,7 +17,8 @@ from services.companies import add_company
 from services.export import ExportError, export_roster, roster_filename, write_roster
 from services.invites import create_invite, redeem
 from services.session import unit_of_work
-from services.sheets import default_sheets, from_rows, parse_week
+from services.sheets import from_rows, parse_week
+from services.roster import default_sheets
 from services.sheets.cells import mask_phone
 from tests.digest.conftest import attendance_row, make_uscc, measure_row, visit_row
 

@@ -20,7 +20,8 @@ from services.companies import add_company
 from services.digest import build_digest
 from services.export import export_roster
 from services.session import unit_of_work
-from services.sheets import default_sheets, default_sources, parse_week
+from services.sheets import default_sources, parse_week
+from services.roster import default_sheets
 from services.targets import load_targets
 from services.trainees import PersonDraft
 from services.users import Actor

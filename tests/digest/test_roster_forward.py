@@ -14,7 +14,8 @@ from policy import load_catalog
 from services.digest import build_digest
 from services.export import ExportError, export_roster
 from services.session import unit_of_work
-from services.sheets import default_sheets, default_sources, parse_week
+from services.sheets import default_sources, parse_week
+from services.roster import default_sheets
 from services.targets import load_targets
 from storage.models import Company, Measure, Visit
 from tests.digest.test_real_sources import TZ, WEEK, at, rows, world  # noqa: F401 - the fixture

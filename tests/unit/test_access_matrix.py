@@ -236,7 +236,8 @@ def world_actors():
 async def test_a_supervisor_without_a_region_exports_nothing(world, tmp_path):
     """The defect as found: an admin's regionless supervisor exported every region's rows."""
     from services.export import ExportError, export_roster
-    from services.sheets import default_sheets, default_sources, week_of
+    from services.sheets import default_sources, week_of
+    from services.roster import default_sheets
 
     db, actors, _ids, _names = world
     async with unit_of_work(db) as s:
@@ -250,7 +251,8 @@ async def test_a_roster_holds_only_the_regions_visits(world, tmp_path):
     from openpyxl import load_workbook
 
     from services.export import export_roster
-    from services.sheets import default_sheets, default_sources, week_of
+    from services.sheets import default_sources, week_of
+    from services.roster import default_sheets
 
     db, actors, _ids, _names = world
     async with unit_of_work(db) as s:
