@@ -43,7 +43,8 @@ async def export(message: Message, command: CommandObject, actor: Actor, lang: s
             await message.answer(t("export_started", lang, week=week.label, region=_region_text(region, lang)))
             targets = load_targets(getattr(ctx.settings, "training_targets", None))
             sheets = default_sheets(ctx.catalog, default_sources(targets), targets)
-            result = await export_roster(session, actor, week, None, sheets, Path(tmp), ctx.tz, now=ctx.now())
+            result = await export_roster(session, actor, week, None, sheets, Path(tmp), ctx.tz, now=ctx.now(),
+                                             lang=lang)
             await commit()
             phones = t("export_phones_shown" if actor.role in MAY_SEE_PHONES else "export_phones_masked", lang)
             await message.answer_document(

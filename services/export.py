@@ -111,10 +111,11 @@ def _plain(text: str) -> str:
 async def write_roster(session: AsyncSession, sheets: tuple[Sheet | SummarySheet, ...], week: Week,
                        region: str | None, path: Path, tz: ZoneInfo, show_phones: bool,
                        batch_rows: int = BATCH_ROWS, *, made_at: datetime | None = None,
-                       made_by: str = "") -> dict[str, int]:
+                       made_by: str = "", lang: str = "zh") -> dict[str, int]:
     """Stream every sheet's rows into the workbook at `path`; rows written per sheet (汇总,
-    not a row sheet, is not counted)."""
-    book = RosterWorkbook(tz, show_phones)
+    not a row sheet, is not counted). `lang` "en" adds English column names under the
+    Chinese ones; everything else stays Chinese, for the province."""
+    book = RosterWorkbook(tz, show_phones, lang)
     counts: dict[str, int] = {}
     for sheet in sheets:
         if isinstance(sheet, SummarySheet):
@@ -141,7 +142,7 @@ async def write_roster(session: AsyncSession, sheets: tuple[Sheet | SummarySheet
 async def export_roster(session: AsyncSession, actor: Actor | None, week: Week, region: str | None,
                         sheets: tuple[Sheet | SummarySheet, ...], directory: Path, tz: ZoneInfo, *,
                         path: Path | None = None, show_phones: bool | None = None, by: str = "cli",
-                        now: datetime | None = None) -> ExportResult:
+                        now: datetime | None = None, lang: str = "zh") -> ExportResult:
     """Check, write and audit one export (the audit entry is added, not committed).
 
     `by` names a caller without an actor in the audit log ("cli", "weekly_digest") and on
@@ -156,7 +157,8 @@ async def export_roster(session: AsyncSession, actor: Actor | None, week: Week, 
         show_phones = actor is None or actor.role in MAY_SEE_PHONES
     path = path or Path(directory) / roster_filename(week, region)
     path.parent.mkdir(parents=True, exist_ok=True)
-    counts = await write_roster(session, sheets, week, region, path, tz, show_phones, made_at=made_at, made_by=made_by)
+    counts = await write_roster(session, sheets, week, region, path, tz, show_phones, made_at=made_at, made_by=made_by,
+                                lang=lang)
     await audit.record(session, "export.roster", "ok", who, week=week.label, region=region, rows=counts,
                        phones="shown" if show_phones else "masked", role=actor.role.value if actor else by,
                        file=path.name)

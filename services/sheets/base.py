@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from typing import Any, Literal
+
+import yaml
 
 from services import regions
 from services.session import AsyncSession
 from services.sheets.period import Period
 
-__all__ = ["Column", "Kind", "Row", "RowProvider", "Sheet", "no_rows", "from_rows"]
+__all__ = ["Column", "columns", "Kind", "Row", "RowProvider", "Sheet", "no_rows", "from_rows"]
 
 Row = Mapping[str, Any]
 RowProvider = Callable[[AsyncSession, Period, "str | None"], AsyncIterator[Row]]
@@ -32,6 +36,24 @@ class Column:
     header: str
     kind: Kind = "text"
     width: float = 16
+    header_en: str = ""
+
+    def heading(self, lang: str) -> str:
+        """Chinese first (the province reads it); an English reader gets the English under it."""
+        return f"{self.header}\n{self.header_en}" if lang == "en" and self.header_en else self.header
+
+
+@lru_cache(maxsize=1)
+def _column_table() -> dict[str, tuple[Column, ...]]:
+    table = yaml.safe_load(resources.files("services").joinpath("data/roster_columns.yaml").read_text("utf-8"))
+    return {sheet: tuple(Column(key, zh, kind, float(width), en) for key, zh, en, kind, width in rows)
+            for sheet, rows in table.items()}
+
+
+def columns(sheet: str) -> tuple[Column, ...]:
+    """A sheet's columns as data (services/data/roster_columns.yaml: both languages' headers
+    in one place, so a column is named once)."""
+    return _column_table()[sheet]
 
 
 @dataclass(frozen=True)

@@ -16,33 +16,13 @@ from locales.programmes import label, status_word, why_not_in_force
 from policy import Catalog
 from services.companies import within_region
 from services.session import AsyncSession
-from services.sheets.base import Column, Row, RowProvider, Sheet
+from services.sheets.base import Row, RowProvider, Sheet, columns
 from services.sheets.period import Period
 from storage.models import Company, User
 
-COMPANY_COLUMNS = (
-    Column("company_name", "企业名称", "text", 20),
-    Column("uscc", "统一社会信用代码", "uscc", 20),
-    Column("region_code", "地区代码", "text", 8),
-    Column("specialist_name", "特派员", "text", 9),
-    Column("created_at", "登记时间", "datetime", 16),
-    Column("updated_at", "资料更新时间", "datetime", 16),
-)
+COMPANY_COLUMNS = columns("companies")
 
-ELIGIBILITY_COLUMNS = (
-    Column("company_name", "企业名称", "text", 20),
-    Column("uscc", "统一社会信用代码", "uscc", 20),
-    Column("region_code", "地区代码", "text", 8),
-    Column("specialist_name", "特派员", "text", 9),
-    Column("programme", "政策项目", "text", 20),
-    Column("status", "结论", "text", 9),
-    Column("tier", "星级", "int", 5),
-    Column("gaps", "差距 / 缺少的信息", "text", 24),
-    Column("citation", "依据（文号 条款）", "text", 22),
-    Column("in_force", "执行期", "text", 11),
-    Column("as_of", "核查日期", "date", 11),
-    Column("facts_updated_at", "资料更新时间", "datetime", 16),
-)
+ELIGIBILITY_COLUMNS = columns("eligibility")
 
 
 async def company_rows(session: AsyncSession, _period: Period, region: str | None) -> AsyncIterator[Row]:

@@ -18,23 +18,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from services.session import AsyncSession
-from services.sheets.base import Column, Row, RowProvider, Sheet, no_rows
+from services.sheets.base import Row, RowProvider, Sheet, columns, no_rows
 from services.sheets.period import Period
 
 DONE = frozenset({"done", "closed", "completed", "已完成", "完成", "已关闭"})
 
-COLUMNS = (
-    Column("company_name", "企业名称", "text", 20),
-    Column("uscc", "统一社会信用代码", "uscc", 20),
-    Column("region_code", "地区代码", "text", 8),
-    Column("specialist_name", "特派员", "text", 9),
-    Column("measure", "措施", "text", 30),
-    Column("status", "状态", "text", 8),
-    Column("due_on", "计划完成日期", "date", 12),
-    Column("done_on", "实际完成日期", "date", 12),
-    Column("overdue", "是否逾期", "text", 8),
-    Column("created_at", "登记时间", "datetime", 16),
-)
+COLUMNS = columns("measures")
 
 
 def is_done(row: Mapping[str, Any]) -> bool:

@@ -8,19 +8,11 @@ from sqlmodel import select
 
 from services.companies import within_region
 from services.session import AsyncSession
-from services.sheets.base import Column, Row, Sheet
+from services.sheets.base import Row, Sheet, columns
 from services.sheets.period import Period
 from storage.models import Company, QuestionThread, User
 
-COLUMNS = (
-    Column("asked_at", "提问时间", "datetime", 16),
-    Column("company_name", "企业名称", "text", 22),
-    Column("uscc", "统一社会信用代码", "uscc", 20),
-    Column("region_code", "地区代码", "text", 8),
-    Column("specialist_name", "特派员", "text", 9),
-    Column("question", "问题", "text", 50),
-    Column("waiting_days", "已等待（天）", "int", 10),
-)
+COLUMNS = columns("questions")
 
 
 async def unanswered_rows(session: AsyncSession, period: Period, region: str | None) -> AsyncIterator[Row]:

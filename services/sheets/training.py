@@ -26,34 +26,15 @@ from datetime import date
 
 from services.progress import people_rows
 from services.session import AsyncSession
-from services.sheets.base import Column, Row, RowProvider, Sheet, no_rows
+from services.sheets.base import Row, RowProvider, Sheet, columns, no_rows
 from services.sheets.period import Period
 from services.targets import Target, load_targets, target_at
 
 PROGRAMME_START = date(2018, 1, 1)  # 苏知发〔2018〕86号 covers 2018-2020
 
-ATTENDANCE_COLUMNS = (
-    Column("training_title", "培训名称", "text", 20),
-    Column("starts_at", "培训时间", "datetime", 16),
-    Column("location", "地点", "text", 16),
-    Column("category", "培训类别", "text", 12),
-    Column("trainee_category", "学员类别", "text", 12),
-    Column("region_code", "地区代码", "text", 8),
-    Column("attendee_name", "姓名", "text", 9),
-    Column("attendee_phone", "手机号", "phone", 13),
-    Column("company_name", "所在企业", "text", 20),
-    Column("uscc", "统一社会信用代码", "uscc", 20),
-    Column("checked_in_at", "签到时间", "datetime", 16),
-)
+ATTENDANCE_COLUMNS = columns("attendance")
 
-PROGRESS_COLUMNS = (
-    Column("category", "学员类别", "text", 18),
-    Column("region_code", "地区代码", "text", 8),
-    Column("in_week", "本周新增", "int", 12),
-    Column("this_year", "本年累计", "int", 12),
-    Column("in_window", "目标期内累计", "int", 14),
-    Column("since_end", "目标结束后累计", "int", 16),
-)
+PROGRESS_COLUMNS = columns("progress")
 
 
 def progress_people(targets: list[Target]) -> RowProvider:

@@ -97,7 +97,7 @@ def lines_needed(text: str, width: float) -> int:
 
 class SheetWriter:
     def __init__(self, ws: Worksheet, sheet: Sheet, formats: _Formats, tz: ZoneInfo, show_phones: bool,
-                 title: str = "") -> None:
+                 title: str = "", lang: str = "zh") -> None:
         self.ws, self.sheet, self.formats, self.tz, self.rows = ws, sheet, formats, tz, HEADER_ROWS - 1
         kinds: dict[str, CellWriter] = {
             "text": self._text, "uscc": self._text, "phone": self._text if show_phones else self._phone,
@@ -114,8 +114,9 @@ class SheetWriter:
         header_lines = 1
         for index, column in enumerate(sheet.columns):
             ws.set_column(index, index, column.width)
-            ws.write_string(1, index, clean_text(column.header), formats.header)
-            header_lines = max(header_lines, lines_needed(column.header, column.width))
+            heading = column.heading(lang)
+            ws.write_string(1, index, clean_text(heading), formats.header)
+            header_lines = max(header_lines, lines_needed(heading, column.width))
         ws.set_row(1, LINE_HEIGHT * header_lines + 4)
         ws.freeze_panes(HEADER_ROWS, 0)
         page_setup(ws, HEADER_ROWS)
@@ -194,16 +195,16 @@ class SheetWriter:
 class RosterWorkbook:
     """One workbook; sheets are written one after the other, then `save`."""
 
-    def __init__(self, tz: ZoneInfo, show_phones: bool) -> None:
+    def __init__(self, tz: ZoneInfo, show_phones: bool, lang: str = "zh") -> None:
         self._file = BytesIO()
         self.book = xlsxwriter.Workbook(self._file, {"constant_memory": True})
         self.formats = _Formats(self.book)
-        self.tz, self.show_phones = tz, show_phones
+        self.tz, self.show_phones, self.lang = tz, show_phones, lang
 
     def sheet(self, sheet: Sheet, title: str = "") -> SheetWriter:
         """A sheet with `title` (the sheet, region and week) above its header row."""
         ws = self.book.add_worksheet(sheet.title[:31])
-        return SheetWriter(ws, sheet, self.formats, self.tz, self.show_phones, title)
+        return SheetWriter(ws, sheet, self.formats, self.tz, self.show_phones, title, self.lang)
 
     def summary(self, name: str, title: str, rows: list[SummaryRow], chart: bytes | None) -> None:
         """The 汇总 sheet: label, this week, last week (a row with one string is a section

@@ -189,3 +189,20 @@ async def test_a_supervisor_exports_their_region_masked_and_it_is_audited(db, tm
 ])
 def test_phone_masking(text, masked):
     assert mask_phone(text) == masked
+
+
+async def test_an_english_reader_gets_english_column_names_under_the_chinese(db, tmp_path):
+    """Chinese first, for the province; the English reader's copy adds a second header line."""
+    zh_path = await write(db, tmp_path, visits=[visit_row(1)])
+    en_path = tmp_path / "en.xlsx"
+    async with unit_of_work(db) as session:
+        await write_roster(session, default_sheets(load_catalog(), sources(visits=[visit_row(1)])), WEEK, "320585",
+                           en_path, TZ, False, lang="en")
+    zh, en = load_workbook(zh_path), load_workbook(en_path)
+    assert en.sheetnames == zh.sheetnames  # the tabs stay Chinese
+    for name in zh.sheetnames[1:]:
+        for chinese, both in zip(headers(zh[name]), headers(en[name]), strict=True):
+            first, second = both.split("\n")
+            assert first == chinese and second.isascii() and second, (name, both)
+    assert headers(en["走访记录"])[:2] == ["走访时间\nVisited at", "企业名称\nCompany"]
+    assert en["走访记录"]["B3"].value == zh["走访记录"]["B3"].value  # the rows themselves are the same
