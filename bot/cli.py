@@ -36,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
         from policy.cli import policy_check_main
 
         return policy_check_main(argv[2:])
+    if argv[:2] == ["policy", "add-document"]:
+        from policy.cli import policy_add_document_main
+
+        return policy_add_document_main(argv[2:])
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(**({"DATABASE_URL": database_url(common.db)} if common.db else {}))
@@ -139,7 +143,9 @@ def _parser() -> argparse.ArgumentParser:
     cli_training.register(sub, imports)  # ipbot import attendance, ipbot progress
     sub.add_parser("eligibility", help="run the eligibility checks on a facts file (see --help)")
     policy = sub.add_parser("policy", help="policy packs")
-    policy.add_subparsers(metavar="ACTION").add_parser("check", help="validate a pack: schema, citations, its tests")
+    policy_actions = policy.add_subparsers(metavar="ACTION")
+    policy_actions.add_parser("check", help="validate a pack: schema, citations, its tests")
+    policy_actions.add_parser("add-document", help="add a policy text and its metadata to IPBOT_POLICY_DIR/texts")
     for name, child in sub.choices.items():
         if name not in ("eligibility", "policy"):  # those parse their own options
             _add_common_help(child)
@@ -158,15 +164,11 @@ def _db_revision(settings: Settings, args: argparse.Namespace) -> int:
 
 def _db_status(settings: Settings, _args: argparse.Namespace) -> int:
     from services import inbox
-    from services.session import Database
+    from bot.cli_db import migrated
 
     async def go() -> int:
-        db = Database(settings.database_url)
-        try:
-            await db.upgrade()
+        async with migrated(settings) as db:
             counts = await inbox.counts(db)
-        finally:
-            await db.close()
         print(f"pending {counts['pending']}, handled in the last 24 h {counts['done']}, parked {counts['dead']}")
         return 0
 
@@ -209,25 +211,23 @@ def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
 
 def _invite(settings: Settings, args: argparse.Namespace) -> int:
     from services.invites import InviteError, create_invite, deep_link, parse_lifetime
-    from services.session import Database, unit_of_work
+    from bot.cli_db import migrated
+    from services.session import unit_of_work
 
     async def go() -> int:
-        db = Database(settings.database_url)
         try:
-            await db.upgrade()
-            username = args.bot_username or await _bot_username(settings)
-            async with unit_of_work(db) as session:
-                ticket = await create_invite(session, args.role, region_code=args.region, company_uscc=args.company,
-                                             lifetime=parse_lifetime(args.expires))
-            print(deep_link(username, ticket.token))
-            print(f"expires {ticket.expires_at.astimezone(settings.tz):%Y-%m-%d %H:%M} ({settings.timezone}); single use",
-                  file=sys.stderr)
-            return 0
+            async with migrated(settings) as db:
+                username = args.bot_username or await _bot_username(settings)
+                async with unit_of_work(db) as session:
+                    ticket = await create_invite(session, args.role, region_code=args.region, company_uscc=args.company,
+                                                 lifetime=parse_lifetime(args.expires))
+                print(deep_link(username, ticket.token))
+                print(f"expires {ticket.expires_at.astimezone(settings.tz):%Y-%m-%d %H:%M} ({settings.timezone}); single use",
+                      file=sys.stderr)
+                return 0
         except InviteError as exc:
             print(f"ipbot invite: {exc.code.replace('_', ' ')} {exc.params or ''}".rstrip(), file=sys.stderr)
             return 2
-        finally:
-            await db.close()
 
     return asyncio.run(go())
 
@@ -246,21 +246,19 @@ async def _bot_username(settings: Settings) -> str:
 
 def _company_add(settings: Settings, args: argparse.Namespace) -> int:
     from services.companies import CompanyError, add_company
-    from services.session import Database, unit_of_work
+    from bot.cli_db import migrated
+    from services.session import unit_of_work
 
     async def go() -> int:
-        db = Database(settings.database_url)
         try:
-            await db.upgrade()
-            async with unit_of_work(db) as session:
-                company = await add_company(session, args.uscc, args.name, args.region)
-            print(f"company {company.uscc} {company.name} registered")
-            return 0
+            async with migrated(settings) as db:
+                async with unit_of_work(db) as session:
+                    company = await add_company(session, args.uscc, args.name, args.region)
+                print(f"company {company.uscc} {company.name} registered")
+                return 0
         except CompanyError as exc:
             print(f"ipbot company add: {exc.code.replace('_', ' ')}", file=sys.stderr)
             return 2
-        finally:
-            await db.close()
 
     return asyncio.run(go())
 

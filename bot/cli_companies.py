@@ -56,7 +56,8 @@ def file_error(code: str, params: dict, file: str, lang: str) -> str:
 
 def import_companies(settings: Settings, args: argparse.Namespace) -> int:
     from services.company_import import ImportError_, import_rows, read_sheet
-    from services.session import Database, unit_of_work
+    from bot.cli_db import migrated
+    from services.session import unit_of_work
 
     lang = getattr(args, "lang", "zh")
     try:
@@ -66,14 +67,10 @@ def import_companies(settings: Settings, args: argparse.Namespace) -> int:
         return 2
 
     async def go() -> None:
-        db = Database(settings.database_url)
-        try:
-            await db.upgrade()
+        async with migrated(settings) as db:
             async with unit_of_work(db) as session:
                 await import_rows(session, rows, report, source=f"import:{Path(args.file).name}",
                                   as_of=settings_today(settings))
-        finally:
-            await db.close()
 
     asyncio.run(go())
     rejected = [{"row": r["row"], "reason": _reason(r["code"], r["params"], lang)} for r in report.rejected]

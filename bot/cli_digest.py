@@ -65,7 +65,8 @@ def _context(settings, db, bot=None):
 
 def _export(settings, args: argparse.Namespace) -> int:
     from services.export import export_roster
-    from services.session import Database, unit_of_work
+    from bot.cli_db import migrated
+    from services.session import unit_of_work
     from services.sheets import default_sources
     from services.roster import default_sheets
     from services.targets import load_targets
@@ -79,9 +80,7 @@ def _export(settings, args: argparse.Namespace) -> int:
         return 2
 
     async def go() -> int:
-        db = Database(settings.database_url)
-        try:
-            await db.upgrade()
+        async with migrated(settings) as db:
             ctx = _context(settings, db)
             async with unit_of_work(db) as session:
                 targets = load_targets(settings.training_targets)
@@ -92,8 +91,6 @@ def _export(settings, args: argparse.Namespace) -> int:
             rows = ", ".join(f"{name} {n}" for name, n in result.rows.items())
             print(f"{out}: {week.label} {args.region or 'all regions'}; {rows}")
             return 0
-        finally:
-            await db.close()
 
     return asyncio.run(go())
 
@@ -102,47 +99,45 @@ def _digest(settings, args: argparse.Namespace) -> int:
     from jobs.digest_render import markdown_text, telegram_text
     from jobs.weekly_digest import plan, send_week
     from services.channels.kinds import adapter
-    from services.session import Database
+    from bot.cli_db import migrated
 
     week = _week(settings, args.week)
     if week is None:
         return 2
 
     async def go() -> int:
-        db = Database(settings.database_url)
         bot = None
-        try:
-            await db.upgrade()
-            if args.dry_run:
-                plans = await plan(_context(settings, db), week, args.region)
-                if not plans:
-                    print(t("digest_unknown_region", args.lang, region=args.region or "—"), file=sys.stderr)
+        async with migrated(settings) as db:
+            try:
+                if args.dry_run:
+                    plans = await plan(_context(settings, db), week, args.region)
+                    if not plans:
+                        print(t("digest_unknown_region", args.lang, region=args.region or "—"), file=sys.stderr)
+                        return 2
+                    for p in plans.values():
+                        names = [u.full_name or str(u.telegram_id) for u in p.supervisors]
+                        names += [f"{c.kind}:{c.region_code}" for c in p.channels]
+                        print(f"===== {p.region or 'all regions'} — " + t("digest_dry_run_to", args.lang,
+                                                                           recipients=", ".join(names)))
+                        print(_plain(telegram_text(p.digest, args.lang, f"周报_{week.label}.xlsx")))
+                        for c in p.channels:
+                            print(f"----- {c.kind} markdown")
+                            print(markdown_text(p.digest, "zh", adapter(c.kind).limit_bytes))
+                    return 0
+                if not settings.telegram_bot_token:
+                    print("ipbot digest: TELEGRAM_BOT_TOKEN is not set; use --dry-run to render only", file=sys.stderr)
                     return 2
-                for p in plans.values():
-                    names = [u.full_name or str(u.telegram_id) for u in p.supervisors]
-                    names += [f"{c.kind}:{c.region_code}" for c in p.channels]
-                    print(f"===== {p.region or 'all regions'} — " + t("digest_dry_run_to", args.lang,
-                                                                       recipients=", ".join(names)))
-                    print(_plain(telegram_text(p.digest, args.lang, f"周报_{week.label}.xlsx")))
-                    for c in p.channels:
-                        print(f"----- {c.kind} markdown")
-                        print(markdown_text(p.digest, "zh", adapter(c.kind).limit_bytes))
-                return 0
-            if not settings.telegram_bot_token:
-                print("ipbot digest: TELEGRAM_BOT_TOKEN is not set; use --dry-run to render only", file=sys.stderr)
-                return 2
-            from bot.app import create_bot
+                from bot.app import create_bot
 
-            bot = create_bot(settings)
-            report = await send_week(_context(settings, db, bot), week, args.region)
-            print(f"{week.label}: {report.sent} sent, {report.skipped} already sent, {len(report.failed)} failed")
-            for o in report.failed:
-                print(f"  {o.key}: {o.reason}")
-            return 0 if not report.failed else 1
-        finally:
-            if bot is not None:
-                await bot.session.close()
-            await db.close()
+                bot = create_bot(settings)
+                report = await send_week(_context(settings, db, bot), week, args.region)
+                print(f"{week.label}: {report.sent} sent, {report.skipped} already sent, {len(report.failed)} failed")
+                for o in report.failed:
+                    print(f"  {o.key}: {o.reason}")
+                return 0 if not report.failed else 1
+            finally:
+                if bot is not None:
+                    await bot.session.close()
 
     return asyncio.run(go())
 
@@ -150,31 +145,29 @@ def _digest(settings, args: argparse.Namespace) -> int:
 def _channel(settings, args: argparse.Namespace) -> int:
     from services.channels import ChannelError
     from services.digest_channels import list_channels, remove_channel, set_channel
-    from services.session import Database, unit_of_work
+    from bot.cli_db import migrated
+    from services.session import unit_of_work
 
     async def go() -> int:
-        db = Database(settings.database_url)
         try:
-            await db.upgrade()
-            async with unit_of_work(db) as session:
-                if args.action == "list":
-                    for c in await list_channels(session):
-                        print(f"{c.region_code}\t{c.kind}\t{c.url}\t{'signed' if c.signed else 'unsigned'}")
+            async with migrated(settings) as db:
+                async with unit_of_work(db) as session:
+                    if args.action == "list":
+                        for c in await list_channels(session):
+                            print(f"{c.region_code}\t{c.kind}\t{c.url}\t{'signed' if c.signed else 'unsigned'}")
+                        return 0
+                    if not args.region or not args.kind:
+                        print("ipbot digest-channel: --region and --kind are required", file=sys.stderr)
+                        return 2
+                    if args.action == "remove":
+                        removed = await remove_channel(session, args.region, args.kind)
+                        print("removed" if removed else "no such robot")
+                        return 0 if removed else 1
+                    await set_channel(session, args.region, args.kind, args.url or "", args.secret)
+                    print(f"{args.kind} robot set for region {args.region}")
                     return 0
-                if not args.region or not args.kind:
-                    print("ipbot digest-channel: --region and --kind are required", file=sys.stderr)
-                    return 2
-                if args.action == "remove":
-                    removed = await remove_channel(session, args.region, args.kind)
-                    print("removed" if removed else "no such robot")
-                    return 0 if removed else 1
-                await set_channel(session, args.region, args.kind, args.url or "", args.secret)
-                print(f"{args.kind} robot set for region {args.region}")
-                return 0
         except ChannelError as exc:
             print("ipbot digest-channel: " + t(f"channel_err_{exc.code}", "zh", **exc.params), file=sys.stderr)
             return 2
-        finally:
-            await db.close()
 
     return asyncio.run(go())

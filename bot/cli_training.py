@@ -39,7 +39,8 @@ def _reason(code: str, params: dict) -> str:
 
 def _import_attendance(settings, args: argparse.Namespace) -> int:  # noqa: ANN001
     from services.errors import Refusal
-    from services.session import Database, unit_of_work
+    from bot.cli_db import migrated
+    from services.session import unit_of_work
     from services.training_import import import_attendance
     from storage.types import utcnow
 
@@ -53,17 +54,14 @@ def _import_attendance(settings, args: argparse.Namespace) -> int:  # noqa: ANN0
         return 2
 
     async def go() -> int:
-        db = Database(settings.database_url)
         try:
-            await db.upgrade()
-            today = utcnow().astimezone(settings.tz).date()
-            async with unit_of_work(db) as session:
-                result = await import_attendance(session, data, settings.tz, today, args.region)
+            async with migrated(settings) as db:
+                today = utcnow().astimezone(settings.tz).date()
+                async with unit_of_work(db) as session:
+                    result = await import_attendance(session, data, settings.tz, today, args.region)
         except Refusal as exc:
             print(f"ipbot import attendance: {_reason(exc.code, exc.params)}", file=sys.stderr)
             return 2
-        finally:
-            await db.close()
         rejected = [{"row": row, "reason": _reason(code, params)} for row, code, params in result.rejected]
         if args.json:
             print(json.dumps({"imported": result.imported, "rejected": rejected}, ensure_ascii=False))
@@ -80,23 +78,19 @@ def _import_attendance(settings, args: argparse.Namespace) -> int:  # noqa: ANN0
 def _progress(settings, args: argparse.Namespace) -> int:  # noqa: ANN001
     from services.errors import Refusal
     from services.progress import compute_progress
-    from services.session import Database
+    from bot.cli_db import migrated
     from services.targets import load_targets
     from storage.types import utcnow
 
     async def go() -> int:
-        db = Database(settings.database_url)
         try:
             targets = load_targets(settings.training_targets)
-            await db.upgrade()
-            as_of = args.as_of or utcnow().astimezone(settings.tz).date()
-            async with db.sessions() as session:
+            async with migrated(settings) as db, db.sessions() as session:
+                as_of = args.as_of or utcnow().astimezone(settings.tz).date()
                 progress = await compute_progress(session, targets, as_of, settings.tz)
         except Refusal as exc:
             print(f"ipbot progress: {_reason(exc.code, exc.params)}", file=sys.stderr)
             return 2
-        finally:
-            await db.close()
         if not progress.in_force:
             print(f"ipbot progress: no training target is in force on {as_of}; showing the latest "
                   f"({progress.target.id}, {progress.target.start}..{progress.target.end})", file=sys.stderr)
