@@ -1,0 +1,145 @@
+"""Form checks of the labelled SME question set (tests/questions/{tuning,heldout}.yaml).
+
+Why: the set measures question routing (issue 16, item 6); a malformed label would silently
+skew every measurement. These tests check the labels' form only - ids, routes, the fields each
+route needs, that programme ids and fact names exist in the policy catalog, that a fact
+question's date lies inside its programme's period, the sizes, and that the two parts are
+exactly what tests/questions/split.py gives. They do not judge whether a label is right.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from policy import load_catalog
+
+HERE = Path(__file__).resolve().parent
+TEXTS = HERE.parents[1] / "policy" / "texts"
+PARTS = ("tuning", "heldout")
+ROUTES = {"answer", "fact", "forward", "offtopic"}
+VERDICTS = {"eligible", "not_eligible", "unknown"}
+KEYS = {
+    "answer": {"cite"},
+    "fact": {"programme", "facts", "as_of", "verdict"},
+    "forward": set(),
+    "offtopic": set(),
+}
+OPTIONAL = {"note"}
+STARRED = {"innovation-star"}  # the only programme with star levels (二星 .. 五星)
+
+
+def _load(part: str) -> list[dict]:
+    items = yaml.safe_load((HERE / f"{part}.yaml").read_text(encoding="utf-8"))
+    assert isinstance(items, list), part
+    return items
+
+
+@pytest.fixture(scope="module")
+def parts() -> dict[str, list[dict]]:
+    return {p: _load(p) for p in PARTS}
+
+
+@pytest.fixture(scope="module")
+def items(parts) -> list[dict]:
+    return [it for p in PARTS for it in parts[p]]
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+@pytest.fixture(scope="module")
+def texts() -> dict[str, str]:
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(TEXTS.glob("*.txt"))}
+
+
+def test_each_part_starts_with_its_do_not_edit_header():
+    for part in PARTS:
+        head = (HERE / f"{part}.yaml").read_text(encoding="utf-8").split("\n\n", 1)[0]
+        assert head.startswith("#"), part
+        assert ("TUNING" if part == "tuning" else "HELD-OUT") in head
+        assert "not edit" in head.lower()
+
+
+def test_ids_are_unique_and_well_formed(items):
+    ids = [it.get("id") for it in items]
+    assert all(isinstance(i, str) and re.fullmatch(r"q\d{4}", i) for i in ids)
+    assert len(ids) == len(set(ids))
+
+
+def test_questions_are_distinct_non_empty_text(items):
+    qs = [it.get("q") for it in items]
+    assert all(isinstance(q, str) and q.strip() for q in qs)
+    assert len(qs) == len(set(qs))
+
+
+def test_routes_and_their_fields(items):
+    for it in items:
+        route = it.get("route")
+        assert route in ROUTES, it["id"]
+        needed = KEYS[route]
+        allowed = {"id", "q", "route"} | needed | OPTIONAL | ({"stars"} if route == "fact" else set())
+        assert needed <= set(it), (it["id"], needed - set(it))
+        assert set(it) <= allowed, (it["id"], set(it) - allowed)
+
+
+def test_each_answer_cites_a_shipped_document(items, texts):
+    for it in (i for i in items if i["route"] == "answer"):
+        cite = it["cite"]
+        assert isinstance(cite, list) and cite, it["id"]
+        for pair in cite:
+            assert isinstance(pair, list) and len(pair) == 2, it["id"]
+            doc, clause = pair
+            assert isinstance(clause, str) and clause.strip(), it["id"]
+            # a file stem, or a document number that occurs in one of the texts
+            assert doc in texts or any(doc in body for body in texts.values()), (it["id"], doc)
+
+
+def test_each_fact_question_is_well_labelled(items, catalog):
+    ids = set(catalog.programme_ids)
+    for it in (i for i in items if i["route"] == "fact"):
+        assert it["programme"] in ids, it["id"]
+        facts = it["facts"]
+        assert isinstance(facts, dict) and facts, it["id"]
+        unknown = [f for f in facts if f not in catalog.registry]
+        assert not unknown, (it["id"], unknown)
+        catalog.parse_facts(facts)  # values of the right type and range (raises FactError)
+        assert it["verdict"] in VERDICTS, it["id"]
+        as_of = it["as_of"]
+        if isinstance(as_of, str):
+            as_of = date.fromisoformat(as_of)
+        assert isinstance(as_of, date), it["id"]
+        info = catalog.programme(it["programme"], as_of)
+        assert info.start <= as_of and (info.end is None or as_of <= info.end), (it["id"], as_of)
+        if "stars" in it:
+            assert it["programme"] in STARRED, it["id"]
+            stars = it["stars"]
+            if it["verdict"] == "unknown":
+                assert stars is None, it["id"]
+            elif it["verdict"] == "not_eligible":
+                assert stars == 0, it["id"]
+            else:
+                assert stars in (2, 3, 4, 5), it["id"]
+
+
+def test_sizes(parts, items):
+    assert len(items) >= 300
+    assert len(parts["heldout"]) >= 150
+    routes = {r: sum(1 for it in items if it["route"] == r) for r in ROUTES}
+    assert all(n >= 50 for n in routes.values()), routes
+
+
+def test_parts_are_what_the_split_rule_gives(parts, items):
+    spec = importlib.util.spec_from_file_location("question_split", HERE / "split.py")
+    split = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(split)
+    tuning, heldout = split.split(items)
+    assert [it["id"] for it in tuning] == [it["id"] for it in parts["tuning"]]
+    assert [it["id"] for it in heldout] == [it["id"] for it in parts["heldout"]]
