@@ -97,7 +97,7 @@ class Settings(BaseSettings):
     @field_validator("digest_schedule")
     @classmethod
     def _schedule(cls, value: str) -> str:
-        from jobs.weekly_digest import parse_schedule
+        from jobs.schedule import parse_schedule
 
         try:
             parse_schedule(value)

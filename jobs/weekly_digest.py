@@ -34,6 +34,7 @@ from aiogram.exceptions import (
 from aiogram.types import BufferedInputFile
 
 from jobs.digest_render import markdown_text, telegram_text
+from jobs.schedule import parse_schedule
 from jobs.spec import JobSpec
 from locales import t
 from services import digest_delivery, runs
@@ -59,20 +60,6 @@ log = logging.getLogger(__name__)
 
 JOB = "weekly_digest"
 DEFAULT_SCHEDULE = "mon 09:00"
-_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def parse_schedule(text: str) -> dict[str, Any]:
-    """'mon 09:00' -> APScheduler cron fields; raises ValueError naming the problem."""
-    parts = (text or "").lower().split()
-    if len(parts) != 2 or parts[0] not in _DAYS or ":" not in parts[1]:
-        raise ValueError(f"digest schedule {text!r} must look like 'mon 09:00' (day of week, then HH:MM)")
-    hour, minute = parts[1].split(":", 1)
-    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
-        raise ValueError(f"digest schedule {text!r}: the time must be HH:MM, 00:00 to 23:59")
-    return {"day_of_week": parts[0], "hour": int(hour), "minute": int(minute)}
-
-
 def job_spec(settings: object = None) -> JobSpec:
     """The job, scheduled by `settings.digest_schedule` when set."""
     return JobSpec(JOB, run, cron=parse_schedule(getattr(settings, "digest_schedule", None) or DEFAULT_SCHEDULE))
