@@ -26,6 +26,7 @@ from bot.features import FEATURES, Feature, menu_commands
 from handlers import errors
 from handlers.menu import Menu
 from policy import load_catalog
+from policy.texts import load_library
 from search import SearchIndex
 from services.context import AppContext
 from services.session import Database
@@ -34,18 +35,21 @@ from services.users import Role
 log = logging.getLogger(__name__)
 
 
-def build_search() -> SearchIndex:
-    """The policy-text search of one context: over the texts shipped in policy/texts, built
-    on first use (`warm_up_search` builds it at start-up). A function of its own so a test
-    session can hand every context one shared index (replace it with one that returns it)."""
-    return SearchIndex()
+def build_search(policy_dir: str | None = None) -> SearchIndex:
+    """The policy-text search of one context: over the library (the texts shipped in
+    policy/texts plus those in ``policy_dir``/texts, i.e. IPBOT_POLICY_DIR), one index, built
+    on first use (`warm_up_search` builds it at start-up). The library itself is read here,
+    so a malformed document stops the start with its file and field named
+    (`policy.texts.LibraryError`). A function of its own so a test session can hand every
+    context one shared index (replace it with one that returns it)."""
+    return SearchIndex(library=load_library(policy_dir))
 
 
 def build_context(settings: Settings, db: Database, bot: Bot | None = None, **overrides: Any) -> AppContext:
     """The one context: settings, catalog (built-in packs plus IPBOT_POLICY_DIR), zone, clock, db,
     bot, the question search; ``overrides`` replace any field (a test's clock, ``row_sources``)."""
     fields: dict[str, Any] = dict(settings=settings, catalog=load_catalog(settings.policy_dir), db=db,
-                                  tz=settings.tz, bot=bot, search=build_search())
+                                  tz=settings.tz, bot=bot, search=build_search(settings.policy_dir))
     fields.update(overrides)
     return AppContext(**fields)
 

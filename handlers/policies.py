@@ -1,4 +1,6 @@
-"""/policies: every programme in the catalog, its period, deadline and citation.
+"""/policies: every programme in the catalog, its period, deadline and citation; then the
+policy documents the bot answers from (the library: shipped plus those added under
+IPBOT_POLICY_DIR, marked).
 
 Those in force today (in the configured zone, ``ctx.today()``) come first, then those not yet started, then the
 ended ones, most recently ended first, each marked.
@@ -6,6 +8,7 @@ ended ones, most recently ended first, each marked.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from html import escape
 from typing import Any
@@ -18,6 +21,7 @@ from locales import t
 from locales.programmes import plain_period
 from policy import ProgrammeInfo
 from policy.engine import in_force_at
+from policy.texts import LibraryDocument
 
 #: Raw HTML length per message; Telegram's limit (4096) counts the text after parsing,
 #: which is never longer than the source.
@@ -73,12 +77,28 @@ def render_programme(kind: str, info: ProgrammeInfo, lang: str) -> str:
     )
 
 
-def render(infos: list[ProgrammeInfo], as_of: date, lang: str) -> list[str]:
-    """The header and one block per programme, packed into messages within the budget."""
-    if not infos:
+def render_document(doc: LibraryDocument, lang: str) -> str:
+    """One line: 文号《title》, when it was issued (where known), and whether it was added locally."""
+    issued = t("policies_document_issued", lang, date=doc.meta.issued.isoformat()) if doc.meta.issued else ""
+    return t("policies_document_line", lang, number=escape(doc.number),
+             title=escape(doc.title), issued=issued, added=t("policies_document_added", lang) if doc.added else "")
+
+
+#: document lines per block, so that a long library still packs into messages within the budget
+DOCUMENTS_PER_BLOCK = 15
+
+
+def render(infos: list[ProgrammeInfo], as_of: date, lang: str,
+           documents: Iterable[LibraryDocument] = ()) -> list[str]:
+    """The header and one block per programme, then the documents, packed into messages within the budget."""
+    lines = [render_document(doc, lang) for doc in documents]
+    if not infos and not lines:
         return [t("policies_empty", lang)]
-    blocks = [t("policies_header", lang, date=as_of.isoformat())]
+    blocks = [t("policies_header", lang, date=as_of.isoformat())] if infos else [t("policies_empty", lang)]
     blocks += [render_programme(kind, info, lang) for kind, info in ordered(infos, as_of)]
+    if lines:
+        lines.insert(0, t("policies_documents_header", lang))
+        blocks += ["\n".join(lines[i:i + DOCUMENTS_PER_BLOCK]) for i in range(0, len(lines), DOCUMENTS_PER_BLOCK)]
     messages: list[str] = []
     current = ""
     for block in blocks:
@@ -92,10 +112,11 @@ def render(infos: list[ProgrammeInfo], as_of: date, lang: str) -> list[str]:
 
 
 async def policies(message: Message, lang: str, ctx: Any) -> None:
-    """The context's catalog (built-in packs plus IPBOT_POLICY_DIR) at the context's today."""
+    """The context's catalog (built-in packs plus IPBOT_POLICY_DIR) at the context's today, and
+    the library its search answers from."""
     catalog, as_of = ctx.catalog, ctx.today()
     infos = [catalog.programme(pid, as_of) for pid in catalog.programme_ids]
-    for text in render(infos, as_of, lang):
+    for text in render(infos, as_of, lang, ctx.search.library):
         await message.answer(text)
 
 

@@ -3,12 +3,15 @@
 Checks, in order (later checks run only when earlier ones pass):
 
 1. schema (pydantic) and references (documents, clauses, parameters, facts, node ids);
-2. citations: every document has its source text; every clause quote and every node
-   quote occurs verbatim in it (whitespace ignored); a compare node's word (以上, 超过 ...)
-   occurs in the quote it cites, so the operator really is the document's; every parameter
-   value agrees with the figure in its quote (5 in "5件以上", 0.035 in "3.5%以上", 20,000,000
-   in "2000 万元", 3 in "三年内", 2 in "按1:2抵算", 0.5 in "减半"), a tiers ladder's values
-   follow its quote's figures in order, and a value whose quote has no figure has a note;
+2. citations: every document has its source text (next to the pack, or in the policy
+   library: ``policy/texts`` and the policy directory's ``texts/``), with the library's 文号;
+   every clause quote and every node quote occurs verbatim in it (whitespace ignored); a
+   programme citing a document the library lacks is named with its citations; a compare
+   node's word (以上, 超过 ...) occurs in the quote it cites, so the operator really is the
+   document's; every parameter value agrees with the figure in its quote (5 in "5件以上",
+   0.035 in "3.5%以上", 20,000,000 in "2000 万元", 3 in "三年内", 2 in "按1:2抵算", 0.5 in
+   "减半"), a tiers ladder's values follow its quote's figures in order, and a value whose
+   quote has no figure has a note;
 3. the pack's test cases (``tests/*.yaml`` next to ``pack.yaml`` or an inline ``tests:``)
    pass;
 4. coverage: every threshold (compare, ratio, weighted, tiers) is exercised by the tests
@@ -34,11 +37,12 @@ from . import schema as S
 from .catalog import Catalog
 from .engine import CNode, ProgrammeResult
 from .facts import FactError
-from .loading import LoadedPack, PackError, builtin_paths, format_validation, load_pack, read_yaml, resolve_text
-from .references import all_cites, iter_nodes, pack_registry, reference_problems
+from .loading import LoadedPack, PackError, builtin_paths, format_validation, load_pack, read_yaml, source_text
+from .references import all_cites, iter_nodes, pack_registry, programme_cites, reference_problems
+from .texts import Library, LibraryError, library_for_dir, shipped_library
 
 __all__ = ["check_pack", "CaseRun", "collect_cases", "citation_problems", "coverage_problems", "builtin_pack_paths",
-           "figure_problems", "quote_figures"]
+           "figure_problems", "library_for", "quote_figures"]
 
 _WS = re.compile(r"\s+")
 
@@ -54,24 +58,47 @@ def builtin_pack_paths() -> list[Path]:
 # --------------------------------------------------------------------------- citations
 
 
-def citation_problems(lp: LoadedPack) -> list[str]:
+def library_for(path: str | Path) -> Library:
+    """The library a pack at ``path`` cites from: the shipped documents, plus those of the
+    policy directory that holds the pack (its parent) when that has a ``texts/`` folder.
+    Raises :class:`LibraryError` when that folder has a malformed document."""
+    return library_for_dir(Path(path).resolve().parent)
+
+
+def citation_problems(lp: LoadedPack, library: Library | None = None) -> list[str]:
+    """Every document's source text is found (next to the pack, or in the library: shipped or
+    the policy directory's) and its 文号 is the library's; every quote is verbatim in it
+    (compared without whitespace)."""
     pack = lp.pack
     where = str(lp.path)
+    library = library or shipped_library()
     problems: list[str] = []
     texts: dict[str, str | None] = {}
     for d in pack.documents:
-        path = resolve_text(d, lp.base_dir)
-        if path is None:
+        raw = source_text(d, lp.base_dir, library)
+        if raw is None:
             problems.append(f"{where}: 文件 {d.id} 没有可核对的原文（text）/ document {d.id} has no source text to check citations against"
-                            + (f" ({d.text} not found)" if d.text else ""))
+                            + (f" ({d.text} 不在政策库中 / not in the policy library)" if d.text else ""))
             texts[d.id] = None
             continue
-        body = _norm(path.read_text(encoding="utf-8"))
+        held = library.find(d.text) if not (lp.base_dir / (d.text or "")).is_file() else None
+        if held is not None and (d.number or "") != held.number:
+            problems.append(f"{where}: 文件 {d.id}: 文号“{d.number or ''}”与政策库中 {held.file} 的文号“{held.number}”不符 / "
+                            f"number {d.number or '(none)'!r} differs from the library's {held.number or '(none)'!r}")
+        body = _norm(raw)
         texts[d.id] = body
         for label, clause in d.clauses.items():
             if _norm(clause.quote) not in body:
                 problems.append(f"{where}: {d.id} 条款 {label}: 引文不在原文中 / quote not found in the text: {clause.quote[:40]}")
     docs = {d.id: d for d in pack.documents}
+    missing: dict[str, list[str]] = {}
+    for prog in pack.programmes:
+        for c_where, c in programme_cites(prog):
+            if c.doc in docs and texts.get(c.doc) is None:
+                missing.setdefault(prog.id, []).append(f"{c_where} {c.doc} {c.clause}")
+    for pid, cites in missing.items():
+        problems.append(f"{where}: {pid}: 所引文件不在政策库中 / cites a document the policy library does not hold: "
+                        + "; ".join(cites))
     for c_where, c in all_cites(pack):
         body = texts.get(c.doc)
         if body is None or c.doc not in docs:
@@ -409,20 +436,27 @@ def coverage_problems(runs: list[CaseRun], lp: LoadedPack) -> list[str]:
 # --------------------------------------------------------------------------- entry point
 
 
-def check_pack(path: str | Path) -> list[str]:
+def check_pack(path: str | Path, library: Library | None = None) -> list[str]:
     """All problems with the pack at ``path`` (a directory with pack.yaml, or one YAML file).
 
-    An empty list means the pack is good: schema, citations, its own tests, coverage.
+    Citations are checked against ``library`` (default: :func:`library_for` the pack: the
+    shipped documents plus its policy directory's). An empty list means the pack is good:
+    schema, citations, its own tests, coverage.
     """
     try:
         lp = load_pack(path)
     except PackError as exc:
         return exc.problems
+    if library is None:
+        try:
+            library = library_for(path)
+        except LibraryError as exc:
+            return exc.problems
     registry = pack_registry([lp.pack])
     problems = reference_problems(lp, registry)
     if problems:
         return problems
-    problems = citation_problems(lp) + figure_problems(lp)
+    problems = citation_problems(lp, library) + figure_problems(lp)
     runs, suite_problems = collect_cases(lp)
     problems += suite_problems
     if not runs and not suite_problems:

@@ -15,9 +15,10 @@ import yaml
 from pydantic import ValidationError
 
 from . import schema as S
+from .texts import Library, shipped_library
 
 __all__ = ["BUILTIN_PACKS_DIR", "TEXTS_DIR", "PackError", "LoadedPack", "load_pack", "read_yaml", "format_validation",
-           "resolve_text", "discover_packs", "builtin_paths"]
+           "resolve_text", "source_text", "discover_packs", "builtin_paths"]
 
 BUILTIN_PACKS_DIR = Path(__file__).resolve().parent / "packs"
 TEXTS_DIR = Path(__file__).resolve().parent / "texts"
@@ -42,10 +43,16 @@ class LoadedPack:
     path: Path  # the YAML file
     builtin: bool = False
     test_files: list[Path] = field(default_factory=list)
+    in_own_dir: bool = False  # a pack directory (pack.yaml in it) rather than a single file
 
     @property
     def base_dir(self) -> Path:
         return self.path.parent
+
+    @property
+    def home(self) -> Path:
+        """The policy directory holding the pack (whose ``texts/`` it may cite)."""
+        return self.path.parent.parent if self.in_own_dir else self.path.parent
 
 
 def read_yaml(path: Path) -> Any:
@@ -75,7 +82,7 @@ def load_pack(path: str | Path, *, builtin: bool = False) -> LoadedPack:
         raise PackError([f"{p}: 文件或目录不存在 / no such file or directory"])
     try:
         raw = read_yaml(file)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2021-13-01
         raise PackError([f"{file}: YAML 格式错误 / invalid YAML: {exc}"]) from None
     if not isinstance(raw, dict):
         raise PackError([f"{file}: 应为 YAML 映射 / must be a YAML mapping"])
@@ -83,17 +90,33 @@ def load_pack(path: str | Path, *, builtin: bool = False) -> LoadedPack:
         pack = S.Pack.model_validate(raw)
     except ValidationError as exc:
         raise PackError(format_validation(exc, str(file))) from None
-    return LoadedPack(pack, file, builtin, tests)
+    return LoadedPack(pack, file, builtin, tests, in_own_dir=p.is_dir())
 
 
 def resolve_text(doc: S.Document, base_dir: Path) -> Path | None:
-    """The document's source text: relative to the pack first, then the shipped texts."""
+    """The document's source text file: relative to the pack first, then the shipped texts."""
     if not doc.text:
         return None
     for candidate in (base_dir / doc.text, TEXTS_DIR / doc.text):
         if candidate.is_file():
             return candidate
     return None
+
+
+def source_text(doc: S.Document, base_dir: Path, library: Library | None = None) -> str | None:
+    """The document's source text: a file relative to the pack first (checked, not searched),
+    then the library's document of that name (the shipped texts, plus a policy directory's
+    when ``library`` has them). None when neither holds it or the file is not UTF-8."""
+    if not doc.text:
+        return None
+    candidate = base_dir / doc.text
+    if candidate.is_file():
+        try:
+            return candidate.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None
+    found = (library or shipped_library()).find(doc.text)
+    return found.text if found is not None else None
 
 
 def discover_packs(extra_dir: Path) -> list[Path]:

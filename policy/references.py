@@ -16,7 +16,7 @@ from .engine import CompileError, compile_programme
 from .facts import REGISTRY, FactRegistry, FactSpec
 from .loading import LoadedPack
 
-__all__ = ["iter_nodes", "pack_registry", "all_cites", "reference_problems"]
+__all__ = ["iter_nodes", "pack_registry", "all_cites", "programme_cites", "reference_problems"]
 
 
 def pack_registry(packs: Iterable[S.Pack], base: FactRegistry = REGISTRY) -> FactRegistry:
@@ -93,6 +93,22 @@ def _node_cites(n: Any) -> list[S.Cite]:
     return out
 
 
+def programme_cites(prog: S.Programme) -> list[tuple[str, S.Cite]]:
+    """(where, citation) for every clause a programme rests on: its citation, the further
+    ``clauses:`` it lists (in its citation's document), its benefit, deadline and conditions.
+    Not its period's taper: that sentence is about every programme of a plan."""
+    out: list[tuple[str, S.Cite]] = [(f"{prog.id}.citation", prog.citation)]
+    out += [(f"{prog.id}.clauses[{i}]", S.Cite(doc=prog.citation.doc, clause=label))
+            for i, label in enumerate(prog.clauses)]
+    out.append((f"{prog.id}.benefit", prog.benefit.cite))
+    if prog.deadline_cite is not None:
+        out.append((f"{prog.id}.deadline", prog.deadline_cite))
+    for n in iter_nodes(prog.when):
+        for c in _node_cites(n):
+            out.append((f"{prog.id}:{n.id or n.type}", c))
+    return out
+
+
 def all_cites(pack: S.Pack) -> list[tuple[str, S.Cite]]:
     """(where, citation) for every citation in the pack."""
     out: list[tuple[str, S.Cite]] = []
@@ -100,13 +116,7 @@ def all_cites(pack: S.Pack) -> list[tuple[str, S.Cite]]:
         for v in p.values:
             out.append((f"parameters.{pid}[{v.start}]", v.cite))
     for prog in pack.programmes:
-        out.append((f"{prog.id}.citation", prog.citation))
-        out.append((f"{prog.id}.benefit", prog.benefit.cite))
-        if prog.deadline_cite is not None:
-            out.append((f"{prog.id}.deadline", prog.deadline_cite))
-        for n in iter_nodes(prog.when):
-            for c in _node_cites(n):
-                out.append((f"{prog.id}:{n.id or n.type}", c))
+        out += programme_cites(prog)
     return out
 
 

@@ -117,7 +117,8 @@ class Document(_Model):
     issuer: str
     issued: date | None = None
     in_force: Period | None = None
-    text: str | None = None  # file name in policy/texts/ or a path relative to the pack
+    #: NAME.txt of the policy library (policy/texts, $IPBOT_POLICY_DIR/texts), or a path relative to the pack
+    text: str | None = None
     clauses: dict[str, Clause | str]
     note: str | None = None
 
@@ -393,6 +394,10 @@ class Programme(_Model):
     notes_en: list[str] = Field(default_factory=list)  # the same notes in English, in the same order
     #: what people call it in a question ("发明之星", "首件发明专利补贴"): Catalog.named_in finds it
     aliases: list[str] = Field(default_factory=list)
+    #: further clauses (labels of the citation's document) the programme rests on, beyond those
+    #: its citation, conditions, benefit and deadline cite: a quoted clause shows the programmes
+    #: that cite it (policy.clause_links)
+    clauses: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _deadline(self) -> "Programme":

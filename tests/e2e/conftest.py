@@ -31,10 +31,13 @@ def _one_search_index():
 
     Building it costs 0.1–0.7 s of CPU per context, in a worker thread at start-up, and the
     index depends only on the texts shipped with the code; a test bot would pay it on every
-    boot, on two shared cores. Bots run as child processes build their own.
+    boot, on two shared cores. Bots run as child processes build their own, and so does a bot
+    with a policy directory of its own (IPBOT_POLICY_DIR: its library has more documents).
     """
-    shared = SearchIndex()
-    with patch("bot.app.build_search", lambda: shared):
+    import bot.app
+
+    shared, build = SearchIndex(), bot.app.build_search
+    with patch("bot.app.build_search", lambda policy_dir=None: build(policy_dir) if policy_dir else shared):
         yield
 
 
