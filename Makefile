@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/export.py
 	$(BIN)/python bench/digest.py
 	$(BIN)/python bench/progress.py
+	$(BIN)/python bench/questions.py
 
 lint: $(STAMP)
 	$(BIN)/lint-imports

@@ -14,12 +14,17 @@ Pipeline, one module a step
    labels. The smallest numbered unit is a clause. A heading with body text of its own
    before its first numbered child (e.g. the "到2020年…" targets under ``二（一）``) is a
    clause too. Preambles, sign-offs, contact lines and web-page footers are not indexed.
-2. :mod:`search.tokens`: text is segmented by a private jieba tokenizer: precise-mode
+2. :mod:`search.tokens`: text is segmented as jieba does (precise mode, through jieba-rs):
    words plus their dictionary sub-words, without punctuation and stop words, plus one
    ``syn:<canonical>`` token for each synonym group present (the word lists are in
    :mod:`search.lexicon`). The headings above a clause, and the title of the attachment it
    is in, are indexed with it. That is how "高价值专利培育 申报条件" reaches the clauses
-   under 附件3 "三、申报条件". :mod:`search.query` parses a question the same way.
+   under 附件3 "三、申报条件". :mod:`search.query` parses a question the same way, after
+   :mod:`search.reading` has read it as meant: traditional characters as simplified
+   (OpenCC), English words as Chinese terms (:mod:`search.english`, ``english.yaml``),
+   input-method typos as the policy term they sound like (:mod:`search.homophones`,
+   pypinyin: "惯标" is 贯标). Each step leaves correct simplified Chinese unchanged, so the
+   labelled set routes exactly as without it (``PolicySearch(..., tolerant=False)``).
 3. :mod:`search.index`: :class:`PolicySearch` scores the clauses with BM25, multiplies each
    score by the clause's coverage of the question's words, and decides confidence with the
    rule on :meth:`PolicySearch.answer`; :mod:`search.quotes` picks what of a clause to quote.
@@ -31,8 +36,9 @@ Pipeline, one module a step
    forward, 30 off-topic): precision / recall 0.957 / 0.978 (answer), 0.968 / 0.938
    (forward), 1.0 / 1.0 (off-topic); every answer quoted an accepted clause. ``python
    tests/unit/test_policy_search.py`` prints the figures again.
-5. :mod:`search.shipped`: the texts shipped in ``policy/texts`` as documents, and
-   :class:`SearchIndex`, the search one context holds (``bot.app.build_search`` makes it).
+5. :mod:`search.shipped`: the policy library (:mod:`policy.texts`: the shipped texts plus
+   those of ``IPBOT_POLICY_DIR``) as documents, and :class:`SearchIndex`, the search one
+   context holds (``bot.app.build_search`` makes it).
 """
 
 from search.clauses import Clause, Document, split_clauses, split_number_title

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import replace
 
 import numpy as np
 
 from search.clauses import Clause, Document, split_clauses
 from search.query import Query, clean_question, parse_query
 from search.quotes import quote
+from search.reading import Reader, Reading
 from search.results import Answer, Hit, Routing
 from search.routing import routing_for
 from search.tokens import normalise, tokenize
@@ -57,19 +59,22 @@ def _remember(cache: dict, key: object, value: object) -> None:
 class PolicySearch:
     """A BM25 index over the clauses of some documents: build once, query many times.
 
-    Building the index for the five source documents takes about 0.1 s, and a query
-    well under a millisecond. The first instance in a process also loads jieba's
-    dictionary (about 0.5 s). Queries read the index and fill two caches of arrays
-    (see `_presence`, `_scores`); threads may share it.
+    Building the index for the five source documents takes about 0.1 s (50 documents
+    about 0.6 s), and a query about a millisecond (bench/questions.py). The first instance
+    in a process also loads the dictionaries (jieba-rs, pypinyin, OpenCC: about 0.5 s).
+    Queries read the index and fill two caches of arrays (see `_presence`, `_scores`);
+    threads may share it.
     """
 
-    def __init__(self, documents: Iterable[Document]) -> None:
+    def __init__(self, documents: Iterable[Document], *, tolerant: bool = True) -> None:
+        """``tolerant``: read questions as :mod:`search.reading` does (traditional
+        characters, English words, homophone typos); off, a question is searched as typed."""
         from rank_bm25 import BM25Okapi
 
         self.documents: dict[str, Document] = {d.doc_id: d for d in documents}
         clauses = [c for d in self.documents.values() for c in split_clauses(d)]
         texts = [normalise(f"{c.context} {c.text}") for c in clauses]
-        tokens = [tokenize(t) for t in texts]
+        tokens = [tokenize(t, normalised=True) for t in texts]
         keep = [i for i, toks in enumerate(tokens) if toks]
         self.clauses: list[Clause] = [clauses[i] for i in keep]
         self._texts: list[str] = [texts[i] for i in keep]
@@ -81,6 +86,7 @@ class PolicySearch:
         self._term_scores: dict[str, np.ndarray] = {}
         # the weight of a word no clause has: the IDF it would have if one clause had it
         self._oov_idf = math.log((n - 0.5) / 1.5) if n > 1 else 1.0
+        self._reader = Reader(self._bm25.idf) if tolerant and self._bm25 is not None else None
 
     # -- public -----------------------------------------------------------------
 
@@ -88,9 +94,17 @@ class PolicySearch:
         """The clause of document ``doc_id`` with this label, if there is one."""
         return next((c for c in self.clauses if c.doc_id == doc_id and c.label == label), None)
 
+    def read(self, question: object) -> Reading:
+        """The question as it is searched: cleaned (:func:`search.query.clean_question`)
+        and, for a tolerant index, read by :class:`search.reading.Reader`. Never raises."""
+        text = clean_question(question)
+        if not text or self._reader is None:
+            return Reading(text)
+        return self._reader.read(text)
+
     def search(self, question: str, k: int = 3) -> list[Hit]:
         """The ``k`` best clauses for ``question``, best first. Never raises."""
-        query = self._query(question)
+        query = self._query(self.read(question).text)
         return self._rank(query, k) if query else []
 
     def answer(self, question: str) -> Answer:
@@ -118,11 +132,14 @@ class PolicySearch:
         * "low_coverage".
 
         Hits are returned whenever found, confident or not, so the caller can show them
-        to the human specialist. Never raises.
+        to the human specialist. The question is read first (:meth:`read`). Never raises.
         """
-        query = self._query(question)
+        return self._answer(self.read(question))
+
+    def _answer(self, reading: Reading) -> Answer:
+        query = self._query(reading.text)
         if not query:
-            nothing_indexed = self._bm25 is None and bool(clean_question(question))
+            nothing_indexed = self._bm25 is None and bool(reading.text)
             return Answer(False, [], "no_match" if nothing_indexed else "empty")
         hits = self._rank(query, 3)
         if not hits:
@@ -136,8 +153,10 @@ class PolicySearch:
 
     def route(self, question: str) -> Routing:
         """Sort a question into ANSWER, FORWARD or OFF_TOPIC (:func:`search.routing.routing_for`
-        on :meth:`answer`). Never raises."""
-        return routing_for(question, self.answer(question))
+        on :meth:`answer`, both on the question as read). Never raises."""
+        reading = self.read(question)
+        routing = routing_for(reading.text, self._answer(reading))
+        return replace(routing, read_as=reading.text, changes=reading.changes) if reading.changes else routing
 
     def classify(self, question: str) -> str:
         """``"answer"``, ``"forward"`` or ``"off_topic"`` (see :meth:`route`)."""
@@ -145,8 +164,7 @@ class PolicySearch:
 
     # -- internals --------------------------------------------------------------
 
-    def _query(self, question: object) -> Query | None:
-        text = clean_question(question)
+    def _query(self, text: str) -> Query | None:
         if not text or self._bm25 is None:
             return None
         query = parse_query(text)

@@ -52,10 +52,15 @@ class Routing:
     ``answer`` is the search's :class:`Answer` (hits to quote, or to show the specialist);
     ``terms`` the IP words found (empty for an off-topic question); ``how_to`` whether it
     asks how to do something with a right (see :data:`search.lexicon.HOW_TO`).
+    ``read_as`` is the question as searched, when it was read otherwise than typed, and
+    ``changes`` what was read so: (step, typed, read), step ``"traditional"``, ``"english"``
+    or ``"typo"`` (:class:`search.reading.Reading`); both empty for a question searched as typed.
     """
 
     kind: str
     answer: Answer
     terms: tuple[str, ...] = ()
     how_to: bool = False
+    read_as: str = ""
+    changes: tuple[tuple[str, str, str], ...] = ()
 

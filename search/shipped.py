@@ -1,51 +1,47 @@
-"""The search over the policy texts shipped in ``policy/texts``: what the bot answers from.
+"""The search over the policy library (:mod:`policy.texts`): what the bot answers from.
 
-:func:`policy_documents` reads them as search documents (文号 and title apart);
-:class:`SearchIndex` is the search one context holds, built from them on first use. The
-composition root (``bot.app.build_search``) makes one per context; this module keeps none.
+:func:`policy_documents` reads the library's documents as search documents (文号 and title
+apart, from each document's metadata file); :class:`SearchIndex` is the search one context
+holds, over the library it was given (the shipped documents unless told otherwise), built
+from them on first use. The composition root (``bot.app.build_search``) makes one per
+context, over the shipped documents plus those of ``IPBOT_POLICY_DIR``; this module keeps none.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Iterable
 
-from policy.texts import load_documents
-from search.clauses import Document, split_number_title
+from policy.texts import Library, shipped_library
+from search.clauses import Document
 from search.index import PolicySearch
 from search.results import Answer, Routing
 
 __all__ = ["SearchIndex", "classify", "policy_documents", "route"]
 
-# an editor's note closing a title: "（附件8，某县级市，2021-2023）" -> "（附件8）"
-_TITLE_NOTE = re.compile(r"（([^（），,]+)[，,][^（）]*）$")
 
-
-def policy_documents() -> list[Document]:
-    """The shipped policy texts as search documents: 文号 and title split apart.
-
-    A document without a 文号 (the county plan) keeps its title, with the editor's
-    note trimmed to its first part, as the catalog cites it.
-    """
-    docs = []
-    for text in load_documents():
-        number, title = split_number_title(text.title)
-        docs.append(Document(text.file.removesuffix(".txt"), _TITLE_NOTE.sub(r"（\1）", title), number, text.text))
-    return docs
+def policy_documents(library: Library | None = None) -> list[Document]:
+    """The library's documents (default: the shipped ones) as search documents: 文号 and title
+    from each document's metadata, the id its file name without ``.txt``."""
+    return [Document(d.id, d.title, d.number, d.text) for d in (library or shipped_library())]
 
 
 class SearchIndex:
-    """The search a context holds: a :class:`PolicySearch` over ``documents()`` (the shipped
-    texts unless told otherwise), built once, on first use, thread-safe.
+    """The search a context holds: a :class:`PolicySearch` over the documents of ``library``
+    (the shipped ones unless told otherwise), built once, on first use, thread-safe.
+    ``library`` is kept: it is what the search answers from (/policies lists it). A test may
+    pass ``documents`` (a callable returning search documents) instead.
 
-    Building costs about 0.7 s of CPU the first time in a process (jieba's dictionary) and
+    Building costs about 0.6 s of CPU the first time in a process (the dictionaries of
+    jieba-rs, pypinyin and OpenCC) and
     about 0.1 s after that, so the bot builds it in a worker thread at start-up
     (:meth:`warm_up`), and a context that never searches never pays for it.
     """
 
-    def __init__(self, documents: Callable[[], Iterable[Document]] = policy_documents) -> None:
-        self._documents = documents
+    def __init__(self, documents: Callable[[], Iterable[Document]] | None = None, *,
+                 library: Library | None = None) -> None:
+        self.library = library or shipped_library()
+        self._documents = documents or (lambda: policy_documents(self.library))
         self._search: PolicySearch | None = None
         self._lock = threading.Lock()
 

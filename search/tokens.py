@@ -1,4 +1,4 @@
-"""Chinese text to index tokens: a private jieba tokenizer, sub-words and synonym tokens.
+"""Chinese text to index tokens: jieba's words (through jieba-rs), sub-words and synonym tokens.
 
 Clauses and questions go through the same steps (:func:`tokenize`), so a word of a
 question meets the same word of a clause: NFKC and lower case (:func:`normalise`),
@@ -9,39 +9,73 @@ out, and one ``syn:<canonical>`` token per :data:`search.lexicon.SYNONYMS` group
 
 from __future__ import annotations
 
-import logging
+import re
 import threading
 import unicodedata
 
 from search.lexicon import STOP_WORDS, SYNONYMS
 
-__all__ = ["GROUPS", "groups_in", "normalise", "segment", "tokenize"]
+__all__ = ["GROUPS", "groups_in", "known_word", "normalise", "segment", "tokenize"]
 
-_tokenizer = None
-_tokenizer_lock = threading.Lock()
+_segmenter: _Segmenter | None = None
+_segmenter_lock = threading.Lock()
+
+# How jieba (finalseg) splits a run of ASCII it does not know: "2018-2020" -> 2018 / - / 2020
+_ASCII_PIECE = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
+_HAN = re.compile("[\u4e00-\u9fd5]")
 
 
-def _get_tokenizer():
-    """A private jieba Tokenizer, with the SYNONYMS entries added as words.
+class _Segmenter:
+    """jieba's precise mode (dictionary, HMM and all) through jieba-rs (``rjieba``).
 
-    It is private so that the words added here do not change jieba's global tokenizer.
-    Loading the dictionary takes about 0.5 s, so it is done once per process, on first
-    use, under a lock. jieba's logger is set to WARNING so that loading prints nothing.
+    jieba-rs is jieba's algorithm and dictionary in Rust, about ten times as fast as the
+    Python ``jieba`` here; the index over 50 documents has to build in under a second
+    (bench/questions.py). Its words are jieba's, except that it keeps an unknown ASCII run
+    such as "2018-2020" or "pm.jsipp.cn" whole, where jieba cuts it at the punctuation:
+    :meth:`cut` cuts it as jieba does, so clause and question tokens are jieba's
+    (tests/unit/test_search_tokens.py holds them equal to the Python ``jieba``'s on the
+    shipped texts, the labelled questions and the locale strings). Where two cuts of a run
+    of repeated characters ("星星星") have exactly the same probability, the two may
+    break the tie differently; both the index and the question use this one.
     """
-    global _tokenizer
-    if _tokenizer is None:
-        with _tokenizer_lock:
-            if _tokenizer is None:
-                import jieba
 
-                jieba.setLogLevel(logging.WARNING)
-                tok = jieba.Tokenizer()
-                tok.initialize()
-                for word in sorted({normalise(a) for group in SYNONYMS for a in group}):
-                    if not tok.FREQ.get(word):
-                        tok.add_word(word)  # jieba picks a frequency that keeps it whole
-                _tokenizer = tok
-    return _tokenizer
+    def __init__(self) -> None:
+        import rjieba
+
+        self._jieba = rjieba.Jieba()
+        for word in sorted({normalise(a) for group in SYNONYMS for a in group}):
+            if not self._jieba.has_word(word):
+                self._jieba.add_word(word, None, None)  # a frequency that keeps it whole
+        self.known = self._jieba.has_word
+
+    def cut(self, text: str) -> list[str]:
+        out: list[str] = []
+        for word in self._jieba.cut(text):
+            if (len(word) > 1 and not "\u4e00" <= word[0] <= "\u9fd5" and not _HAN.search(word)
+                    and not _ASCII_PIECE.fullmatch(word) and not self.known(word)):
+                out.extend(piece for piece in _ASCII_PIECE.split(word) if piece)
+            else:
+                out.append(word)
+        return out
+
+
+def _get_tokenizer() -> _Segmenter:
+    """The process's segmenter, with the SYNONYMS entries added as words.
+
+    Loading jieba-rs's dictionary takes about 0.3 s, so it is done once per process, on
+    first use, under a lock. It prints nothing.
+    """
+    global _segmenter
+    if _segmenter is None:
+        with _segmenter_lock:
+            if _segmenter is None:
+                _segmenter = _Segmenter()
+    return _segmenter
+
+
+def known_word(word: str) -> bool:
+    """Whether ``word`` (normalised) is a word of the segmenter's dictionary."""
+    return _get_tokenizer().known(word)
 
 
 def normalise(text: str) -> str:
@@ -50,7 +84,9 @@ def normalise(text: str) -> str:
 
 
 def _is_word(token: str) -> bool:
-    return any(unicodedata.category(ch)[0] in "LN" for ch in token)
+    """Whether the token has a letter or a number (Unicode categories L*, N*: exactly the
+    characters for which ``str.isalnum`` holds), i.e. is not punctuation or symbols."""
+    return token[:1].isalnum() or any(ch.isalnum() for ch in token)
 
 
 #: (syn token, normalised entries) for each SYNONYMS group
@@ -67,14 +103,19 @@ def segment(normalised: str) -> list[tuple[str, list[str]]]:
     every dictionary sub-word of 2..n-1 characters is kept.
     """
     tok = _get_tokenizer()
+    known = tok.known
     out: list[tuple[str, list[str]]] = []
-    for word in tok.lcut(normalised):
-        word = word.strip()
-        if not word or not _is_word(word):
+    for word in tok.cut(normalised):
+        if len(word) > 1:
+            word = word.strip()
+        if not word or not (word[0].isalnum() or _is_word(word)):
             continue
-        n = len(word) if len(word) <= 16 else 0  # no sub-words of runs like "aaaa…"
+        n = len(word)
+        if n < 3 or n > 16:  # no sub-words of runs like "aaaa…"
+            out.append((word, []))
+            continue
         subs = (word[i : i + size] for size in range(2, n) for i in range(n - size + 1))
-        out.append((word, [s for s in subs if tok.FREQ.get(s) and s not in STOP_WORDS]))
+        out.append((word, [s for s in subs if known(s) and s not in STOP_WORDS]))
     return out
 
 
@@ -84,11 +125,11 @@ def groups_in(normalised: str) -> list[tuple[str, list[str]]]:
     return [(tok, entries) for tok, entries in found if entries]
 
 
-def tokenize(text: str) -> list[str]:
+def tokenize(text: str, *, normalised: bool = False) -> list[str]:
     """The index tokens of ``text``: words and their dictionary sub-words, without
     punctuation and stop words, plus a ``syn:<canonical>`` token for each
-    :data:`SYNONYMS` group present."""
-    norm = normalise(text)
+    :data:`SYNONYMS` group present. ``normalised``: the text is :func:`normalise`'d already."""
+    norm = text if normalised else normalise(text)
     out: list[str] = []
     for word, subs in segment(norm):
         out.extend(subs)
