@@ -19,7 +19,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot import cli_companies, cli_digest, cli_training
+from bot import cli_ask, cli_companies, cli_digest, cli_training
 from bot.settings import Settings, SettingsError, load_settings
 
 
@@ -41,12 +41,21 @@ def main(argv: list[str] | None = None) -> int:
 
         return policy_add_document_main(argv[2:])
     args = _parser().parse_args(argv)
+    args.db_file = Path(common.db).expanduser() if common.db and "://" not in common.db else None
     try:
         settings = load_settings(**({"DATABASE_URL": database_url(common.db)} if common.db else {}))
     except SettingsError as exc:
         print(f"ipbot: {exc}", file=sys.stderr)
         return 2
-    return args.func(settings, args)
+    from policy.loading import PackError
+    from policy.texts import LibraryError
+
+    try:
+        return args.func(settings, args)
+    except (PackError, LibraryError) as exc:  # IPBOT_POLICY_DIR does not load: each file and field, no traceback
+        for line in str(exc).splitlines():
+            print(f"ipbot: {line}", file=sys.stderr)
+        return 2
 
 
 DB_HELP = ("the database to use: an SQLite file such as var/demo.db (the one `ipbot demo` uses) "
@@ -141,6 +150,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_companies.register(sub, imports)  # ipbot import companies FILE.xlsx
     cli_digest.register(sub)  # ipbot export, ipbot digest, ipbot digest-channel
     cli_training.register(sub, imports)  # ipbot import attendance, ipbot progress
+    cli_ask.register(sub)  # ipbot ask "TEXT": a question as the chat answers it
     sub.add_parser("eligibility", help="run the eligibility checks on a facts file (see --help)")
     policy = sub.add_parser("policy", help="policy packs")
     policy_actions = policy.add_subparsers(metavar="ACTION")
@@ -180,7 +190,7 @@ def _run(settings: Settings, _args: argparse.Namespace) -> int:
 
     if not settings.telegram_bot_token:
         print("TELEGRAM_BOT_TOKEN is not set: starting the demo against the built-in emulator.", file=sys.stderr)
-        return _demo(settings, argparse.Namespace(fresh=False))
+        return _demo(settings, argparse.Namespace(fresh=False, db_file=None))
     asyncio.run(runners.run(settings))  # until SIGTERM or SIGINT, then a graceful stop
     return 0
 
@@ -189,7 +199,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
     logging.getLogger().setLevel(logging.WARNING)
-    return asyncio.run(run_demo(settings, fresh=args.fresh))
+    return asyncio.run(run_demo(settings, fresh=args.fresh, db=args.db_file))
 
 
 def _emulator(settings: Settings, args: argparse.Namespace) -> int:

@@ -3,8 +3,12 @@
 Two routers:
 
 * ``build_sme()``: any plain text from an SME (no command, no dialog in progress) is a
-  question. A confident search answer is shown with its clause quoted and cited;
-  otherwise the question goes to the company's specialist. ``/ask …`` always does.
+  question, answered by one use case (:func:`services.asking.answer_question`; ``ipbot ask``
+  prints the same). A question stating facts about a named programme gets the engine's
+  card, which names the figures on file that differ and offers a button that sends the
+  change to the specialist as a question thread; a confident search answer is shown with its
+  clause quoted and cited; otherwise the question goes to the company's specialist.
+  ``/ask …`` always does.
   ``build_sme_in_dialogs()`` does the same for a text typed while a dialog window that is
   not waiting for text is open (/plan, /check's results): it runs before the dialogs,
   which would otherwise take the text and show their window again (issue 19).
@@ -26,7 +30,8 @@ from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, StateFilter
-from aiogram.types import Message
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram_dialog import DialogManager
 from aiogram_dialog.api.internal import CONTEXT_KEY
 
@@ -34,10 +39,10 @@ from locales import t
 from locales.format import fit
 from locales.programmes import fact_label, force_note, joined, period, title
 from locales.programmes.chat import citation_line, comparison, missing_line, pad, period_line, value_text
+from locales.programmes.words import SIGN, number, unit
 from policy import ELIGIBLE, NOT_ELIGIBLE
-from search import ANSWER, OFF_TOPIC
+from services.asking import ANSWER, FACT, OFFTOPIC, ChangeRefusal, Reply, answer_question, propose_change, shown
 from services.questions import (
-    ENGINE,
     MAX_ANSWER_CHARS,
     MAX_QUESTION_CHARS,
     Hit,
@@ -45,8 +50,6 @@ from services.questions import (
     Routed,
     Thread,
     citation,
-    decide,
-    engine_answer,
     programmes_for_clause,
     find_thread_by_specialist_message,
     record_answer,
@@ -117,9 +120,10 @@ class _AtDate:
 _MARK = {ELIGIBLE: "✅", NOT_ELIGIBLE: "❌"}
 
 
-def engine_card(results: list, stated: dict, lang: str, catalog: Any) -> str:
+def engine_card(results: list, stated: dict, lang: str, catalog: Any, notes: list[str] | tuple[str, ...] = ()) -> str:
     """The engine's answer for the asker's company: ✅/❌/❓, the reason in numbers, the period, the clause
-    (every piece from the programme renderer, locales.programmes).
+    (every piece from the programme renderer, locales.programmes); ``notes`` (what differs from
+    the record, what was not counted, the star level) come right after the header.
 
     A programme not in force at the as-of date is named with the day it ended (the outlook's
     line), never with "还差 N" or a verdict: the field test saw an ended award offered as open."""
@@ -127,7 +131,8 @@ def engine_card(results: list, stated: dict, lang: str, catalog: Any) -> str:
 
     told = joined((f"{escape(fact_label(catalog, f, lang))} {value_text(catalog, f, v, lang)}" for f, v in stated.items()),
                   lang)
-    lines = [t("qa_engine_header", lang, told=told)]
+    lines = [t("qa_engine_header", lang, told=told) if stated else t("qa_engine_header_record", lang)]
+    lines += list(notes)
     for r in results:
         if not r.in_force:
             lines += ["", outlook_line(r, lang, catalog), period_line(r, lang), t("qa_engine_ended_hint", lang),
@@ -143,6 +148,97 @@ def engine_card(results: list, stated: dict, lang: str, catalog: Any) -> str:
         lines.append(citation_line(r, lang))
     lines += ["", t("qa_engine_footer", lang)]
     return fit("\n".join(lines))
+
+
+def fact_notes(reply: Reply, lang: str, catalog: Any) -> list[str]:
+    """What the engine card says before its verdicts: the star level asked, the figures on file
+    that differ, what was read and not counted (each line escaped)."""
+    lines = [line for star in reply.stars for line in star_lines(star, reply, lang, catalog)]
+    if reply.differs:
+        lines += ["", t("qa_differs_head", lang)]
+        for d in reply.differs:
+            label = escape(fact_label(catalog, d.fact, lang))
+            on_file = escape(shown(catalog, d.fact, d.on_file, lang))
+            if d.stated is not None:
+                lines.append(t("qa_differs_item", lang, label=label, on_file=on_file,
+                               stated=escape(shown(catalog, d.fact, d.stated, lang))))
+            else:
+                because = d.because or ""
+                lines.append(t("qa_differs_conflict", lang, label=label, on_file=on_file,
+                               because=escape(fact_label(catalog, because, lang)) if because else "",
+                               stated=escape(shown(catalog, because, reply.stated.get(because), lang))))
+        if reply.change:
+            lines.append(t("qa_differs_offer", lang))
+    said = [ignored_line(i, lang, catalog) for i in reply.read.ignored if i.reason != "no_fact"]
+    said += [t("qa_problem", lang, message=escape(p.message(lang))) for p in reply.read.problems]
+    if said:
+        lines += [""] + said
+    return lines
+
+
+def ignored_line(item: Any, lang: str, catalog: Any) -> str:
+    label = escape(fact_label(catalog, item.fact, lang)) if item.fact else ""
+    options = joined((escape(fact_label(catalog, f, lang)) for f in item.options), lang, "prog_list_sep")
+    time = t(f"qa_time_{item.time}", lang) if item.time else ""
+    return t(f"qa_ignored_{item.reason}", lang, text=escape(clip(item.text, 40)), label=label, time=time,
+             options=options)
+
+
+def star_lines(star: Any, reply: Reply, lang: str, catalog: Any) -> list[str]:
+    """The level the figures reach, what the next (and the asked) level needs."""
+    result = next(r for r in reply.results if r.policy == star.programme)
+    info = result.info
+    labels = info.tier_labels_en if lang == "en" and info.tier_labels_en else info.tier_labels
+    label = escape(fact_label(catalog, star.fact, lang))
+    u = unit(catalog, star.fact, lang)
+    op = escape(SIGN.get(star.op, star.op))
+    name = escape(title(result, lang))
+
+    def fig(x: Any) -> str:
+        return f"{number(x)}{u}"
+
+    if star.have is None:
+        tiers = joined((t("qa_stars_tier", lang, tier=escape(labels[k]), op=op, need=fig(need)) for k, need in star.tiers),
+                       lang, "prog_list_sep")
+        return ["", t("qa_stars_unknown", lang, title=name, label=label, tiers=tiers)]
+    if star.reached:
+        lines = ["", t("qa_stars_reached", lang, title=name, label=label, have=fig(star.have),
+                       tier=escape(labels[star.reached]))]
+        if star.next_tier is not None:
+            upper = labels[star.next_tier][:1].upper() + labels[star.next_tier][1:]  # "Four stars needs …"
+            lines.append(t("qa_stars_next", lang, tier=escape(upper), label=label, op=op,
+                           need=fig(star.next_need), short=fig(star.next_short_by)))
+        else:
+            lines.append(t("qa_stars_top", lang, tier=escape(labels[star.reached])))
+    else:
+        lines = ["", t("qa_stars_below", lang, title=name, label=label, have=fig(star.have),
+                       tier=escape(labels[star.next_tier]), op=op, need=fig(star.next_need),
+                       short=fig(star.next_short_by))]
+    if star.asked is not None and star.asked != star.next_tier:
+        if star.asked_short_by is not None and star.asked_short_by <= 0:
+            lines.append(t("qa_stars_asked_yes", lang, tier=escape(labels[star.asked]), op=op,
+                           need=fig(star.asked_need)))
+        else:
+            lines.append(t("qa_stars_asked_no", lang, tier=escape(labels[star.asked]), label=label, op=op,
+                           need=fig(star.asked_need), have=fig(star.have), short=fig(star.asked_short_by)))
+    if star.reached and not star.eligible and star.in_force:  # an ended card lists no conditions
+        lines.append(t("qa_stars_others", lang))
+    if not star.in_force:
+        lines.append(t("qa_stars_ended", lang))
+    return lines
+
+
+class ChangePress(CallbackData, prefix="qfix"):
+    """The figures an SME stated that differ from the record (services.asking.encode_change)."""
+
+    c: str
+
+
+def change_keyboard(reply: Reply, lang: str) -> InlineKeyboardMarkup | None:
+    if not reply.change:
+        return None
+    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
+        text=t("qa_change_button", lang), callback_data=ChangePress(c=reply.change).pack())]])
 
 
 def forward_text(route: Route, actor: Actor, question: str, hits: list[Hit]) -> str:
@@ -175,25 +271,40 @@ async def question(message: Message, actor: Actor, lang: str, session: AsyncSess
     text = message.text.strip()
     if await _too_long(message, lang, "qa_question_too_long", len(text), MAX_QUESTION_CHARS):
         return
-    decision = decide(text, ctx.catalog)
-    if decision.kind == ENGINE:
-        results = await engine_answer(session, ctx.catalog, actor, decision, ctx.today())
-        await message.answer(engine_card(results, decision.facts, lang, ctx.catalog))
-        return
-    # The first question builds the index (jieba, ~0.7 s): keep the event loop free meanwhile.
-    routing = await asyncio.to_thread(ctx.search.route, text)
-    found = routing.answer
-    if found.reason == "empty":
+    reply = await answer_question(session, ctx.catalog, ctx.search, actor, text, ctx.today())
+    if reply.empty:
         await message.answer(t("qa_question_empty", lang))
         return
-    if routing.kind == ANSWER:
-        hit = found.hits[0]
-        await message.answer(answer_card(hit, lang, clause_status(ctx.catalog, hit, ctx.today(), lang)))
+    if reply.route == FACT:
+        await message.answer(engine_card(list(reply.results), reply.stated, lang, ctx.catalog,
+                                         fact_notes(reply, lang, ctx.catalog)),
+                             reply_markup=change_keyboard(reply, lang))
         return
-    if routing.kind == OFF_TOPIC:  # not IP policy: said so, and the specialist is not bothered
+    if reply.route == ANSWER:
+        hit = reply.hits[0]
+        await message.answer(answer_card(hit, lang, clause_status(ctx.catalog, hit, reply.as_of, lang)))
+        return
+    if reply.route == OFFTOPIC:  # not IP policy: said so, and the specialist is not bothered
         await message.answer(t("qa_off_topic", lang))
         return
-    await _route(message, actor, lang, session, commit, bot, text, found.hits, "qa_routed")
+    await _route(message, actor, lang, session, commit, bot, text, list(reply.hits), "qa_routed")
+
+
+async def change_pressed(callback: CallbackQuery, callback_data: ChangePress, actor: Actor, lang: str,
+                         session: AsyncSession, commit: Commit, bot: Bot, ctx: Any) -> None:
+    """The SME sends the figures that differ from the record to the specialist, as a question
+    thread the specialist answers by replying; the button goes, so it is sent once (a press of
+    it on a message that no longer shows it is refused before anything is sent)."""
+    message = callback.message
+    markup = getattr(message, "reply_markup", None)
+    if markup is None or not any(b.callback_data == callback.data for row in markup.inline_keyboard for b in row):
+        raise ChangeRefusal("qa_change_stale")
+    route = await propose_change(session, ctx.catalog, actor, callback_data.c)
+    if isinstance(message, Message):
+        await _deliver(message, actor, lang, session, commit, bot, route, [], "qa_change_sent")
+        if route.outcome == Routed.ok:
+            await message.edit_reply_markup(reply_markup=None)
+    await callback.answer()
 
 
 async def ask(message: Message, command: CommandObject, actor: Actor, lang: str, session: AsyncSession,
@@ -211,12 +322,14 @@ async def ask(message: Message, command: CommandObject, actor: Actor, lang: str,
 async def _route(message: Message, actor: Actor, lang: str, session: AsyncSession, commit: Commit, bot: Bot,
                  text: str, hits: list[Hit], done_key: str) -> None:
     route = await route_to_specialist(session, actor, text)
-    if route.outcome == Routed.no_company:
-        await message.answer(t("qa_no_company", lang, contact=_contact(route, lang)))
-        return
-    if route.outcome == Routed.no_specialist:
-        await message.answer(t("qa_no_specialist", lang, company=escape(route.company_name),
-                               contact=_contact(route, lang)))
+    await _deliver(message, actor, lang, session, commit, bot, route, hits, done_key)
+
+
+async def _deliver(message: Message, actor: Actor, lang: str, session: AsyncSession, commit: Commit, bot: Bot,
+                   route: Route, hits: list[Hit], done_key: str) -> None:
+    """Send a recorded thread to the specialist and tell the asker (or why it cannot go)."""
+    if route.outcome != Routed.ok:
+        await message.answer(route_text(route, lang, done_key))
         return
     await commit()  # the question is kept even if it cannot be delivered now
     name = escape(route.specialist_name)
@@ -229,6 +342,15 @@ async def _route(message: Message, actor: Actor, lang: str, session: AsyncSessio
     await record_forward(session, route.thread_id, sent.message_id)
     await commit()
     await message.answer(t(done_key, lang, name=name))
+
+
+def route_text(route: Route, lang: str, done_key: str) -> str:
+    """What the asker is told of a routed question: sent to whom, or why it cannot go."""
+    if route.outcome == Routed.no_company:
+        return t("qa_no_company", lang, contact=_contact(route, lang))
+    if route.outcome == Routed.no_specialist:
+        return t("qa_no_specialist", lang, company=escape(route.company_name), contact=_contact(route, lang))
+    return t(done_key, lang, name=escape(route.specialist_name))
 
 
 #: Asked of the open dialog: would one of its window's inputs take this message?
@@ -309,6 +431,7 @@ def build_sme() -> Router:
     """
     router = Router(name="questions")
     router.message.register(ask, Command("ask"))
+    router.callback_query.register(change_pressed, ChangePress.filter())
     router.message.register(question, StateFilter(None), F.chat.type == "private", F.text,
                             ~F.text.startswith("/"), is_sme)
     return router

@@ -1,6 +1,6 @@
 """Policy engine: which subsidies and programmes a company qualifies for, with citations.
 
-Pure Python (standard library, pydantic, PyYAML; the pack linter also cn2an).  Public API::
+Pure Python (standard library, pydantic, PyYAML; the pack linter and the question reader also cn2an).  Public API::
 
     from policy import load_catalog, parse_facts, what_if, rank_missing_facts
     catalog = load_catalog(extra_dir)            # built-in packs + YAML packs in extra_dir (not cached:

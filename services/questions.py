@@ -2,10 +2,13 @@
 
 Two halves, both without Telegram:
 
-* :func:`decide` picks the route of a question: the eligibility engine for a named
-  programme with stated figures, else the policy-text search (the context's
-  ``ctx.search``, the pure package :mod:`search`), which says whether the best clause
-  answers it; :func:`citation` and :func:`programmes_for_clause` say what a quoted clause is.
+* :func:`decide` picks the route of a question: the eligibility engine for a programme
+  named by any of its names (the packs' ``aliases``) with facts stated (figures with their
+  unit and time, yes and no: :mod:`policy.question_facts`), else the policy-text search (the
+  context's ``ctx.search``, the pure package :mod:`search`), which says whether the best
+  clause answers it; :func:`citation` and :func:`programmes_for_clause` say what a quoted
+  clause is. :mod:`services.asking` turns the decision into a reply, for the chat and
+  ``ipbot ask`` alike.
 * When it does not, :func:`route_to_specialist` records a :class:`QuestionThread` for the
   company's specialist; the caller sends the question and stores the sent message's id
   with :func:`record_forward`. The specialist answers by replying to that message:
@@ -25,7 +28,6 @@ are counted in the audit log).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,10 +35,11 @@ from enum import StrEnum
 
 from sqlmodel import select
 
-from policy import Catalog, FactError, ProgrammeInfo, ProgrammeResult
+from policy import Catalog, ProgrammeInfo
+from policy.clause_links import programmes_citing
+from policy.question_facts import QuestionFacts, programme_facts, read_question
 from search import Answer, Hit
 from services import audit, regions, textgate
-from services.eligibility import read_counts, subject_for
 from services.errors import Refusal
 from services.session import AsyncSession
 from services.users import Actor
@@ -61,7 +64,6 @@ __all__ = [
     "Classifier",
     "Decision",
     "decide",
-    "engine_answer",
     "named_programmes",
     "programmes_for_clause",
     "ENGINE",
@@ -259,82 +261,62 @@ ENGINE, SEARCH = "engine", "search"
 @dataclass(frozen=True, slots=True)
 class Decision:
     """How to answer: the engine for named programmes with stated facts, else the text search
-    (or whatever a classifier said, e.g. "off_topic")."""
+    (or whatever a classifier said, e.g. "off_topic"). ``read``: what the question states."""
 
     kind: str
     programmes: tuple[str, ...] = ()
     facts: dict = field(default_factory=dict)
-
-
-#: Short names people use that the titles do not quote.
-SHORT_NAMES = {
-    "first-invention-subsidy": ("首件发明专利补贴", "专利清零"),
-    "ip-standard-reward": ("贯标奖励",),
-    "pct-grant-reward": ("PCT奖励", "PCT 奖励"),
-    "high-value-cultivation-2022": ("高价值专利培育",),
-    "industrial-brand-2022": ("商标品牌培育",),
-}
-
-
-def programme_names(catalog: Catalog) -> dict[str, tuple[str, ...]]:
-    """Names people use for each programme: its title, each quoted name in it (“发明之星”), short names."""
-    names = {}
-    for pid in catalog.programme_ids:
-        info = catalog.programme(pid)
-        quoted = tuple(q for q in re.findall(r"“([^”]{2,12})”", info.title))
-        names[pid] = (info.title, *quoted, *SHORT_NAMES.get(pid, ()))
-    return names
+    read: QuestionFacts | None = None
 
 
 def named_programmes(catalog: Catalog, question: str) -> tuple[str, ...]:
-    return tuple(pid for pid, names in programme_names(catalog).items() if any(n in question for n in names))
+    """The programmes a question names by any of their names (the packs' ``aliases``)."""
+    return tuple(catalog.named_in(question))
 
 
-def decide(question: str, catalog: Catalog, classify: Classifier | None = None) -> Decision:
+#: Figures read but not used that still deserve the engine's answer, to say why ("去年授权3件"
+#: about 发明之星, which counts this year's grants only).
+_SAY_WHY = frozenset({"no_fact_for_time", "time_unclear", "repeated"})
+
+
+def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
+           as_of: date | None = None) -> Decision:
     """The one place that picks the route of an SME's question.
 
     A classifier, when given, speaks first (an off-topic question is not searched);
-    a question that names a programme and states a figure ("我们今年授权了6件发明专利，
-    能评发明之星吗") gets the engine's answer; everything else is searched in the texts.
+    a question that names a programme and states a fact ("我们今年授权了6件发明专利，
+    能评发明之星吗", "是国家专精特新小巨人，能申请高价值专利培育吗"), read by
+    :func:`policy.question_facts.read_question`, gets the engine's answer; everything else is
+    searched in the texts. ``as_of`` places a year named ("2025年") in time.
     """
     if classify is not None:
         verdict = classify(question)
         if verdict:
             return Decision(verdict)
-    programmes = named_programmes(catalog, question)
+    text = question[:MAX_QUESTION_CHARS]
+    programmes = named_programmes(catalog, text)
     if programmes:
-        try:
-            facts = read_counts(catalog, question[:MAX_QUESTION_CHARS])
-        except FactError:
-            facts = {}
-        if facts:
-            return Decision(ENGINE, programmes, facts)
+        read = read_question(catalog, text, as_of, programme_facts(catalog, programmes))
+        if read.facts or any(i.reason in _SAY_WHY for i in read.ignored):
+            return Decision(ENGINE, _named_besides_facts(catalog, read, programmes), read.facts, read)
     return Decision(SEARCH)
 
 
-async def engine_answer(session: AsyncSession, catalog: Catalog, actor: Actor, decision: Decision,
-                        as_of: date) -> list[ProgrammeResult]:
-    """The named programmes evaluated on the asker's company's facts, with the stated ones on top."""
-    facts: dict = {}
-    if actor.company_id is not None:
-        try:
-            facts = (await subject_for(session, catalog, actor, actor.company_id)).facts
-        except Refusal:
-            facts = {}
-    return catalog.evaluate({**facts, **decision.facts}, as_of, decision.programmes)
-
-
-def _clause_key(text: str) -> str:
-    return text.replace("（", "(").replace("）", ")").replace(" ", "")
+def _named_besides_facts(catalog: Catalog, read: QuestionFacts, programmes: tuple[str, ...]) -> tuple[str, ...]:
+    """The programmes named outside the words that stated a fact: in "没有贯标，能申请工业品牌吗"
+    贯标 is a fact, not the 贯标 reward (kept when nothing else is named)."""
+    if len(programmes) < 2 or not read.spans:
+        return programmes
+    text = list(read.text)
+    for start, end in read.spans:
+        text[start:end] = "　" * (end - start)
+    rest = tuple(pid for pid in catalog.named_in("".join(text)) if pid in programmes)
+    return rest or programmes
 
 
 def programmes_for_clause(catalog: Catalog, hit: Hit, as_of: date) -> list[ProgrammeInfo]:
-    """The programmes a quoted clause belongs to (same document, clause within), for saying
-    whether they are in force; the document's programmes when no clause matches."""
-    infos = [catalog.programme(pid, as_of) for pid in catalog.programme_ids]
-    same_doc = [i for i in infos if i.citation.document in (hit.number, hit.title) or
-                (not hit.number and i.citation.document.split("（")[0] in hit.title)]
-    clause = _clause_key(hit.clause_label)
-    within = [i for i in same_doc if clause and (_clause_key(i.citation.clause).startswith(clause)
-                                                 or clause.startswith(_clause_key(i.citation.clause)))]
-    return within or same_doc
+    """The programmes a quoted clause belongs to, for saying whether they are in force: those
+    whose pack cites that clause of that library document, a clause within it or one
+    containing it (policy.clause_links); none when no programme cites it, so a clause never
+    shows the deadline of another programme of its document."""
+    return programmes_citing(catalog, hit.doc_id, hit.clause_label, hit.quote, as_of)

@@ -54,6 +54,8 @@ def value_text(catalog: Any, fact: str | None, value: object, lang: str) -> str:
         return joined((value_text(catalog, None, v, lang) for v in value), lang, "prog_list_sep") + (
             unit(catalog, fact, lang) if fact else "")
     if isinstance(value, (int, float)):
+        if fact and catalog.registry.specs.get(fact) is not None and catalog.registry.specs[fact].type == "ratio":
+            return f"{value * 100:g}%"  # a ratio is kept as a fraction: 0.02 is "2%"
         return f"{number(value)}{unit(catalog, fact, lang) if fact else ''}"
     return escape(str(value))
 

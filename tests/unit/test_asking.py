@@ -1,0 +1,261 @@
+"""services.asking.answer_question: one use case for a question, for every persona, never a crash.
+
+The demo database (services.demo_seed: 李总 of 太仓精工机械有限公司, whose record has 0 invention
+applications) is the one a person tries; every labelled question is put to each persona.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlmodel import select
+
+from handlers.questions import engine_card, fact_notes
+from policy import load_catalog
+from search import SearchIndex
+from services.asking import (
+    FACT,
+    ROUTES,
+    ChangeRefusal,
+    answer_question,
+    decode_change,
+    encode_change,
+    on_record,
+    propose_change,
+)
+from services.demo_seed import seed_demo
+from services.questions import Routed, decide
+from services.session import unit_of_work
+from services.users import Actor, Role, load_actor
+from storage.models import AuditEntry, Company, QuestionThread, User
+
+INDEX = SearchIndex()
+CATALOG = load_catalog()
+DATA = Path(__file__).resolve().parent / "data"
+QUESTION_SETS = Path(__file__).resolve().parents[1] / "questions"
+IN_FORCE, TODAY = date(2023, 6, 30), date(2026, 12, 3)  # the county plan in force; and ended
+LI_ZONG, SPECIALIST, SUPERVISOR, ADMIN = 1002, 1001, 1003, 1004
+USCC = "91320585MA1W8K7Q3G"
+DEFECTS = (
+    "我们有效发明专利35件，能拿几星创新之星？",
+    "我们去年授权发明专利3件，今年5件，能申请发明之星吗",
+    "有效发明刚好50件，高价值专利8件，能拿五星级创新之星吗",
+    "研发投入只占销售收入2%，能申请工业品牌吗",
+    "是国家专精特新小巨人，能申请高价值专利培育吗",
+    "我们没有贯标，还没授权发明专利，能申请工业品牌吗",
+    "有效发明专利35件，申请了10件，能评创新之星吗",
+    "去年研发投入占销售收入150%，能申请工业品牌吗",
+)
+
+
+def _strings(node) -> list[str]:
+    """Every question of a labelled set, whatever its shape (lists of texts, or of {q: …})."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, list):
+        return [s for item in node for s in _strings(item)]
+    if isinstance(node, dict):
+        keys = [k for k in ("q", "question", "text") if isinstance(node.get(k), str)]
+        return [node[keys[0]]] if keys else [s for v in node.values() for s in _strings(v)]
+    return []
+
+
+def labelled_questions() -> list[str]:
+    files = [DATA / "question_routing.yaml", *sorted(QUESTION_SETS.glob("*.yaml"))]
+    out = [q for f in files if f.exists() for q in _strings(yaml.safe_load(f.read_text(encoding="utf-8")))]
+    return list(dict.fromkeys([*DEFECTS, *out]))
+
+
+async def _demo(db) -> dict[str, Actor]:
+    async with unit_of_work(db) as session:
+        await seed_demo(session)
+    async with db.sessions() as session:
+        actors = {key: await load_actor(session, tid) for key, tid in
+                  (("li", LI_ZONG), ("specialist", SPECIALIST), ("supervisor", SUPERVISOR), ("admin", ADMIN))}
+    actors["nobody"] = Actor(0, 99, Role.sme, "新用户", None, None, "zh")  # an SME with nothing on file
+    return actors
+
+
+async def _ask(db, actor: Actor, text: str, as_of: date = IN_FORCE):
+    async with db.sessions() as session:
+        return await answer_question(session, CATALOG, INDEX, actor, text, as_of)
+
+
+async def test_every_labelled_question_to_every_persona_gets_a_route_and_never_an_error(db):
+    actors = await _demo(db)
+    questions = labelled_questions()
+    assert len(questions) > 100
+    seen = set()
+    for text in questions:
+        for as_of in (IN_FORCE, TODAY):
+            for actor in actors.values():
+                reply = await _ask(db, actor, text, as_of)
+                assert reply.route in ROUTES, (text, actor.role)
+                json.dumps(reply.to_json(), ensure_ascii=False)
+                seen.add(reply.route)
+                if reply.route == FACT:  # the chat's card renders in both languages, within Telegram's limit
+                    for lang in ("zh", "en"):
+                        card = engine_card(list(reply.results), reply.stated, lang, CATALOG,
+                                           fact_notes(reply, lang, CATALOG))
+                        assert 0 < len(card) <= 4096
+    assert seen == set(ROUTES)  # the set reaches every route
+    async with db.sessions() as session:  # a question writes nothing
+        assert (await session.exec(select(QuestionThread))).all() == []
+
+
+async def test_a_figure_that_contradicts_the_record_is_a_what_if_that_names_the_figure_on_file(db):
+    actors = await _demo(db)
+    reply = await _ask(db, actors["li"], "我们有效发明专利35件，能拿几星创新之星？")
+    assert reply.route == FACT and reply.on_file
+    assert reply.stated == {"valid_invention_patents": 35}
+    [differ] = reply.differs
+    assert (differ.fact, differ.on_file, differ.stated, differ.because, differ.code) == (
+        "invention_applications_total", 0, None, "valid_invention_patents", "valid_over_applied")
+    [result] = reply.results
+    assert result.policy == "innovation-star" and result.status == "needs_info"  # high-value patents unknown
+    assert result.missing == ["high_value_patents"]
+    [star] = reply.stars
+    assert (star.reached, star.next_tier, star.next_short_by) == (3, 4, 6)  # more than 30; more than 40
+    assert decode_change(CATALOG, reply.change) == [("valid_invention_patents", 35), ("invention_applications_total", None)]
+
+
+async def test_a_figure_that_differs_from_the_record_is_answered_on_the_stated_one(db):
+    await _demo(db)
+    async with unit_of_work(db) as session:  # an SME of 太仓新材料 (19 valid invention patents on file)
+        company = (await session.exec(select(Company).where(Company.uscc == "91320585MA1X2B3C5X"))).one()
+        session.add(User(telegram_id=2002, role=Role.sme, full_name="陈总", company_id=company.id))
+    async with db.sessions() as session:
+        actor = await load_actor(session, 2002)
+    reply = await _ask(db, actor, "有效发明专利35件，能拿几星创新之星")
+    assert [(d.fact, d.on_file, d.stated) for d in reply.differs] == [("valid_invention_patents", 19, 35)]
+    [result] = reply.results
+    assert (result.status, result.tier) == ("eligible", 3)  # 35 > 30 with 5 high-value patents on file
+    assert decode_change(CATALOG, reply.change) == [("valid_invention_patents", 35)]
+    same = await _ask(db, actor, "有效发明专利19件，能评创新之星吗")
+    assert same.differs == () and same.change == ""
+
+
+async def test_the_star_level_asked_is_checked_not_just_the_lowest(db):
+    actors = await _demo(db)
+    reply = await _ask(db, actors["nobody"], "有效发明刚好50件，高价值专利8件，能拿五星级创新之星吗")
+    [result] = reply.results
+    assert (result.status, result.tier) == ("eligible", 4)  # 50 is not more than 50
+    [star] = reply.stars
+    assert (star.asked, star.asked_need, star.asked_short_by) == (5, 50, 1)
+    assert reply.to_json()["results"] == [{"programme": "innovation-star", "title": "“创新之星”星级企业奖励",
+                                           "status": "eligible", "in_force": True, "stars": 4}]
+
+
+async def test_last_years_figure_is_not_this_years(db):
+    actors = await _demo(db)
+    reply = await _ask(db, actors["nobody"], "我们去年授权发明专利3件，今年5件，能申请发明之星吗")
+    assert reply.stated == {"invention_grants_this_year": 5}
+    assert [r.status for r in reply.results] == ["eligible"]
+    assert [(i.reason, i.time) for i in reply.read.ignored] == [("no_fact_for_time", "last_year")]
+    only_last_year = await _ask(db, actors["nobody"], "我们去年授权发明专利6件，能申请发明之星吗")
+    assert only_last_year.route == FACT and only_last_year.stated == {}  # said why, on the record alone
+    assert [r.missing for r in only_last_year.results] == [["invention_grants_this_year"]]
+
+
+def test_a_fact_named_programme_is_not_taken_for_the_programme_asked_about():
+    decision = decide("我们没有贯标，能申请工业品牌吗", CATALOG, as_of=IN_FORCE)
+    assert decision.programmes == ("industrial-brand-2022",)
+    assert decision.facts == {"ip_standard_started": False, "ip_standard_certified": False}
+    assert decide("贯标有奖励吗", CATALOG).kind == "search"
+    assert decide("我们通过了贯标认证，有奖励吗", CATALOG).programmes == ("ip-standard-reward",)
+
+
+def test_on_record_keeps_the_stated_figure_and_drops_what_contradicts_it():
+    record = {"is_sme": True, "invention_applications_total": 3, "valid_invention_patents": 2}
+    facts, differs = on_record(CATALOG, record, {"valid_invention_patents": 35, "high_value_patents": 8})
+    assert facts == {"is_sme": True, "valid_invention_patents": 35, "high_value_patents": 8}
+    assert [(d.fact, d.on_file, d.stated, d.because) for d in differs] == [
+        ("valid_invention_patents", 2, 35, None), ("invention_applications_total", 3, None, "valid_invention_patents")]
+    assert on_record(CATALOG, record, {}) == (record, [])
+
+
+def test_a_change_fits_a_button_and_reads_back():
+    from services.asking import Differ
+
+    differs = [Differ("valid_invention_patents", 19, 35), Differ("rd_sales_ratio_last_year", 0.05, 0.02),
+               Differ("rd_expense_last_year", 1_200_000, 2_000_000), Differ("is_little_giant", False, True),
+               Differ("invention_applications_total", 0)]
+    encoded = encode_change(CATALOG, differs)
+    assert len(("qfix:" + encoded).encode()) <= 64
+    assert decode_change(CATALOG, encoded) == [("valid_invention_patents", 35), ("rd_sales_ratio_last_year", 0.02),
+                                               ("rd_expense_last_year", 2_000_000), ("is_little_giant", True),
+                                               ("invention_applications_total", None)]
+    money = [Differ(f, 1, 123_456_789_012) for f in ("rd_expense_last_year", "sales_revenue_last_year", "rd_expense_3y",
+                                                    "sales_revenue_3y", "ip_expense_last_year")]
+    cut = encode_change(CATALOG, money)
+    assert len(("qfix:" + cut).encode()) <= 64
+    assert decode_change(CATALOG, cut) == [(d.fact, d.stated) for d in money][:len(cut.split(","))]
+    assert 1 < len(cut.split(",")) < len(money)  # as many as fit, in order
+    for forged in ("", "zzzz=3", "g2ec", "g2ec=abc", ","):
+        with pytest.raises(ChangeRefusal):
+            decode_change(CATALOG, forged)
+
+
+async def test_the_change_goes_to_the_specialist_only_from_the_company(db):
+    actors = await _demo(db)
+    reply = await _ask(db, actors["li"], "我们有效发明专利35件，能拿几星创新之星？")
+    async with unit_of_work(db) as session:
+        route = await propose_change(session, CATALOG, actors["li"], reply.change)
+    assert route.outcome == Routed.ok and route.specialist_name == "王特派"
+    assert "发明专利申请累计件数：档案 0 件" in route.question
+    assert "有效发明专利件数：档案 未知，企业说 35 件" in route.question
+    for key in ("specialist", "supervisor", "admin", "nobody"):
+        async with unit_of_work(db) as session:
+            with pytest.raises(ChangeRefusal):
+                await propose_change(session, CATALOG, actors[key], reply.change)
+    async with db.sessions() as session:
+        assert len((await session.exec(select(QuestionThread))).all()) == 1
+        outcomes = [a.outcome for a in (await session.exec(
+            select(AuditEntry).where(AuditEntry.action == "question.change"))).all()]
+    assert outcomes == ["ok"] + ["denied"] * 4  # each refusal is audited
+
+
+async def test_the_command_line_answers_as_the_chat_decides(db, capsys):
+    if not db.url.startswith("sqlite"):
+        pytest.skip("the command line is tried on the SQLite file")
+    from bot.cli import main
+
+    actors = await _demo(db)
+    routes = set()
+    for text in (*DEFECTS[:4], "首件发明专利有补贴吗？", "商标注册要多少钱", "今天苏州天气怎么样？"):
+        chat = (await _ask(db, actors["li"], text)).to_json()
+        code = await asyncio.to_thread(main, ["--db", db.url, "ask", "--company", USCC, "--as-of",
+                                              IN_FORCE.isoformat(), "--json", text])
+        out = json.loads(capsys.readouterr().out)
+        assert code == 0
+        for key in ("route", "quotes", "results", "facts_read", "differs", "stars"):
+            assert out[key] == chat[key], (text, key)
+        routes.add(out["route"])
+    assert routes == set(ROUTES)
+
+
+async def test_the_command_line_refuses_in_one_line(db, capsys):
+    if not db.url.startswith("sqlite"):
+        pytest.skip("the command line is tried on the SQLite file")
+    from bot.cli import main
+
+    for argv in (["ask", "--company", "91320585MA1W8K7Q3X", "有效发明35件"], ["ask", "--as-of", "2023-02-30", "问"],
+                 ["ask", "  "], ["ask", "👍👍"], ["ask", "专" * 1001]):
+        code = await asyncio.to_thread(main, ["--db", db.url, *argv])
+        err = capsys.readouterr().err.strip()
+        assert code == 2 and len(err.splitlines()) == 1 and err.startswith("ipbot ask:"), (argv, err)
+
+
+async def test_a_level_the_programme_lacks_is_read_as_its_nearest_or_not_at_all(db):
+    actors = await _demo(db)
+    low = await _ask(db, actors["nobody"], "有效发明专利25件，高价值专利6件，能拿一星创新之星吗")
+    [star] = low.stars
+    assert (star.reached, star.asked, star.asked_short_by) == (2, 2, -4)  # 一星 is no level: the lowest, 二星级
+    high = await _ask(db, actors["nobody"], "有效发明专利25件，高价值专利6件，能拿九星创新之星吗")
+    [star] = high.stars
+    assert (star.reached, star.asked, star.next_tier, star.next_short_by) == (2, None, 3, 6)
