@@ -39,6 +39,11 @@ DEMO_DB = Path("var/demo.db")
 DOWNLOADS = Path("var/demo-downloads")
 DEMO_LOG = Path("var/demo.log")
 DEMO_IDS = Path("var/demo-message-ids")  # where the next run's message ids start
+
+
+def _ids_file(db: Path) -> Path:
+    """The message-id file that goes with a demo database (var/demo-message-ids for var/demo.db)."""
+    return DEMO_IDS if db == DEMO_DB else Path(f"{db}-message-ids")
 MESSAGE_ID_BLOCK = 100_000  # message ids one run may use per chat (int32 allows ~21,000 runs)
 STRANGER = (9999, "陌生人")
 ROLE_NAMES = {"specialist": "特派员", "sme": "企业用户", "supervisor": "主管", "admin": "管理员",
@@ -448,23 +453,26 @@ def _logging_to(path: Path) -> Iterator[None]:
         handler.close()
 
 
-async def run_demo(settings: Settings, *, fresh: bool = False) -> int:
+async def run_demo(settings: Settings, *, fresh: bool = False, db: Path | None = None) -> int:
+    """The demo on ``db`` (an SQLite file; var/demo.db unless ``ipbot demo --db`` names
+    another), never on DATABASE_URL: a demo must not write into a deployment's database."""
     with _logging_to(DEMO_LOG):
-        return await _run_demo(settings, fresh=fresh)
+        return await _run_demo(settings, fresh=fresh, db=db or DEMO_DB)
 
 
-async def _run_demo(settings: Settings, *, fresh: bool) -> int:
+async def _run_demo(settings: Settings, *, fresh: bool, db: Path) -> int:
     print(HELP)
     print("（正在启动机器人，几秒钟 starting the bot, a few seconds…）", flush=True)
     from bot.runners import polling  # aiogram takes most of the start-up: the help is read meanwhile
 
     if fresh:
-        for path in (DEMO_DB, Path(f"{DEMO_DB}-wal"), Path(f"{DEMO_DB}-shm"), DEMO_IDS):
+        for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), _ids_file(db)):
             path.unlink(missing_ok=True)
-    url = f"sqlite+aiosqlite:///{DEMO_DB}"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite+aiosqlite:///{db}"
     seeded, newest = await _prepare_database(url)
     emulator = Emulator(DEMO_TOKEN, username=DEMO_USERNAME,
-                        first_update_id=newest + 1, first_message_id=_reserve_message_ids(DEMO_IDS))
+                        first_update_id=newest + 1, first_message_id=_reserve_message_ids(_ids_file(db)))
     async with emulator as emu:
         log.info("demo emulator on %s (control API under %s/_emu/)", emu.url, emu.url)
         demo_settings = settings.model_copy(update={
@@ -473,7 +481,7 @@ async def _run_demo(settings: Settings, *, fresh: bool) -> int:
         async with polling(demo_settings, polling_timeout=1):
             terminal = Terminal(emu)
             data = "新建，已填入演示数据 new, seeded" if seeded else "沿用上次的数据 kept from last time (--fresh starts over)"
-            print(f"（数据库 {DEMO_DB}：{data}；日志 log: {DEMO_LOG}；机器人 bot: @{DEMO_USERNAME}）")
+            print(f"（数据库 {db}：{data}；日志 log: {DEMO_LOG}；机器人 bot: @{DEMO_USERNAME}）")
             print(f"（{terminal.describe()}；:help 查看用法）")
             await _chat(terminal)
     return 0

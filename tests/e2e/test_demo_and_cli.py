@@ -58,12 +58,13 @@ def _demo(cwd: Path, lines: list[str], *args: str) -> str:
 def test_the_demo_restarted_on_its_database_answers_every_message(tmp_path):
     """Run 1 records update and message ids (8 forwarded questions); run 2 must reuse none."""
     questions = [f"第{n}个问题：我们公司明年想在德国申请专利，费用怎么算？" for n in range(1, 9)]
-    first = _demo(tmp_path, [":as sme", *questions], "--fresh")
+    first = _demo(tmp_path, [":as sme", *questions], "--fresh", "--db", "kept/demo.db")  # --db: where it keeps it
     assert first.count("已转给您的特派员") == 8 and "新建，已填入演示数据" in first
+    assert (tmp_path / "kept/demo.db").exists() and not (tmp_path / "var/demo.db").exists()
 
     second = _demo(tmp_path, ["/whoami"] * 20 + [  # ids 1..20 again: more than run 1 used
         ":as sme", "第二次运行的问题：德国专利的年费多少？", ":as specialist", ":reply 每年约 100 欧元起。", ":as sme",
-    ])
+    ], "--db", "kept/demo.db")
     assert "沿用上次的数据" in second and "新建" not in second
     assert second.count("我的身份") == 20                       # 20 of 20 answered
     assert "已把您的答复转给太仓精工机械有限公司" in second and "每年约 100 欧元起。" in second
