@@ -24,7 +24,8 @@ from .catalog import discover_packs
 from .check import check_pack, collect_cases
 from .texts import TEXTS_FOLDER, DocumentMeta, LibraryError, load_library, metadata_yaml, read_policy_text
 
-__all__ = ["ENV_POLICY_DIR", "UsageError", "Parser", "error_exit", "policy_check_main", "policy_add_document_main"]
+__all__ = ["ENV_POLICY_DIR", "UsageError", "Parser", "error_exit", "parse_or_exit", "policy_check_main",
+           "policy_add_document_main"]
 
 ENV_POLICY_DIR = "IPBOT_POLICY_DIR"
 
@@ -47,18 +48,25 @@ def error_exit(prog: str, message: str) -> int:
     return 2
 
 
+def parse_or_exit(parser: Parser, argv: list[str], prog: str) -> argparse.Namespace | int:
+    """The parsed arguments, or the exit code: 2 for bad input (said on stderr), 0 after --help."""
+    try:
+        return parser.parse_args(argv)
+    except UsageError as exc:
+        return error_exit(prog, str(exc))
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+
+
 def policy_check_main(argv: list[str]) -> int:
     prog = "ipbot policy check"
     parser = Parser(prog=prog, description="检查政策包：结构、引文、自带测试、阈值覆盖 / validate policy packs")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="pack.yaml 所在目录或单个 YAML 文件")
     parser.add_argument("--policy-dir", default=os.environ.get(ENV_POLICY_DIR) or None, metavar="DIR",
                         help=f"未给 PATH 时检查该目录下的全部政策包（默认 ${ENV_POLICY_DIR}）")
-    try:
-        args = parser.parse_args(argv)
-    except UsageError as exc:
-        return error_exit(prog, str(exc))
-    except SystemExit as exc:
-        return int(exc.code or 0)
+    args = parse_or_exit(parser, argv, prog)
+    if isinstance(args, int):
+        return args
     paths = [Path(p) for p in args.paths]
     if not paths:
         if not args.policy_dir:
@@ -112,12 +120,9 @@ def policy_add_document_main(argv: list[str]) -> int:
     parser.add_argument("--note", default="", help="说明，例如文本对日期的原话 / a note, e.g. what the text says about its dates")
     parser.add_argument("--policy-dir", default=os.environ.get(ENV_POLICY_DIR) or None, metavar="DIR",
                         help=f"政策目录（默认 ${ENV_POLICY_DIR}）/ the policy directory")
-    try:
-        args = parser.parse_args(argv)
-    except UsageError as exc:
-        return error_exit(prog, str(exc))
-    except SystemExit as exc:
-        return int(exc.code or 0)
+    args = parse_or_exit(parser, argv, prog)
+    if isinstance(args, int):
+        return args
     if not args.policy_dir:
         return error_exit(prog, f"请给出 --policy-dir 或设置 {ENV_POLICY_DIR} / give --policy-dir or set {ENV_POLICY_DIR}")
     root = Path(args.policy_dir).expanduser()
