@@ -3,8 +3,9 @@
 Two halves, both without Telegram:
 
 * :func:`decide` picks the route of a question: the eligibility engine for a programme
-  named by any of its names (the packs' ``aliases``) with facts stated (figures with their
-  unit and time, yes and no: :mod:`policy.question_facts`), else the policy-text search (the
+  named by any of its names (the packs' ``aliases``, English names, typos read:
+  :mod:`policy.question_names`) with facts stated (figures with their unit and time, yes and
+  no, in Chinese or English: :mod:`policy.question_facts`), else the policy-text search (the
   context's ``ctx.search``, the pure package :mod:`search`), which says whether the best
   clause answers it; :func:`citation` and :func:`programmes_for_clause` say what a quoted
   clause is. :mod:`services.asking` turns the decision into a reply, for the chat and
@@ -37,8 +38,12 @@ from sqlmodel import select
 
 from policy import Catalog, ProgrammeInfo
 from policy.clause_links import programmes_citing
-from policy.question_facts import QuestionFacts, programme_facts, read_question
+from policy.question_facts import QuestionFacts, prepare_text, programme_facts, read_question
+from policy.question_names import correct_typos
+from policy.question_names import named_programmes as _named
 from search import Answer, Hit
+from search.reading import to_simplified
+from search.tokens import known_word
 from services import audit, regions, textgate
 from services.errors import Refusal
 from services.session import AsyncSession
@@ -65,6 +70,7 @@ __all__ = [
     "Decision",
     "decide",
     "named_programmes",
+    "reading",
     "programmes_for_clause",
     "ENGINE",
     "SEARCH",
@@ -269,9 +275,20 @@ class Decision:
     read: QuestionFacts | None = None
 
 
+def reading(catalog: Catalog, question: str) -> str:
+    """The question as the fact reader reads it: simplified characters (OpenCC, through the
+    search's reading), English numbers as digits, homophone typos of programme names and fact
+    words read as the words ("发明之心" is 发明之星; jieba's dictionary says which two-character
+    stretches are words of their own)."""
+    text = prepare_text(to_simplified(question))
+    return correct_typos(catalog, text, lambda w: known_word(w.lower()))
+
+
 def named_programmes(catalog: Catalog, question: str) -> tuple[str, ...]:
-    """The programmes a question names by any of their names (the packs' ``aliases``)."""
-    return tuple(catalog.named_in(question))
+    """The programmes a question names by any of their names (the packs' ``aliases``, the
+    English and other names of policy/question_words.yaml, typos read), or, asking for a star
+    level without a name, the one programme with star levels."""
+    return _named(catalog, reading(catalog, question))
 
 
 #: Figures read but not used that still deserve the engine's answer, to say why ("去年授权3件"
@@ -287,14 +304,15 @@ def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
     a question that names a programme and states a fact ("我们今年授权了6件发明专利，
     能评发明之星吗", "是国家专精特新小巨人，能申请高价值专利培育吗"), read by
     :func:`policy.question_facts.read_question`, gets the engine's answer; everything else is
-    searched in the texts. ``as_of`` places a year named ("2025年") in time.
+    searched in the texts. ``as_of`` places a year named ("2025年") in time. Both read the
+    question as :func:`reading` gives it (simplified, typos read).
     """
     if classify is not None:
         verdict = classify(question)
         if verdict:
             return Decision(verdict)
-    text = question[:MAX_QUESTION_CHARS]
-    programmes = named_programmes(catalog, text)
+    text = reading(catalog, question[:MAX_QUESTION_CHARS])
+    programmes = _named(catalog, text)
     if programmes:
         read = read_question(catalog, text, as_of, programme_facts(catalog, programmes))
         if read.facts or any(i.reason in _SAY_WHY for i in read.ignored):
@@ -310,7 +328,7 @@ def _named_besides_facts(catalog: Catalog, read: QuestionFacts, programmes: tupl
     text = list(read.text)
     for start, end in read.spans:
         text[start:end] = "　" * (end - start)
-    rest = tuple(pid for pid in catalog.named_in("".join(text)) if pid in programmes)
+    rest = tuple(pid for pid in _named(catalog, "".join(text)) if pid in programmes)
     return rest or programmes
 
 

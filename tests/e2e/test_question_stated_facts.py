@@ -111,3 +111,12 @@ async def test_the_command_line_answers_as_the_chat_did(harness):
                                                   "--as-of", "2023-06-30", "--json", text])
         assert code == 0
         assert json.loads(out.getvalue())["route"] == routes[mark], text
+
+
+async def test_a_typo_in_the_name_and_english_figures_are_read_in_the_chat(harness):
+    _specialist, owner = await _setup(harness)
+    card = await harness.say(owner, "发明之心能报吗 今年授权了七件发明", "发明之星")  # 之心: a typo of 之星
+    assert "✅ “发明之星”奖励：符合条件" in card.text
+    assert "当年发明专利授权件数 7 件 ≥ 5 件" in card.text
+    english = await harness.say(owner, "We're not a high-tech enterprise. Can we get enforcement aid?", "维权援助")
+    assert "❌" in english.text and "高新技术企业 否" in english.text

@@ -259,3 +259,36 @@ async def test_a_level_the_programme_lacks_is_read_as_its_nearest_or_not_at_all(
     high = await _ask(db, actors["nobody"], "有效发明专利25件，高价值专利6件，能拿九星创新之星吗")
     [star] = high.stars
     assert (star.reached, star.asked, star.next_tier, star.next_short_by) == (2, None, 3, 6)
+
+
+async def test_questions_read_as_meant_reach_the_engine(db):
+    """English, a typo in a programme's name, traditional characters, a star level without a name:
+    each gets the engine's verdict on what it states (issue 16, items 2-3)."""
+    actors = await _demo(db)
+    cases = [  # (question, as of, programme, status, stars, facts stated)
+        ("We have 45 valid invention patents and 6 high-value ones. Which Innovation Star level can we reach?",
+         IN_FORCE, "innovation-star", "eligible", 4, {"valid_invention_patents": 45, "high_value_patents": 6}),
+        ("發明之心能報嗎 今年授權了七件發明", date(2022, 12, 1), "invention-star", "eligible", None,
+         {"invention_grants_this_year": 7}),
+        ("我们有效发明42件，高价值专利只有4件，能拿四星吗", IN_FORCE, "innovation-star", "not_eligible", None,
+         {"valid_invention_patents": 42, "high_value_patents": 4}),
+        ("We're a small firm and have never filed an invention patent. Any subsidy for our first invention patent?",
+         date(2020, 3, 1), "first-invention-subsidy", "needs_info", None,
+         {"is_sme": True, "invention_applications_total": 0}),
+        ("维权援助资助：我们是高新企业，国内那个官司输了，海外也没有任何纠纷和调查", IN_FORCE, "enforcement-aid",
+         "not_eligible", None, {"is_high_tech_enterprise": True, "won_domestic_ip_dispute": False,
+                                "won_foreign_ip_dispute": False, "overseas_enforcement_action": False,
+                                "foreign_government_ip_investigation": False}),
+    ]
+    for text, as_of, programme, status, stars, stated in cases:
+        reply = await _ask(db, actors["nobody"], text, as_of)
+        assert reply.route == FACT, text
+        assert reply.stated == stated, text
+        [result] = [r for r in reply.results if r.policy == programme]
+        assert (result.status, result.tier) == (status, stars), text
+
+
+def test_a_question_about_a_programme_in_general_is_searched():
+    for text in ("没有发明专利的企业能申请首件补贴吗", "高新技术企业打赢了国内专利官司，能申请维权援助吗",
+                 "What does the Innovation Star award require?", "高价值专利培育的利税要求是近三年每年2000万吗"):
+        assert decide(text, CATALOG, as_of=IN_FORCE).kind == "search", text

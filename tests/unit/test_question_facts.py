@@ -147,4 +147,139 @@ def test_values_the_catalog_refuses_are_problems_never_exceptions(cat):
 
 def test_spans_mark_the_words_that_stated_a_fact(cat):
     read = read_question(cat, "我们没有贯标，能申请工业品牌吗", AS_OF)
-    assert [read.text[s:e] for s, e in read.spans] == ["贯标", "贯标"]
+    assert [read.text[s:e] for s, e in read.spans] == ["贯标"]  # one span, however many facts it states
+
+
+# --------------------------------------------------------------------------- issue 16, items 2-3: read as meant
+# Each expectation is worked out from the words and the vocabulary (the facts' names and units,
+# policy/vocabulary.yaml), not by running the reader.
+
+KEY_DAY = date(2022, 1, 10)  # the 2022 guides in force: "近三年" is 2019-2021
+
+
+@pytest.mark.parametrize("text, expected", [
+    # English: the noun after the number, a word before it when it is right there
+    ("We hold 45 valid invention patents and 6 high-value ones.", {"valid_invention_patents": 45, "high_value_patents": 6}),
+    ("Industrial brand: we have 2 part-time IP staff.", {"ip_staff": 2}),
+    ("We have seven valid invention patents.", {"valid_invention_patents": 7}),
+    ("Our R&D spending last year was 5 million yuan and sales were 100 million yuan.",
+     {"rd_expense_last_year": 5_000_000, "sales_revenue_last_year": 100_000_000}),
+    ("We've been using our trademark for 4 years.", {"trademark_longest_use_years": 4}),
+    ("We have never filed an invention patent.", {"invention_applications_total": 0}),
+    ("We are not a high-tech enterprise.", {"is_high_tech_enterprise": False}),
+    ("We're an SME and our provincial IP project was approved last month.", {"is_sme": True, "ip_project_approved": True}),
+    ("We took enforcement action against infringers in Germany.", {"overseas_enforcement_action": True}),
+    # a bare year is a time, never a count
+    ("When was the deadline for the 2022 high-value patent cultivation programme?", {}),
+    ("Is there any subsidy for our first one?", {}),
+    # none: a count stated as zero, a negation a few characters before
+    ("我们今年申请了几件，一件都还没授权", {"invention_grants_this_year": 0}),
+    ("我们没有PCT，近三年也没获过奖", {"pct_national_phase_apps": 0, "award_within_3y": False}),
+    ("公司目前没有专职的知识产权人员", {"ip_staff": 0}),
+    ("我们还没有注册商标", {"trademark_longest_use_years": 0}),
+    ("我们做汽车零件，有效发明专利3件", {"valid_invention_patents": 3}),  # 零件 is no zero
+    # who the company is, said without a verb too, or only in an earlier clause
+    ("我们不是重点企业 就普通小厂", {"is_key_sme": False, "is_sme": True}),
+    ("我们小企业已经申请过2件发明了", {"is_sme": True, "invention_applications_total": 2}),
+    ("我们是大型企业", {"is_sme": False}),
+    ("我们不是大企业", {"is_sme": True}),
+    ("有效发明专利33件 高价值6件", {"valid_invention_patents": 33, "high_value_patents": 6}),
+    ("我司为高新技术企业，本企业系国家级专精特新小巨人", {"is_high_tech_enterprise": True, "is_little_giant": True}),
+    ("我们是工业企业，江苏注册的独立法人，有知识产权部",
+     {"is_industrial_enterprise": True, "jiangsu_legal_entity": True, "has_ip_department": True}),
+    ("贯标认证我们去年就拿到了", {"ip_standard_certified": True}),
+    ("我们贯标刚开始做", {"ip_standard_started": True}),
+    ("我们是分公司", {"jiangsu_legal_entity": False}),
+    ("我们正在申请高新技术企业", {}),  # an aim, not what the company is
+    ("我们公司发明专利今年批下来5个", {"invention_grants_this_year": 5}),
+    ("去年研发投入2个亿，销售额一个亿", {"rd_expense_last_year": 200_000_000, "sales_revenue_last_year": 100_000_000}),
+    ("Last year our IP expenses were 500,000 yuan.", {"ip_expense_last_year": 500_000}),  # a plural
+    ("We have 120 valid patents, 55 of them invention patents.", {"valid_patents_total": 120, "valid_invention_patents": 55}),
+    # a part of the figure before
+    ("我们有效专利120件，其中发明40件", {"valid_patents_total": 120, "valid_invention_patents": 40}),
+    ("有效发明专利41件，里面有5件在海外有同族专利", {"valid_invention_patents": 41, "high_value_patents": 5}),
+    # lawsuits and investigations, at home or abroad
+    ("我们是高企，国内那个官司输了", {"is_high_tech_enterprise": True, "won_domestic_ip_dispute": False}),
+    ("我们去年在德国打赢了一场专利官司", {"won_foreign_ip_dispute": True}),
+    ("我们是高新企业，海外也没有任何纠纷和调查",
+     {"is_high_tech_enterprise": True, "won_foreign_ip_dispute": False, "overseas_enforcement_action": False,
+      "foreign_government_ip_investigation": False}),
+    ("我们在美国被337调查了", {"foreign_government_ip_investigation": True}),
+    # projects: approved, pending; a programme accepted before 2021 (附件3 三(二)1)
+    ("我们的省知识产权项目获批了", {"ip_project_approved": True}),
+    ("我们的项目还在申报中，立项奖励能拿吗", {"ip_project_approved": False}),
+    ("国内的知识产权官司打赢了，有没有维权方面的资助", {}),  # no subject: may be asked for anyone
+    ("我们牵头的高价值专利培育项目2020年通过验收了",
+     {"led_high_value_programme_before": True, "accepted_high_value_programme_before_2021": True}),
+    ("我们牵头的高价值专利培育项目2021年通过验收了",
+     {"led_high_value_programme_before": True, "accepted_high_value_programme_before_2021": False}),
+    ("我们那个高价值专利培育项目到现在还没验收", {"accepted_high_value_programme_before_2021": False}),
+    ("我们以前牵头承担过省高价值专利培育项目", {"led_high_value_programme_before": True}),
+    # awards within three years: a yes needs its time
+    ("我们近三年获得过中国专利奖", {"award_within_3y": True}),
+    ("我们2015年获得过中国专利奖", {}),
+    ("我们获得过中国专利奖", {}),
+    # an owner's confirmation of a condition a person judges (the pack's manual condition)
+    ("我们是小巨人，这件专利的优先审查请求材料都符合条件",
+     {"is_little_giant": True, "confirmed:priority_exam_request_qualifies": True}),
+    ("我们的知识产权管理制度比较健全", {"confirmed:ip_rules_sound": True}),
+    # said of anyone, supposed, asked, or a requirement: no fact of the company
+    ("高新技术企业打赢了国内专利官司，能申请维权援助吗", {}),
+    ("如果我们打赢了海外官司，维权援助能拿吗", {}),
+    ("没有发明专利的企业能申请首件补贴吗", {}),
+    ("中小企业没申请过发明专利的，首件补贴怎么申请", {}),
+    ("优先审查请求符合条件的小巨人企业能优先推荐吗", {}),
+    ("优先审查请求材料都符合条件吗", {}),
+    ("高价值专利培育的利税要求是近三年每年2000万吗", {}),
+    ("Can companies without invention patents get the first invention patent subsidy?", {}),
+    ("Do high-tech enterprises that won a patent case in China get enforcement aid?", {}),
+])
+def test_facts_read_as_meant(cat, text, expected):
+    assert facts(cat, text, KEY_DAY) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("近三年利税分别是1500万、2200万、2600万", [15_000_000, 22_000_000, 26_000_000]),  # oldest year first
+    ("近三年利税每年都是2500万", [25_000_000] * 3),
+    ("去年利税3000万", [None, None, 30_000_000]),
+    ("去年利税1800万，前年2200万，大前年2500万", [25_000_000, 22_000_000, 18_000_000]),
+    ("2021年利税2100万，2020年1900万，2019年2300万", [23_000_000, 19_000_000, 21_000_000]),
+])
+def test_three_yearly_amounts_oldest_first(cat, text, expected):
+    assert facts(cat, text, KEY_DAY) == {"profit_tax_by_year": expected}
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("利税2500万", "time_unclear"),  # which year?
+    ("近三年利税都超过3000万", "not_exact"),
+    ("近三年利税是2000万和2500万", "time_unclear"),  # two figures for three years
+])
+def test_yearly_amounts_not_placed_are_said_not_guessed(cat, text, reason):
+    read = read_question(cat, text, KEY_DAY)
+    assert read.facts == {} and reason in [i.reason for i in read.ignored]
+
+
+def test_a_word_of_two_families_goes_to_the_one_the_named_programme_uses(cat):
+    text = "PCT申请交了3件，到现在一件都还没授权"
+    assert facts(cat, text, programmes=["pct-grant-reward"])["pct_foreign_invention_grants"] == 0
+    assert facts(cat, text, programmes=["invention-star"])["invention_grants_this_year"] == 0
+    assert "pct_foreign_invention_grants" not in facts(cat, text, programmes=["invention-star"])
+    assert facts(cat, "我们没有PCT", programmes=["pct-grant-reward"]) == {"pct_foreign_invention_grants": 0}
+    assert facts(cat, "我们没有PCT", programmes=["high-value-cultivation-2022"]) == {"pct_national_phase_apps": 0}
+
+
+def test_one_years_applications_are_not_the_total_so_far(cat):
+    read = read_question(cat, "我们今年申请了12件发明专利", AS_OF)
+    assert read.facts == {}
+    assert [(i.reason, i.fact) for i in read.ignored] == [("no_fact_for_time", "invention_applications_total")]
+    assert facts(cat, "我们已经申请过12件发明专利") == {"invention_applications_total": 12}
+
+
+@pytest.mark.parametrize("text, asked, level", [
+    ("Which Innovation Star level can we get?", None, True),
+    ("Can we get five stars?", 5, False),
+    ("Is a 4-star Innovation Star possible for us?", 4, False),
+])
+def test_the_star_level_asked_in_english(cat, text, asked, level):
+    read = read_question(cat, text, AS_OF)
+    assert (read.stars_asked, read.asks_level) == (asked, level)

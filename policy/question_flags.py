@@ -1,0 +1,204 @@
+"""Yes/no facts stated in a question: "是国家专精特新小巨人", "没有贯标", "国内那个官司输了".
+
+A flag word (``question_words.yaml``: flags) states its facts when the question says it of the
+company, and their opposite when it is negated; a word only asked about, said of anyone, or
+supposed ("通过贯标认证能拿到奖励吗", "小巨人企业能不能…", "如果打赢了…") states nothing.
+
+* Said of the company: a subject (我们, 我司, 本公司 …) in the clause or, for a clause that
+  is no question itself, earlier in the sentence ("我们不是重点企业 就普通小厂"); a clause
+  opening with 是/属于/被 (the subject left out); the subject right before the word
+  ("我们小企业"). Then a verb of being or having (是, 有, 通过了, 就是 …) or a perfective
+  了 after it. A ``verb`` word is its own predicate ("官司打赢了", "材料都符合条件").
+* Negated: a negation word right before it ("不是小巨人", "也没获过奖"), or a few characters
+  before ("没有任何纠纷和调查"), or after it ("贯标还没通过").
+* English: in a statement (not a question, no "if") with a subject (we, our); negated by
+  not / never / no / n't a few words before.
+
+Pure: no services, no database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from .question_numbers import clause_of
+from .question_vocab import (LAST_YEAR, OTHER, THIS_YEAR, THREE_YEARS, THREE_YEARS_AGO, TWO_YEARS_AGO, Flag, Vocabulary,
+                             find_words, latin, words_pattern)
+
+__all__ = ["read_flags", "english_negation", "english_statement"]
+
+_RECENT = {THREE_YEARS, THIS_YEAR, LAST_YEAR, TWO_YEARS_AGO}
+_QUESTION_FORM = re.compile(r"(是不是|是否|有没有|能不能|算不算|属不属于|属于不属于|可不可以|能否)")
+_SUBJECT = r"(我们|我司|本公司|我公司|我们公司|公司|本企业|我们企业|企业|咱们|我厂|本厂)?"
+_ASSERT_BEFORE = re.compile(
+    _SUBJECT + r"(已经|已|刚刚|刚|都|也|今年|去年)?(是|属于|有|拥有|设有|设立了|设了|通过了|通过|获得了|获得|拿到了|"
+    r"评上了|评上|评为|获评|被评为|被认定为|认定为|认定了|成为|开展了|开展|做了|在做|正在做|完成了|存在|就是|只是|算是|"
+    r"就|作为|拿到|拿了|取得了|取得|"
+    r"通报过|通报了|被通报|查出过|查出了|被查出|有过)"
+    r"[^,，。;；、!！?？]{0,10}$")
+_OURS = re.compile(r"我们|我司|本公司|我公司|咱们|咱|我厂|本厂|本企业|已经|已")
+_SUBJECT_RIGHT_BEFORE = re.compile(r"(我们|我司|本公司|我公司|咱们|我厂|本厂|我们公司|我们企业)$")
+_SUBJECT_IS = re.compile(r"(我们|我司|本公司|我公司|咱们|咱|我厂|本厂|本企业|公司)(已|也|现|目前)?(为|属|系)[^了,，。;；、!！?？]{0,8}$")
+_ASSERT_AFTER = re.compile(r"^[^,，。;；、!！?？]{0,3}(已经通过|已通过|通过了|已做|做了|拿到了|已获得|获得了|认证了|了|"
+                           r"开始做|开始了|在做|正在做|启动了|搞了|做过)")
+#: the subject after the word: "贯标认证我们去年就拿到了"
+_OURS_AFTER = re.compile(r"(我们|我司|本公司|咱们).{0,8}(拿到|通过|获得|做|开展|评上|认定|评为)(了|过)")
+_NEGATE_AFTER = re.compile(r"^[^,，。;；、!！?？]{0,3}(还没有|还没|没有|没|未|尚未)(通过|做|开展|拿到|获得|下来|认证)")
+_GENERAL = re.compile(r"^[^,，。;；、!！?？]{0,2}(的企业|的公司|企业能|企业可以|企业有|企业怎么|能不能|可以吗|需要|要求|是什么)")
+_ASKS = re.compile(r"(吗|？|\?|呢|能不能|可不可以|是否|能否|可以|能)")
+_SUPPOSED = re.compile(r"(如果|假如|要是|假设|万一|若是|倘若)")
+_WE_ARE = re.compile(r"(我们|我司|本公司|我公司|咱们)(也|就|都|只)?(是|属于)")
+_NOT_A_NOUN = re.compile(r"能|要|想|可以|申请|报|吗|没|不|有|如果")
+_AIM = re.compile(r"(申请|申报|准备|想|打算|计划|争取|要评|去评|正在评|报了)[^,，。;；、!！?？]{0,3}$")
+_ATTRIBUTIVE = re.compile(r"^[^,，。;；、!！?？]{0,4}的")
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+
+_EN_SENTENCE = re.compile(r"[^.?!;。？！；]+[.?!;。？！；]?")
+_EN_QUESTION = re.compile(r"^\s*(can|could|is|are|does|do|did|will|would|should|may|might|what|which|how|who|when|"
+                          r"where|why|shall)\b", re.IGNORECASE)
+_EN_SUPPOSED = re.compile(r"\b(if|whether|in case|suppose|assuming)\b", re.IGNORECASE)
+_EN_SUBJECT = re.compile(r"\b(we|we're|we've|our|us|i|i'm|my)\b", re.IGNORECASE)
+
+Keep = Callable[[str, Any, tuple[tuple[int, int], ...]], None]
+
+
+def _grouped(vocab: Vocabulary) -> dict[str, tuple[Flag, ...]]:
+    cached = getattr(vocab, "_flags_by_word", None)
+    if cached is None:
+        by_word: dict[str, list[Flag]] = {}
+        for flag in vocab.flags:
+            by_word.setdefault(flag.word, []).append(flag)
+        cached = {w: tuple(fs) for w, fs in by_word.items()}
+        object.__setattr__(vocab, "_flags_by_word", cached)
+    return cached
+
+
+def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], bounds: list[tuple[int, int]],
+               keep: Keep) -> None:
+    """Call ``keep(fact, value, span)`` for each yes/no fact ``text`` states of the company."""
+    lower = text.lower()
+    grouped = _grouped(vocab)
+    for s, e, word in find_words(text, tuple(grouped)):
+        flags = grouped.get(word, ())
+        c_start, c_end = clause_of(bounds, s)
+        english = latin(text[s:e]) and not re.search(r"[\u4e00-\u9fff]", text[c_start:c_end])
+        for flag in flags:
+            where = _sentence(text, s) if english else (c_start, c_end)
+            qualified, qualifier = _qualifier(lower, flag, *where)
+            if not qualified:
+                continue
+            said_when = {k for ts, te, k in times if where[0] <= ts and te <= where[1]}
+            if flag.recent and said_when & {OTHER, THREE_YEARS_AGO}:
+                continue
+            value = _english(text, s, e, flag, vocab, *where) if english else _chinese(text, s, e, flag, vocab, c_start, c_end)
+            if value and flag.recent and not said_when & _RECENT:
+                continue  # won an award, but when? only a time within three years says it
+            if value and flag.before_year is not None:
+                year = re.search(r"((?:19|20)\d\d)\s*年?[^,，。;；、!！?？\d]{0,6}$", text[c_start:s])
+                if year is None:
+                    continue
+                value = int(year.group(1)) < flag.before_year
+            if value is None:
+                continue
+            for fact, v in (flag.yes if value else flag.no):
+                keep(fact, v, ((s, e), *qualifier))
+            break  # one reading of a word
+
+
+def _qualifier(lower: str, flag: Flag, start: int, end: int) -> tuple[bool, tuple[tuple[int, int], ...]]:
+    """Whether the flag's `with` condition holds in lower[start:end], and where its word is."""
+    if not flag.with_:
+        return True, ()
+    m = words_pattern(flag.with_).search(lower, start, end)
+    return (True, ((m.start(), m.end()),)) if m else (False, ())
+
+
+def _sentence(text: str, pos: int) -> tuple[int, int]:
+    for m in _EN_SENTENCE.finditer(text):
+        if m.start() <= pos < m.end():
+            return m.start(), m.end()
+    return 0, len(text)
+
+
+def _negated_before(before: str, vocab: Vocabulary) -> bool:
+    trimmed = before.rstrip("过了的都也还")
+    if any(trimmed.endswith(n) or before.endswith(n) for n in vocab.negations):
+        return True
+    return _near_negation(vocab.negations_near).search(before[-8:]) is not None
+
+
+@lru_cache(maxsize=8)
+def _near_negation(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("(" + "|".join(map(re.escape, words)) + r")[^,，。;；、!！?？]{0,6}$" if words else "(?!)")
+
+
+def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: int, c_end: int) -> bool | None:
+    """True (stated), False (negated) or None (not said of the company) for a Chinese clause."""
+    before, after, rest = text[c_start:s], text[e:], text[e:c_end]
+    if _QUESTION_FORM.search(before[-8:]) or _SUPPOSED.search(before):
+        return None
+    if _GENERAL.match(after) and not _ASSERT_AFTER.match(after):
+        return None
+    if _negated_before(before, vocab) or _NEGATE_AFTER.match(after):
+        return False
+    if _AIM.search(before):
+        return None  # "我们在申请高新技术企业": an aim, not what the company is
+    sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, c_start)), default=0)
+    own = bool(_OURS.search(before)) or before.lstrip().startswith(("是", "属于", "被"))
+    carried = not own and bool(_OURS.search(text[sentence_start:c_start])) and not _ASKS.search(rest)
+    if flag.verb:
+        if re.search(r"(吗|？|\?|呢)", rest) or (_ATTRIBUTIVE.match(rest) and not own):
+            return None  # asked, or said of some ("打赢官司的企业"; but "我们牵头的项目" is ours)
+        # said of the company in so many words: "国内的官司打赢了，有没有维权方面的资助" without
+        # 我们 may be asked for anyone (the labelled questions read it so)
+        return True if own or carried else None
+    if _SUBJECT_RIGHT_BEFORE.search(before) or _SUBJECT_IS.search(before):
+        return True  # "我们小企业…", "我司为高新技术企业", "本企业系…"
+    if _OURS_AFTER.search(rest) and not re.search(r"(吗|？|\?|呢)", rest):
+        return True
+    asserted = _ASSERT_BEFORE.search(before) or _ASSERT_AFTER.match(after)
+    if (own or carried) and asserted:
+        return True
+    if carried and _WE_ARE.search(text[sentence_start:c_start]) and not _NOT_A_NOUN.search(before) \
+            and not _ASKS.search(rest):
+        return True  # a list after "我们是…": "我们是工业企业，江苏注册的独立法人，…"
+    if _ASSERT_BEFORE.search(before) and re.search(r"了[^,，。;；、!！?？]{0,10}$", before):
+        return True
+    return None
+
+
+def english_statement(text: str, pos: int) -> bool:
+    """Whether the English sentence around ``pos`` is a statement of the company's (we, our),
+    neither a question nor a supposition."""
+    start, end = _sentence(text, pos)
+    sentence = text[start:end]
+    if sentence.rstrip().endswith("?") or _EN_QUESTION.match(sentence) or _EN_SUPPOSED.search(text[start:pos]):
+        return False
+    return bool(_EN_SUBJECT.search(sentence))
+
+
+def _english(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, start: int, end: int) -> bool | None:
+    """The same for an English sentence: a statement with a subject, perhaps negated."""
+    sentence = text[start:end]
+    before = text[start:s]
+    if sentence.rstrip().endswith("?") or _EN_QUESTION.match(sentence) or _EN_SUPPOSED.search(before):
+        return None
+    if english_negation(vocab).search(before):
+        return False
+    if not _EN_SUBJECT.search(sentence):
+        return None
+    return True
+
+
+def english_negation(vocab: Vocabulary) -> re.Pattern[str]:
+    """not / never / no a few words before the end of the text ("have never filed an"); n't glued."""
+    cached = getattr(vocab, "_en_negation", None)
+    if cached is None:
+        words = "|".join(re.escape(n) for n in vocab.negations_en if "'" not in n) or "(?!)"
+        glued = "|".join(re.escape(n) for n in vocab.negations_en if "'" in n) or "(?!)"
+        cached = re.compile(rf"(?:\b(?:{words})\b|(?:{glued}))(?:\s+[\w'-]+){{0,3}}\s*$", re.IGNORECASE)
+        object.__setattr__(vocab, "_en_negation", cached)
+    return cached

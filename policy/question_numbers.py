@@ -1,0 +1,208 @@
+"""Numbers, times and clauses of a question: the raw material of the facts it states.
+
+* A number is arabic, Chinese (``cn2an``: 三十五, 两千万, 1.2亿) or English ("seven", "2.5
+  million"), with its unit: 件/个/项 for counts, 人 for people, 年/years for years,
+  元/万元/亿元/yuan for money, %/百分之三/percent for ratios, 星/star for a star level. A
+  number with a word that makes it inexact ("超过50件", "30多件", "十几件", "三四件", "about
+  40") is kept as inexact: the reader reports it, never guesses.
+* A time word (今年, 去年, 近三年, 2025年, "last year") is placed against the question's date.
+* Clauses end at ，。；、!? (and "." between sentences), and at a space between two Chinese
+  characters: on a phone "我们不是重点企业 就普通小厂" is two clauses.
+
+Pure: no services, no database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import cn2an
+
+from .question_vocab import (LAST_YEAR, OTHER, THIS_YEAR, THREE_YEARS_AGO, TWO_YEARS_AGO, Vocabulary, latin,
+                             word_pattern)
+
+__all__ = ["Figure", "figures", "times", "clauses", "clause_of", "clause_end", "english_numbers", "CLAUSE_END",
+           "COUNT_UNITS", "PEOPLE_UNITS", "MONEY_UNITS", "SKIP_UNITS", "STAR_UNITS"]
+
+_CN_DIGITS = "零〇一二两三四五六七八九"
+_CN_NUMBER = f"[{_CN_DIGITS}十][{_CN_DIGITS}十百千万亿点]*"
+_NUMBER = re.compile(
+    rf"(?P<pct_cn>百分之(?P<pct_num>\d+(?:\.\d+)?|{_CN_NUMBER}))"
+    rf"|(?P<num>\d+(?:\.\d+)?|{_CN_NUMBER})\s*"
+    r"(?P<unit>%|个百分点|千万元|千万|百万元|百万|万元|万块|万|个亿元|个亿|亿元|亿|千元|元|块钱|块|件|个|项|篇|人|名|位|年|"
+    r"星级|颗星|星|月|日|号|天|周|岁|次|倍|:|：|"
+    r"(?:per\s?cent|percent|years?|yrs?|yuan|rmb|cny|-?stars?|people|persons|employees|months?|days?|times)(?![a-z]))?",
+    re.IGNORECASE)
+_UNIT_WORDS = {"percent": "%", "per cent": "%", "percent ": "%", "year": "年", "years": "年", "yr": "年", "yrs": "年",
+               "yuan": "元", "rmb": "元", "cny": "元", "star": "星", "stars": "星", "-star": "星", "-stars": "星",
+               "people": "人", "persons": "人", "employees": "人", "month": "月", "months": "月", "day": "日",
+               "days": "日", "times": "次"}
+_APPROX_AFTER = re.compile(r"\s*(多|余|来|几|左右|上下|以上|以下|以内|出头|不到|开外|or so|or more|or less|plus|\+|odd)",
+                           re.IGNORECASE)
+_APPROX_BEFORE = re.compile(r"(超过|多于|大于|高于|不少于|不低于|至少|最少|不到|少于|低于|不足|约|大约|大概|差不多|将近|接近|近|上|第|"
+                            r"more than|over|at least|about|around|nearly|almost|roughly|less than|under|up to|"
+                            r"fewer than|approximately|~)\s*$", re.IGNORECASE)
+CLAUSE_END = re.compile(r"[,，。;；、!！?？\n.]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+_NONE_AFTER = re.compile(r"^.{0,10}?(都|也)(还)?(没有|没|未)")
+
+COUNT_UNITS = {"件", "个", "项", "篇"}
+PEOPLE_UNITS = {"人", "名", "位"}
+MONEY_UNITS = {"元": 1, "块": 1, "块钱": 1, "千元": 1_000, "万": 10_000, "万元": 10_000, "万块": 10_000,
+               "百万": 1_000_000, "百万元": 1_000_000, "千万": 10_000_000, "千万元": 10_000_000,
+               "亿": 100_000_000, "亿元": 100_000_000, "个亿": 100_000_000, "个亿元": 100_000_000}
+SKIP_UNITS = {"月", "日", "号", "天", "周", "岁", "次", "倍", ":", "："}
+STAR_UNITS = {"星", "星级", "颗星"}
+
+
+@dataclass
+class Figure:
+    start: int
+    end: int
+    text: str
+    value: float
+    unit: str
+    exact: bool
+
+
+def _number(raw: str) -> float | None:
+    if re.fullmatch(r"\d+(?:\.\d+)?", raw):
+        return float(raw)
+    if re.fullmatch(f"[{_CN_DIGITS}]{{2,}}", raw) and not re.fullmatch("[零〇].*", raw):
+        return None  # "三四件": a range, not a number
+    try:
+        return float(cn2an.cn2an(raw, "smart"))
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def figures(text: str, masked: list[tuple[int, int]]) -> list[Figure]:
+    """Every number of ``text`` outside ``masked`` (the time words), with its unit."""
+    out = []
+    for m in _NUMBER.finditer(text):
+        s, e = m.span()
+        if any(ms <= s < me for ms, me in masked):
+            continue
+        if s and text[s - 1].isascii() and text[s - 1].isalpha():
+            continue  # a number glued to Latin letters is part of a name: "GB/T29490", "B2B"
+        if m.group("pct_cn"):
+            value, unit, num_end = _number(m.group("pct_num")), "%", e
+        else:
+            raw = m.group("num")
+            unit = m.group("unit") or ""
+            if raw[0] not in "0123456789" and not unit and not re.search("[万亿]$", raw):
+                if _APPROX_AFTER.match(text[m.end("num"):]):  # "十几件", "二十多件"
+                    out.append(Figure(s, e, text[s:e], 0, "", False))
+                continue  # a Chinese numeral with no unit: 一企一策, 一定数量
+            if raw == "零" and unit == "件" and re.match(r"[\u4e00-\u9fff]", text[e:e + 1]):
+                continue  # 零件: parts of a machine
+            unit = _UNIT_WORDS.get(re.sub(r"\s+", " ", unit.lower()), unit)
+            value = _number(raw)
+            if unit == "个百分点":
+                unit = "%"
+            if not unit and re.search("[万亿]$", raw):
+                unit = "元"  # 两千万: cn2an has taken the 万
+            num_end = m.end("num")
+        if value is None:
+            out.append(Figure(s, e, text[s:e], 0, unit, False))
+            continue
+        exact = not (_APPROX_BEFORE.search(text[max(0, s - 12):s]) or _APPROX_AFTER.match(text[num_end:])
+                     or _APPROX_AFTER.match(text[e:]))
+        if value == 1 and _NONE_AFTER.match(text[e:clause_end(text, e)]):
+            value = 0.0  # "一件发明专利都没有", "一件都还没授权"
+        out.append(Figure(s, e, text[s:e].strip(), value, unit, exact))
+    return out
+
+
+def _time_pattern(vocab: Vocabulary) -> re.Pattern[str]:
+    cached = getattr(vocab, "_time_re", None)
+    if cached is None:
+        words = "|".join(word_pattern(w) for w, _ in vocab.times)
+        cached = re.compile(rf"(?P<word>{words})|(?P<year>(?:19|20)\d\d)\s*年(?:度)?"
+                            r"|(?<![\d.])(?P<bare>(?:19|20)\d\d)(?![\d.%]|\s*[件个项篇人名位万元亿千百块星:：-])",
+                            re.IGNORECASE)
+        object.__setattr__(vocab, "_time_re", cached)
+    return cached
+
+
+def times(text: str, as_of: date | None, vocab: Vocabulary) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of each time word; a year is placed against ``as_of``."""
+    kinds = {w: k for w, k in vocab.times}
+    out = []
+    for m in _time_pattern(vocab).finditer(text):
+        if m.group("year") or m.group("bare"):  # "2025年"; a bare "2022" is a year too, never a count
+            year = int(m.group("year") or m.group("bare"))
+            years = {} if as_of is None else {as_of.year: THIS_YEAR, as_of.year - 1: LAST_YEAR,
+                                                as_of.year - 2: TWO_YEARS_AGO, as_of.year - 3: THREE_YEARS_AGO}
+            kind = years.get(year, OTHER)
+        else:
+            kind = kinds.get(re.sub(r"\s+", " ", m.group("word").lower()), OTHER)
+        out.append((m.start(), m.end(), kind))
+    return out
+
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for m in CLAUSE_END.finditer(text):
+        if m.group() in ",." and 0 < m.start() < len(text) - 1 and text[m.start() - 1].isdigit() \
+                and text[m.start() + 1].isdigit():
+            continue  # 1,200 or 3.5
+        bounds.append((start, m.start()))
+        start = m.end()
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def clause_end(text: str, pos: int) -> int:
+    for m in CLAUSE_END.finditer(text, pos):
+        if m.group() in ",." and 0 < m.start() < len(text) - 1 and text[m.start() - 1].isdigit() \
+                and text[m.start() + 1].isdigit():
+            continue
+        return m.start()
+    return len(text)
+
+
+def clause_of(bounds: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    return next((c for c in bounds if c[0] <= pos <= c[1]), bounds[-1])
+
+
+# --------------------------------------------------------------------------- English numbers
+
+_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_WORD_NUMBER = re.compile(
+    rf"(?<![a-z])(?:(?P<tens>{'|'.join(_TENS[2:])})(?:[\s-](?P<unit>{'|'.join(_ONES[1:10])}))?|"
+    rf"(?P<ones>{'|'.join(sorted(_ONES, key=len, reverse=True))}))(?![a-z])", re.IGNORECASE)
+_PRONOUN_ONE = re.compile(r"(first|this|that|the|each|which|any|every|a|an|another|same|new|old)\s+$", re.IGNORECASE)
+_SCALE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(thousand|million|billion|bn|k)(?![a-z])", re.IGNORECASE)
+_SCALES = {"thousand": 1_000, "k": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000}
+_CURRENCY_FIRST = re.compile(r"(?:rmb|cny|¥|￥)\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
+
+
+def english_numbers(text: str) -> str:
+    """English numbers as digits, so one reader reads both: "seven" -> "7", "2.5 million yuan"
+    -> "2500000 yuan", "RMB 3 million" -> "3000000元". "one" as a pronoun ("our first one",
+    "one of them") stays a word. Text without Latin letters comes back unchanged."""
+    if not latin(text):
+        return text
+
+    def word(m: re.Match) -> str:
+        if m.group("ones"):
+            w = m.group("ones").lower()
+            if w == "one" and (_PRONOUN_ONE.search(text[:m.start()]) or not re.match(r"\s+[a-z]", text[m.end():], re.I)
+                               or re.match(r"\s+of\b", text[m.end():], re.I)):
+                return m.group(0)
+            return str(_ONES.index(w))
+        value = _TENS.index(m.group("tens").lower()) * 10
+        return str(value + (_ONES.index(m.group("unit").lower()) if m.group("unit") else 0))
+
+    text = _WORD_NUMBER.sub(word, text)
+
+    def scale(m: re.Match) -> str:
+        amount = float(m.group(1)) * _SCALES[m.group(2).lower()]
+        return str(int(amount)) if amount.is_integer() else str(amount)
+
+    text = _SCALE.sub(scale, text)
+    return _CURRENCY_FIRST.sub(lambda m: f"{m.group(1)}元", text)
