@@ -64,6 +64,8 @@ def cited(hit, cites: list) -> bool:  # noqa: ANN001 - a search.Hit
     where a document has none), and the clause is the accepted label or within it."""
     documents = {_key(hit.number), _key(hit.title), _key(hit.doc_id)} - {""}
     clause = _key(hit.clause_label)
+    if clause.startswith("附件2") and not clause.startswith("附件2-"):  # the first guide is "附件2 …"
+        clause = "附件2-1" + clause[len("附件2"):]
     return any(_key(doc) in documents and clause.startswith(_label(label)) for doc, label in cites)
 
 

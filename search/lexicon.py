@@ -1,16 +1,22 @@
-"""The words the search knows: stop words, domain synonyms, IP terms, how-to questions.
+"""The words the search knows: stop words, how people ask, domain synonyms, IP terms, and
+what the texts never answer.
 
 Data, not code: literal lists for people who know the field to review. Every other module
 of the search reads them; changing one changes the ranking, so re-run the calibration
-described in :mod:`search.index` (``python tests/unit/test_policy_search.py`` prints the
-routing figures).
+described in :mod:`search.index` (``python tests/unit/test_policy_search.py`` and
+``python bench/question_set.py tuning`` print the routing figures). Each entry rests on the
+documents' own wording (cited where it is not plain) or on how SME owners type.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["STOP_WORDS", "SYNONYMS", "IP_TERMS", "HOW_TO", "PROGRAMME_WORDS", "PROGRAMME_GROUPS"]
+__all__ = [
+    "STOP_WORDS", "FUNCTION_TAGS", "COLLOQUIAL", "SCOPE", "CUES", "OTHER_APPLICANTS", "OTHER_ASKERS", "SYNONYMS",
+    "IP_TERMS", "HOW_TO", "AMOUNT", "MONEY_FIGURE", "CONTACT", "PHONE", "STATED", "NOT_IN_TEXTS", "PROGRAMME_WORDS",
+    "PROGRAMME_GROUPS",
+]
 
 #: Function words, question words and chat filler: they carry no topic. Domain words
 #: (补贴, 奖励, 条件, 申报, 专利 …) are deliberately absent. 企业/公司/单位 are here because
@@ -26,7 +32,87 @@ STOP_WORDS: frozenset[str] = frozenset(
     我 我们 我司 你 你们 您 他 她 它 他们 这 那 这个 那个 这些 那些 自己 本
     请 请问 问 问下 问一下 一下 想 想问 知道 告诉 谢谢 麻烦 好 好的
     企业 公司 单位
+    意思 啥意思 什么意思 怎么回事 是啥 干啥 干嘛 才能 才可以 才行 手上 大家 说 听说
+    打算 一点 专门 走 拿 拿到 最低 最少 至少 最多 忙
+    哪天 哪一天 哪年 哪一年 哪个月 几号 几月 几时 算 算不算 算是
     """.split()
+)
+
+#: Who asks is an SME. Some clauses are for another kind of applicant: their headings name
+#: it ("申报创建知识产权保护示范区的设区市应符合下列条件", "申报主体是高校、科研院所…的"; a
+#: heading naming 企业 too is for enterprises). Such a clause answers a question that names
+#: one of OTHER_ASKERS ("示范区是企业报还是政府报"); otherwise it ranks below a clause for
+#: enterprises with the same words (search.index.FOR_OTHERS_WEIGHT).
+OTHER_APPLICANTS: tuple[str, ...] = ("高校", "院所", "设区市", "县（市、区）", "人民政府", "管委会")
+OTHER_ASKERS: tuple[str, ...] = ("高校", "大学", "院所", "科研", "实验室", "政府", "设区市", "县", "园区", "管委会")
+
+#: Parts of speech (jieba's tags) of the words that carry no topic in a question:
+#: pronouns (那边, 这块, 咱们, 哪一年), adverbs (到底, 一直, 慢慢), conjunctions (要是, 但是),
+#: prepositions (以, 由), quantifiers (些, 个), localisers (上, 里, 以后), particles, modal
+#: words and interjections. STOP_WORDS cannot list every such word a person types; a word
+#: the segmenter's dictionary tags so is left out of a question's words
+#: (:func:`search.tokens.function_word`), so "政府那边有没有风险补偿金兜底" is not held to
+#: contain a word no clause has. Questions only: the clauses are indexed as written.
+FUNCTION_TAGS: frozenset[str] = frozenset(
+    "r rr rz rg d dg df c p q mq f u ud ug uj ul uv uz y e o".split()
+)
+
+#: Words people type for what the texts call otherwise: a question word (whole, as the
+#: segmenter cuts it) is read as the texts' word before it is searched, so "还能报工业品牌吗"
+#: meets "申报" and "利税有没有门槛" meets "条件". Each entry: the colloquial word, then
+#: the word of the texts. Whole words only: "报" in 报告 or 举报 is left alone; so each
+#: is a word the segmenter cuts whole (tests/unit/test_search_question_words.py).
+COLLOQUIAL: dict[str, str] = {
+    # to apply for a programme: the texts say 申报 (165 times), never 报 alone
+    "报": "申报", "能报": "申报", "报名": "申报",
+    # money: "能补吗" asks for a 补贴, "有奖吗" for a 奖励 (both SYNONYMS money words); not
+    # 奖 alone, which ends the names of awards (中国专利奖 is cut 中国专利 / 奖)
+    "补": "补贴", "能补": "补贴", "有奖": "奖励",
+    # star levels: the texts say 二星级 … 五星级
+    "几星": "星级",
+    # the conditions of a programme: 申报条件, 应满足以下条件
+    "门槛": "条件", "资格": "条件",
+    # a lawsuit: the texts say 纠纷 and 诉讼, and a case won 胜诉
+    "官司": "纠纷", "打官司": "纠纷", "打赢": "胜诉", "赢": "胜诉",
+    # a record of misconduct: the texts say 行为 ("无严重失信行为，无非正常专利申请行为")
+    "记录": "行为",
+    # counterfeits: 假冒
+    "仿冒": "假冒", "山寨": "假冒", "假货": "假冒",
+    # online shops: 电子商务 (86号 二（四）10 "电子商务领域专利执法维权指引")
+    "网店": "电子商务", "电商": "电子商务", "网购": "电子商务",
+    # idle patents sold cheaply: 86号 二（二）4 "闲置专利低价向中小企业许可或转让"
+    "闲着": "闲置", "便宜": "低价", "转给": "转让",
+    # professional titles: 38号 四（十二） "参评知识产权职称"
+    "评职称": "职称",
+    # to use: 使用 ("许可使用")
+    "能用": "使用",
+    # help: the texts say 帮助 and 支持 ("帮上忙": 忙 is a stop word)
+    "帮": "帮助", "帮忙": "帮助",
+    # a foreign government or country: the texts say 国外, 海外 and 涉外
+    "美国政府": "国外政府",
+}
+
+#: Words that say whose policy a question is about, not what it asks: "市里有什么支持"
+#: asks about the city's plan. Each is read as the words the texts use for that level
+#: (the county-level city's plan says 全市, 本市, 我市, 市级), which rank a clause higher
+#: but are not required of it: a clause of the city's plan need not say "全市".
+SCOPE: dict[str, tuple[str, ...]] = {
+    "市里": ("全市", "本市", "我市", "市级"),
+    "省里": ("全省", "省级"),
+}
+
+#: Question cues: what kind of clause a question asks for, by how it asks. Each entry: a
+#: pattern (on the question as normalised, after COLLOQUIAL, so "还能报" reads "还能申报"),
+#: and the words of the texts that such a clause has; they rank a clause higher, but are
+#: not required of it (like SCOPE).
+CUES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    # whether one may apply, on what conditions: a guide's 申报条件 ("应满足以下条件")
+    (re.compile(r"(?<!谁)(能|可以|可否|能否|才能)(不能)?申报|申报.{0,6}(条件|要求)|(什么|啥|哪些)(条件|要求)"),
+     ("条件", "满足")),
+    # how many (patents, people, …), at least: a threshold ("不少于100件", "5件以上", "超过20件")
+    (re.compile(r"(多少|几)(件|个|人|名|家|项)|最低|最少|至少"), ("不少", "以上", "超过")),
+    # who applies: the 申报主体
+    (re.compile(r"谁(来|可以|能)?申报|申报还是|申报主体|哪些单位"), ("主体",)),
 )
 
 #: Domain terms. Each group is one concept: (canonical name, alias, …). A group of one
@@ -40,7 +126,8 @@ STOP_WORDS: frozenset[str] = frozenset(
 #: Avoid short aliases that occur inside unrelated words ("高企" is in "提高企业").
 SYNONYMS: tuple[tuple[str, ...], ...] = (
     # 苏知发〔2018〕86号 二（一）1 "专利清零": subsidy for an SME's first invention patent
-    ("首件发明专利", "首件发明", "首件专利", "第一件发明", "第一件专利", "第一个发明", "第一个专利", "专利清零"),
+    ("首件发明专利", "首件发明", "首件专利", "第一件发明", "第一件专利", "第一个发明", "第一个专利", "专利清零",
+     "第一次申请发明", "第一次申请专利", "首次申请发明", "首次申请专利"),
     # 贯标 = implementing the national standard 《企业知识产权管理规范》
     ("贯标", "知识产权管理规范", "贯标认证"),
     # 专精特新 "小巨人" enterprises
@@ -48,7 +135,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     # the county's awards: 发明之星 (grants in the year), 创新之星 (valid invention stock)
     ("发明之星", "发明大户"),
     ("创新之星", "知识产权密集型大户"),
-    ("高价值专利", "高价值发明专利"),
+    ("高价值专利", "高价值发明专利", "高价值培育"),
     # money words: a question about a 补贴 is answered by a clause granting 奖励
     ("补贴", "补助", "资助", "奖励", "奖补", "扶持资金"),
     ("优先审查", "快速审查", "加快审查", "审查绿色通道"),
@@ -56,7 +143,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("质押融资", "专利质押", "知识产权质押", "知识产权贷", "专利贷"),
     ("PCT", "国际专利", "国外发明专利", "海外专利"),
     ("服务券", "创新券"),
-    ("高新技术企业",),
+    ("高新技术企业", "高新企业"),
     ("专利导航",),
     ("地理标志",),
     ("工业品牌",),
@@ -65,6 +152,19 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("专利倍增",),
     ("一企一策",),
     ("正版正货",),
+    # named measures and terms of the texts, kept whole: 001 三（三） "一企一标"商标注册工作;
+    # 86号 二（二）4 "专利普惠计划", 二（三）8 知识产权托管, 二（三）9 "对标找差"; 38号 二（四）
+    # 开放许可, 二（五） 专利密集型产品, 二（六） 知识产权保险, 二（七） "百城百品", 四（十二）
+    # 知识产权经理人
+    ("一企一标",),
+    ("专利普惠计划", "专利普惠"),
+    ("知识产权托管",),
+    ("对标找差",),
+    ("开放许可",),
+    ("专利密集型产品",),
+    ("知识产权保险", "专利保险", "被侵权保险"),
+    ("百城百品",),
+    ("知识产权经理人",),
 )
 
 #: Words that make a question about intellectual property, whatever the texts say about it
@@ -75,6 +175,7 @@ IP_TERMS: tuple[str, ...] = (
     "地理标志", "集成电路布图", "植物新品种", "商业秘密", "侵权", "维权", "假冒", "贯标", "pct", "马德里",
     "质押", "许可", "特派员", "高新技术企业", "高新企业", "专精特新", "小巨人", "驰名", "优先审查", "复审",
     "无效宣告", "代理人", "代理机构", "知识产权局", "国知局", "申请号", "专利号", "年费", "优势企业", "示范企业",
+    "337调查",
 )
 #: How-to questions about getting or using a right (registering a trademark, what a patent
 #: costs, how long examination takes). The texts are programme documents: they say who gets
@@ -84,6 +185,35 @@ HOW_TO = re.compile(
     r"(怎么|如何|怎样|咋|哪里|哪家)\S{0,3}?(申请|办理|登记|注册|买|购买|保护|查询|缴|交|续|维护|应对|处理|报名|做)"
     r"|多少钱|收费|费用|多久|多长时间|保护期|要交税"
 )
+#: A question asking for a sum of money ("发明之星奖多少钱", "首件发明专利能补多少"). The texts
+#: grant rewards and subsidies without amounts ("给予一定补贴", "予以奖励"), so such a question
+#: is answered only from a clause that states one (MONEY_FIGURE); otherwise a specialist
+#: knows this year's amounts, and it is forwarded.
+AMOUNT = re.compile(
+    r"多少钱|几万|多少万|(给|补)多少|(奖|资助|补贴|补助|奖励|奖补|扶持|奖金).{0,2}多少|多少(资金|经费)"
+    r"|(金额|额度)(是|有)?多少|(认证|代理|申请|服务|登记|注册|年)费(用)?(大概|一般|要|是)*多少"
+)
+#: a sum of money in a clause: "2000万元", "2 亿元", "500元"
+MONEY_FIGURE = re.compile(r"\d[\d,.]*\s*(万|亿)?\s*元")
+#: A question asking whom to contact; answered only from a clause that gives a number or a
+#: hotline (86号 二（四）10 "12330知识产权举报投诉热线").
+CONTACT = re.compile(r"找谁|联系谁|联系方式|联系人|电话")
+PHONE = re.compile(r"\d{5,}|热线|电话")
+#: (what a question asks for, what the quoted clause must state to answer it)
+STATED: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ((AMOUNT, MONEY_FIGURE), (CONTACT, PHONE))
+
+#: Questions the texts never answer, whatever programme they name, so they go to the
+#: specialist: a request for a person or a visit ("能不能请特派员来帮我们做贯标"; the set's
+#: README labels "派个特派员来" so), what to do when something went wrong ("验收没通过怎么办"),
+#: and when money arrives ("补贴去年的还没到账", "奖励什么时候发"). The texts say who may
+#: apply and for what; a specialist knows the case, the office and the payments.
+NOT_IN_TEXTS = re.compile(
+    r"(派|请|叫|安排)(个|一个|位|一位)?(特派员|专家|人)(来|过来|上门)|上门|来(我们|我司|咱们|厂里|公司)"
+    r"|(帮|替)(我们|我司|咱们|我)(做|写|申请|弄|办|看|查|改)|你们能(不能)?帮"
+    r"|怎么办|咋办|咋整|怎么整|如何是好"
+    r"|到账|拨付|拨款|兑现|(什么时候|何时|多久|几时)(能|才能|会)?(发|给|拨)(钱|下来|放)?(?![布明出表起])"
+)
+
 #: Words that make a question name a programme of the texts (with PROGRAMME_GROUPS).
 PROGRAMME_WORDS = ("项目", "申报", "试点", "之星", "奖励", "补贴", "资助", "奖补", "扶持")
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from search.lexicon import STOP_WORDS
-from search.tokens import GROUPS, groups_in, normalise, segment
+from search.lexicon import COLLOQUIAL, CUES, OTHER_ASKERS, SCOPE, STOP_WORDS
+from search.tokens import GROUPS, cut, function_word, groups_in, normalise, segment
 
 __all__ = ["MAX_QUERY_CHARS", "Query", "clean_question", "parse_query"]
 
@@ -45,16 +46,61 @@ class Query:
     subsumed: dict[str, tuple[str, ...]]
     #: (strings to look for, words whose weights they carry), to pick quote sentences
     needles: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+    #: tokens that add to a clause's BM25 but do not make it a match: the words of the level
+    #: of government asked about and of the question's cues
+    boost: tuple[str, ...] = ()
+    #: the question names an applicant other than an enterprise (search.lexicon.OTHER_ASKERS)
+    others: bool = False
 
 
-def parse_query(text: str) -> Query:
-    """The query of a cleaned question (see :class:`Query`)."""
-    norm = normalise(text)
-    segments = segment(norm)
+#: a count in Chinese numerals with its unit, as the segmenter cuts it: 十年, 五件, 三个
+_CHINESE_COUNT = re.compile(r"[零一二两三四五六七八九十百千]+[年件个人名家项次倍]")
+
+
+def _arabic(word: str) -> list[str]:
+    """A Chinese-numeral count as the texts write it in figures: 十年 is 10 / 年."""
+    import cn2an  # about 0.2 s to import: only when a question has such a count
+
+    try:
+        return cut(cn2an.transform(word, "cn2an"))
+    except (ValueError, KeyError):
+        return [word]
+
+
+def colloquial(normalised: str, known: Callable[[str], bool] | None = None) -> list[str]:
+    """The question's words (:func:`search.tokens.cut`), each colloquial one read as the
+    texts' word (:data:`search.lexicon.COLLOQUIAL`): "还能报吗" is 还 / 能 / 申报 / 吗. The
+    words are not cut again: "帮上忙" is 帮助 / 上 / 忙, not 帮助 / 上忙. With ``known`` (the
+    index's words), a count in Chinese numerals that the texts do not have is read in
+    figures, as they write most counts: "维持了十年以上" meets "维持年限超过10年", while
+    "近三年", which they write so, stays."""
+    words: list[str] = []
+    for w in cut(normalised):
+        if known is not None and _CHINESE_COUNT.fullmatch(w) and not known(w):
+            words.extend(_arabic(w))
+        else:
+            words.append(COLLOQUIAL.get(w, w))
+    return words
+
+
+def parse_query(text: str, known: Callable[[str], bool] | None = None) -> Query:
+    """The query of a cleaned question (see :class:`Query`); ``known``: whether a word is one
+    of the index's (see :func:`colloquial`)."""
+    words = colloquial(normalise(text), known)
+    norm = "".join(words)
+    segments = segment(norm, words)
     groups = groups_in(norm)
     syn = [tok for tok, _ in groups]
-    plain = list(dict.fromkeys(w for w, _ in segments if w not in STOP_WORDS))
-    terms = tuple(dict.fromkeys([t for w, subs in segments for t in (*subs, w) if t not in STOP_WORDS] + syn))
+    # coverage and evidence count topic words: no stop words, no function words
+    # (search.lexicon.FUNCTION_TAGS); BM25 ranks by every word but the stop words
+    plain = list(dict.fromkeys(w for w, _ in segments
+                               if w not in STOP_WORDS and w not in SCOPE and not function_word(w)))
+    terms = tuple(dict.fromkeys([t for w, subs in segments if w not in SCOPE for t in (*subs, w)
+                                 if t not in STOP_WORDS] + syn))
+    # ranked by, not required: the level of government asked about, and the kind of clause
+    # the question's cues ask for (search.lexicon SCOPE, CUES)
+    boost = [t for w, _ in segments for t in SCOPE.get(w, ())]
+    boost += [t for cue, words in CUES if cue.search(norm) for t in words]
     subsumed: dict[str, tuple[str, ...]] = {}
     for w in plain:
         if owners := tuple(t for t, found in groups if any(w in e for e in found)):
@@ -63,4 +109,6 @@ def parse_query(text: str) -> Query:
     needles = tuple(((w,), (w,)) for w in plain if w not in subsumed) + tuple(
         (entries[t], (t, *(w for w, owners in subsumed.items() if t in owners))) for t in syn
     )
-    return Query(terms, tuple(plain + syn), subsumed, needles)
+    return Query(terms, tuple(plain + syn), subsumed, needles,
+                 tuple(t for t in dict.fromkeys(boost) if t not in terms),
+                 any(w in norm for w in OTHER_ASKERS))

@@ -9,7 +9,7 @@ forward it). The rule is on :func:`routing_for`; the words it reads are in
 
 from __future__ import annotations
 
-from search.lexicon import HOW_TO, IP_TERMS, PROGRAMME_GROUPS, PROGRAMME_WORDS
+from search.lexicon import HOW_TO, IP_TERMS, NOT_IN_TEXTS, PROGRAMME_GROUPS, PROGRAMME_WORDS, STATED
 from search.query import clean_question
 from search.results import ANSWER, FORWARD, OFF_TOPIC, Answer, Routing
 from search.tokens import GROUPS, normalise
@@ -40,7 +40,10 @@ def routing_for(question: object, answer: Answer) -> Routing:
 
     * ANSWER: the answer is confident, and the question is not a how-to about a right
       that names no programme (``HOW_TO``): "商业秘密怎么保护" finds a clause that
-      mentions 商业秘密 in passing, but the texts do not say how.
+      mentions 商业秘密 in passing, but the texts do not say how; nor does it ask for
+      what the quoted clause does not state (``STATED``: a sum of money, whom to call):
+      "发明之星奖多少钱" finds the clause of the award, which says no amount; nor is it a
+      request, a trouble or a payment date (``NOT_IN_TEXTS``: "能不能请特派员来").
     * FORWARD: otherwise, when the question has an IP word (``IP_TERMS``, or a
       SYNONYMS entry other than the money words).
     * OFF_TOPIC: no IP word at all ("今天苏州天气怎么样？", "你好").
@@ -48,7 +51,10 @@ def routing_for(question: object, answer: Answer) -> Routing:
     norm = normalise(clean_question(question))
     terms = _ip_terms(norm)
     how_to = bool(HOW_TO.search(norm))
-    if answer.confident and not (how_to and not _names_programme(norm)):
+    quote = answer.hits[0].quote if answer.hits else ""
+    unstated = any(asks.search(norm) and not held.search(quote) for asks, held in STATED)
+    beyond = unstated or bool(NOT_IN_TEXTS.search(norm))
+    if answer.confident and not (how_to and not _names_programme(norm)) and not beyond:
         return Routing(ANSWER, answer, terms, how_to)
     if terms:
         return Routing(FORWARD, answer, terms, how_to)

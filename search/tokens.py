@@ -13,9 +13,9 @@ import re
 import threading
 import unicodedata
 
-from search.lexicon import STOP_WORDS, SYNONYMS
+from search.lexicon import FUNCTION_TAGS, IP_TERMS, PROGRAMME_WORDS, STOP_WORDS, SYNONYMS
 
-__all__ = ["GROUPS", "groups_in", "known_word", "normalise", "segment", "tokenize"]
+__all__ = ["GROUPS", "cut", "function_word", "groups_in", "known_word", "normalise", "segment", "tokenize"]
 
 _segmenter: _Segmenter | None = None
 _segmenter_lock = threading.Lock()
@@ -47,6 +47,7 @@ class _Segmenter:
             if not self._jieba.has_word(word):
                 self._jieba.add_word(word, None, None)  # a frequency that keeps it whole
         self.known = self._jieba.has_word
+        self.tag = self._jieba.tag
 
     def cut(self, text: str) -> list[str]:
         out: list[str] = []
@@ -73,6 +74,12 @@ def _get_tokenizer() -> _Segmenter:
     return _segmenter
 
 
+def cut(normalised: str) -> list[str]:
+    """The segmenter's pieces of the text, punctuation and spaces included: joined, they
+    give the text back."""
+    return _get_tokenizer().cut(normalised)
+
+
 def known_word(word: str) -> bool:
     """Whether ``word`` (normalised) is a word of the segmenter's dictionary."""
     return _get_tokenizer().known(word)
@@ -95,17 +102,34 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
 )
 
 
-def segment(normalised: str) -> list[tuple[str, list[str]]]:
+_ASKING = ("哪家", "找谁", "谁")
+#: the lexicon's own words: never function words, whatever their tag
+_DOMAIN_WORDS = frozenset(normalise(w) for w in (*(a for g in SYNONYMS for a in g), *IP_TERMS, *PROGRAMME_WORDS))
+
+
+def function_word(word: str) -> bool:
+    """Whether a question word carries no topic by its part of speech: the segmenter's
+    dictionary tags it as one of :data:`search.lexicon.FUNCTION_TAGS` (那边: pronoun, 到底:
+    adverb, 要是: conjunction). Never one: a domain word of the lexicon, a word asking for a
+    provider or a person (哪家, 找谁, 谁: the texts name none), or a word the dictionary tags in pieces."""
+    if word in _DOMAIN_WORDS or word.startswith(_ASKING):
+        return False
+    tagged = _get_tokenizer().tag(word)
+    return len(tagged) == 1 and tagged[0][0] == word and tagged[0][1] in FUNCTION_TAGS
+
+
+def segment(normalised: str, words: list[str] | None = None) -> list[tuple[str, list[str]]]:
     """jieba's precise-mode words, each with its dictionary sub-words.
 
     This is ``lcut_for_search`` made thorough. That function adds only 2- and
     3-character sub-words, so the domain word "首件发明专利" would hide "发明专利". Here
-    every dictionary sub-word of 2..n-1 characters is kept.
+    every dictionary sub-word of 2..n-1 characters is kept. ``words``: the text already
+    cut (:func:`cut`), e.g. with some words read otherwise (search.query.colloquial).
     """
     tok = _get_tokenizer()
     known = tok.known
     out: list[tuple[str, list[str]]] = []
-    for word in tok.cut(normalised):
+    for word in tok.cut(normalised) if words is None else words:
         if len(word) > 1:
             word = word.strip()
         if not word or not (word[0].isalnum() or _is_word(word)):
