@@ -1,7 +1,7 @@
 """The SME question set measured through the chat's own path (issue 16, item 6).
 
     python bench/question_set.py tuning      # the part rules may be tuned on
-    python bench/question_set.py heldout     # the part figures are reported from
+    python bench/question_set.py heldout2    # the part figures are reported from (heldout: spent)
     python bench/question_set.py heldout --misses
 
 Every question of ``tests/questions/<part>.yaml`` goes to :func:`services.asking.answer_question`
@@ -139,7 +139,7 @@ def _figures(pairs: list[tuple[str, str]]) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("part", choices=("tuning", "heldout"))
+    parser.add_argument("part", choices=("tuning", "heldout", "heldout2"))
     parser.add_argument("--misses", action="store_true", help="list every question not right")
     args = parser.parse_args()
     figures, misses = asyncio.run(measure(args.part))
