@@ -1,10 +1,12 @@
-"""Form checks of the labelled SME question set (tests/questions/{tuning,heldout}.yaml).
+"""Form checks of the labelled SME question set (tests/questions/{tuning,heldout,heldout2}.yaml).
 
 Why: the set measures question routing (issue 16, item 6); a malformed label would silently
 skew every measurement. These tests check the labels' form only - ids, routes, the fields each
 route needs, that programme ids and fact names exist in the policy catalog, that a fact
 question's date lies inside its programme's period, the sizes, and that the two parts are
-exactly what tests/questions/split.py gives. They do not judge whether a label is right.
+exactly what tests/questions/split.py gives. heldout2.yaml (ids h0001..), written after the first
+held-out part was spent, is outside the split and gets the same form checks and its own size check.
+They do not judge whether a label is right.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from policy import load_catalog
 HERE = Path(__file__).resolve().parent
 TEXTS = HERE.parents[1] / "policy" / "texts"
 PARTS = ("tuning", "heldout")
+PART2 = "heldout2"  # the second held-out part: not in the split, ids h0001..
 ROUTES = {"answer", "fact", "forward", "offtopic"}
 VERDICTS = {"eligible", "not_eligible", "unknown"}
 KEYS = {
@@ -51,6 +54,17 @@ def items(parts) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
+def part2() -> list[dict]:
+    return _load(PART2)
+
+
+@pytest.fixture(scope="module", params=["q", "h"])
+def labelled(request, items, part2) -> tuple[str, list[dict]]:
+    """(id prefix, items): the split parts (q....) and the second held-out part (h....)."""
+    return request.param, (items if request.param == "q" else part2)
+
+
+@pytest.fixture(scope="module")
 def catalog():
     return load_catalog()
 
@@ -66,21 +80,30 @@ def test_each_part_starts_with_its_do_not_edit_header():
         assert head.startswith("#"), part
         assert ("TUNING" if part == "tuning" else "HELD-OUT") in head
         assert "not edit" in head.lower()
+    head = (HERE / f"{PART2}.yaml").read_text(encoding="utf-8").split("\n\n", 1)[0]
+    assert head.startswith("#") and "held-out part 2" in head.lower() and "not edit" in head.lower()
 
 
-def test_ids_are_unique_and_well_formed(items):
+def test_ids_are_unique_and_well_formed(labelled):
+    prefix, items = labelled
     ids = [it.get("id") for it in items]
-    assert all(isinstance(i, str) and re.fullmatch(r"q\d{4}", i) for i in ids)
+    assert all(isinstance(i, str) and re.fullmatch(prefix + r"\d{4}", i) for i in ids)
     assert len(ids) == len(set(ids))
 
 
-def test_questions_are_distinct_non_empty_text(items):
+def test_questions_are_distinct_non_empty_text(labelled):
+    _, items = labelled
     qs = [it.get("q") for it in items]
     assert all(isinstance(q, str) and q.strip() for q in qs)
     assert len(qs) == len(set(qs))
 
 
-def test_routes_and_their_fields(items):
+def test_part2_repeats_no_question_of_the_split(items, part2):
+    assert not {it["q"] for it in items} & {it["q"] for it in part2}
+
+
+def test_routes_and_their_fields(labelled):
+    _, items = labelled
     for it in items:
         route = it.get("route")
         assert route in ROUTES, it["id"]
@@ -90,7 +113,8 @@ def test_routes_and_their_fields(items):
         assert set(it) <= allowed, (it["id"], set(it) - allowed)
 
 
-def test_each_answer_cites_a_shipped_document(items, texts):
+def test_each_answer_cites_a_shipped_document(labelled, texts):
+    _, items = labelled
     for it in (i for i in items if i["route"] == "answer"):
         cite = it["cite"]
         assert isinstance(cite, list) and cite, it["id"]
@@ -102,7 +126,8 @@ def test_each_answer_cites_a_shipped_document(items, texts):
             assert doc in texts or any(doc in body for body in texts.values()), (it["id"], doc)
 
 
-def test_each_fact_question_is_well_labelled(items, catalog):
+def test_each_fact_question_is_well_labelled(labelled, catalog):
+    _, items = labelled
     ids = set(catalog.programme_ids)
     for it in (i for i in items if i["route"] == "fact"):
         assert it["programme"] in ids, it["id"]
@@ -134,6 +159,11 @@ def test_sizes(parts, items):
     assert len(parts["heldout"]) >= 150
     routes = {r: sum(1 for it in items if it["route"] == r) for r in ROUTES}
     assert all(n >= 50 for n in routes.values()), routes
+
+
+def test_part2_size(part2):
+    assert len(part2) >= 150
+    assert {it["route"] for it in part2} == ROUTES
 
 
 def test_parts_are_what_the_split_rule_gives(parts, items):
