@@ -127,12 +127,19 @@ class Homophones:
         blocked = [False] * n  # never in a stretch: not Chinese, or a one-character stop word
         owner = list(range(n))  # start of the known word holding the character, else itself
         locked = [False] * n  # part of a known word of two or more characters
+        texts_word = [False] * n  # part of a word of the texts (the index's vocabulary)
+        span = [(0, 0)] * n  # (start, end) of the word holding the character
         pos = 0
         for word in words:
             end = pos + len(word)
+            for k in range(pos, end):
+                span[k] = (pos, end)
             if len(word) >= 2 and self.is_known(word):
                 for k in range(pos, end):
                     locked[k], owner[k] = True, pos
+            if word in self._vocabulary:
+                for k in range(pos, end):
+                    texts_word[k] = True
             for k in range(pos, end):
                 blocked[k] = not _is_han(text[k]) or (len(word) == 1 and word in STOP_WORDS)
             pos = end
@@ -153,25 +160,48 @@ class Homophones:
                     j = i + size
                     if j > n or blocked_before[j] != blocked_before[i]:
                         continue
-                    if j < n and locked[j] and owner[j] != j:  # would cut a known word
-                        continue
-                    free = free_before[j] - free_before[i]
-                    if not free:
-                        continue
                     typed = text[i:j]
-                    if typed in self._targets or self.is_known(typed):
+                    if typed in self._targets:  # a term as typed: nothing shorter is read here
+                        found = typed
+                        break
+                    if self.is_known(typed):
                         continue
-                    found = self._pick(self._by_sound.get(plain[i:j], ()), toned[i:j], free == size)
+                    sounds = self._by_sound.get(plain[i:j], ())
+                    free = free_before[j] - free_before[i]
+                    if (j < n and locked[j] and owner[j] != j) or not free:  # cuts a known word, or all known
+                        found = self._dictionary_typo(sounds, toned[i:j], typed,
+                                                      [texts_word[k] or not i <= span[k][0] < span[k][1] <= j
+                                                       for k in range(i, j)])
+                    else:
+                        found = self._pick(sounds, toned[i:j], free == size)
                     if found is not None:
                         break
             if found is None:
                 out.append(text[i])
                 i += 1
             else:
-                changes.append((text[i : i + len(found)], found))
+                if found != text[i : i + len(found)]:
+                    changes.append((text[i : i + len(found)], found))
                 out.append(found)
                 i += len(found)
         return ("".join(out), tuple(changes)) if changes else (text, ())
+
+    @staticmethod
+    def _dictionary_typo(targets: Iterable[_Target], toned: tuple[str, ...], typed: str,
+                         kept: list[bool]) -> str | None:
+        """The lexicon term a stretch of dictionary words is read as, or None: an input
+        method's pick is often a word of its own ("专力导航" for 专利导航, "审察" for 审查,
+        "惯标有" cut 惯 / 标有). Read only as a lexicon term of the same tones, exactly one,
+        and only where every character changed (``kept`` false) is in a word wholly inside
+        the stretch that the texts never use: a word of the texts is taken as meant, and so
+        is a word the stretch would cut ("专利代" + 理 is not 专利贷)."""
+        exact = [t for t in targets if t.tier == _LEXICON and toned in t.toned]
+        if len(exact) != 1:
+            return None
+        term = exact[0].term
+        if any(a != b and keep for a, b, keep in zip(typed, term, kept)):
+            return None
+        return term
 
     @staticmethod
     def _pick(targets: Iterable[_Target], toned: tuple[str, ...], all_free: bool) -> str | None:

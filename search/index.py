@@ -10,13 +10,14 @@ a test) keeps it.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 
 import numpy as np
 
 from search.clauses import Clause, Document, split_clauses
-from search.lexicon import OTHER_APPLICANTS
+from search.lexicon import DEFINED, OTHER_APPLICANTS
 from search.query import Query, clean_question, parse_query
 from search.quotes import quote
 from search.reading import Reader, Reading
@@ -152,6 +153,11 @@ class PolicySearch:
           matched domain term count only if the clause has that term or one of its
           aliases (see :data:`search.lexicon.SYNONYMS`).
 
+        A question asking only what a domain term means (:data:`search.lexicon.DEFINES`,
+        every topic word inside the term) is also answered by a top hit holding all its
+        words whose clause defines the term (a marker of :data:`search.lexicon.DEFINED` next
+        to it), whatever its evidence: "高价值专利是哪几类" by 001 三（四） "…等五大类高价值专利".
+
         ``reason`` is one of:
 
         * "ok";
@@ -176,6 +182,8 @@ class PolicySearch:
             return Answer(False, [], "no_match")
         top = hits[0]
         full = top.coverage >= FULL_COVERAGE and top.evidence >= FULL_EVIDENCE
+        if query.defines and top.coverage >= FULL_COVERAGE and self._defines(top, query.defines):
+            return Answer(True, hits, "ok")
         if (top.score < MIN_SCORE and not full) or top.evidence < MIN_EVIDENCE:
             return Answer(False, hits, "low_score")
         if top.coverage < MIN_COVERAGE:
@@ -194,6 +202,14 @@ class PolicySearch:
         return self.route(question).kind
 
     # -- internals --------------------------------------------------------------
+
+    def _defines(self, hit: Hit, terms: tuple[str, ...]) -> bool:
+        """Whether the hit's clause defines one of the terms: a marker of a definition
+        (search.lexicon.DEFINED) within a few characters of it ("五大类高价值专利")."""
+        clause = self.clause(hit.doc_id, hit.clause_label)
+        text = normalise(clause.text) if clause is not None else ""
+        return any(re.search(f"({marks}).{{0,4}}{re.escape(t)}|{re.escape(t)}.{{0,4}}({marks})", text)
+                   for t in terms for marks in ("|".join(map(re.escape, DEFINED)),))
 
     def _query(self, text: str) -> Query | None:
         if not text or self._bm25 is None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 __all__ = [
-    "STOP_WORDS", "FUNCTION_TAGS", "COLLOQUIAL", "SCOPE", "CUES", "OTHER_APPLICANTS", "OTHER_ASKERS", "SYNONYMS",
+    "STOP_WORDS", "FILLER", "FUNCTION_TAGS", "DEFINES", "DEFINED", "COLLOQUIAL", "SCOPE", "CUES", "OTHER_APPLICANTS",
+    "OTHER_ASKERS", "SYNONYMS",
     "IP_TERMS", "HOW_TO", "AMOUNT", "MONEY_FIGURE", "CONTACT", "PHONE", "STATED", "NOT_IN_TEXTS", "PROGRAMME_WORDS",
     "PROGRAMME_GROUPS",
 ]
@@ -35,6 +36,16 @@ STOP_WORDS: frozenset[str] = frozenset(
     意思 啥意思 什么意思 怎么回事 是啥 干啥 干嘛 才能 才可以 才行 手上 大家 说 听说
     打算 一点 专门 走 拿 拿到 最低 最少 至少 最多 忙
     哪天 哪一天 哪年 哪一年 哪个月 几号 几月 几时 算 算不算 算是
+    """.split()
+)
+
+#: Chat filler of a question that STOP_WORDS does not list, because the texts use some of
+#: these words with a meaning (合作关系, 遭遇): "跟我们小厂有关系吗", "是干什么的",
+#: "有没有奖励的说法". Left out of a question's words (search.query), never out of a clause's.
+FILLER: frozenset[str] = frozenset(
+    """
+    干什么 干吗 做什么 哪几个 哪几项 哪几家 说法 关系 有关系 小厂 厂里 碰到 遇到 一起 什么样
+    文件 文件里 里面 现成 分 分为 分成 指 是指 指的是
     """.split()
 )
 
@@ -88,6 +99,20 @@ COLLOQUIAL: dict[str, str] = {
     "能用": "使用",
     # help: the texts say 帮助 and 支持 ("帮上忙": 忙 is a stop word)
     "帮": "帮助", "帮忙": "帮助",
+    # to use a trademark: 140号 附件2 工业品牌 三（三） "持续使用5年以上" ("商标要用了几年")
+    "要用": "使用",
+    # to grow: 工业品牌 四（二）1 "年销售额增加10%以上" ("销售额要涨多少")
+    "涨": "增加", "要涨": "增加",
+    # money of a project: the texts say 资金 ("拨付一定启动资金", "扶持资金")
+    "钱": "资金",
+    # a deadline: the texts say 截止日期; 截至 ("as of") is the input method's near miss
+    "截至": "截止",
+    # reporting a counterfeit: 86号 二（四）10 "12330知识产权举报投诉热线"
+    "举报电话": "举报",
+    # a loan on patents: the texts say 质押融资 (86号 二（二）5 "专利质押融资"), never 抵押贷款
+    "抵押": "质押", "贷款": "融资",
+    # targets: the guides say 目标 ("绩效目标")
+    "指标": "目标",
     # a foreign government or country: the texts say 国外, 海外 and 涉外
     "美国政府": "国外政府",
 }
@@ -113,7 +138,21 @@ CUES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"(多少|几)(件|个|人|名|家|项)|最低|最少|至少"), ("不少", "以上", "超过")),
     # who applies: the 申报主体
     (re.compile(r"谁(来|可以|能)?申报|申报还是|申报主体|哪些单位"), ("主体",)),
+    # whom to contact: the guides end with 联系人 and 电话 lines (140号 附件1-3)
+    (re.compile(r"找谁|联系谁|联系方式|联系人|电话|咨询谁"), ("联系人",)),
+    # what counts as, which kinds: 001 三（四） "…等五大类高价值专利"
+    (re.compile(r"(哪几|哪些|几|什么)(类|种)|什么样|(才)?算(是)?|算不算|是指|定义"), ("大类", "类", "包括", "是指")),
+    # by when: the guides' "项目申报截止日期为 2022 年 …"
+    (re.compile(r"截止|几月几号|几号|哪天|(什么时候|何时)(申报|报名|交|提交)"), ("截止", "日期")),
 )
+
+#: A question asking what a term means or which kinds it has ("高价值专利是哪几类", "一企一策
+#:是什么意思", "什么样的专利才算高价值专利")…
+DEFINES = re.compile(r"(是|指)(什么|啥)|什么意思|啥意思|(哪几|哪些|几|什么)(类|种)|什么样|才算|算不算|^算")
+#: …is answered by a clause that defines the term: a marker of a definition next to it
+#: (001 三（四） "…等五大类高价值专利"; "…是指…", "…包括…"), even where the term alone is
+#: too common in the texts for MIN_EVIDENCE (search.index).
+DEFINED = ("大类", "类", "是指", "包括", "指的是")
 
 #: Domain terms. Each group is one concept: (canonical name, alias, …). A group of one
 #: is a term that must match whole. Every entry is added to the tokenizer as a word.
@@ -175,22 +214,22 @@ IP_TERMS: tuple[str, ...] = (
     "地理标志", "集成电路布图", "植物新品种", "商业秘密", "侵权", "维权", "假冒", "贯标", "pct", "马德里",
     "质押", "许可", "特派员", "高新技术企业", "高新企业", "专精特新", "小巨人", "驰名", "优先审查", "复审",
     "无效宣告", "代理人", "代理机构", "知识产权局", "国知局", "申请号", "专利号", "年费", "优势企业", "示范企业",
-    "337调查",
+    "337调查", "竞业限制", "审查意见", "驳回", "专利局", "商标局", "iso56005",
 )
 #: How-to questions about getting or using a right (registering a trademark, what a patent
 #: costs, how long examination takes). The texts are programme documents: they say who gets
 #: a subsidy and by when, not how an office's procedures work, so such a question is answered
 #: from them only when it names a programme (PROGRAMME_GROUPS, or a word like 项目 / 申报).
 HOW_TO = re.compile(
-    r"(怎么|如何|怎样|咋|哪里|哪家)\S{0,3}?(申请|办理|登记|注册|买|购买|保护|查询|缴|交|续|维护|应对|处理|报名|做)"
-    r"|多少钱|收费|费用|多久|多长时间|保护期|要交税"
+    r"(怎么|如何|怎样|咋|哪里|哪家)\S{0,3}?(申请|办理|登记|注册|买|购买|保护|查询|缴|交|续|维护|应对|处理|报名|做|写|撰写)"
+    r"|多少钱|收费|费用|多久|多长时间|保护期|要交税|期限(是|有)?多(少|长)|多少个月"
 )
 #: A question asking for a sum of money ("发明之星奖多少钱", "首件发明专利能补多少"). The texts
 #: grant rewards and subsidies without amounts ("给予一定补贴", "予以奖励"), so such a question
 #: is answered only from a clause that states one (MONEY_FIGURE); otherwise a specialist
 #: knows this year's amounts, and it is forwarded.
 AMOUNT = re.compile(
-    r"多少钱|几万|多少万|(给|补)多少|(奖|资助|补贴|补助|奖励|奖补|扶持|奖金).{0,2}多少|多少(资金|经费)"
+    r"多少钱|几万|多少万|(给|补)多少|多少(奖金|奖励|补贴|补助|资助|资金|经费|钱)|(奖|资助|补贴|补助|奖励|奖补|扶持|奖金).{0,2}多少|多少(资金|经费)"
     r"|(金额|额度)(是|有)?多少|(认证|代理|申请|服务|登记|注册|年)费(用)?(大概|一般|要|是)*多少"
 )
 #: a sum of money in a clause: "2000万元", "2 亿元", "500元"
@@ -211,6 +250,7 @@ NOT_IN_TEXTS = re.compile(
     r"(派|请|叫|安排)(个|一个|位|一位)?(特派员|专家|人)(来|过来|上门)|上门|来(我们|我司|咱们|厂里|公司)"
     r"|(帮|替)(我们|我司|咱们|我)(做|写|申请|弄|办|看|查|改)|你们能(不能)?帮"
     r"|怎么办|咋办|咋整|怎么整|如何是好"
+    r"|(出|出台|发布|公布|下发)(了)?(没有|没|吗)|(哪里|哪儿|在哪)(能|可以)?(看到|看|查到|下载)"
     r"|到账|拨付|拨款|兑现|(什么时候|何时|多久|几时)(能|才能|会)?(发|给|拨)(钱|下来|放)?(?![布明出表起])"
 )
 

@@ -14,8 +14,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from search.lexicon import COLLOQUIAL, CUES, OTHER_ASKERS, SCOPE, STOP_WORDS
-from search.tokens import GROUPS, cut, function_word, groups_in, normalise, segment
+from search.lexicon import COLLOQUIAL, CUES, DEFINES, FILLER, OTHER_ASKERS, SCOPE, STOP_WORDS
+from search.tokens import GROUPS, cut, function_word, groups_in, known_word, normalise, segment
 
 __all__ = ["MAX_QUERY_CHARS", "Query", "clean_question", "parse_query"]
 
@@ -51,10 +51,15 @@ class Query:
     boost: tuple[str, ...] = ()
     #: the question names an applicant other than an enterprise (search.lexicon.OTHER_ASKERS)
     others: bool = False
+    #: the domain terms (normalised entries) of a question that asks only what they mean
+    #: (search.lexicon.DEFINES): every topic word of it is inside one
+    defines: tuple[str, ...] = ()
 
 
 #: a count in Chinese numerals with its unit, as the segmenter cuts it: 十年, 五件, 三个
 _CHINESE_COUNT = re.compile(r"[零一二两三四五六七八九十百千]+[年件个人名家项次倍]")
+#: a rough count, "十几年", "二十几件": at least the round figure, as a threshold reads it
+_ROUGH_COUNT = re.compile(r"[一二两三四五六七八九十百千]+几[年件个人名家项次倍]")
 
 
 def _arabic(word: str) -> list[str]:
@@ -73,14 +78,24 @@ def colloquial(normalised: str, known: Callable[[str], bool] | None = None) -> l
     words are not cut again: "帮上忙" is 帮助 / 上 / 忙, not 帮助 / 上忙. With ``known`` (the
     index's words), a count in Chinese numerals that the texts do not have is read in
     figures, as they write most counts: "维持了十年以上" meets "维持年限超过10年", while
-    "近三年", which they write so, stays."""
+    "近三年", which they write so, stays; a rough count is read as its round figure: "维持了
+    十几年" as 10 / 年."""
     words: list[str] = []
     for w in cut(normalised):
+        if known is not None and _ROUGH_COUNT.fullmatch(w):
+            w = w.replace("几", "")
         if known is not None and _CHINESE_COUNT.fullmatch(w) and not known(w):
             words.extend(_arabic(w))
         else:
             words.append(COLLOQUIAL.get(w, w))
     return words
+
+
+def _glued(word: str, known: Callable[[str], bool] | None) -> bool:
+    """A word the segmenter glued from characters with no topic, which no dictionary and
+    no clause has: "立项后要完成" is cut 立项 / 后要 / 完成, and 后要 is 后 + 要."""
+    return (len(word) > 1 and not known_word(word) and (known is None or not known(word))
+            and all(ch in STOP_WORDS or function_word(ch) for ch in word))
 
 
 def parse_query(text: str, known: Callable[[str], bool] | None = None) -> Query:
@@ -92,11 +107,13 @@ def parse_query(text: str, known: Callable[[str], bool] | None = None) -> Query:
     groups = groups_in(norm)
     syn = [tok for tok, _ in groups]
     # coverage and evidence count topic words: no stop words, no function words
-    # (search.lexicon.FUNCTION_TAGS); BM25 ranks by every word but the stop words
+    # (search.lexicon.FUNCTION_TAGS) and no chat filler (FILLER); BM25 ranks by every word
+    # but the stop words and the filler
     plain = list(dict.fromkeys(w for w, _ in segments
-                               if w not in STOP_WORDS and w not in SCOPE and not function_word(w)))
-    terms = tuple(dict.fromkeys([t for w, subs in segments if w not in SCOPE for t in (*subs, w)
-                                 if t not in STOP_WORDS] + syn))
+                               if w not in STOP_WORDS and w not in FILLER and w not in SCOPE
+                               and not function_word(w) and not _glued(w, known)))
+    terms = tuple(dict.fromkeys([t for w, subs in segments if w not in SCOPE and w not in FILLER
+                                 for t in (*subs, w) if t not in STOP_WORDS] + syn))
     # ranked by, not required: the level of government asked about, and the kind of clause
     # the question's cues ask for (search.lexicon SCOPE, CUES)
     boost = [t for w, _ in segments for t in SCOPE.get(w, ())]
@@ -109,6 +126,9 @@ def parse_query(text: str, known: Callable[[str], bool] | None = None) -> Query:
     needles = tuple(((w,), (w,)) for w in plain if w not in subsumed) + tuple(
         (entries[t], (t, *(w for w, owners in subsumed.items() if t in owners))) for t in syn
     )
+    defines = ()
+    if syn and DEFINES.search(norm) and all(w in subsumed for w in plain):
+        defines = tuple(e for _, found in groups for e in found)
     return Query(terms, tuple(plain + syn), subsumed, needles,
                  tuple(t for t in dict.fromkeys(boost) if t not in terms),
-                 any(w in norm for w in OTHER_ASKERS))
+                 any(w in norm for w in OTHER_ASKERS), defines)
