@@ -150,9 +150,14 @@ def _cues(text: str, vocab: Vocabulary) -> list[tuple[int, int, tuple[str, ...]]
     return [(s, e, families[w]) for s, e, w in find_words(text, tuple(families)) if w in families]
 
 
-def _pick(families: tuple[str, ...], vocab: Vocabulary, used: set[str]) -> str:
-    """Of the families a word names, the one the named programmes use, else the first."""
+def _pick(families: tuple[str, ...], vocab: Vocabulary, used: set[str], others: Iterable[tuple[str, ...]] = ()) -> str:
+    """Of the families a word names, the one another word of its clause names alone ("两件PCT
+    进了国家阶段": the applications, not the grants), else the one the named programmes use,
+    else the first."""
     if len(families) > 1:
+        alone = {fs[0] for fs in others if len(fs) == 1 and fs[0] in families}
+        if len(alone) == 1:
+            return alone.pop()
         for family in families:
             if any(f in used for f in vocab.figures[family].values()):
                 return family
@@ -220,11 +225,21 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
         hard = time is not None
         if time is None:
             time = carried_time
-        family = _family_for(norm, fig, cues, vocab, used, c_start, c_end, max(previous_end, c_start),
-                             figs[i + 1].start if i + 1 < len(figs) else c_end)
+        since = max(previous_end, c_start)
+        until = figs[i + 1].start if i + 1 < len(figs) else c_end
+        if _other_kind(norm[since:fig.start], vocab):
+            previous_end = fig.end
+            carried_family = None
+            ignored.append(Ignored(said, "no_fact"))
+            continue
+        part = _part(norm[since:fig.start], carried_family, vocab) if carried_family is not None else None
+        family = part or _none_verb(norm, fig, cues, vocab, used, min(until, c_end)) \
+            or _family_for(norm, fig, cues, vocab, used, c_start, c_end, since, until)
         clause_has_cue = any(c_start <= s < c_end for s, _, _ in cues)
-        if family is None and carried_family is not None:
-            family = _part(norm[c_start:c_end], carried_family, vocab) or (None if clause_has_cue else carried_family)
+        if family is None and carried_family is not None and _fits(carried_family, fig, vocab, catalog):
+            family = None if clause_has_cue else carried_family
+        if family is not None:
+            family = _granted(norm, family, fig, min(until, c_end), vocab)
         previous_end = fig.end
         if hard:
             carried_time = time
@@ -255,7 +270,7 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
     for family in sorted(vocab.series):
         _series([item[1:] for item in series if item[0] == family], vocab.figures[family], ignored, keep)
     _none_stated(norm, cues, figs, vocab, time_words, bounds, used, keep)
-    read_flags(norm, vocab, time_words, bounds, keep_flag)
+    read_flags(norm, vocab, time_words, bounds, keep_flag, used)
     stars_asked, asks_level = asks_stars(catalog, norm)
     facts, more = _together(catalog, facts)
     return QuestionFacts(facts, stars_asked, asks_level, tuple(ignored), tuple(problems) + more,
@@ -279,15 +294,67 @@ def _family_for(text: str, fig: Figure, cues: list, vocab: Vocabulary, used: set
                 return family
         return None
     before = [(e, p) for s, e, p in cues if since <= s and e <= fig.start]
-    after = [(s, p) for s, e, p in cues if fig.end <= s and e <= min(until, c_end)]
+    following = [(s, e, p) for s, e, p in cues if fig.end <= s and e <= min(until, c_end)]
+    run = 1
+    while run < len(following) and following[run][0] == following[run - 1][1]:
+        run += 1  # words side by side: the last is the head ("5件发明下证": a grant)
+    after = [(s, p) for s, _e, p in following[run - 1:]] if following and _HAN.search(text[c_start:c_end]) \
+        else [(s, p) for s, _e, p in following]
+    others = [p for s, e, p in cues if c_start <= s and e <= c_end]
     if not _HAN.search(text[c_start:c_end]):  # English
         if before and _ENGLISH_BEFORE.match(text[before[-1][0]:fig.start]):
-            return _pick(before[-1][1], vocab, used)  # "granted 6", "IP staff: 3", "sales were 100 million"
+            return _pick(before[-1][1], vocab, used, others)  # "granted 6", "IP staff: 3", "sales were 100 million"
         if after and _ENGLISH_NEXT.match(text[fig.end:after[0][0]]):
-            return _pick(after[0][1], vocab, used)  # "60 valid invention patents", "2 part-time IP staff"
+            return _pick(after[0][1], vocab, used, others)  # "60 valid invention patents", "2 part-time IP staff"
     if before:
-        return _pick(before[-1][1], vocab, used)
-    return _pick(after[0][1], vocab, used) if after else None
+        return _pick(before[-1][1], vocab, used, others)
+    return _pick(after[0][1], vocab, used, others) if after else None
+
+
+_NONE_VERB = re.compile(r"^\s*(都|也)(还)?(没有|没|未)")
+
+
+def _none_verb(text: str, fig: Figure, cues: list, vocab: Vocabulary, used: set[str], until: int) -> str | None:
+    """A none said by its verb after the figure: "发明专利一件都没申请过" is no application,
+    "一件都还没授权" no grant (the fact word before only names the kind)."""
+    if fig.value != 0 or not _NONE_VERB.match(text[fig.end:until]):
+        return None
+    after = [p for s, e, p in cues if fig.end <= s and e <= until]
+    return _pick(after[0], vocab, used) if after else None
+
+
+def _other_kind(segment: str, vocab: Vocabulary) -> bool:
+    """A figure said of a thing no fact counts: "实用新型授权了20件" (unless a counted kind is
+    named after it: "实用新型不算，发明授权了3件")."""
+    lower = segment.lower()
+    last_other = max((m.end() for m in words_pattern(vocab.other_kinds).finditer(lower)), default=-1) \
+        if vocab.other_kinds else -1
+    if last_other < 0:
+        return False
+    return not any(m.start() >= last_other for m in words_pattern(vocab.counted_kinds).finditer(lower)) \
+        if vocab.counted_kinds else True
+
+
+def _granted(text: str, family: str, fig: Figure, until: int, vocab: Vocabulary) -> str:
+    """An application said to be granted is a grant: "Two of our PCT applications were granted
+    in Germany" (the grant word after the figure, before the next figure, not negated)."""
+    grant = dict(vocab.granted_as).get(family)
+    if grant is None or not vocab.granted_words:
+        return family
+    for m in words_pattern(vocab.granted_words).finditer(text, fig.end, until):
+        if not _near(tuple(n for n in vocab.negations if len(n) >= 1), 4).search(text[fig.end:m.start()]) \
+                and not english_negation(vocab).search(text[fig.end:m.start()]):
+            return grant
+    return family
+
+
+def _fits(family: str, fig: Figure, vocab: Vocabulary, catalog: Any) -> bool:
+    """Whether a figure's unit fits a family carried from the figure before ("利税3100万、3400万"
+    yes; "利税3900万，专兼职5个人" no)."""
+    if not fig.unit:
+        return True
+    fact = _any_member(vocab, family)
+    return _value(catalog.registry.specs[fact].type, fact, fig) is not None
 
 
 def _part(clause: str, family: str, vocab: Vocabulary) -> str | None:
@@ -373,6 +440,7 @@ def _none_stated(text: str, cues: list, figs: list[Figure], vocab: Vocabulary, t
     """Counts stated as none: "还没授权" / "没申请过发明专利" / "没有PCT" / "never filed" -> 0 (and
     "还没有注册商标": no trademark in use for any years)."""
     negations = tuple(n for n in vocab.negations if not n.startswith("不"))
+    flag_words = find_words(text, tuple({f.word for f in vocab.flags}))
     previous_end = 0
     for s, e, families in cues:
         c_start, c_end = clause_of(bounds, s)
@@ -380,6 +448,10 @@ def _none_stated(text: str, cues: list, figs: list[Figure], vocab: Vocabulary, t
         previous_end = e
         if any(c_start <= f.start < c_end for f in figs if f.unit not in SKIP_UNITS):
             continue
+        if any(fs < e and s < fe and fe - fs > e - s or window <= fs and s - 4 <= fe <= s for fs, fe, _w in flag_words):
+            continue  # part of a yes/no word ("没有非正常申请"), or the negation is a verb's ("没牵头过高价值项目")
+        if used and not any(f in used for f in vocab.figures[_pick(families, vocab, used)].values()):
+            continue  # "没拿证" about the 贯标 reward is no count of grants
         if not _HAN.search(text[c_start:c_end]):  # "We have never filed an invention patent."
             negated = english_statement(text, s) and bool(english_negation(vocab).search(text[window:s]))
         else:  # "没有PCT", "还没授权", "没有专职的知识产权人员"

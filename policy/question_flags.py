@@ -55,6 +55,7 @@ _NOT_A_NOUN = re.compile(r"能|要|想|可以|申请|报|吗|没|不|有|如果"
 _AIM = re.compile(r"(申请|申报|准备|想|打算|计划|争取|要评|去评|正在评|报了)[^,，。;；、!！?？]{0,3}$")
 _ATTRIBUTIVE = re.compile(r"^[^,，。;；、!！?？]{0,4}的")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
+_CHOICE = re.compile(r"[^。！？!?\n]*还是[^。！？!?\n]*[？?]")
 
 _EN_SENTENCE = re.compile(r"[^.?!;。？！；]+[.?!;。？！；]?")
 _EN_QUESTION = re.compile(r"^\s*(can|could|is|are|does|do|did|will|would|should|may|might|what|which|how|who|when|"
@@ -77,19 +78,29 @@ def _grouped(vocab: Vocabulary) -> dict[str, tuple[Flag, ...]]:
 
 
 def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], bounds: list[tuple[int, int]],
-               keep: Keep) -> None:
-    """Call ``keep(fact, value, span)`` for each yes/no fact ``text`` states of the company."""
+               keep: Keep, used: frozenset[str] | set[str] = frozenset()) -> None:
+    """Call ``keep(fact, value, span)`` for each yes/no fact ``text`` states of the company.
+
+    Of the flags of one word, the one whose `with` word is nearest is read ("省战略推进计划项目
+    还没验收" is about that project, not a 高价值 one named before). ``used``: the facts of the
+    programmes named, for the flags read only about those (``if_used``)."""
     lower = text.lower()
     grouped = _grouped(vocab)
     for s, e, word in find_words(text, tuple(grouped)):
-        flags = grouped.get(word, ())
         c_start, c_end = clause_of(bounds, s)
         english = latin(text[s:e]) and not re.search(r"[\u4e00-\u9fff]", text[c_start:c_end])
-        for flag in flags:
-            where = _sentence(text, s) if english else (c_start, c_end)
-            qualified, qualifier = _qualifier(lower, flag, *where)
-            if not qualified:
+        candidates = []
+        for flag in grouped.get(word, ()):
+            if flag.if_used and not any(f in used for f, _v in flag.yes + flag.no):
                 continue
+            where = _sentence(text, s) if english else (c_start, c_end)
+            scope = (max((m.end() for m in _SENTENCE_END.finditer(text, 0, c_start)), default=0),
+                     _sentence_end(text, c_end)) if flag.sentence and not english else where
+            qualified, qualifier = _qualifier(lower, flag, *scope)
+            if qualified:
+                distance = min((abs(qs - s) for qs, _qe in qualifier), default=0)
+                candidates.append((distance, len(candidates), flag, where, qualifier))
+        for _d, _n, flag, where, qualifier in sorted(candidates, key=lambda c: c[:2]):
             said_when = {k for ts, te, k in times if where[0] <= ts and te <= where[1]}
             if flag.recent and said_when & {OTHER, THREE_YEARS_AGO}:
                 continue
@@ -106,6 +117,11 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
             for fact, v in (flag.yes if value else flag.no):
                 keep(fact, v, ((s, e), *qualifier))
             break  # one reading of a word
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    m = _SENTENCE_END.search(text, pos)
+    return m.start() if m else len(text)
 
 
 def _qualifier(lower: str, flag: Flag, start: int, end: int) -> tuple[bool, tuple[tuple[int, int], ...]]:
@@ -130,6 +146,15 @@ def _negated_before(before: str, vocab: Vocabulary) -> bool:
     return _near_negation(vocab.negations_near).search(before[-8:]) is not None
 
 
+def _double_negated(before: str, vocab: Vocabulary) -> bool:
+    """A negation right before the word, itself negated: "没有没验收的项目" (none unaccepted)."""
+    inner = next((n for n in vocab.negations if before.endswith(n)), None)
+    if inner is None:
+        return False
+    rest = before[:-len(inner)]
+    return any(rest.endswith(n) for n in vocab.negations if len(n) >= 2)
+
+
 @lru_cache(maxsize=8)
 def _near_negation(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("(" + "|".join(map(re.escape, words)) + r")[^,，。;；、!！?？]{0,6}$" if words else "(?!)")
@@ -140,8 +165,12 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
     before, after, rest = text[c_start:s], text[e:], text[e:c_end]
     if _QUESTION_FORM.search(before[-8:]) or _SUPPOSED.search(before):
         return None
+    if _CHOICE.match(text[e:_sentence_end(text, e) + 1]):
+        return None  # "是拿到证书才有奖励，还是绩效评价合格也行？": a choice asked, not a statement
     if _GENERAL.match(after) and not _ASSERT_AFTER.match(after):
         return None
+    if _double_negated(before, vocab):
+        return True  # "也没有没验收的省项目": none not accepted
     if _negated_before(before, vocab) or _NEGATE_AFTER.match(after):
         return False
     if _AIM.search(before):

@@ -151,8 +151,8 @@ def correct_typos(catalog: Any, text: str, known: Callable[[str], bool] | None =
             window = lower[i:i + n]
             if len(window) < n or not all(_HAN.match(c) for c in window):
                 continue
-            if any(i < e and s < i + n for s, e in taken):
-                continue
+            if any(i < e and s < i + n and not (i <= s and e <= i + n) for s, e in taken):
+                continue  # a word read already, unless within the stretch ("发明" in "发明之心")
             found = _match(lower, i, n, holes, known)
             if found is not None:
                 out[i:i + n] = list(found)

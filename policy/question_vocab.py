@@ -93,6 +93,8 @@ class Flag:
     verb: bool = False
     recent: bool = False
     before_year: int | None = None
+    sentence: bool = False  # ``with_`` may stand anywhere in the sentence ("报了省项目，还在评审")
+    if_used: bool = False  # only when a programme named uses one of its facts ("拿证": 贯标 or a patent)
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,11 @@ class Vocabulary:
     asks_level: tuple[str, ...]
     names: tuple[tuple[str, str], ...]  # (name, programme id), besides the packs' aliases
     names_all_of: tuple[tuple[tuple[str, ...], str], ...]  # (words, programme id)
+    other_kinds: tuple[str, ...] = ()  # things no fact counts: 实用新型, utility models
+    counted_kinds: tuple[str, ...] = ()  # the kinds the facts count, named after one of those: 发明
+    granted_words: tuple[str, ...] = ()  # an application said to be granted ...
+    granted_as: tuple[tuple[str, str], ...] = ()  # ... is a grant: (application family, grant family)
+    asks_what: tuple[str, ...] = ()  # "是干嘛的", "what is": a question about a programme, not a verdict
 
 
 @lru_cache(maxsize=8)
@@ -194,6 +201,12 @@ def vocabulary(catalog: Any) -> Vocabulary:
         tuple(sorted(map(_norm, stars.get("asks_level", ())), key=len, reverse=True)),
         _longest_first(names),
         tuple(all_of),
+        tuple(sorted(map(_norm, data.get("other_kinds", ())), key=len, reverse=True)),
+        tuple(map(_norm, data.get("counted_kinds", ()))),
+        tuple(map(_norm, (data.get("granted") or {}).get("words", ()))),
+        tuple((a, g) for a, g in ((data.get("granted") or {}).get("as") or {}).items()
+              if a in figures and g in figures),
+        tuple(map(_norm, data.get("asks_what", ()))),
     )
     try:
         object.__setattr__(catalog, "_question_vocabulary", vocab)
@@ -226,5 +239,6 @@ def _flags(entry: dict, catalog: Any) -> list[Flag]:
         return []
     with_ = tuple(map(_norm, entry.get("with", ())))
     before_year = int(entry["before_year"]) if entry.get("before_year") else None
-    return [Flag(_norm(w), yes, no, with_, bool(entry.get("verb")), bool(entry.get("recent")), before_year)
+    return [Flag(_norm(w), yes, no, with_, bool(entry.get("verb")), bool(entry.get("recent")), before_year,
+                 entry.get("with_in") == "sentence", bool(entry.get("if_used")))
             for w in entry["words"]]

@@ -40,6 +40,8 @@ from policy import Catalog, ProgrammeInfo
 from policy.clause_links import programmes_citing
 from policy.question_facts import QuestionFacts, prepare_text, programme_facts, read_question
 from policy.question_names import correct_typos
+from policy.facts import CONFIRM_PREFIX
+from policy.question_vocab import vocabulary, words_pattern
 from policy.question_names import named_programmes as _named
 from search import Answer, Hit
 from search.reading import to_simplified
@@ -314,10 +316,27 @@ def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
     text = reading(catalog, question[:MAX_QUESTION_CHARS])
     programmes = _named(catalog, text)
     if programmes:
-        read = read_question(catalog, text, as_of, programme_facts(catalog, programmes))
-        if read.facts or any(i.reason in _SAY_WHY for i in read.ignored):
+        used = programme_facts(catalog, programmes)
+        read = read_question(catalog, text, as_of, used)
+        if (read.facts or any(i.reason in _SAY_WHY for i in read.ignored)) and _about_the_company(catalog, read, used):
             return Decision(ENGINE, _named_besides_facts(catalog, read, programmes), read.facts, read)
     return Decision(SEARCH)
+
+
+def _about_the_company(catalog: Catalog, read: QuestionFacts, used: frozenset[str]) -> bool:
+    """Whether the facts stated are the question's point: a figure is; yes/no facts are, unless
+    the question asks what a programme is ("专利清零行动是干嘛的？跟我们小厂有关系吗") or none of
+    them is one the programmes named use ("我们中小企业碰到纠纷，政府有维权援助吗": the aid asks
+    for a high-tech enterprise, the question is about the aid)."""
+    specs = catalog.registry.specs
+    if any(name in specs and specs[name].type != "bool" for name in read.facts):
+        return True
+    if any(i.reason in _SAY_WHY for i in read.ignored):
+        return True
+    asks_what = vocabulary(catalog).asks_what
+    if asks_what and words_pattern(asks_what).search(read.text.lower()):
+        return False
+    return any(name in used or name.startswith(CONFIRM_PREFIX) for name in read.facts)
 
 
 def _named_besides_facts(catalog: Catalog, read: QuestionFacts, programmes: tuple[str, ...]) -> tuple[str, ...]:

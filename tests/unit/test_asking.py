@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+import traceback
 from datetime import date
 from pathlib import Path
 
@@ -50,6 +52,7 @@ DEFECTS = (
     "我们没有贯标，还没授权发明专利，能申请工业品牌吗",
     "有效发明专利35件，申请了10件，能评创新之星吗",
     "去年研发投入占销售收入150%，能申请工业品牌吗",
+    "大前年授权了3件发明专利，今年6件，发明之星能评吗",  # a figure of three years ago said why not used
 )
 
 
@@ -65,10 +68,18 @@ def _strings(node) -> list[str]:
     return []
 
 
-def labelled_questions() -> list[str]:
+def labelled_questions() -> list[tuple[str, str]]:
+    """(question, how a failure names it): a question of a held-out part (``heldout*.yaml``, the
+    figures are reported from it) is named by its file and place only, so no failure message
+    shows its text to whoever tunes the rules; it is still put through."""
     files = [DATA / "question_routing.yaml", *sorted(QUESTION_SETS.glob("*.yaml"))]
-    out = [q for f in files if f.exists() for q in _strings(yaml.safe_load(f.read_text(encoding="utf-8")))]
-    return list(dict.fromkeys([*DEFECTS, *out]))
+    out: dict[str, str] = {q: q for q in DEFECTS}
+    for f in files:
+        if f.exists():
+            hidden = f.name.startswith("heldout")
+            for i, q in enumerate(_strings(yaml.safe_load(f.read_text(encoding="utf-8")))):
+                out.setdefault(q, f"{f.name} #{i}" if hidden else q)
+    return list(out.items())
 
 
 async def _demo(db) -> dict[str, Actor]:
@@ -91,18 +102,26 @@ async def test_every_labelled_question_to_every_persona_gets_a_route_and_never_a
     questions = labelled_questions()
     assert len(questions) > 100
     seen = set()
-    for text in questions:
+    for text, shown in questions:
         for as_of in (IN_FORCE, TODAY):
             for actor in actors.values():
-                reply = await _ask(db, actor, text, as_of)
-                assert reply.route in ROUTES, (text, actor.role)
-                json.dumps(reply.to_json(), ensure_ascii=False)
-                seen.add(reply.route)
-                if reply.route == FACT:  # the chat's card renders in both languages, within Telegram's limit
-                    for lang in ("zh", "en"):
-                        card = engine_card(list(reply.results), reply.stated, lang, CATALOG,
-                                           fact_notes(reply, lang, CATALOG))
-                        assert 0 < len(card) <= 4096
+                try:
+                    reply = await _ask(db, actor, text, as_of)
+                    json.dumps(reply.to_json(), ensure_ascii=False)
+                    lengths = [len(engine_card(list(reply.results), reply.stated, lang, CATALOG,
+                                               fact_notes(reply, lang, CATALOG)))
+                               for lang in (("zh", "en") if reply.route == FACT else ())]
+                except Exception as exc:  # named without the held-out text, and without its traceback
+                    where = traceback.extract_tb(exc.__traceback__)[-1]  # where, not what: no text in it
+                    key = exc.args[0] if isinstance(exc, KeyError) and exc.args else ""
+                    key = key if isinstance(key, str) and re.fullmatch(r"[a-z0-9_.:]{1,80}", key) else ""
+                    raise AssertionError(f"{shown} ({actor.role}, {actor.company_id}, {as_of}): {type(exc).__name__} "
+                                         f"{key} at {where.filename}:{where.lineno} in {where.name}") from None
+                route = reply.route
+                assert route in ROUTES, (shown, actor.role)
+                seen.add(route)
+                # the chat's card renders in both languages, within Telegram's limit
+                assert all(0 < n <= 4096 for n in lengths), (shown, lengths)
     assert seen == set(ROUTES)  # the set reaches every route
     async with db.sessions() as session:  # a question writes nothing
         assert (await session.exec(select(QuestionThread))).all() == []
@@ -165,7 +184,8 @@ async def test_last_years_figure_is_not_this_years(db):
 def test_a_fact_named_programme_is_not_taken_for_the_programme_asked_about():
     decision = decide("我们没有贯标，能申请工业品牌吗", CATALOG, as_of=IN_FORCE)
     assert decision.programmes == ("industrial-brand-2022",)
-    assert decision.facts == {"ip_standard_started": False, "ip_standard_certified": False}
+    assert decision.facts == {"ip_standard_started": False, "ip_standard_certified": False,
+                              "ip_standard_performance_passed": False}  # not started: nothing to evaluate
     assert decide("贯标有奖励吗", CATALOG).kind == "search"
     assert decide("我们通过了贯标认证，有奖励吗", CATALOG).programmes == ("ip-standard-reward",)
 

@@ -57,7 +57,9 @@ def facts(cat, text, as_of=AS_OF, programmes=()):
     ("2026年授权了6件发明专利", {"invention_grants_this_year": 6}),
     ("目前有效发明专利20件", {"valid_invention_patents": 20}),
     # yes and no
-    ("我们没有贯标，能申请工业品牌吗", {"ip_standard_started": False, "ip_standard_certified": False}),
+    # not started: not certified, and no evaluation of its implementation passed either
+    ("我们没有贯标，能申请工业品牌吗", {"ip_standard_started": False, "ip_standard_certified": False,
+                                  "ip_standard_performance_passed": False}),
     ("我们通过了贯标认证，有奖励吗", {"ip_standard_certified": True}),
     ("我们贯标认证已经通过了", {"ip_standard_certified": True}),
     ("我们不是小巨人", {"is_little_giant": False}),
@@ -283,3 +285,46 @@ def test_one_years_applications_are_not_the_total_so_far(cat):
 def test_the_star_level_asked_in_english(cat, text, asked, level):
     read = read_question(cat, text, AS_OF)
     assert (read.stars_asked, read.asks_level) == (asked, level)
+
+
+@pytest.mark.parametrize("text, programmes, expected", [
+    # a figure of a kind no fact counts is nobody's: utility models, designs
+    ("今年外观设计授权了8件，发明授权了2件，发明之星呢", ("invention-star",), {"invention_grants_this_year": 2}),
+    ("有效专利90件（发明25件，实用新型65件）", (), {"valid_patents_total": 90, "valid_invention_patents": 25}),
+    ("之前只申请过外观设计，发明一件都没有", ("first-invention-subsidy",), {"invention_applications_total": 0}),
+    # words side by side after the figure: the last is the head
+    ("今年有6件发明下证了，发明之星够吗", ("invention-star",), {"invention_grants_this_year": 6}),
+    # a none said by the verb after the figure
+    ("发明专利今年一件都还没授权，发明之星没戏吧", ("invention-star",), {"invention_grants_this_year": 0}),
+    # a word of two families: the clause's other words say which
+    ("我们有3件PCT已经进入了欧洲国家阶段", ("pct-grant-reward",), {"pct_national_phase_apps": 3}),
+    # an application said to be granted is a grant; one not granted stays an application
+    ("Three of our PCT applications were granted in the US.", ("pct-grant-reward",),
+     {"pct_foreign_invention_grants": 3}),
+    ("3件PCT申请都还没授权", ("pct-grant-reward",), {"pct_national_phase_apps": 3}),
+    # a count word inside a yes/no word, or after another verb's negation, is no count of none
+    ("我们没有非正常申请，也没有失信", (), {"abnormal_patent_applications": False, "serious_dishonesty": False}),
+    ("We have never led a high-value patent cultivation project.", (),
+     {"led_high_value_programme_before": False, "accepted_high_value_programme_before_2021": False}),
+    # the flag whose `with` word is nearest; a double negation; the topic of the sentence
+    ("高价值专利培育：我们有个省企业知识产权战略推进计划项目还没验收", (),
+     {"unaccepted_enterprise_ip_programme": True}),
+    ("我们也没有没验收的省企业知识产权战略推进计划项目", (), {"unaccepted_enterprise_ip_programme": False}),
+    ("我们报了国家知识产权项目，目前还在评审", (), {"ip_project_approved": False}),
+    ("我们还没申报过任何知识产权项目", (), {"ip_project_approved": False}),
+    ("我们拿到的是区级的知识产权项目", (), {"ip_project_approved": False}),
+    ("我们正在承担省知识产权战略推进计划项目", (), {"ongoing_provincial_ip_programme": True}),
+    ("我们目前没在承担省知识产权项目", (), {"ongoing_provincial_ip_programme": False}),
+    ("我们承担的国家重点研发计划已经取得成果", (), {"confirmed:leading_rd_project": True}),
+    # a certificate is the 贯标 one when the 贯标 reward is asked about, else nothing
+    ("贯标奖励：我们在做贯标，证书还没拿到", ("ip-standard-reward",),
+     {"ip_standard_started": True, "ip_standard_certified": False}),
+    ("我们专兼职3个人", (), {"ip_staff": 3}),
+    ("We are a Jiangsu company with 2 IP staff.", (), {"jiangsu_legal_entity": True, "ip_staff": 2}),
+    ("Our priority examination request meets all the requirements and we are a little giant.", (),
+     {"confirmed:priority_exam_request_qualifies": True, "is_little_giant": True}),
+    # a choice asked about the rule states nothing
+    ("是通过贯标认证才有奖励，还是绩效评价合格也可以？", ("ip-standard-reward",), {}),
+])
+def test_round_two_readings(cat, text, programmes, expected):
+    assert facts(cat, text, KEY_DAY, programmes) == expected
