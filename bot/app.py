@@ -15,6 +15,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 
 from bot.middlewares import CleanText, RequireRoles, UpdateContext
 from bot.edits import SkipUnchangedEdits
+from bot.metrics import Metrics, TelegramRequests
 from bot.retry import RetryTelegram
 from bot.routing import Dispatcher, run_filters_inline
 from bot.session import make_session
@@ -61,11 +62,14 @@ def _built(feature: Feature) -> Router:
     return router
 
 
-def create_bot(settings: Settings, token: str | None = None) -> Bot:
+def create_bot(settings: Settings, token: str | None = None, metrics: Metrics | None = None) -> Bot:
+    """The Bot, its session through TELEGRAM_PROXY when set; with `metrics`, every request counted."""
     token = token or settings.telegram_bot_token
-    session = make_session(TelegramAPIServer.from_base(settings.telegram_api_base))
-    session.middleware(RetryTelegram())
+    session = make_session(TelegramAPIServer.from_base(settings.telegram_api_base), proxy=settings.telegram_proxy)
+    session.middleware(RetryTelegram(on_retry=metrics.retried if metrics is not None else None))
     session.middleware(SkipUnchangedEdits())
+    if metrics is not None:
+        session.middleware(TelegramRequests(metrics))  # innermost: every HTTP request, retries included
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
@@ -81,15 +85,20 @@ def create_state(settings: Settings, db: Database) -> tuple[BaseStorage, BaseEve
 
         keys = DefaultKeyBuilder(with_destiny=True)
         storage = RedisStorage.from_url(settings.redis_url, key_builder=keys)
-        return storage, RedisEventIsolation(storage.redis, key_builder=keys)
+        # aiogram holds this per-user lock for up to 60 s by default; a process killed while holding
+        # it would stall that user as long. Across processes bot.ordering keeps each user's updates
+        # one at a time already (its lock renewed while held), so a shorter expiry costs nothing.
+        return storage, RedisEventIsolation(storage.redis, key_builder=keys, lock_kwargs={"timeout": 10})
     return DatabaseStorage(db), SimpleEventIsolation()
 
 
 def create_dispatcher(settings: Settings, db: Database, bot: Bot | None = None,
-                      ctx: AppContext | None = None, features: tuple[Feature, ...] = FEATURES) -> Dispatcher:
+                      ctx: AppContext | None = None, features: tuple[Feature, ...] = FEATURES,
+                      metrics: Metrics | None = None) -> Dispatcher:
     storage, isolation = create_state(settings, db)
     dp = Dispatcher(storage=storage, events_isolation=isolation)
     ctx = ctx or build_context(settings, db, bot)
+    dp["metrics"] = metrics if metrics is not None else Metrics()  # this process's own registry (bot/metrics.py)
     # The one context every handler, dialog and job gets (as `ctx`), and the menu.
     dp["ctx"] = ctx
     dp["menu"] = Menu(menu_commands(features))

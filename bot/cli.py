@@ -19,7 +19,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot import cli_ask, cli_companies, cli_digest, cli_training
+from bot import cli_ask, cli_backup, cli_companies, cli_digest, cli_training
 from bot.settings import Settings, SettingsError, load_settings
 
 
@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"ipbot: {exc}", file=sys.stderr)
         return 2
+    from bot.logs import install_settings
+
+    install_settings(settings)  # IPBOT_LOG_FORMAT, and the token and proxy password masked in every line
     from policy.loading import PackError
     from policy.texts import LibraryError
 
@@ -86,9 +89,11 @@ def database_url(db: str) -> str:
 
 
 def _configure_logging(verbose: int, *, server: bool) -> None:
+    from bot.logs import configure
+
     level = logging.DEBUG if verbose >= 2 else logging.INFO if verbose or server else logging.WARNING
     # A no-op when logging is already set up (an embedding program, the test runner).
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure(level)  # text, redacted (bot/logs.py); JSON once the settings ask for it
 
 
 def _add_common_help(parser: argparse.ArgumentParser) -> None:
@@ -129,6 +134,7 @@ def _parser() -> argparse.ArgumentParser:
     revision.set_defaults(func=_db_revision)
     db_sub.add_parser("status", help="the update intake: pending, handled in 24 h, parked").set_defaults(
         func=_db_status)
+    cli_backup.register(db_sub, sub)  # ipbot db backup FILE, ipbot db restore FILE, ipbot retention
 
     invite = sub.add_parser("invite", help="print a single-use invite link")
     invite.add_argument("--role", required=True, choices=["admin", "supervisor", "specialist", "sme"])

@@ -477,6 +477,7 @@ async def _run_demo(settings: Settings, *, fresh: bool, db: Path) -> int:
         log.info("demo emulator on %s (control API under %s/_emu/)", emu.url, emu.url)
         demo_settings = settings.model_copy(update={
             "telegram_bot_token": DEMO_TOKEN, "telegram_api_base": emu.url, "database_url": url, "webhook_url": None,
+            "telegram_proxy": None, "health_port": None,  # the emulator is on loopback; a server's settings stay its own
         })
         async with polling(demo_settings, polling_timeout=1):
             terminal = Terminal(emu)

@@ -21,6 +21,7 @@ from dialogs import training as training_dialogs
 from dialogs.visit import dialog as visit_dialog
 from dialogs.waiting import waits_for_text
 from handlers import common, export, fallback, invites, open_questions, policies, question_reminders, questions, status
+from handlers import privacy
 from handlers import progress as progress_handlers
 from handlers import training as training_handlers
 from handlers import visits as visit_lists
@@ -28,6 +29,7 @@ from jobs import overdue_measures
 from jobs import question_reminders as question_reminder_job
 from jobs import training_checkin_qr, training_reminders
 from jobs import weekly_digest
+from jobs import retention
 from jobs.spec import JobSpec
 from services.users import Role
 
@@ -65,6 +67,11 @@ FEATURES: tuple[Feature, ...] = (
     # Public: a trainee with no role enrols, sees their own trainings and checks in here (issue 19).
     Feature("training_links", training_handlers.build_links, None),
     Feature("common", common.build, None, ("start", "help", "whoami", "cancel", "language"), menu_roles=EVERYONE),
+    # Public: anyone, a trainee with no role too, sees what is kept about them and asks for its
+    # deletion; an admin's press carries it out (issue 17): early, so no
+    # role-guarded router ahead of it turns a stranger's /privacy away.
+    Feature("privacy", privacy.build, None, ("privacy",), menu_roles=EVERYONE,
+            commands_only=True, jobs=(retention.SPEC,)),
     # Before the invite steps and the dialogs, which take every message while one is open
     # (issue 19, "no answer lost"): a reply to a forwarded question or its reminder is the
     # answer, whatever is open; an SME's text in a window not waiting for text is a question.

@@ -5,7 +5,10 @@ batch still run, so a process killed then loses the batch (Telegram forgets what
 below the offset). Here each batch is written to the inbox in one transaction before
 the next `getUpdates` moves the offset; a webhook call is answered 200 only after its
 update is written. Handling then runs from the recorded rows, one user's updates in
-order, different users concurrently; a restart handles what was left pending.
+order, different users concurrently; a restart handles what was left pending. With
+Redis, several processes share the inbox and keep one user's order between them
+(bot/ordering.py); an update whose database connection was cut is handled again
+(bot/db_retry.py).
 
 Nothing in the inbox may stop the bot: a row that cannot be turned into an update of a
 type aiogram knows is parked with its error when it is dispatched (at record time or at
@@ -17,10 +20,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Iterable
 from contextlib import suppress
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 from aiogram import Bot, Dispatcher
@@ -30,10 +34,15 @@ from aiogram.types.update import UpdateTypeLookupError
 from aiogram.utils.backoff import Backoff, BackoffConfig
 from pydantic import ValidationError
 
+from bot.db_retry import DatabaseRetry
+from bot.metrics import Metrics
 from services import inbox
 from services.session import Database
 from services.updates import Receipt
 from storage.types import utcnow
+
+if TYPE_CHECKING:
+    from bot.ordering import SharedOrder
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -78,6 +87,14 @@ def parse_update(payload: bytes | str, bot: Bot) -> Update:
     return update
 
 
+def _key_or_none(update: Update) -> int | None:
+    """`order_key`, or None for an update of a type this aiogram does not know (parked at dispatch)."""
+    try:
+        return order_key(update)
+    except UpdateTypeLookupError:
+        return None
+
+
 def describe(exc: BaseException, token: str | None) -> str:
     """An exception for a log line or an inbox row, with the bot token blanked out (an
     HTTP error may quote the request URL, and the token is part of it)."""
@@ -105,6 +122,7 @@ class Intake:
 
     def __init__(self, dp: Dispatcher, bot: Bot, db: Database) -> None:
         self.dp, self.bot, self.db = dp, bot, db
+        self.metrics: Metrics = dp.workflow_data.get("metrics") or Metrics()
         self.shared = db.engine.dialect.name != "sqlite"
         self.tails: dict[int | None, asyncio.Task] = {}
         self.tasks: set[asyncio.Task] = set()
@@ -113,6 +131,9 @@ class Intake:
         self.marker: asyncio.Task | None = None
         self.last_prune = utcnow() - PRUNE_EVERY
         self.last_resume = utcnow()
+        #: With Redis, one user's updates in order across processes too (bot/ordering.py; set by bot.runners).
+        self.order: SharedOrder | None = None
+        self.retry = DatabaseRetry(dp)  # an update whose database connection was lost is handled again
 
     # ------------------------------------------------------------------ handling
 
@@ -124,6 +145,8 @@ class Intake:
             log.info("resuming %d recorded update(s) left pending", len(left))
         self.dispatch((r, None) for r in left)
         await self._prune_now_and_then()
+        if self.order is not None:
+            self.order.start_sweeping(self._adopt)  # rows queued by processes that died
         return len(left)
 
     def dispatch(self, items: Iterable[tuple[inbox.Received, Update | None]]) -> None:
@@ -137,30 +160,53 @@ class Intake:
                 self._track(asyncio.create_task(self._park(received, describe(exc, self.bot.token))))
                 continue
             self.in_hand.add(received.inbox_id)
-            task = asyncio.create_task(self._handle(self.tails.get(key), received, update))
+            task = asyncio.create_task(self._handle(self.tails.get(key), received, update, key))
             self.tails[key] = task
             task.add_done_callback(lambda t, k=key: self.tails.get(k) is t and self.tails.pop(k))
             self._track(task)
 
-    async def _handle(self, before: asyncio.Task | None, received: inbox.Received, update: Update) -> None:
+    async def _handle(self, before: asyncio.Task | None, received: inbox.Received, update: Update,
+                      key: int | None = None) -> None:
         if before is not None:
             await asyncio.wait([before])
-        receipt = Receipt(received.inbox_id)
         try:
-            await self.dp.feed_update(self.bot, update, receipt=receipt)
-        except Exception as exc:  # noqa: BLE001 - an update must never stop the intake
-            receipt.error = receipt.error or repr(exc)
-            log.exception("update %s failed outside the handlers", update.update_id)
-        try:
-            if receipt.error:
-                await inbox.park(self.db, received.inbox_id, receipt.error)
-            elif not receipt.marked:
-                self._mark_soon(received.inbox_id)
+            if self.order is not None and key is not None:
+                await self.order.handle(key, received.inbox_id, lambda: self._feed(received, update), self._adopt)
+            else:
+                await self._feed(received, update)
         finally:
             self.in_hand.discard(received.inbox_id)
 
+    async def _feed(self, received: inbox.Received, update: Update) -> None:
+        receipt = Receipt(received.inbox_id)
+        started = time.perf_counter()
+        try:
+            await self.retry.feed(self.dp, self.bot, update, receipt)
+        except Exception as exc:  # noqa: BLE001 - an update must never stop the intake
+            receipt.error = receipt.error or repr(exc)
+            log.exception("update %s failed outside the handlers", update.update_id)
+        self.metrics.update_handled(time.perf_counter() - started, receipt.error)
+        if receipt.error:
+            await inbox.park(self.db, received.inbox_id, receipt.error)
+        elif not receipt.marked:
+            self._mark_soon(received.inbox_id)
+
+    async def _adopt(self, inbox_id: int) -> None:
+        """A row another process recorded and did not handle (bot/ordering.py): read back
+        from the inbox and handled here, unless it is no longer pending."""
+        received = await inbox.pending(self.db, inbox_id)
+        if received is None:
+            return
+        try:
+            update = parse_update(received.payload, self.bot)
+        except NotAnUpdate as exc:
+            await self._park(received, str(exc))
+            return
+        await self._feed(received, update)
+
     async def _park(self, received: inbox.Received, error: str) -> None:
         log.warning("update %s (inbox row %d) parked: %s", received.update_id, received.inbox_id, error[:200])
+        self.metrics.parked.labels("unreadable").inc()
         try:
             await inbox.park(self.db, received.inbox_id, error)
         except Exception:  # noqa: BLE001 - left pending: parked at a later resume
@@ -187,6 +233,8 @@ class Intake:
 
     async def drain(self, timeout: float = 10.0) -> None:
         """Let updates in hand finish (and be marked) before the process stops."""
+        if self.order is not None:
+            await self.order.stop()  # no more rows adopted from other processes
         deadline = asyncio.get_running_loop().time() + timeout
         while self.tasks:
             left = deadline - asyncio.get_running_loop().time()
@@ -208,14 +256,26 @@ class Intake:
 
     async def take(self, updates: list[Update]) -> None:
         """Record a batch (one transaction) and start handling the new ones; copies are dropped."""
+        self.metrics.received.inc(len(updates))
         by_key = {}
         pairs = []
         for update in updates:
             raw = raw_json(update)
             by_key[(update.update_id, raw)] = update
             pairs.append((update.update_id, raw))
-        fresh = await inbox.record(self.db, pairs)
+        fresh = await inbox.record(self.db, pairs, before_commit=self._queue_for(by_key))
         self.dispatch((r, by_key.get((r.update_id, r.payload))) for r in fresh)
+
+    def _queue_for(self, by_key: dict[tuple[int, str], Update]):  # noqa: ANN202
+        """With several processes (bot/ordering.py): what queues the new rows under their users,
+        inside the recording transaction; None without Redis."""
+        order = self.order
+        if order is None:
+            return None
+
+        async def queue(rows: list[inbox.Received]) -> None:
+            await order.queue((_key_or_none(by_key[(r.update_id, r.payload)]), r.inbox_id) for r in rows)
+        return queue
 
     async def poll(self, polling_timeout: int = 10, allowed_updates: list[str] | None = None,
                    stop: asyncio.Event | None = None) -> None:
@@ -252,6 +312,7 @@ class Intake:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - Telegram or the database away: wait and go on
+                self.metrics.errors.labels("intake").inc()
                 log.warning("polling: %s; next try in %.1f s", describe(exc, self.bot.token), backoff.next_delay)
                 await _unless(stop, asyncio.sleep(next(backoff)))
                 continue

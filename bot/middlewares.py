@@ -24,6 +24,7 @@ from aiogram.types import CallbackQuery, Message, MessageEntity, TelegramObject,
 from bot.state_storage import update_scope
 from handlers.errors import STALE_DIALOG_ERRORS
 from handlers.training import for_trainee
+from handlers.privacy import for_anyone
 from locales import pick_language, t
 from services import audit, textgate
 from services.session import AsyncSession, Database
@@ -62,7 +63,8 @@ class UpdateContext(BaseMiddleware):
             actor = await self._actor(session, user)
             data.update(session=session, commit=commit, actor=actor, lang=_language(actor, user))
             try:
-                if actor is None and not (_is_start_command(event) or await for_trainee(event, data.get("state"))):
+                if actor is None and not (_is_start_command(event) or for_anyone(event)
+                                          or await for_trainee(event, data.get("state"))):
                     await _turn_away(event, data)
                     return None
                 with update_scope(session) as state_writes:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
@@ -27,8 +28,10 @@ log = logging.getLogger(__name__)
 
 
 class RetryTelegram(BaseRequestMiddleware):
-    def __init__(self, attempts: int = 4, max_wait: float = 30.0, backoff: float = 0.5) -> None:
+    def __init__(self, attempts: int = 4, max_wait: float = 30.0, backoff: float = 0.5,
+                 on_retry: Callable[[], None] | None = None) -> None:
         self.attempts, self.max_wait, self.backoff = attempts, max_wait, backoff
+        self.on_retry = on_retry  # counts each retry (bot.metrics.Metrics.retried)
 
     async def __call__(self, make_request: NextRequestMiddlewareType[Any], bot: Any,
                        method: TelegramMethod[Any]) -> Response[Any]:
@@ -47,4 +50,6 @@ class RetryTelegram(BaseRequestMiddleware):
                 wait = self.backoff * 2 ** (attempt - 1)
             log.warning("%s: Telegram asked to retry; waiting %.1fs (attempt %d)", type(method).__name__, wait, attempt)
             await asyncio.sleep(wait)
+            if self.on_retry is not None:
+                self.on_retry()
         raise AssertionError("unreachable")

@@ -17,7 +17,7 @@ import hmac
 import logging
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager, suppress
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext, suppress
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
@@ -27,7 +27,11 @@ from aiohttp import web
 
 from bot.app import create_bot, create_dispatcher
 from bot.features import all_jobs
+from bot.health import Health, health_server
 from bot.intake import Intake, NotAnUpdate, describe
+from bot.metrics import Metrics
+from bot.ordering import shared_order
+from bot.proxy import masked
 from bot.settings import Settings, SettingsError
 from jobs.runner import JobRunner
 from services.session import Database
@@ -95,9 +99,13 @@ class Background:
 async def prepare(settings: Settings) -> tuple[Bot, Dispatcher, Database, Intake]:
     db = Database(settings.database_url)
     await db.upgrade()
-    bot = create_bot(settings)
-    dp = create_dispatcher(settings, db, bot)
+    metrics = Metrics()  # this bot's own registry, served at /metrics
+    bot = create_bot(settings, metrics=metrics)
+    dp = create_dispatcher(settings, db, bot, metrics=metrics)
+    if settings.telegram_proxy:
+        log.info("Telegram through the proxy %s", masked(settings.telegram_proxy))
     intake = Intake(dp, bot, db)
+    intake.order = shared_order(settings, dp.storage)  # with Redis: per-user order across instances
     dp["intake"] = intake
     return bot, dp, db, intake
 
@@ -110,7 +118,10 @@ async def serving(dp: Dispatcher, bot: Bot, db: Database) -> AsyncIterator[Backg
     workflow = {k: v for k, v in dp.workflow_data.items() if k != "bot"}
     await dp.emit_startup(bot=bot, dispatcher=dp, bots=[bot], **workflow)
     ctx = dp["ctx"]
-    runner = JobRunner(ctx, all_jobs(settings=ctx.settings)) if ctx.settings.jobs_enabled else None
+    metrics = dp.workflow_data.get("metrics")
+    runner = JobRunner(ctx, all_jobs(settings=ctx.settings), on_run=metrics.job_ran if metrics else None) \
+        if ctx.settings.jobs_enabled else None
+    dp["job_runner"] = runner  # /readyz and /metrics say whether this process leads
     background = Background(bot)
     try:
         background.keep_trying("setMyCommands (the default menu)", lambda: dp["menu"].set_default(bot))
@@ -132,7 +143,7 @@ async def serving(dp: Dispatcher, bot: Bot, db: Database) -> AsyncIterator[Backg
 async def polling(settings: Settings, polling_timeout: int = 10) -> AsyncIterator[Running]:
     """Run the bot by long polling in a task for the life of the block (tests, demo)."""
     bot, dp, db, intake = await prepare(settings)
-    async with serving(dp, bot, db):
+    async with serving(dp, bot, db), health_port(settings, dp, db):
         task = asyncio.create_task(intake.poll(polling_timeout, dp.resolve_used_update_types()))
         try:
             yield Running(bot, dp, db, task, intake)
@@ -172,13 +183,21 @@ async def run_polling(settings: Settings, stop: asyncio.Event | None = None) -> 
     the shutdown hooks) before the database closes."""
     stop = stop or asyncio.Event()
     bot, dp, db, intake = await prepare(settings)
-    async with serving(dp, bot, db) as background:
+    async with serving(dp, bot, db) as background, health_port(settings, dp, db, stop):
         # A webhook left set would refuse getUpdates; Telegram away: the loop waits it out.
         unhooked = background.keep_trying("deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False))
         stopping = asyncio.ensure_future(stop.wait())
         await asyncio.wait([unhooked, stopping], timeout=DELETE_WEBHOOK_WAIT, return_when=asyncio.FIRST_COMPLETED)
         stopping.cancel()
         await intake.poll(10, dp.resolve_used_update_types(), stop=stop)
+
+
+def health_port(settings: Settings, dp: Dispatcher, db: Database,
+                stop: asyncio.Event | None = None) -> AbstractAsyncContextManager[None]:
+    """Polling mode: /healthz, /readyz and /metrics on HEALTH_HOST:HEALTH_PORT when it is set."""
+    if settings.health_port is None:
+        return nullcontext()
+    return health_server(Health(dp, db, stop), settings.health_host, settings.health_port)
 
 
 class WebhookDoor:
@@ -210,6 +229,7 @@ class WebhookDoor:
         except web.HTTPException:
             raise
         except Exception as exc:  # noqa: BLE001 - not recorded: Telegram must send it again
+            self.intake.metrics.errors.labels("intake").inc()
             log.error("webhook update could not be recorded: %s", describe(exc, self.intake.bot.token))
             return web.Response(status=500)
         finally:
@@ -241,6 +261,7 @@ async def run_webhook(settings: Settings, host: str = "127.0.0.1", port: int = 8
     door = WebhookDoor(settings.webhook_secret, intake, stop)
     app = web.Application(client_max_size=MAX_WEBHOOK_BODY)
     app.router.add_post("/telegram", door.receive)
+    Health(dp, db, stop).add_to(app)  # /healthz, /readyz, /metrics (bot/health.py)
     async with serving(dp, bot, db) as background:
         # Calls still open when the site closes were waited for by `door.closed`: the rest are 503s.
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import aiohttp
 import orjson
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response
 from aiohttp.payload import BytesPayload
@@ -31,13 +33,49 @@ class BotSession(AiohttpSession):
       the session's `json_dumps` (orjson); a call that uploads a file still goes as
       aiogram's multipart form. tests/unit/test_seams_session.py compares both bodies
       with aiogram's form, field by field.
+
+    With a proxy (`TELEGRAM_PROXY`, bot/proxy.py) every call and download goes through it,
+    and a failure of the proxy itself is raised as a network error that says what the proxy
+    did, by its address with the password masked.
     """
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, proxy: str | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("json_loads", orjson.loads)
         kwargs.setdefault("json_dumps", json_dumps)
-        super().__init__(**kwargs)
+        self._route = None
+        super().__init__(proxy=proxy, **kwargs)
         self._response_types: dict[Any, type] = {}
+
+    def _setup_proxy_connector(self, proxy: Any) -> None:
+        """aiogram's hook for a proxy, replaced: aiogram's own reads no https:// proxy and drops
+        the session's TLS context and connection limit (bot.proxy.connector keeps them)."""
+        from bot.proxy import connector, parse_proxy
+
+        self._route = parse_proxy(proxy)
+        self._connector_type, self._connector_init = connector(self._route, **self._connector_init)
+        self._proxy = self._route  # its repr leaves the password out
+
+    async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
+        try:
+            return await super().make_request(bot, method, timeout)
+        except Exception as exc:
+            if self._route is None or not _proxy_failure(exc):
+                raise
+            from bot.proxy import explain
+
+            raise TelegramNetworkError(method=method, message=explain(exc, self._route)) from None
+
+    async def stream_content(self, url: str, *args: Any, **kwargs: Any) -> Any:
+        """File downloads (`bot.download`), through the proxy like every call."""
+        try:
+            async for chunk in super().stream_content(url, *args, **kwargs):
+                yield chunk
+        except Exception as exc:
+            if self._route is None or not _proxy_failure(exc):
+                raise
+            from bot.proxy import explain
+
+            raise aiohttp.ClientConnectionError(explain(exc, self._route)) from None
 
     def check_response(self, bot: Any, method: Any, status_code: int, content: str) -> Response[Any]:
         returning = method.__returning__
@@ -57,5 +95,11 @@ class BotSession(AiohttpSession):
         return BytesPayload(body.encode(), content_type="application/json")
 
 
-def make_session(api: Any) -> BotSession:
-    return BotSession(api=api)
+def _proxy_failure(exc: BaseException) -> bool:
+    from bot.proxy import is_proxy_failure
+
+    return is_proxy_failure(exc)
+
+
+def make_session(api: Any, proxy: str | None = None) -> BotSession:
+    return BotSession(api=api, proxy=proxy)

@@ -40,6 +40,35 @@ class Settings(BaseSettings):
     digest_schedule: str = Field(default="mon 09:00", alias="IPBOT_DIGEST_SCHEDULE")
     #: A YAML file of a deployment's own training targets (services/data/targets.yaml's shape).
     training_targets: str | None = Field(default=None, alias="IPBOT_TRAINING_TARGETS")
+    # Retention (issue 17), in days; 0 keeps that kind for good. The daily job jobs/retention.py
+    # removes or masks what is older (services/retention.py). 个人信息保护法 第十九条: "除法律、行政法规另有
+    # 规定外，个人信息的保存期限应当为实现处理目的所必要的最短时间。" No law names a number of days for
+    # the first three kinds below: their defaults are a LOCAL CHOICE of this project, to be set by
+    # each deployment for its own purposes (README, "个人信息保存期限").
+    #: LOCAL CHOICE, 365: a trainee's name, mobile, employer, position and Telegram link are masked a
+    #: year after their last session (or after the record last changed, with no session); their
+    #: attendance stays, counted under its category (services/progress.py counts people).
+    retention_trainee_contact_days: int = Field(default=365, ge=0, alias="IPBOT_RETENTION_TRAINEE_CONTACT_DAYS")
+    #: LOCAL CHOICE, 365: an SME's question and its answer (text and asker) are masked a year after
+    #: they were answered (or asked, when never answered); the thread stays counted.
+    retention_question_days: int = Field(default=365, ge=0, alias="IPBOT_RETENTION_QUESTION_DAYS")
+    #: Cited, 184: 网络安全法 第二十一条（三）"留存相关的网络日志不少于六个月" (denials, forged presses,
+    #: exports are such logs); 184 days is the longest six calendar months, so no six-month span is cut
+    #: short. Fewer days (other than 0) are refused.
+    retention_audit_days: int = Field(default=184, ge=0, alias="IPBOT_RETENTION_AUDIT_DAYS")
+    #: LOCAL CHOICE, 30: parked updates (dead letters, whole messages as received) are deleted after
+    #: 30 days, time for an admin to see them in /status. Handled updates go after 24 hours anyway
+    #: (Telegram's redelivery window, services/inbox.py).
+    retention_inbox_days: int = Field(default=30, ge=0, alias="IPBOT_RETENTION_INBOX_DAYS")
+    #: Every Bot API call and file download goes through this proxy: http://, https:// or
+    #: socks5:// with optional user:password@ (bot/proxy.py; logged only as user:***@).
+    telegram_proxy: str | None = Field(default=None, alias="TELEGRAM_PROXY")
+    #: Polling mode: /healthz, /readyz and /metrics on HEALTH_HOST:HEALTH_PORT (off when unset;
+    #: webhook mode serves them on the webhook listener instead).
+    health_port: int | None = Field(default=None, ge=1, le=65535, alias="HEALTH_PORT")
+    health_host: str = Field(default="127.0.0.1", alias="HEALTH_HOST")
+    #: "text" (default) or "json": one JSON object per log line (bot/logs.py).
+    log_format: str = Field(default="text", alias="IPBOT_LOG_FORMAT")
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -59,6 +88,31 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("telegram_proxy")
+    @classmethod
+    def _proxy_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        from bot.proxy import ProxyError, parse_proxy
+
+        try:
+            parse_proxy(value)
+        except ProxyError as exc:  # says what is wrong without repeating the URL (it may hold a password)
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("health_port", mode="before")
+    @classmethod
+    def _port_or_off(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        if value.lower() not in ("text", "json"):
+            raise ValueError("must be text or json")
+        return value.lower()
 
     @field_validator("database_url")
     @classmethod
@@ -103,6 +157,14 @@ class Settings(BaseSettings):
             parse_schedule(value)
         except ValueError as exc:
             raise ValueError(f"is not a schedule such as 'mon 09:00' ({exc})") from None
+        return value
+
+    @field_validator("retention_audit_days")
+    @classmethod
+    def _audit_six_months(cls, value: int) -> int:
+        if 0 < value < 184:
+            raise ValueError("must be 0 (kept for good) or at least 184 days: 网络安全法 第二十一条（三） "
+                             "asks network logs to be kept for no less than six months")
         return value
 
     @model_validator(mode="after")

@@ -117,6 +117,16 @@ class EmulatorCore:
     def clear_faults(self) -> None:
         self._faults.clear()
 
+    def route_webhook(self, urls: list[str] | None, *, token: str | None = None) -> None:
+        """Play the reverse proxy in front of several bot instances: this bot's webhook
+        updates go to `urls` in turn, whatever URL it set (None: to that URL again)."""
+        self._webhooks.route(self.bot_state(token).token, urls)
+
+    @property
+    def webhook_deliveries(self) -> dict[str, int]:
+        """Updates each webhook URL answered with 2xx."""
+        return dict(self._webhooks.delivered)
+
     # --- what users do --------------------------------------------------------------
 
     def open_chat(self, user: FakeUser, *, token: str | None = None) -> None:

@@ -5,6 +5,12 @@ offset. A redelivered update (same update_id, queued again) survives confirmatio
 until it has been handed out once, so an offset the bot computed before the
 redelivery cannot swallow it. Waiters (long polls, webhook workers) are woken on
 every new update.
+
+Each update has a lane, as in Telegram's own Bot API server (tdlib/telegram-bot-api,
+WebhookActor: an update's `queue_id` is its chat for messages, its user for callback
+queries): webhook delivery sends one update of a lane at a time, the next one only after
+the bot answered the previous with 2xx, so one chat's messages reach the bot in order
+even with many connections open (`take(busy=...)`).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import asyncio
 import itertools
 from collections import deque
 from dataclasses import dataclass
+from collections.abc import Container
 from typing import Any
 
 # Update types delivered when a bot never said which ones it wants (Telegram's default).
@@ -48,6 +55,21 @@ class _Pending:
     payload: dict[str, Any]
     redelivered: bool = False
     delivered: bool = False
+    lane: tuple[str, int] | None = None
+
+
+def lane_of(payload: dict[str, Any], kind: str) -> tuple[str, int] | None:
+    """The lane of an update (see the module docstring): a chat's messages (new and edited)
+    share one; a user's callback queries another; None for updates with neither."""
+    event = payload.get(kind)
+    if not isinstance(event, dict):
+        return None
+    if kind in ("message", "edited_message", "channel_post", "edited_channel_post"):
+        return ("chat", event["chat"]["id"]) if isinstance(event.get("chat"), dict) else None
+    for part in ("from", "chat", "user"):
+        if isinstance(event.get(part), dict) and "id" in event[part]:
+            return (kind, event[part]["id"])
+    return None
 
 
 class UpdateQueue:
@@ -68,7 +90,7 @@ class UpdateQueue:
         """Queue an update unless the bot excluded its type via allowed_updates."""
         if kind not in self.allowed:
             return False
-        self._entries.append(_Pending(update_id, payload, redelivered))
+        self._entries.append(_Pending(update_id, payload, redelivered, lane=lane_of(payload, kind)))
         self._redelivered += redelivered
         self.wake()
         return True
@@ -102,15 +124,18 @@ class UpdateQueue:
             entry.delivered = True
         return [entry.payload for entry in batch]
 
-    async def take(self) -> _Pending:
-        """Remove and return the next update, waiting for one (webhook delivery)."""
-        while not self._entries:
+    async def take(self, busy: Container[tuple[str, int]] = ()) -> _Pending:
+        """Remove and return the next update whose lane is not in `busy`, waiting for one
+        (webhook delivery; the caller wakes the queue when a lane it held is free again)."""
+        while True:
+            for index, entry in enumerate(self._entries):
+                if entry.lane is None or entry.lane not in busy:
+                    del self._entries[index]
+                    self._redelivered -= entry.redelivered
+                    self.in_flight += 1
+                    return entry
             self._wakeup.clear()
             await self._wakeup.wait()
-        entry = self._entries.popleft()
-        self._redelivered -= entry.redelivered
-        self.in_flight += 1
-        return entry
 
     def settle(self, entry: _Pending, *, delivered: bool) -> None:
         """Finish a `take`: a failed delivery goes back to the front of the queue."""

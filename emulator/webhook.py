@@ -1,8 +1,16 @@
 """Webhook delivery: POST each queued update to the bot's URL, as Telegram does.
 
-Up to max_connections deliveries run at once (so, as in production, order is not
-guaranteed under load). An update leaves the queue only after a 2xx answer;
-failures are retried with a short backoff and reported by getWebhookInfo.
+Up to max_connections deliveries run at once, but one chat's updates go one at a time
+(the queue's lanes, emulator/updates.py), as Telegram's Bot API server sends them: the
+next message of a chat only after the bot answered the previous one with 2xx. An update
+leaves the queue only after a 2xx answer; failures are retried with a short backoff and
+reported by getWebhookInfo.
+
+Several instances behind one address: `route(token, urls)` plays the reverse proxy in
+front of them. Deliveries then go to those URLs in turn (round robin), whatever URL the
+bot set, and a delivery that failed is tried again on the next one (as nginx's
+`proxy_next_upstream` does), so a dead instance costs a retry, not an update.
+`delivered` counts the 2xx answers per URL.
 """
 
 from __future__ import annotations
@@ -10,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import Counter
 
 import aiohttp
 
@@ -26,6 +35,17 @@ class WebhookManager:
         self._rejected = rejected
         self._workers: dict[str, list[asyncio.Task[None]]] = {}
         self._session: aiohttp.ClientSession | None = None
+        self._routes: dict[str, list[str]] = {}
+        self._turns: Counter[str] = Counter()
+        self._busy: dict[str, set[tuple[str, int]]] = {}
+        self.delivered: Counter[str] = Counter()
+
+    def route(self, token: str, urls: list[str] | None) -> None:
+        """Deliver this bot's updates to `urls` in turn (None or []: to the URL the bot set)."""
+        if urls:
+            self._routes[token] = list(urls)
+        else:
+            self._routes.pop(token, None)
 
     async def start(self, bot: BotState) -> None:
         """(Re)start delivery for the bot's current webhook configuration."""
@@ -55,15 +75,28 @@ class WebhookManager:
             await self._session.close()
             self._session = None
 
+    def _next_url(self, token: str, config: WebhookConfig) -> str:
+        urls = self._routes.get(token)
+        if not urls:
+            return config.url
+        turn = self._turns[token]
+        self._turns[token] = turn + 1
+        return urls[turn % len(urls)]
+
     async def _deliver(self, bot: BotState, config: WebhookConfig, session: aiohttp.ClientSession) -> None:
         backoff = _BACKOFF_MIN
+        busy = self._busy.setdefault(bot.token, set())
         while True:
-            entry = await bot.queue.take()
+            entry = await bot.queue.take(busy)
+            if entry.lane is not None:
+                busy.add(entry.lane)
             delivered = False
             try:
                 delivered = await self._post(bot, config, session, entry.payload)
             finally:
                 bot.queue.settle(entry, delivered=delivered)
+                busy.discard(entry.lane)
+                bot.queue.wake()  # the lane is free: its next update may go
             if delivered:
                 backoff = _BACKOFF_MIN
             else:
@@ -77,8 +110,9 @@ class WebhookManager:
         if config.secret_token:
             headers[SECRET_HEADER] = config.secret_token
         body = json.dumps(update, ensure_ascii=False).encode("utf-8")
+        url = self._next_url(bot.token, config)
         try:
-            async with session.post(config.url, data=body, headers=headers) as response:
+            async with session.post(url, data=body, headers=headers) as response:
                 reply = await response.read()
                 status, reason, content_type = response.status, response.reason, response.content_type
         except (aiohttp.ClientError, TimeoutError) as error:
@@ -87,6 +121,7 @@ class WebhookManager:
         if not 200 <= status < 300:
             _note_error(config, f"Wrong response from the webhook: {status} {reason}")
             return False
+        self.delivered[url] += 1
         if _carries_method(reply, content_type):
             self._rejected.append(
                 Rejection(

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -78,12 +80,15 @@ class JobRunner:
     """Runs `jobs` on schedule in the process that holds the leader lock.
 
     ``lock`` defaults to the one the settings call for (`jobs.leader.leader_lock`).
+    ``on_run(job, outcome, seconds)`` hears of every run that ended (the bot's metrics).
     """
 
     def __init__(self, ctx: AppContext, jobs: list[JobSpec] | tuple[JobSpec, ...], *,
                  lock: LeaderLock | None = None, poll_interval: float = POLL_SECONDS,
-                 stop_timeout: float = STOP_TIMEOUT_SECONDS) -> None:
+                 stop_timeout: float = STOP_TIMEOUT_SECONDS,
+                 on_run: Callable[[str, str, float], None] | None = None) -> None:
         self.ctx = ctx
+        self.on_run = on_run
         self.jobs = {job.name: job for job in jobs}
         if len(self.jobs) != len(jobs):
             raise ValueError("job names must be unique")
@@ -236,9 +241,14 @@ class JobRunner:
 
     async def _run(self, spec: JobSpec, due: datetime) -> str:
         log.info("job %s: running for %s", spec.name, run_period(due))
+        started = time.perf_counter()
         try:
             await spec.run(self.ctx, due)
         except Exception as exc:  # noqa: BLE001 - one job's failure must not stop the others
             log.exception("job %s failed for %s", spec.name, run_period(due))
-            return f"failed: {type(exc).__name__}: {exc}"
-        return "done"
+            outcome = f"failed: {type(exc).__name__}: {exc}"
+        else:
+            outcome = "done"
+        if self.on_run is not None:
+            self.on_run(spec.name, outcome, time.perf_counter() - started)
+        return outcome

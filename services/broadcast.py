@@ -31,11 +31,18 @@ __all__ = ["DONE", "Limits", "Outcome", "Outgoing", "Permanent", "RetryLater", "
            "paced"]
 
 _pacing: ContextVar[bool] = ContextVar("ipbot_broadcast_pacing", default=False)
+_attempt: ContextVar[int] = ContextVar("ipbot_broadcast_attempt", default=0)
 
 
 def paced() -> bool:
     """Whether the caller runs inside a broadcast's step, whose retries and pauses are the broadcast's."""
     return _pacing.get()
+
+
+def attempt() -> int:
+    """Which try of its step the running broadcast step is (1 the first, 0 outside a broadcast),
+    so the bot's metrics can count the broadcast's retries (bot/metrics.py)."""
+    return _attempt.get()
 
 #: A step returning DONE ends its recipient there, delivered, without the later steps
 #: (e.g. the send was already claimed by an earlier run: nothing to do).
@@ -100,6 +107,7 @@ class _Entry:
     step: int = field(default=0, compare=False)
     failures: int = field(default=0, compare=False)
     tries: int = field(default=0, compare=False)
+    step_tries: int = field(default=0, compare=False)
     started: float = field(default=0.0, compare=False)
 
 
@@ -139,7 +147,10 @@ async def _send(items: Sequence[Outgoing], limits: Limits, on_outcome: Callable[
                 entry = heapq.heappop(queue)
                 next_slot = max(now, next_slot) + spacing
                 entry.tries += 1
+                entry.step_tries += 1
+                counting = _attempt.set(entry.step_tries)  # the step's task inherits it
                 running[asyncio.ensure_future(entry.item.steps[entry.step]())] = entry
+                _attempt.reset(counting)
                 continue
             wait = start - now
         if running:
@@ -152,7 +163,7 @@ async def _send(items: Sequence[Outgoing], limits: Limits, on_outcome: Callable[
             now = clock()
             error = task.exception()
             if error is None:
-                entry.step, entry.failures = entry.step + 1, 0
+                entry.step, entry.failures, entry.step_tries = entry.step + 1, 0, 0
                 if task.result() is DONE:
                     await settle(entry, Outcome(entry.item.key, True, "skipped", entry.step - 1, entry.tries))
                     continue

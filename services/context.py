@@ -47,6 +47,11 @@ class SettingsLike(Protocol):
     digest_schedule: str
     #: A YAML file of the deployment's own training targets, or None for the built-in ones.
     training_targets: str | None
+    #: Retention periods in days (0: kept for good), read by the daily job jobs/retention.py.
+    retention_trainee_contact_days: int
+    retention_question_days: int
+    retention_audit_days: int
+    retention_inbox_days: int
 
 
 @dataclass(frozen=True, eq=False)

@@ -13,20 +13,20 @@ after it was handled, so a kill in between repeats at most that update's reply.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import BigInteger, any_, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql
 
 from services.session import AsyncSession, Database
 from storage.models import InboxEntry
 from storage.types import utcnow
 
-__all__ = ["Received", "record", "mark_done_with", "mark_done", "park", "recover", "prune", "counts",
+__all__ = ["Received", "record", "mark_done_with", "mark_done", "park", "recover", "pending", "prune", "counts",
            "newest_update_id", "REDELIVERY_WINDOW", "MAX_ATTEMPTS", "AlreadyDone"]
 
 #: Telegram keeps an unconfirmed update for at most 24 hours; a copy can only come within that.
@@ -36,6 +36,7 @@ MAX_ATTEMPTS = 3
 
 PENDING, DONE, DEAD = "pending", "done", "dead"
 _TABLE = InboxEntry.__table__
+_IDS = bindparam("ids", type_=postgresql.ARRAY(BigInteger))
 
 
 class AlreadyDone(Exception):
@@ -55,17 +56,20 @@ def digest(payload: str) -> str:
     return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
 
-async def record(db: Database, updates: Iterable[tuple[int, str]]) -> list[Received]:
+async def record(db: Database, updates: Iterable[tuple[int, str]],
+                 before_commit: Callable[[list[Received]], Awaitable[None]] | None = None) -> list[Received]:
     """Record (update_id, raw JSON) pairs in one transaction; return the ones not seen before.
 
     A copy (same id and content, still kept) is left out, so it is neither handled again
-    nor answered twice.
+    nor answered twice. `before_commit(fresh)` runs inside the transaction, once the new
+    rows have their ids; if it raises, nothing is recorded (bot/ordering.py queues the
+    rows there, so no row is ever recorded that no process will find).
     """
     pairs = list(updates)
     if not pairs:
         return []
     if _is_sqlite(db):
-        return await _record_on_sqlite(db, pairs)
+        return await _record_on_sqlite(db, pairs, before_commit)
     now = utcnow()
     rows = [{"update_id": uid, "digest": digest(raw), "payload": raw, "state": PENDING, "attempts": 0,
              "received_at": now} for uid, raw in pairs]
@@ -73,8 +77,10 @@ async def record(db: Database, updates: Iterable[tuple[int, str]]) -> list[Recei
                  .returning(_TABLE.c.id, _TABLE.c.update_id, _TABLE.c.payload))
     async with db.engine.begin() as connection:
         result = await connection.execute(statement, rows)
-        fresh = [Received(r.id, r.update_id, r.payload) for r in result]
-    return sorted(fresh, key=lambda r: r.inbox_id)
+        fresh = sorted((Received(r.id, r.update_id, r.payload) for r in result), key=lambda r: r.inbox_id)
+        if before_commit is not None and fresh:
+            await before_commit(fresh)
+    return fresh
 
 
 async def mark_done_with(session: AsyncSession, inbox_id: int) -> None:
@@ -95,9 +101,11 @@ async def mark_done(db: Database, inbox_ids: Iterable[int]) -> None:
     if _is_sqlite(db):
         await _mark_done_on_sqlite(db, ids)
         return
+    # `= ANY(array)`, not `IN (...)`: one statement whatever the count, so PostgreSQL connections
+    # prepare it once rather than once per batch size (bench/scale.py showed the difference).
     async with db.engine.begin() as connection:
-        await connection.execute(update(_TABLE).where(_TABLE.c.id.in_(ids), _TABLE.c.state == PENDING)
-                                 .values(state=DONE, finished_at=utcnow()))
+        await connection.execute(update(_TABLE).where(_TABLE.c.id == any_(_IDS), _TABLE.c.state == PENDING)
+                                 .values(state=DONE, finished_at=utcnow()), {"ids": ids})
 
 
 async def park(db: Database, inbox_id: int, error: str) -> None:
@@ -124,6 +132,15 @@ async def recover(db: Database, received_before: datetime | None = None) -> list
         rows = await connection.execute(select(_TABLE.c.id, _TABLE.c.update_id, _TABLE.c.payload)
                                         .where(*where).order_by(_TABLE.c.id))
         return [Received(r.id, r.update_id, r.payload) for r in rows]
+
+
+async def pending(db: Database, inbox_id: int) -> Received | None:
+    """One row, if it is still pending (another process, finding it queued and unhandled,
+    handles it: bot/ordering.py); None once it is done or parked, or gone."""
+    async with db.engine.connect() as connection:
+        row = (await connection.execute(select(_TABLE.c.id, _TABLE.c.update_id, _TABLE.c.payload)
+                                        .where(_TABLE.c.id == inbox_id, _TABLE.c.state == PENDING))).first()
+    return Received(row.id, row.update_id, row.payload) if row is not None else None
 
 
 async def prune(db: Database, now: datetime | None = None) -> int:
@@ -188,7 +205,8 @@ async def _sqlite_transaction(db: Database) -> AsyncIterator[Any]:
             raise
 
 
-async def _record_on_sqlite(db: Database, pairs: list[tuple[int, str]]) -> list[Received]:
+async def _record_on_sqlite(db: Database, pairs: list[tuple[int, str]],
+                            before_commit: Callable[[list[Received]], Awaitable[None]] | None) -> list[Received]:
     now, per_row, fresh = _sqlite_time(db), 6, []
     async with _sqlite_transaction(db) as driver:
         for start in range(0, len(pairs), _SQLITE_VALUES // per_row):
@@ -200,7 +218,10 @@ async def _record_on_sqlite(db: Database, pairs: list[tuple[int, str]]) -> list[
                 + " ON CONFLICT (update_id, digest) DO NOTHING RETURNING id, update_id, payload", values)
             fresh += [Received(*row) for row in await cursor.fetchall()]
             await cursor.close()
-    return sorted(fresh, key=lambda r: r.inbox_id)
+        fresh.sort(key=lambda r: r.inbox_id)
+        if before_commit is not None and fresh:
+            await before_commit(fresh)
+    return fresh
 
 
 async def _mark_done_on_sqlite(db: Database, ids: list[int]) -> None:

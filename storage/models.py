@@ -197,3 +197,4 @@ from storage.reminder_tables import QuestionReminder  # noqa: E402,F401 - the jo
 from storage.visits_tables import CompanyHistory, Measure, MeasureEvent, Visit, VisitAttachment  # noqa: E402,F401
 from storage.digest_tables import DeliveryFailure, RegionChannel  # noqa: E402,F401  (digest feature)
 from storage.training_tables import Enrolment, Trainee  # noqa: E402,F401  (the training feature's tables)
+from storage.privacy_tables import PrivacyRequest  # noqa: E402,F401  (/privacy: deletion requests)

@@ -94,8 +94,9 @@ async def test_every_router_but_the_public_ones_is_guarded(harness):
             yield from walk(sub)
 
     # language: every invited user (part of common); training_links: whoever opens a training link
-    # (UpdateContext admits a stranger only for what handlers.training.for_trainee accepts)
-    public = {"common", "language", "training_links", "fallback", "errors"}
+    # (UpdateContext admits a stranger only for what handlers.training.for_trainee accepts); privacy:
+    # anyone's own data (handlers.privacy.for_anyone; services.privacy checks the admin's button)
+    public = {"common", "language", "training_links", "privacy", "fallback", "errors"}
     unguarded = []
     for router in walk(harness.running.dp):
         if router is harness.running.dp or router.name in public:
