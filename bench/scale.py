@@ -54,8 +54,9 @@ import aiohttp  # noqa: E402
 
 from emulator import BotInfo, Emulator  # noqa: E402
 from updates import (  # noqa: E402 - bench/updates.py: the workload, its warm-up and the closed loops
-    IPBOT_TOKEN, IPBOT_USERNAME, POLICY_QUESTIONS, PROFILED_CHILD, WARMUP_TIMEOUT, Result, Sim, _stat_cpu, converse,
-    drive, fmt, ipbot_target, percentile, plan, prepare_ipbot_db, summarise_profile, warm_up)
+    IPBOT_TOKEN, IPBOT_USERNAME, POLICY_QUESTIONS, PROFILED_CHILD, WARMUP_TIMEOUT, Child, Result, Sim, _stat_cpu,
+    converse, drive, fmt, ipbot_target, percentile, plan, prepare_ipbot_db, run_bench, summarise_profile,
+    warm_up)
 
 RATIO_GOAL = 1.3
 LEAD_IN_STEPS = 5  # unmeasured steps of every user before the window
@@ -79,8 +80,9 @@ class ScaleResult(Result):
     sessions: int = 0  # PostgreSQL sessions (connections) opened to it meanwhile
 
 
-class Instance:
-    """`ipbot run` in webhook mode on a loopback port of its own (its own session: ^C reaches only the bench)."""
+class Instance(Child):
+    """`ipbot run` in webhook mode on a loopback port of its own (its own session: ^C reaches only the bench);
+    stopped as bench/updates.py stops its child."""
 
     def __init__(self, n: int, port: int, public_port: int, api_base: str, database_url: str, redis_url: str,
                  workdir: Path, profile: Path | None = None) -> None:
@@ -149,27 +151,6 @@ class Instance:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{self.name} did not listen within {START_TIMEOUT:.0f}s:\n{self.log_tail()}")
             await asyncio.sleep(0.1)
-
-    async def stop(self) -> None:
-        try:
-            if self.alive():
-                self.proc.send_signal(signal.SIGTERM)
-                deadline = time.monotonic() + STOP_TIMEOUT
-                while self.alive() and time.monotonic() < deadline:
-                    await asyncio.sleep(0.05)
-                if self.alive():
-                    print(f"  {self.name}: no exit {STOP_TIMEOUT:.0f}s after SIGTERM; killing it", file=sys.stderr)
-                    self.proc.kill()
-                    self.proc.wait(timeout=5)
-        finally:
-            self._log.close()
-
-    def kill_now(self) -> None:
-        if self.alive():
-            self.proc.kill()
-            self.proc.wait(timeout=5)
-        if not self._log.closed:
-            self._log.close()
 
 
 def free_port() -> int:
@@ -533,18 +514,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    try:
-        return asyncio.run(amain(args))
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except RuntimeError as exc:
-        print(f"scale bench: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        for instance in _INSTANCES:
-            instance.kill_now()
+    return run_bench("scale", amain, parse_args(argv), _INSTANCES)
 
 
 if __name__ == "__main__":

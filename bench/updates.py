@@ -676,18 +676,23 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == [PROFILED_CHILD]:
         return profiled_child(argv[1], argv[2])
-    args = parse_args(argv)
+    return run_bench("updates", amain, parse_args(argv), _CHILDREN)
+
+
+def run_bench(name: str, amain, args: argparse.Namespace, processes: list) -> int:  # noqa: ANN001
+    """``amain(args)``'s exit code; ^C or a RuntimeError end it with one line, and every bot
+    process it started is killed whatever happened (bench/scale.py runs the same way)."""
     try:
         return asyncio.run(amain(args))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except RuntimeError as exc:
-        print(f"updates bench: {exc}", file=sys.stderr)
+        print(f"{name} bench: {exc}", file=sys.stderr)
         return 2
     finally:
-        for child in _CHILDREN:
-            child.kill_now()
+        for process in processes:
+            process.kill_now()
 
 
 if __name__ == "__main__":

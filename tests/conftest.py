@@ -9,7 +9,8 @@ import pytest
 
 from services.session import Database
 from tests.databases import (  # noqa: F401 - re-exported: tests import these from here
-    PG_SERVER, close_postgres_pool, copy_sqlite, fresh_postgres_database, postgres_pool, sqlite_template)
+    PG_SERVER, close_postgres_pool, copy_sqlite, fresh_postgres_database, pooled_postgres, postgres_pool,
+    sqlite_template)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -51,14 +52,12 @@ async def db(request, tmp_path):
         yield database
         await database.close()
         return
-    pool = await postgres_pool()
-    name = await pool.take()
-    database = Database(f"postgresql+asyncpg://{PG_SERVER}/{name}")
-    try:
-        yield database
-    finally:
-        await database.close()
-        pool.give_back(name)
+    async with pooled_postgres() as url:
+        database = Database(url)
+        try:
+            yield database
+        finally:
+            await database.close()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -113,6 +113,18 @@ async def postgres_pool() -> PostgresPool:
     return pool
 
 
+@asynccontextmanager
+async def pooled_postgres() -> AsyncIterator[str]:
+    """The URL of a fresh, migrated PostgreSQL database from the pool, given back afterwards
+    (skipped, saying why, when no server answers)."""
+    pool = await postgres_pool()
+    name = await pool.take()
+    try:
+        yield f"postgresql+asyncpg://{PG_SERVER}/{name}"
+    finally:
+        pool.give_back(name)
+
+
 def close_postgres_pool() -> None:
     pool = _TEMPLATES.pop("postgresql-pool", None)
     if pool is not None:

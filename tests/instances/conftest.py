@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from emulator import Emulator
-from tests.databases import PG_SERVER, postgres_pool
+from tests.databases import pooled_postgres
 from tests.e2e.harness import BOT_USERNAME, TOKEN
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -50,10 +50,6 @@ async def emu() -> AsyncIterator[Emulator]:
 @pytest.fixture
 async def pg_database() -> AsyncIterator[str]:
     """The URL of a fresh, migrated PostgreSQL database (skipped when no server answers)."""
-    pool = await postgres_pool()
-    name = await pool.take()
-    try:
-        yield f"postgresql+asyncpg://{PG_SERVER}/{name}"
-    finally:
-        pool.give_back(name)
+    async with pooled_postgres() as url:
+        yield url
 

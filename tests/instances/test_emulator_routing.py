@@ -13,8 +13,7 @@ import pytest
 from aiohttp import web
 
 from emulator import Emulator
-
-TOKEN = "123456:TEST-token"
+from tests.emulator.conftest import TOKEN, emu  # noqa: F401 - the emulator tests' own fixture
 
 
 class Hook:
@@ -45,16 +44,6 @@ class Hook:
 
     def texts(self) -> list[str]:
         return [u["message"]["text"] for _a, _b, u in self.got]
-
-
-@pytest.fixture
-async def emu() -> AsyncIterator[Emulator]:
-    emulator = Emulator(TOKEN, "ipbot_test")
-    await emulator.start("127.0.0.1", 0)
-    try:
-        yield emulator
-    finally:
-        await emulator.stop()
 
 
 @pytest.fixture

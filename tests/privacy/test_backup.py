@@ -21,7 +21,7 @@ from services.session import Database, unit_of_work
 from storage.models import Company, Invite, Measure, Role, Training, User, Visit
 from storage.training_tables import Enrolment, Trainee
 from storage.types import utcnow
-from tests.databases import PG_SERVER, copy_sqlite, fresh_postgres_database, postgres_pool, sqlite_template
+from tests.databases import copy_sqlite, fresh_postgres_database, pooled_postgres, sqlite_template
 
 BEFORE, AFTER = 25, 5  # writes committed before the backup begins, and at least this many once it ended
 
@@ -36,12 +36,8 @@ async def source_database(kind: str, folder: Path):
         await asyncio.to_thread(copy_sqlite, await sqlite_template(), folder / "source.db")
         yield f"sqlite+aiosqlite:///{folder / 'source.db'}"
         return
-    pool = await postgres_pool()
-    name = await pool.take()
-    try:
-        yield f"postgresql+asyncpg://{PG_SERVER}/{name}"
-    finally:
-        pool.give_back(name)
+    async with pooled_postgres() as url:
+        yield url
 
 
 @contextlib.asynccontextmanager
