@@ -22,6 +22,10 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
+    # Up to 30 connections per process, 20 of them kept: with SQLAlchemy's default (5 kept, 10 more
+    # closed again on return) a bot with dozens of updates in flight opened and closed connections
+    # all the time, a few milliseconds of CPU each (bench/scale.py counts them). Several instances:
+    # PostgreSQL's max_connections must cover 30 per instance and a few for the command line.
     return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=20, max_overflow=10)
 
 
