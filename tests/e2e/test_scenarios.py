@@ -46,7 +46,11 @@ def ctx_of(harness):
 
 
 def day_button(harness, day: date | None = None) -> str:
-    return f"[ {(day or ctx_of(harness).today()):%d} ]"
+    """The calendar's button for `day` (the bot's today by default). aiogram-dialog brackets
+    the host's today, which is not the frozen clock's on another day: "[ 03 ]" or "03"."""
+    ctx = ctx_of(harness)
+    day = day or ctx.today()
+    return f"[ {day:%d} ]" if day == datetime.now(ctx.tz).date() else f"{day:%d}"
 
 
 def labels(message) -> list[str]:
@@ -81,7 +85,7 @@ async def log_visit(harness, specialist) -> Visit:
     await emu.press_button(specialist, "下一步")
     await emu.wait_message(specialist.id, "一企一策措施")
     await harness.say(specialist, "协助撰写首件发明专利申请", "请选择完成期限")
-    await emu.press_button(specialist, day_button(harness))
+    await press_exact(emu, specialist, day_button(harness))
     await emu.wait_message(specialist.id, "协助撰写首件发明专利申请")
     await emu.press_button(specialist, "完成")
     summary = await emu.wait_message(specialist.id, "走访记录")
