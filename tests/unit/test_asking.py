@@ -241,8 +241,6 @@ async def test_the_change_goes_to_the_specialist_only_from_the_company(db):
 
 
 async def test_the_command_line_answers_as_the_chat_decides(db, capsys):
-    if not db.url.startswith("sqlite"):
-        pytest.skip("the command line is tried on the SQLite file")
     from bot.cli import main
 
     actors = await _demo(db)
@@ -260,8 +258,6 @@ async def test_the_command_line_answers_as_the_chat_decides(db, capsys):
 
 
 async def test_the_command_line_refuses_in_one_line(db, capsys):
-    if not db.url.startswith("sqlite"):
-        pytest.skip("the command line is tried on the SQLite file")
     from bot.cli import main
 
     for argv in (["ask", "--company", "91320585MA1W8K7Q3X", "有效发明35件"], ["ask", "--as-of", "2023-02-30", "问"],
