@@ -1,7 +1,8 @@
 """The SME question set measured through the chat's own path (issue 16, item 6).
 
     python bench/question_set.py tuning      # the part rules may be tuned on
-    python bench/question_set.py heldout2    # the part figures are reported from (heldout: spent)
+    python bench/question_set.py heldout2    # held-out parts figures are reported from (heldout: spent)
+    python bench/question_set.py heldout3    # written blind on 2026-12-03, for the round after heldout2
     python bench/question_set.py heldout --misses
 
 Every question of ``tests/questions/<part>.yaml`` goes to :func:`services.asking.answer_question`
@@ -139,7 +140,7 @@ def _figures(pairs: list[tuple[str, str]]) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("part", choices=("tuning", "heldout", "heldout2"))
+    parser.add_argument("part", choices=("tuning", "heldout", "heldout2", "heldout3"))
     parser.add_argument("--misses", action="store_true", help="list every question not right")
     args = parser.parse_args()
     figures, misses = asyncio.run(measure(args.part))

@@ -45,4 +45,6 @@ def test_no_user_text_becomes_a_formula(triples):
     xml, values = write(rows)
     assert not re.search(r"<f[ >/]", xml)
     expected = [tuple(clean_text(v) or None for v in triple) for triple in triples]
+    while expected and expected[-1] == (None, None, None):
+        expected.pop()  # a reader sees a sheet up to its last non-empty row: trailing empty rows are not read
     assert values == expected

@@ -250,7 +250,7 @@ async def test_a_supervisors_day(harness, bot_clock):
     this_year = _number(r"2026 年以来：已培训 ([\d,]+) 人", chat)
     since = _number(r"目标结束后（2021-01-01 至 [\d-]+）：已培训 ([\d,]+) 人", chat)
     assert (this_year, since) == (2, 2)
-    await emu.wait_message(supervisor.id, lambda m: m.photo is not None)
+    await emu.wait_message(supervisor.id, lambda m: m.photo is not None, timeout=30)  # matplotlib on a busy machine
 
     # 2. /export of this week: the workbook, 汇总 first, its figures those of the sheets.
     await emu.send_text(supervisor, f"/export {WEEK}")

@@ -75,7 +75,7 @@ async def test_progress_digest_roster_and_chart_give_the_same_people(harness):
     rate = _number(rf"近 {RATE_WEEKS} 周平均每周新增 ([\d.]+) 人", chat)
     assert (at_end, since) == (3, 5)  # 学员0-2 in 2019; 学员3-7 after the end, 学员0 counted once
     assert this_year == (4 if early_this_year != today else 2)
-    assert await emu.wait_message(supervisor.id, lambda m: m.photo is not None)
+    assert await emu.wait_message(supervisor.id, lambda m: m.photo is not None, timeout=30)  # matplotlib on a busy machine
 
     # 2. the chart's data series (what the PNG draws) ends at the chat's figure
     targets = load_targets()
