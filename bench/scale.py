@@ -55,8 +55,8 @@ import aiohttp  # noqa: E402
 from emulator import BotInfo, Emulator  # noqa: E402
 from updates import (  # noqa: E402 - bench/updates.py: the workload, its warm-up and the closed loops
     IPBOT_TOKEN, IPBOT_USERNAME, POLICY_QUESTIONS, PROFILED_CHILD, WARMUP_TIMEOUT, Child, Result, Sim, _stat_cpu,
-    converse, drive, fmt, ipbot_target, percentile, plan, prepare_ipbot_db, run_bench, summarise_profile,
-    warm_up)
+    add_workload_args, checked_workload_args, converse, drive, fmt, ipbot_target, percentile, plan,
+    prepare_ipbot_db, print_faults, run_bench, share, summarise_profile, warm_up)
 
 RATIO_GOAL = 1.3
 LEAD_IN_STEPS = 5  # unmeasured steps of every user before the window
@@ -110,32 +110,11 @@ class Instance(Child):
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/telegram"
 
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def profile(self, on: bool) -> None:
-        if self.profile_path is not None and self.alive():
-            self.proc.send_signal(signal.SIGUSR1 if on else signal.SIGUSR2)
-
-    async def wait_profile(self, timeout: float = 15.0) -> Path | None:
-        deadline = time.monotonic() + timeout
-        while self.profile_path is not None and time.monotonic() < deadline and self.alive():
-            if self.profile_path.with_suffix(".done").exists():
-                return self.profile_path
-            await asyncio.sleep(0.1)
-        return None
-
     def cpu_seconds(self) -> float | None:
         try:
             return _stat_cpu(Path(f"/proc/{self.proc.pid}/stat"))
         except (OSError, ValueError, IndexError):
             return None
-
-    def log_tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
 
     async def wait_listening(self, http: aiohttp.ClientSession) -> None:
         deadline = time.monotonic() + START_TIMEOUT
@@ -386,7 +365,7 @@ def report(results: dict[str, ScaleResult]) -> None:
     print("-" * len(header))
     for r in results.values():
         print(f"{r.bot:<7} {r.users:>5} {r.completed:>8} {r.seconds:>8.2f} {r.per_s:>10.1f} {fmt(r.pct(50)):>8} "
-              f"{fmt(r.pct(99)):>8} {r.errors:>7} {_share(r.child_cpu_s, r.seconds):>8} {fmt(cpu_ms(r), 2):>10} "
+              f"{fmt(r.pct(99)):>8} {r.errors:>7} {share(r.child_cpu_s, r.seconds):>8} {fmt(cpu_ms(r), 2):>10} "
               f"{100 * r.machine:>7.0f}% {100 * r.stolen:>6.0f}% {r.adopted:>8}")
     print(f"  (bot CPU: the instances together, as a share of one core; CPU ms/upd: theirs per completed update; "
           f"machine: all {os.cpu_count()} cores busy, whatever runs on them; stolen: taken by the hypervisor "
@@ -395,9 +374,9 @@ def report(results: dict[str, ScaleResult]) -> None:
     for r in results.values():
         kinds = ", ".join(f"{k} {len(v)}x p50 {fmt(percentile(v, 50))}" for k, v in sorted(r.by_kind.items()))
         print(f"  {r.bot}: {kinds}")
-        servers = ", ".join(f"{name} {_share(cpu, r.seconds)} ({1000 * cpu / r.completed:.2f} ms/update)"
+        servers = ", ".join(f"{name} {share(cpu, r.seconds)} ({1000 * cpu / r.completed:.2f} ms/update)"
                             for name, cpu in r.servers.items() if r.completed)
-        print(f"  {r.bot}: {r.completed}/{r.planned} planned updates; bench process {_share(r.bench_cpu_s, r.seconds)} "
+        print(f"  {r.bot}: {r.completed}/{r.planned} planned updates; bench process {share(r.bench_cpu_s, r.seconds)} "
               f"of a core; {servers}; timeouts {r.timeouts}, wrong replies {len(r.wrong)}, "
               f"rejected calls {len(r.rejected)}")
         if r.completed:
@@ -405,12 +384,7 @@ def report(results: dict[str, ScaleResult]) -> None:
             print(f"  {r.bot}: Redis commands per update {sum(r.redis_calls.values()) / r.completed:.2f} "
                   f"(the whole server's): {top}; PostgreSQL transactions per update "
                   f"{r.transactions / r.completed:.2f}, connections opened {r.sessions}")
-        for line in (r.wrong[:5] + r.rejected[:10]):
-            print(f"    ! {line}")
-
-
-def _share(seconds: float | None, wall: float) -> str:
-    return "-" if seconds is None or wall <= 0 else f"{100 * seconds / wall:.0f}%"
+        print_faults(r)
 
 
 async def amain(args: argparse.Namespace) -> int:
@@ -487,29 +461,19 @@ def median(values: list[float | None]) -> float | None:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--users", type=int, default=60, help="simulated users (default 60)")
-    parser.add_argument("--updates-per-user", type=int, default=40, help="updates each user sends (default 40)")
+    add_workload_args(parser, users=60, max_seconds=40.0, what="configuration")
     parser.add_argument("--rounds", type=int, default=3,
                         help="rounds of one then two instances; the last line gives the medians (default 3)")
-    parser.add_argument("--max-seconds", type=float, default=40.0,
-                        help="time limit of each configuration's measured window (default 40)")
     parser.add_argument("--only", type=int, choices=[1, 2], default=None, help="measure one configuration only")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres",
                         help="a PostgreSQL database to connect to for CREATE/DROP DATABASE (trust or password in the URL)")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/12", help="the Redis the instances share")
     parser.add_argument("--keep", action="store_true", help="keep the instances' logs")
-    parser.add_argument("--quick", action="store_true", help="smoke test: 6 users x 6 updates, 20 s at most")
-    parser.add_argument("--seed", type=int, default=20240601, help="seed of the workload (same for both)")
-    parser.add_argument("--profile-dir", type=Path, default=None,
-                        help="cProfile each instance during the window into <dir>/<config>-<n>.prof and summarise")
-    args = parser.parse_args(argv)
-    if args.profile_dir is not None:
-        args.profile_dir = args.profile_dir.resolve()
-        args.profile_dir.mkdir(parents=True, exist_ok=True)
+    args = checked_workload_args(parser, parser.parse_args(argv), quick_users=6)
     if args.quick:
-        args.users, args.updates_per_user, args.max_seconds, args.rounds = 6, 6, 20.0, 1
-    if args.users < 1 or args.updates_per_user < 1 or args.max_seconds <= 0 or args.rounds < 1:
-        parser.error("--users, --updates-per-user, --max-seconds and --rounds must be positive")
+        args.rounds = 1
+    if args.rounds < 1:
+        parser.error("--rounds must be positive")
     return args
 
 

@@ -507,7 +507,7 @@ def report(results: dict[str, Result]) -> None:
         non_poll = sum(n for m, n in r.calls.items() if m != "getUpdates")
         print(f"{r.bot:<6} {r.users:>5} {r.completed:>8} {r.seconds:>8.2f} {r.per_s:>10.1f} {fmt(r.pct(50)):>8} "
               f"{fmt(r.pct(90)):>8} {fmt(r.pct(99)):>8} {fmt(max(r.latencies_ms, default=None)):>8} {r.errors:>7} "
-              f"{_cpu(r.child_cpu_s, r.seconds):>8} {_cpu(r.bench_cpu_s, r.seconds):>9} "
+              f"{share(r.child_cpu_s, r.seconds):>8} {share(r.bench_cpu_s, r.seconds):>9} "
               f"{fmt(non_poll / r.completed if r.completed else None, 2):>9}")
     print("  (CPU = share of one core during the window: 'bot' is the child process, 'bench' the emulator and "
           "the simulated users; calls/upd = Bot API calls other than getUpdates per update)")
@@ -523,11 +523,17 @@ def report(results: dict[str, Result]) -> None:
         print(f"  {r.bot}: {r.completed}/{r.planned} planned updates; getUpdates calls {polls} "
               f"({fmt(r.completed / polls if polls else None)} updates each); timeouts {r.timeouts}, "
               f"wrong replies {len(r.wrong)}, rejected calls {len(r.rejected)}")
-        for line in (r.wrong[:5] + r.rejected[:10]):
-            print(f"    ! {line}")
+        print_faults(r)
 
 
-def _cpu(seconds: float | None, wall: float) -> str:
+def print_faults(r: Result) -> None:
+    """The first wrong replies and rejected calls of a run, for a person to read (scale.py too)."""
+    for line in (r.wrong[:5] + r.rejected[:10]):
+        print(f"    ! {line}")
+
+
+def share(seconds: float | None, wall: float) -> str:
+    """CPU seconds as a share of one core over the wall time, or "-" when unknown."""
     return "-" if seconds is None or wall <= 0 else f"{100 * seconds / wall:.0f}%"
 
 
@@ -589,25 +595,37 @@ async def amain(args: argparse.Namespace) -> int:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--users", type=int, default=50, help="simulated users (default 50)")
-    parser.add_argument("--updates-per-user", type=int, default=40, help="updates each user sends (default 40)")
-    parser.add_argument("--max-seconds", type=float, default=60.0,
-                        help="time limit of each bot's measured window (default 60); no update starts after it")
+    add_workload_args(parser, users=50, max_seconds=60.0, what="bot")
     parser.add_argument("--only", choices=["ipbot", "bare"], default=None, help="measure one bot only")
     parser.add_argument("--keep", action="store_true", help="keep the bots' logs and databases")
-    parser.add_argument("--quick", action="store_true", help="smoke test: 5 users x 6 updates, 20 s at most")
-    parser.add_argument("--seed", type=int, default=20240601, help="seed of the workload (same for both bots)")
-    parser.add_argument("--profile-dir", type=Path, default=None,
-                        help="cProfile each bot during its measured window into <dir>/<bot>.prof and summarise")
     parser.add_argument("--pinned-yardstick", action="store_true",
                         help="the bare bot keeps its Response[T] classes alive as ipbot does (see bench/bare_echo.py)")
-    args = parser.parse_args(argv)
+    return checked_workload_args(parser, parser.parse_args(argv), quick_users=5)
+
+
+def add_workload_args(parser: argparse.ArgumentParser, users: int, max_seconds: float, what: str) -> None:
+    """The workload's options, the same in this bench and bench/scale.py."""
+    parser.add_argument("--users", type=int, default=users, help=f"simulated users (default {users})")
+    parser.add_argument("--updates-per-user", type=int, default=40, help="updates each user sends (default 40)")
+    parser.add_argument("--max-seconds", type=float, default=max_seconds,
+                        help=f"time limit of each {what}'s measured window (default {max_seconds:g}); "
+                             "no update starts after it")
+    parser.add_argument("--quick", action="store_true", help="smoke test: a few users x 6 updates, 20 s at most")
+    parser.add_argument("--seed", type=int, default=20240601, help="seed of the workload (the same for each run)")
+    parser.add_argument("--profile-dir", type=Path, default=None,
+                        help=f"cProfile each {what} during its measured window into <dir> and summarise")
+
+
+def checked_workload_args(parser: argparse.ArgumentParser, args: argparse.Namespace,
+                          quick_users: int) -> argparse.Namespace:
+    """--quick applied, sizes checked, the profile folder made absolute and created."""
     if args.quick:
-        args.users, args.updates_per_user, args.max_seconds = 5, 6, 20.0
+        args.users, args.updates_per_user, args.max_seconds = quick_users, 6, 20.0
     if args.users < 1 or args.updates_per_user < 1 or args.max_seconds <= 0:
         parser.error("--users, --updates-per-user and --max-seconds must be positive")
     if args.profile_dir is not None:
         args.profile_dir = args.profile_dir.resolve()
+        args.profile_dir.mkdir(parents=True, exist_ok=True)
     return args
 
 

@@ -23,7 +23,7 @@ from sqlmodel import select
 from services import audit
 from services.companies import can_see
 from services.errors import Refusal
-from services.questions import Thread
+from services.questions import Thread, first_thread, threads_with_company
 from services.session import AsyncSession
 from services.users import Actor, Role
 from services.workdays import next_working_day, working_days_between
@@ -140,15 +140,8 @@ async def record_reminder(session: AsyncSession, reminder: Reminder, message_id:
 async def find_thread_by_reminder(session: AsyncSession, specialist_telegram_id: int, message_id: int
                                   ) -> Thread | None:
     """The thread a reminder in this specialist's chat is about, as the answering side sees it."""
-    row = (await session.exec(
-        select(QuestionThread, Company.name)
-        .join(QuestionReminder, QuestionReminder.thread_id == QuestionThread.id)
-        .join(Company, Company.id == QuestionThread.company_id)
-        .where(QuestionReminder.specialist_telegram_id == specialist_telegram_id,
-               QuestionReminder.message_id == message_id,
-               QuestionThread.specialist_telegram_id == specialist_telegram_id)
-    )).first()
-    if row is None:
-        return None
-    thread, company_name = row
-    return Thread(thread.id, company_name, thread.asker_telegram_id, thread.question, thread.answered_at is not None)
+    return await first_thread(session, threads_with_company()
+                              .join(QuestionReminder, QuestionReminder.thread_id == QuestionThread.id)
+                              .where(QuestionReminder.specialist_telegram_id == specialist_telegram_id,
+                                     QuestionReminder.message_id == message_id,
+                                     QuestionThread.specialist_telegram_id == specialist_telegram_id))

@@ -220,12 +220,19 @@ async def find_thread_by_specialist_message(
     Message ids are per chat, so the specialist's id is part of the key: nobody can answer
     a question by replying to a message with the same number in another chat.
     """
-    row = (await session.exec(
-        select(QuestionThread, Company.name)
-        .join(Company, Company.id == QuestionThread.company_id)
-        .where(QuestionThread.specialist_telegram_id == specialist_telegram_id,
-               QuestionThread.specialist_message_id == message_id)
-    )).first()
+    return await first_thread(session, threads_with_company().where(
+        QuestionThread.specialist_telegram_id == specialist_telegram_id,
+        QuestionThread.specialist_message_id == message_id))
+
+
+def threads_with_company():  # noqa: ANN201 - a SQLModel select of (QuestionThread, company name)
+    """Threads with their company's name: what the answering side is shown of a question."""
+    return select(QuestionThread, Company.name).join(Company, Company.id == QuestionThread.company_id)
+
+
+async def first_thread(session: AsyncSession, query) -> Thread | None:  # noqa: ANN001 - threads_with_company()
+    """The first thread a query of :func:`threads_with_company` finds, as the answering side sees it."""
+    row = (await session.exec(query)).first()
     if row is None:
         return None
     thread, company_name = row
