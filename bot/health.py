@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 #: One check (a query, a ping) taking longer than this counts as failing.
 CHECK_SECONDS = 3.0
-#: Redis keys of dialog data (aiogram's DefaultKeyBuilder: fsm:<bot>:<chat>:<user>:<destiny>:data).
+#: Redis keys of dialog data (aiogram's DefaultKeyBuilder: fsm:<chat>[:<thread>]:<user>:<destiny>:data).
 REDIS_DATA_KEYS = "fsm:*:data"
 
 

@@ -15,6 +15,7 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from handlers.render import local_time, role_name
@@ -23,6 +24,7 @@ from locales.format import chunks, escape
 from locales.regions import region_label
 from services import privacy
 from services.context import AppContext
+from services.dialog_erasure import DialogKey
 from services.retention import Periods
 from services.session import AsyncSession, Commit
 from services.trainees import mask_mobile
@@ -152,9 +154,11 @@ async def ask(query: CallbackQuery, lang: str, session: AsyncSession, commit: Co
 
 
 async def confirm(query: CallbackQuery, callback_data: PrivacyConfirm, actor: Actor | None, lang: str,
-                  session: AsyncSession, commit: Commit, bot: Bot, ctx: AppContext) -> None:
-    outcome = await privacy.confirm_deletion(session, actor, callback_data.request_id, ctx.now())
+                  session: AsyncSession, commit: Commit, bot: Bot, ctx: AppContext, fsm_storage: BaseStorage) -> None:
+    outcome = await privacy.confirm_deletion(session, actor, callback_data.request_id, ctx.now(),
+                                             redis_url=ctx.settings.redis_url)
     await commit()
+    await _forget_dialogs(fsm_storage, bot, outcome.dialog_keys)
     await _take_buttons(query)
     if outcome.already:
         await query.message.answer(t("privacy_already_done", lang, id=outcome.request_id))
@@ -167,6 +171,17 @@ async def confirm(query: CallbackQuery, callback_data: PrivacyConfirm, actor: Ac
             log.warning("privacy request %s: the person could not be told: %s", outcome.request_id,
                         type(exc).__name__)
     await query.answer()
+
+
+async def _forget_dialogs(storage: BaseStorage, bot: Bot, keys: tuple[DialogKey, ...]) -> None:
+    """The erased dialogs are gone from the table and Redis; this process's storage may still
+    hold a copy in memory (bot.state_storage caches on SQLite): cleared through aiogram's own
+    calls, which write nothing back for a key already gone."""
+    for key in keys:
+        where = StorageKey(bot_id=bot.id, chat_id=int(key.chat), user_id=int(key.user),
+                           thread_id=int(key.thread) if key.thread else None, destiny=key.destiny)
+        await storage.set_state(where, None)
+        await storage.set_data(where, {})
 
 
 def build() -> Router:

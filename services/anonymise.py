@@ -26,11 +26,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, case, cast, delete, literal, update
+from sqlalchemy import String, case, cast, literal, update
 from sqlalchemy.sql import ColumnElement
 
 from services.session import AsyncSession
-from storage.models import DialogState, Invite, QuestionThread, User
+from storage.models import Invite, QuestionThread, User
 from storage.training_tables import Trainee
 
 __all__ = ["ANON_PREFIX", "is_anonymised", "mask_questions", "mask_trainees", "mask_user", "not_anonymised"]
@@ -68,15 +68,13 @@ async def mask_questions(session: AsyncSession, where: ColumnElement[bool]) -> i
 
 
 async def mask_user(session: AsyncSession, user_id: int, telegram_id: int) -> dict[str, int]:
-    """The user row masked and deactivated, the invite they used unlinked, their saved
-    dialog state (embedded default: `dialog_state`, keyed `fsm:<bot>:<chat>:<user>:…`) deleted.
-    Threads forwarded to them as a specialist lose the link (no reminder goes to nobody)."""
+    """The user row masked and deactivated, the invite they used unlinked. Threads forwarded
+    to them as a specialist lose the link (no reminder goes to nobody). Their dialog state is
+    services.dialog_erasure's, which reads the keys as aiogram writes them."""
     users = await _execute(session, update(User).where(User.id == user_id).values(
         full_name="", username=None, active=False, telegram_id=-user_id))
     await _execute(session, update(Invite).where(Invite.used_by_telegram_id == telegram_id)
                    .values(used_by_telegram_id=None))
     await _execute(session, update(QuestionThread).where(QuestionThread.specialist_telegram_id == telegram_id)
                    .values(specialist_telegram_id=None, specialist_message_id=None))
-    dialogs = await _execute(session, delete(DialogState).where(
-        DialogState.key.like(f"fsm:%:{int(telegram_id)}:{int(telegram_id)}:%")))
-    return {"users": users, "dialog_states": dialogs}
+    return {"users": users}

@@ -14,7 +14,8 @@ no role too): the person is whoever sends the update, by Telegram id.
   second press, or a second admin, finds it done and changes nothing) and audits it.
   Carried out: the user row masked and deactivated, the trainee rows masked (their
   attendance stays counted: services.anonymise), future registrations cancelled (the seat
-  passes to the waitlist), the person's questions masked. Audit rows that name them stay
+  passes to the waitlist), the person's questions masked, their dialog state deleted (the
+  table, and Redis when the handler passes REDIS_URL). Audit rows that name them stay
   for their own period (网络安全法 第二十一条（三）: 第四十七条 lets a legally required
   period run out first); the request row then keeps counts, not the person.
 """
@@ -30,6 +31,7 @@ from sqlmodel import select
 from services import audit
 from services.anonymise import is_anonymised, mask_questions, mask_trainees, mask_user
 from services.companies import company_name
+from services.dialog_erasure import DialogKey, erase_dialog_state
 from services.errors import Refusal
 from services.session import AsyncSession
 from services.training_enrolment import release_seat
@@ -105,6 +107,9 @@ class Confirmed:
     counts: dict[str, int] = field(default_factory=dict)
     #: (telegram id, language) of the person, to be told it is done; None when `already`.
     notify: tuple[int, str] | None = None
+    #: The person's dialog-state keys that were erased: the handler has the running process's
+    #: own storage forget them as well (its in-memory copy).
+    dialog_keys: tuple[DialogKey, ...] = ()
 
 
 async def _user(session: AsyncSession, telegram_id: int) -> User | None:
@@ -188,8 +193,10 @@ async def _request(session: AsyncSession, request_id: int) -> PrivacyRequest:
     return request
 
 
-async def confirm_deletion(session: AsyncSession, actor: Actor | None, request_id: int, now: datetime) -> Confirmed:
-    """An admin carries a request out, once (flushed, not committed)."""
+async def confirm_deletion(session: AsyncSession, actor: Actor | None, request_id: int, now: datetime, *,
+                           redis_url: str | None = None) -> Confirmed:
+    """An admin carries a request out, once (flushed, not committed). With `redis_url` (the
+    deployment's REDIS_URL) the person's dialog state goes from Redis as well."""
     _require_admin(actor)
     request = await _request(session, request_id)
     claimed = await session.exec(
@@ -200,16 +207,20 @@ async def confirm_deletion(session: AsyncSession, actor: Actor | None, request_i
         await session.refresh(request)
         return Confirmed(request_id, already=True, counts=dict(request.outcome))
     telegram_id, language = request.telegram_id, request.outcome.get("language", "zh")
-    counts = await erase(session, telegram_id, now)
+    counts, dialog_keys = await erase(session, telegram_id, now, redis_url=redis_url)
     await session.exec(update(PrivacyRequest).where(PrivacyRequest.id == request_id)
                        .values(telegram_id=None, outcome=counts)
                        .execution_options(synchronize_session=False))
     await audit.record(session, "privacy.erased", "ok", actor.telegram_id, request_id=request_id, **counts)
-    return Confirmed(request_id, already=False, counts=counts, notify=(telegram_id, language))
+    return Confirmed(request_id, already=False, counts=counts, notify=(telegram_id, language),
+                     dialog_keys=dialog_keys)
 
 
-async def erase(session: AsyncSession, telegram_id: int, now: datetime) -> dict[str, int]:
-    """Mask everything about the person with this Telegram id; returns counts per kind."""
+async def erase(session: AsyncSession, telegram_id: int, now: datetime, *,
+                redis_url: str | None = None) -> tuple[dict[str, int], tuple[DialogKey, ...]]:
+    """Mask everything about the person with this Telegram id; returns counts per kind and
+    the keys of their dialog state, which goes too, from the table and from Redis
+    (services.dialog_erasure)."""
     user = await _user(session, telegram_id)
     user_id = user.id if user else None
     theirs = _their_trainees(telegram_id, user_id)
@@ -217,8 +228,9 @@ async def erase(session: AsyncSession, telegram_id: int, now: datetime) -> dict[
     trainees = await mask_trainees(session, theirs, now)
     questions = await mask_questions(session, QuestionThread.asker_telegram_id == telegram_id)
     masked = await mask_user(session, user_id, telegram_id) if user_id is not None else {"users": 0}
+    dialogs, dialog_keys = await erase_dialog_state(session, telegram_id, redis_url)
     return {"users": masked["users"], "trainees": trainees, "places_cancelled": cancelled, "questions": questions,
-            "dialog_states": masked.get("dialog_states", 0)}
+            "dialog_states": dialogs}, dialog_keys
 
 
 async def _cancel_future_places(session: AsyncSession, theirs, now: datetime) -> int:  # noqa: ANN001

@@ -85,7 +85,7 @@ async def build_world(db: Database, *, now: datetime = NOW, asked_at: datetime |
                              asked_at=asked, answered_at=asked + timedelta(hours=2)))
         s.add(QuestionThread(company_id=company.id, asker_telegram_id=SME, question="高企认定需要几件专利？",
                              asked_at=asked))
-        s.add(DialogState(key=f"fsm:424242:{SME}:{SME}:default", state="CheckSG:ask", data={"draft": "李总的草稿"}))
+        s.add(DialogState(key=f"fsm:{SME}:{SME}:default", state="CheckSG:ask", data={"draft": "李总的草稿"}))
         await s.flush()
         return World(_actor(admin), _actor(sme), _actor(specialist), sme_trainee.id, linked.id, waiting.id, past.id,
                      future.id)
