@@ -21,7 +21,9 @@ import asyncio
 import logging
 import re
 import signal
+import socket
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -53,7 +55,7 @@ log = logging.getLogger(__name__)
 INVITE_LINK = re.compile(r"(?:https?://)?t\.me/[A-Za-z0-9_]{5,32}\?start=(?P<payload>[A-Za-z0-9_-]{1,64})")
 Buttons = list[tuple[int, str, str]]  # (message_id, text, callback_data), numbered from 1
 QUIT, SENT, LOCAL = "quit", "sent", "local"  # what an input line did
-COMMANDS = ("quit", "q", "exit", "help", "who", "as", "lang", "text", "reply", "loc", "file")  # after ":"
+COMMANDS = ("quit", "q", "exit", "help", "who", "as", "lang", "text", "reply", "loc", "file", "wb")  # after ":"
 TELEGRAM_TEXT_LIMIT = 4096  # characters in one message; longer text goes as several, as Telegram apps do
 MULTILINE, MULTILINE_END = ":ml", ":end"
 EDITED = "（已修改 edited）"  # an edit is shown again in full: Telegram changes the message in place
@@ -74,6 +76,8 @@ HELP = """\
   多行 several lines:  行尾加 \\ 接着输入下一行；或 :ml 开始、:end 结束，中间各行作为一条消息发送
                         (a line ending in \\ continues; or :ml … :end sends the lines between as one message)
   :textfile 路径        把文件里的文字作为一条消息发送，适合很长的文字 (send a text file's content as a message)
+  :wb                   当前身份的工作台地址（已按 Telegram 的方式签名，在浏览器中打开）
+                        (the workbench address for this persona, signed as Telegram signs it: open it in a browser)
   :help 本说明 (this help)   :quit 退出 (quit)
 """
 
@@ -93,6 +97,8 @@ class Terminal:
     languages: dict[str, str] = field(default_factory=dict)
     #: Bytes a line may have before the terminal may have cut it (None: the reader keeps whole lines).
     cut_at: int | None = None
+    #: The workbench page on loopback (web/app.py, served by the demo's bot), None when not served.
+    workbench: str | None = None
 
     def __post_init__(self) -> None:
         """The demo people have used the bot before (the database knows them): their chats exist."""
@@ -269,6 +275,8 @@ class Terminal:
             print(HELP)
         elif name == ":who":
             print(f"（{self.describe()}）")
+        elif name == ":wb":
+            self.print_workbench()
         elif name == ":as":
             self._switch(arg)
             await self.show_new()
@@ -392,6 +400,22 @@ class Terminal:
             return
         self.persona = key
         print(f"（{self.describe()}）")
+        self.print_workbench()
+
+    def workbench_address(self) -> str | None:
+        """The workbench as this persona opens it from Telegram: initData signed with the demo's
+        token, as Telegram signs it, in the address's fragment (valid for the max age, an hour)."""
+        if self.workbench is None:
+            return None
+        from web.auth import telegram_address
+
+        user = {"id": self.user.id, "first_name": self.user.first_name, "language_code": self.user.language_code}
+        return telegram_address(self.workbench, DEMO_TOKEN, user, int(time.time()))
+
+    def print_workbench(self) -> None:
+        address = self.workbench_address()
+        if address:
+            print(f"（工作台 workbench, {self.persona}，一小时内有效 valid for an hour：{address}）")
 
     def describe(self) -> str:
         """Who you are now, e.g. "你现在是 李总（企业用户 sme）"."""
@@ -478,12 +502,16 @@ async def _run_demo(settings: Settings, *, fresh: bool, db: Path) -> int:
         demo_settings = settings.model_copy(update={
             "telegram_bot_token": DEMO_TOKEN, "telegram_api_base": emu.url, "database_url": url, "webhook_url": None,
             "telegram_proxy": None, "health_port": None,  # the emulator is on loopback; a server's settings stay its own
+            # the workbench on a free loopback port (web/app.py), opened with the address `:wb` prints
+            "workbench_port": (port := _free_port()), "workbench_host": "127.0.0.1",
+            "workbench_url": f"http://127.0.0.1:{port}/workbench",
         })
         async with polling(demo_settings, polling_timeout=1):
-            terminal = Terminal(emu)
+            terminal = Terminal(emu, workbench=demo_settings.workbench_url)
             data = "新建，已填入演示数据 new, seeded" if seeded else "沿用上次的数据 kept from last time (--fresh starts over)"
             print(f"（数据库 {db}：{data}；日志 log: {DEMO_LOG}；机器人 bot: @{DEMO_USERNAME}）")
             print(f"（{terminal.describe()}；:help 查看用法）")
+            terminal.print_workbench()
             await _chat(terminal)
     return 0
 
@@ -540,6 +568,13 @@ async def _prepare_database(url: str) -> tuple[bool, int]:
     finally:
         await db.close()
     return seeded, newest
+
+
+def _free_port() -> int:
+    """A loopback port free right now (the workbench binds it a moment later)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _reserve_message_ids(path: Path, block: int = MESSAGE_ID_BLOCK) -> int:

@@ -25,6 +25,7 @@ from handlers import privacy
 from handlers import progress as progress_handlers
 from handlers import training as training_handlers
 from handlers import visits as visit_lists
+from handlers import workbench as workbench_handlers
 from jobs import overdue_measures
 from jobs import question_reminders as question_reminder_job
 from jobs import training_checkin_qr, training_reminders
@@ -92,6 +93,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("open_questions", open_questions.build, STAFF, ("open_questions",), commands_only=True),
     Feature("status", status.build, frozenset({Role.admin}), ("status",), commands_only=True),
     Feature("export", export.build, STAFF, ("export",), commands_only=True),
+    # The workbench (issue 18): a Mini App button and, for staff, a single-use browser link (web/).
+    Feature("workbench", workbench_handlers.build, EVERYONE, ("workbench",), commands_only=True),
     # Monday's digest to supervisors and region robots (`ipbot digest` sends it by hand); no chat side.
     Feature("digest", None, None, jobs=(weekly_digest.job_spec,)),
     Feature("fallback", fallback.build, None),

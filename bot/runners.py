@@ -35,6 +35,7 @@ from bot.proxy import masked
 from bot.settings import Settings, SettingsError
 from jobs.runner import JobRunner
 from services.session import Database
+from web.app import add_workbench, create_app as create_workbench
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +144,7 @@ async def serving(dp: Dispatcher, bot: Bot, db: Database) -> AsyncIterator[Backg
 async def polling(settings: Settings, polling_timeout: int = 10) -> AsyncIterator[Running]:
     """Run the bot by long polling in a task for the life of the block (tests, demo)."""
     bot, dp, db, intake = await prepare(settings)
-    async with serving(dp, bot, db), health_port(settings, dp, db):
+    async with serving(dp, bot, db), health_port(settings, dp, db), workbench_port(settings, dp, bot):
         task = asyncio.create_task(intake.poll(polling_timeout, dp.resolve_used_update_types()))
         try:
             yield Running(bot, dp, db, task, intake)
@@ -183,7 +184,8 @@ async def run_polling(settings: Settings, stop: asyncio.Event | None = None) -> 
     the shutdown hooks) before the database closes."""
     stop = stop or asyncio.Event()
     bot, dp, db, intake = await prepare(settings)
-    async with serving(dp, bot, db) as background, health_port(settings, dp, db, stop):
+    async with (serving(dp, bot, db) as background, health_port(settings, dp, db, stop),
+                workbench_port(settings, dp, bot)):
         # A webhook left set would refuse getUpdates; Telegram away: the loop waits it out.
         unhooked = background.keep_trying("deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False))
         stopping = asyncio.ensure_future(stop.wait())
@@ -198,6 +200,28 @@ def health_port(settings: Settings, dp: Dispatcher, db: Database,
     if settings.health_port is None:
         return nullcontext()
     return health_server(Health(dp, db, stop), settings.health_host, settings.health_port)
+
+
+def workbench_port(settings: Settings, dp: Dispatcher, bot: Bot) -> AbstractAsyncContextManager[None]:
+    """Polling mode: the workbench (web/app.py) on WORKBENCH_HOST:WORKBENCH_PORT, for the reverse
+    proxy that serves WORKBENCH_URL, when WORKBENCH_PORT is set."""
+    if settings.workbench_port is None:
+        return nullcontext()
+    return serve_app(create_workbench(dp["ctx"], bot.token, settings.workbench_init_data_max_age),
+                     settings.workbench_host, settings.workbench_port, "workbench")
+
+
+@asynccontextmanager
+async def serve_app(app: web.Application, host: str, port: int, what: str) -> AsyncIterator[None]:
+    """An aiohttp application on a listener of its own, for the block."""
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        log.info("%s on http://%s:%s", what, host, port)
+        yield
+    finally:
+        await runner.cleanup()
 
 
 class WebhookDoor:
@@ -262,6 +286,7 @@ async def run_webhook(settings: Settings, host: str = "127.0.0.1", port: int = 8
     app = web.Application(client_max_size=MAX_WEBHOOK_BODY)
     app.router.add_post("/telegram", door.receive)
     Health(dp, db, stop).add_to(app)  # /healthz, /readyz, /metrics (bot/health.py)
+    add_workbench(app, dp["ctx"], bot.token, settings.workbench_init_data_max_age)  # /workbench (web/app.py)
     async with serving(dp, bot, db) as background:
         # Calls still open when the site closes were waited for by `door.closed`: the rest are 503s.
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)

@@ -67,6 +67,15 @@ class Settings(BaseSettings):
     #: webhook mode serves them on the webhook listener instead).
     health_port: int | None = Field(default=None, ge=1, le=65535, alias="HEALTH_PORT")
     health_host: str = Field(default="127.0.0.1", alias="HEALTH_HOST")
+    #: The workbench page's public address (issue 18), e.g. https://bot.example.org/workbench: the
+    #: Mini App button and the chat's menu button need https; unset, /workbench says it is not set up.
+    workbench_url: str | None = Field(default=None, alias="WORKBENCH_URL")
+    #: Mini App initData (and a browser session) older than this many seconds is refused.
+    workbench_init_data_max_age: int = Field(default=3600, ge=60, le=86400, alias="WORKBENCH_INIT_DATA_MAX_AGE")
+    #: Polling mode: the workbench on WORKBENCH_HOST:WORKBENCH_PORT for the reverse proxy (off when
+    #: unset; webhook mode serves it on the webhook listener).
+    workbench_port: int | None = Field(default=None, ge=1, le=65535, alias="WORKBENCH_PORT")
+    workbench_host: str = Field(default="127.0.0.1", alias="WORKBENCH_HOST")
     #: "text" (default) or "json": one JSON object per log line (bot/logs.py).
     log_format: str = Field(default="text", alias="IPBOT_LOG_FORMAT")
 
@@ -80,7 +89,7 @@ class Settings(BaseSettings):
             raise ValueError("must look like 123456:ABC... as given by @BotFather")
         return value
 
-    @field_validator("telegram_api_base", "webhook_url")
+    @field_validator("telegram_api_base", "webhook_url", "workbench_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value in (None, ""):
@@ -102,7 +111,7 @@ class Settings(BaseSettings):
             raise ValueError(str(exc)) from None
         return value
 
-    @field_validator("health_port", mode="before")
+    @field_validator("health_port", "workbench_port", mode="before")
     @classmethod
     def _port_or_off(cls, value: object) -> object:
         return None if value == "" else value

@@ -1,0 +1,300 @@
+"""The workbench's figures (the Mini App, web/): one function per page.
+
+The headline figures come from the service the chat, the digest and the roster already
+use, so the page and the Monday digest cannot disagree:
+
+- the supervisor's week: `services.digest.build_digest` (visits, companies reached,
+  coverage, overdue measures, questions waiting, trainees against the cited target) over
+  the roster's row sources (`services.sheets.default_sources`). The breakdowns by
+  specialist and by district, the 12-week trend and "not visited this month" are counted
+  in the database over the same tables with the same join and region rule as the roster's
+  visit rows (`_visits`), so they add up to the digest's figures (tests/workbench) at a
+  fraction of the cost of reading every row; coverage by specialist is the digest's
+  definition (their assigned companies visited since 1 January, by anyone). A deployment
+  that feeds the digest rows of its own (`AppContext.row_sources`) gets these from the tables;
+- the specialist's companies: `services.visits.company_overview`; a company's card:
+  `services.visits.company_card` plus the policy engine on its known facts
+  (`services.eligibility.known_facts`), with citations;
+- the SME: `services.plans.plan_for` and the same eligibility results, for its own company.
+
+Who sees what is decided where the chat decides it: the region of an export
+(`services.export.export_region`) for the week, `services.companies.get_visible` for a
+company. A refusal is a `Refusal` (audited where the chat audits it); the web layer
+answers it with 403.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import distinct, func
+from sqlmodel import col, select
+
+from policy import Catalog, ProgrammeResult
+from services import audit, plans
+from services.companies import region_name, within_region
+from services.digest import Digest, build_digest
+from services.eligibility import known_facts
+from services.errors import Refusal
+from services.export import ExportError, export_region
+from services.session import AsyncSession
+from services.sheets import Period, RowProvider, Week, week_of
+from services.sheets.companies import company_rows
+from services.sheets.measures import is_overdue
+from services.sheets.questions import unanswered_rows
+from services.users import Actor, Role
+from services.visits import Card, CompanyRow, company_card, company_overview, specialists_in_scope
+from storage.models import Company, User, Visit
+
+__all__ = ["WorkbenchError", "WeekPage", "SpecialistLine", "DistrictLine", "TrendPoint", "CompanyPage", "SmePage",
+           "TREND_WEEKS", "week_page", "week_visits", "week_overdue", "unvisited_this_month", "waiting_questions",
+           "my_companies", "company_page", "sme_page", "supervisor_region", "eligibility_of"]
+
+#: The trend covers this many ISO weeks up to the chosen one.
+TREND_WEEKS = 12
+LIST_LIMIT = 500
+SUPERVISORS = frozenset({Role.supervisor, Role.admin})
+
+
+class WorkbenchError(Refusal):
+    """A page this actor may not open (the web layer answers 403)."""
+
+
+@dataclass(frozen=True)
+class SpecialistLine:
+    """One specialist's week: visits made, assigned companies, those visited since 1 January."""
+
+    specialist_id: int | None
+    name: str
+    visits: int
+    assigned: int
+    visited: int
+
+    @property
+    def coverage(self) -> float | None:
+        return self.visited / self.assigned if self.assigned else None
+
+
+@dataclass(frozen=True)
+class DistrictLine:
+    code: str
+    name: str
+    companies: int
+    visits: int
+    assigned: int
+    visited: int
+
+    @property
+    def coverage(self) -> float | None:
+        return self.visited / self.assigned if self.assigned else None
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    week: str
+    visits: int
+    companies: int
+
+
+@dataclass
+class WeekPage:
+    week: Week
+    region: str | None
+    digest: Digest
+    specialists: list[SpecialistLine] = field(default_factory=list)
+    districts: list[DistrictLine] = field(default_factory=list)
+    trend: list[TrendPoint] = field(default_factory=list)
+    unvisited_month: int = 0
+
+
+@dataclass
+class CompanyPage:
+    card: Card
+    facts: dict[str, Any]
+    results: list[ProgrammeResult]
+
+
+@dataclass
+class SmePage:
+    company_id: int
+    name: str
+    measures: list[plans.MeasureRow]
+    results: list[ProgrammeResult]
+
+
+async def supervisor_region(session: AsyncSession, actor: Actor, week: Week) -> str | None:
+    """The region the actor's week page covers: a supervisor's own, every region for an admin;
+    anyone else is refused (and audited, as a refused export is)."""
+    if actor.role not in SUPERVISORS:
+        await _refuse(session, actor, "workbench.week", "not_allowed", week=week.label)
+    try:
+        return export_region(actor, None)
+    except ExportError as exc:
+        code = exc.code
+    await _refuse(session, actor, "workbench.week", code, week=week.label)
+
+
+async def _refuse(session: AsyncSession, actor: Actor, action: str, code: str, **detail: Any) -> NoReturn:
+    await audit.record(session, action, "denied", actor.telegram_id, role=actor.role.value, code=code, **detail)
+    raise WorkbenchError(code)
+
+
+async def _rows(provider: RowProvider | None, session: AsyncSession, period: Period,
+                region: str | None) -> list[Mapping[str, Any]]:
+    return [] if provider is None else [r async for r in provider(session, period, region)]
+
+
+def _district(code: str | None) -> str:
+    """The county-level division a company lies in (its 6-digit code), or "" when unknown."""
+    return (code or "").ljust(6, "0")[:6] if code else ""
+
+
+def _visits(columns: tuple, period: Period, region: str | None) -> Any:
+    """Visits made in `period` to companies within `region`: the join and the region rule of
+    the roster's visit rows (services.sheets.sources.visit_rows), counted in the database."""
+    query = (select(*columns).select_from(Visit).join(Company, Company.id == Visit.company_id)
+             .where(Visit.visited_at >= period.start_utc, Visit.visited_at < period.end_utc))
+    return query.where(within_region(Company.region_code, region)) if region else query
+
+
+async def _visited(session: AsyncSession, period: Period, region: str | None) -> set[int]:
+    return set((await session.exec(_visits((Visit.company_id,), period, region).distinct())).all())
+
+
+async def week_page(session: AsyncSession, actor: Actor, week: Week, catalog: Catalog,
+                    sources: Mapping[str, RowProvider], targets: list | None = None) -> WeekPage:
+    """The supervisor's week at a glance: the digest's figures, and their breakdowns.
+
+    The breakdowns count in the database (grouped queries on the visits and companies the
+    roster's rows come from, same join, same region rule), not row by row: a region of
+    100,000 visits is a few small answers. They add up to the digest's figures (tests)."""
+    region = await supervisor_region(session, actor, week)
+    digest = await build_digest(session, week, region, catalog, sources, targets)
+    page = WeekPage(week, region, digest)
+    query = select(Company.id, Company.specialist_id, Company.region_code)
+    companies = (await session.exec(query.where(within_region(Company.region_code, region)) if region else query)).all()
+    year_visited = await _visited(session, week.year_to_date(), region)
+    month_visited = await _visited(session, Period(week.end.replace(day=1), week.end, week.tz), region)
+    page.unvisited_month = sum(1 for cid, _sid, _code in companies if cid not in month_visited)
+
+    by_specialist = dict((await session.exec(
+        _visits((Visit.specialist_id, func.count()), week, region).group_by(Visit.specialist_id))).all())
+    assigned: Counter[int] = Counter()
+    visited: Counter[int] = Counter()
+    for cid, sid, _code in companies:
+        if sid is not None:
+            assigned[sid] += 1
+            visited[sid] += cid in year_visited
+    names = {u.id: u.full_name for u in await specialists_in_scope(session, actor)}
+    others = (set(assigned) | set(by_specialist)) - set(names)
+    if others:
+        names.update((await session.exec(select(User.id, User.full_name).where(col(User.id).in_(others)))).all())
+    page.specialists = sorted(
+        (SpecialistLine(sid, names.get(sid) or "—", by_specialist.get(sid, 0), assigned.get(sid, 0),
+                        visited.get(sid, 0)) for sid in names),
+        key=lambda s: (s.coverage if s.coverage is not None else 2.0, -s.visits, s.name))
+
+    by_district: dict[str, list[int]] = {}
+    for cid, sid, code in companies:
+        line = by_district.setdefault(_district(code), [0, 0, 0, 0])
+        line[0] += 1
+        if sid is not None:
+            line[2] += 1
+            line[3] += cid in year_visited
+    for code, count in (await session.exec(
+            _visits((Company.region_code, func.count()), week, region).group_by(Company.region_code))).all():
+        by_district.setdefault(_district(code), [0, 0, 0, 0])[1] += count
+    page.districts = sorted((DistrictLine(code, region_name(code) if code else "—", *counts)
+                             for code, counts in by_district.items()), key=lambda d: d.code)
+    page.trend = await trend(session, week, region)
+    return page
+
+
+async def trend(session: AsyncSession, week: Week, region: str | None) -> list[TrendPoint]:
+    """Visits and companies reached in each of the TREND_WEEKS weeks up to `week`, counted
+    as the digest counts a week's (one small query a week)."""
+    points = []
+    for i in range(TREND_WEEKS - 1, -1, -1):
+        one = week_of(week.start - timedelta(days=7 * i), week.tz)
+        visits, reached = (await session.exec(_visits((func.count(), func.count(distinct(Visit.company_id))),
+                                                      one, region))).one()
+        points.append(TrendPoint(one.label, int(visits), int(reached)))
+    return points
+
+
+async def week_visits(session: AsyncSession, actor: Actor, week: Week, sources: Mapping[str, RowProvider], *,
+                      specialist_id: int | None = None, district: str | None = None) -> list[Mapping[str, Any]]:
+    """The visits behind the week's figure (of one specialist, or one district)."""
+    region = await supervisor_region(session, actor, week)
+    rows = await _rows(sources.get("visits"), session, week, region)
+    if specialist_id is not None:
+        rows = [r for r in rows if r.get("specialist_id") == specialist_id]
+    if district:
+        rows = [r for r in rows if _district(r.get("region_code")) == district]
+    return rows[:LIST_LIMIT]
+
+
+async def week_overdue(session: AsyncSession, actor: Actor, week: Week,
+                       sources: Mapping[str, RowProvider]) -> list[Mapping[str, Any]]:
+    """The measures overdue at the week's end, by the digest's rule, oldest due first."""
+    region = await supervisor_region(session, actor, week)
+    after = week.end + timedelta(days=1)
+    late = [m for m in await _rows(sources.get("measures"), session, week, region) if is_overdue(m, after)]
+    return sorted(late, key=lambda m: m["due_on"])[:LIST_LIMIT]
+
+
+async def unvisited_this_month(session: AsyncSession, actor: Actor, week: Week) -> list[Mapping[str, Any]]:
+    """The region's companies with no visit from the 1st of the week's last month to its end."""
+    region = await supervisor_region(session, actor, week)
+    visited = await _visited(session, Period(week.end.replace(day=1), week.end, week.tz), region)
+    return [c async for c in company_rows(session, week, region) if c["company_id"] not in visited][:LIST_LIMIT]
+
+
+async def waiting_questions(session: AsyncSession, actor: Actor, week: Week) -> list[Mapping[str, Any]]:
+    region = await supervisor_region(session, actor, week)
+    return [q async for q in unanswered_rows(session, week, region)][:LIST_LIMIT]
+
+
+async def my_companies(session: AsyncSession, actor: Actor, today: date, tz: ZoneInfo) -> list[CompanyRow]:
+    """A specialist's assigned companies (everyone else: those they see), what needs a visit
+    first: never visited, then the longest since the last visit, then the most open measures."""
+    if actor.role == Role.sme:
+        await _refuse(session, actor, "workbench.companies", "not_allowed")
+    rows = await company_overview(session, actor, today, tz, limit=LIST_LIMIT)
+    oldest = datetime.min.replace(tzinfo=tz)
+    return sorted(rows, key=lambda r: (r.last_visit or oldest, -r.open_measures, r.name))
+
+
+def eligibility_of(catalog: Catalog, facts: dict[str, Any], as_of: date) -> tuple[dict[str, Any], list[ProgrammeResult]]:
+    """The facts the packs know and the programmes' results on them (in force first)."""
+    known = known_facts(catalog, facts or {})
+    results = catalog.evaluate(catalog.parse_facts(known), as_of)
+    return known, sorted(results, key=lambda r: (not r.in_force, r.status != "eligible", r.title))
+
+
+async def company_page(session: AsyncSession, actor: Actor, company_id: int, catalog: Catalog,
+                       today: date) -> CompanyPage:
+    """A company's card for staff: visits, measures, facts, eligibility with citations."""
+    if actor.role == Role.sme:
+        await _refuse(session, actor, "workbench.company", "not_allowed", company_id=company_id)
+    card = await company_card(session, actor, company_id, today)  # refused (audited) when not visible
+    facts, results = eligibility_of(catalog, card.company.facts or {}, today)
+    return CompanyPage(card, facts, results)
+
+
+async def sme_page(session: AsyncSession, actor: Actor, catalog: Catalog, today: date,
+                   company_id: int | None = None) -> SmePage:
+    """An SME's own company: its measures and eligibility results. Another id is refused."""
+    if actor.role != Role.sme or actor.company_id is None:
+        await _refuse(session, actor, "workbench.sme", "not_allowed", company_id=company_id)
+    if company_id is not None and company_id != actor.company_id:
+        await _refuse(session, actor, "workbench.sme", "not_visible", company_id=company_id)
+    company, measures = await plans.plan_for(session, actor, actor.company_id, today=today)
+    _known, results = eligibility_of(catalog, company.facts or {}, today)
+    return SmePage(company.id, company.name, measures, results)
+
