@@ -114,6 +114,9 @@ WALKS: dict[str, tuple[str | Tap, ...]] = {
     "export": ("/export",),
     "policies": ("/policies",),
     "invite": ("/invite", FIRST),
+    "open_questions": ("/open_questions",),
+    "privacy": ("/privacy",),
+    "workbench": ("/workbench",),
     "question": ("Is there a subsidy for our first invention patent?",),
     "question_zh": ("首件发明专利有补贴吗？",),  # answered from the Chinese texts, quoting them
 }
