@@ -29,6 +29,10 @@ How a figure is read
 * Three yearly amounts (利税, oldest year first) are read from three figures of the last three
   years in order ("分别是…"), from one figure said of each year ("每年都是2500万"), or one by
   one from their years (去年, 前年, 2021年); any other year is left unknown.
+* Kinds of a thing counted (``question_words.yaml``: sums; the five kinds of 高价值专利 of 001 三(四))
+  said one by one add up: "其中维持超过10年的2件、拿过中国专利奖的1件" is 3 high-value patents,
+  "战略性新兴产业的发明专利5件" is 5; a figure given for the whole wins over its parts. A number
+  inside a fact word ("超过10年") is no figure.
 * A count stated as none is 0: "没有PCT", "还没授权", "一件都还没授权", "never filed an invention
   patent".
 * Every value is checked by the catalog; a value it refuses is a :class:`FactProblem` of the
@@ -209,6 +213,8 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
         spans.extend(where)
 
     series: list[tuple[str, Figure, str | None, str]] = []
+    kinds_of = dict(vocab.sums)
+    by_kind: dict[str, dict[str, tuple[Any, str, tuple[int, int]]]] = {}  # fact -> kind word -> (value, said, span)
     carried_family: str | None = None
     carried_time: str | None = None
     previous_end = 0
@@ -218,6 +224,8 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
         if fig.unit in STAR_UNITS or fig.unit in SKIP_UNITS:
             previous_end = fig.end
             continue
+        if any(s <= fig.start and fig.end <= e for s, e, _ in cues):
+            continue  # a number inside a fact word: "维持超过10年的2件"
         # the time: this clause's word before the figure (else any in the clause), else carried
         own = [k for s, e, k in time_words if c_start <= s and e <= c_end]
         before = [k for s, e, k in time_words if c_start <= s and e <= fig.start]
@@ -240,6 +248,7 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
             family = None if clause_has_cue else carried_family
         if family is not None:
             family = _granted(norm, family, fig, min(until, c_end), vocab)
+            family = _of_kind(norm, family, fig, cues, kinds_of, since)
         previous_end = fig.end
         if hard:
             carried_time = time
@@ -265,8 +274,16 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
         if value is None:
             ignored.append(Ignored(said, "unit_missing" if not fig.unit else "no_fact", fact, time))
             continue
+        kind = _kind(norm, fig, cues, kinds_of.get(family, ()), since, min(until, c_end))
+        if kind is not None:
+            by_kind.setdefault(fact, {}).setdefault(kind, (value, said, (fig.start, fig.end)))
+            continue
         keep(fact, value, said, (fig.start, fig.end))
 
+    for fact, kinds in by_kind.items():  # "其中海外同族3件，战略性新兴产业的4件": 7, unless the whole is given
+        if fact not in facts:
+            keep(fact, sum(v for v, _said, _span in kinds.values()), "、".join(s for _v, s, _sp in kinds.values()),
+                 next(iter(kinds.values()))[2])
     for family in sorted(vocab.series):
         _series([item[1:] for item in series if item[0] == family], vocab.figures[family], ignored, keep)
     _none_stated(norm, cues, figs, vocab, time_words, bounds, used, keep)
@@ -312,6 +329,37 @@ def _family_for(text: str, fig: Figure, cues: list, vocab: Vocabulary, used: set
 
 
 _NONE_VERB = re.compile(r"^\s*(都|也)(还)?(没有|没|未)")
+
+
+def _of_kind(text: str, family: str, fig: Figure, cues: list, kinds_of: dict[str, tuple[str, ...]],
+             since: int) -> str:
+    """The family of a kind named as an attribute of the thing counted: "战略性新兴产业的发明专利5件"
+    counts high-value patents, not valid ones (the kind, 的, then only fact words before the figure)."""
+    before = [(s, e) for s, e, _p in cues if since <= s and e <= fig.start]
+    for k, (s, e) in enumerate(before):
+        word = text[s:e]
+        owner = next((f for f, kinds in kinds_of.items() if word in kinds), None)
+        rest = before[k + 1:]
+        if owner is None or owner == family or not rest or not text[e:rest[0][0]].strip() == "的":
+            continue
+        if all(text[a:b] for a, b in rest) and all(rest[i][1] == rest[i + 1][0] for i in range(len(rest) - 1)) \
+                and not text[rest[-1][1]:fig.start].strip():
+            return owner
+    return family
+
+
+def _kind(text: str, fig: Figure, cues: list, kinds: tuple[str, ...], since: int, until: int) -> str | None:
+    """The kind a figure is said of (a word of ``kinds``: "维持超过10年的2件", "海外同族3件"): the
+    nearest fact word before it since the figure before, else the first after it; None when
+    that word is no kind (the family's own word: "高价值专利5件")."""
+    if not kinds:
+        return None
+    before = [text[s:e] for s, e, _p in cues if since <= s and e <= fig.start]
+    after = [text[s:e] for s, e, _p in cues if fig.end <= s and e <= until]
+    word = before[-1] if before else after[0] if after else None
+    if word not in kinds:  # "战略性新兴产业的发明专利5件": the kind before the thing counted
+        word = next((w for w in reversed(before) if w in kinds), None)
+    return word
 
 
 def _none_verb(text: str, fig: Figure, cues: list, vocab: Vocabulary, used: set[str], until: int) -> str | None:

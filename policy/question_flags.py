@@ -7,8 +7,8 @@ supposed ("通过贯标认证能拿到奖励吗", "小巨人企业能不能…",
 * Said of the company: a subject (我们, 我司, 本公司 …) in the clause or, for a clause that
   is no question itself, earlier in the sentence ("我们不是重点企业 就普通小厂"); a clause
   opening with 是/属于/被 (the subject left out); the subject right before the word
-  ("我们小企业"). Then a verb of being or having (是, 有, 通过了, 就是 …) or a perfective
-  了 after it. A ``verb`` word is its own predicate ("官司打赢了", "材料都符合条件").
+  ("我们小企业"), or a count of one closing the clause ("高企一个，…"). Then a verb of being
+  or having (是, 有, 通过了, 就是 …) or a perfective 了 after it. A ``verb`` word is its own predicate ("官司打赢了", "材料都符合条件").
 * Negated: a negation word right before it ("不是小巨人", "也没获过奖"), or a few characters
   before ("没有任何纠纷和调查"), or after it ("贯标还没通过").
 * English: in a statement (not a question, no "if") with a subject (we, our); negated by
@@ -54,6 +54,8 @@ _WE_ARE = re.compile(r"(我们|我司|本公司|我公司|咱们)(也|就|都|�
 _NOT_A_NOUN = re.compile(r"能|要|想|可以|申请|报|吗|没|不|有|如果")
 _AIM = re.compile(r"(申请|申报|准备|想|打算|计划|争取|要评|去评|正在评|报了)[^,，。;；、!！?？]{0,3}$")
 _ATTRIBUTIVE = re.compile(r"^[^,，。;；、!！?？]{0,4}的")
+#: "高企一个", "小微企业一家": the word and a count of one closing the clause says what the company is
+_ONE_OF = re.compile(r"^(一个|一家)\s*([,，;；、!！。]|$)")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _CHOICE = re.compile(r"[^。！？!?\n]*还是[^。！？!?\n]*[？?]")
 
@@ -175,6 +177,8 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
         return False
     if _AIM.search(before):
         return None  # "我们在申请高新技术企业": an aim, not what the company is
+    if not flag.verb and _ONE_OF.match(after) and not _ASKS.search(before):
+        return True  # "高企一个，…": what the company is, said as people do
     sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, c_start)), default=0)
     own = bool(_OURS.search(before)) or before.lstrip().startswith(("是", "属于", "被"))
     carried = not own and bool(_OURS.search(text[sentence_start:c_start])) and not _ASKS.search(rest)

@@ -118,6 +118,7 @@ class Vocabulary:
     granted_words: tuple[str, ...] = ()  # an application said to be granted ...
     granted_as: tuple[tuple[str, str], ...] = ()  # ... is a grant: (application family, grant family)
     asks_what: tuple[str, ...] = ()  # "是干嘛的", "what is": a question about a programme, not a verdict
+    sums: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (family, its kinds' words): figures of kinds add up
 
 
 @lru_cache(maxsize=8)
@@ -158,6 +159,12 @@ def vocabulary(catalog: Any) -> Vocabulary:
                 entry = cues.setdefault(_norm(w), [])
                 if family not in entry:
                     entry.append(family)
+    sums = {family: tuple(map(_norm, words)) for family, words in (data.get("sums") or {}).items() if family in figures}
+    for family, words in sums.items():
+        for w in words:
+            entry = cues.setdefault(w, [])
+            if family not in entry:
+                entry.append(family)
     for name, spec in specs.items():
         family = fact_family(name)
         if family in figures and spec.type not in ("ratio", "money3"):
@@ -207,6 +214,7 @@ def vocabulary(catalog: Any) -> Vocabulary:
         tuple((a, g) for a, g in ((data.get("granted") or {}).get("as") or {}).items()
               if a in figures and g in figures),
         tuple(map(_norm, data.get("asks_what", ()))),
+        tuple(sums.items()),
     )
     try:
         object.__setattr__(catalog, "_question_vocabulary", vocab)

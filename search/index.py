@@ -17,16 +17,16 @@ from dataclasses import replace
 import numpy as np
 
 from search.clauses import Clause, Document, split_clauses
-from search.lexicon import DEFINED, OTHER_APPLICANTS
+from search.lexicon import DEFINED, OTHER_APPLICANTS, TARGET_LINE
 from search.query import Query, clean_question, parse_query
 from search.quotes import quote
 from search.reading import Reader, Reading
 from search.results import Answer, Hit, Routing
 from search.routing import routing_for
-from search.tokens import normalise, tokenize
+from search.tokens import GROUPS, normalise, tokenize
 
 __all__ = ["BM25_B", "CACHE_ENTRIES", "COVERAGE_POWER", "FOR_OTHERS_WEIGHT", "FULL_COVERAGE", "FULL_EVIDENCE",
-           "MIN_COVERAGE", "MIN_EVIDENCE", "MIN_SCORE", "PolicySearch"]
+           "HEADING_WEIGHT", "MIN_COVERAGE", "MIN_EVIDENCE", "MIN_SCORE", "TARGET_WEIGHT", "PolicySearch"]
 
 # Confidence rule (PolicySearch.answer). Calibrated on the five source documents
 # (261 clauses) with 31 on-topic questions and 38 off-topic or too-generic ones:
@@ -42,8 +42,10 @@ __all__ = ["BM25_B", "CACHE_ENTRIES", "COVERAGE_POWER", "FOR_OTHERS_WEIGHT", "FU
 # 7.0–54.2 (7.0: 一企一标是啥意思, trusted by FULL_COVERAGE), coverage 0.69–1.0, evidence
 # 5.7–36.4; the forward and off-topic questions with evidence ≥ 4 and coverage ≥ 0.65
 # score ≤ 16.9 and are kept from an answer by HOW_TO (怎么申请, 怎么保护, 怎么买 …), or
-# by MIN_SCORE (稳岗补贴怎么申请 7.7, 商标被抢注了怎么办 7.2). Re-run the calibration when
-# the documents or the lexicon change.
+# by MIN_SCORE (稳岗补贴怎么申请 7.7, 商标被抢注了怎么办 7.2). Round 3 (HEADING_WEIGHT,
+# TARGET_WEIGHT, Query.alike) left the thresholds as they were: the two weights order clauses
+# and do not enter the confidence rule. Re-run the calibration when the documents or the
+# lexicon change.
 
 #: The top hit's score (BM25 × coverage, see COVERAGE_POWER) must reach this…
 MIN_SCORE = 8.0
@@ -72,6 +74,20 @@ BM25_B = 0.4
 #: applicant: asked by an SME, "PCT申请能不能抵发明专利" is answered by the condition for
 #: enterprises (140号 附件3 三（一）1（4）), not by the same sentence for universities (三（一）2（4）).
 FOR_OTHERS_WEIGHT = 0.8
+
+#: A clause whose own headings (its numbered path: "二、申报主体", "（二）申报条件", "一、支持重点";
+#: not the document's title, which all its clauses share) name the kind of clause the question
+#: asks for (Query.kinds: the words of its search.lexicon.CUES) ranks at (1 + HEADING_WEIGHT)
+#: times its score. A heading says what a clause is about; a word in its body may be there in
+#: passing: "示范区是企业报还是政府报" is answered by 附件1 二 "申报主体", not by a condition that
+#: names 设区市. Ranking only: the confidence rule reads the unweighted score.
+HEADING_WEIGHT = 0.5
+
+#: A target line of a plan (search.lexicon.TARGET_LINE: "…到2020年，…") ranks at this share of its
+#: score when the question does not ask how much or by when (ASKS_TARGET): "知识产权特派员是干什么的"
+#: is answered by the measure that describes them (86号 二（五）14), not by the target "聘任…500人".
+#: Ranking only, like HEADING_WEIGHT.
+TARGET_WEIGHT = 0.8
 
 #: Entries per query cache of a PolicySearch (a few KB each); full, it starts again.
 CACHE_ENTRIES = 4096
@@ -108,10 +124,13 @@ class PolicySearch:
         self._token_sets: list[frozenset[str]] = [frozenset(tokens[i]) for i in keep]
         self._for_others = np.array(
             [any(w in c.context for w in OTHER_APPLICANTS) and "企业" not in c.context for c in self.clauses])
+        self._headings: list[str] = [normalise(" ".join(c.path)) for c in self.clauses]
+        self._targets = np.array([TARGET_LINE.search(c.text[:60]) is not None for c in self.clauses])
         self._bm25 = BM25Okapi([tokens[i] for i in keep], b=BM25_B) if keep else None
         n = len(keep)
         # Filled by queries; a thread racing another stores the same array.
         self._presence_cache: dict[tuple[str, tuple[str, ...] | None], np.ndarray] = {}
+        self._heading_cache: dict[str, np.ndarray] = {}
         self._term_scores: dict[str, np.ndarray] = {}
         # the weight of a word no clause has: the IDF it would have if one clause had it
         self._oov_idf = math.log((n - 0.5) / 1.5) if n > 1 else 1.0
@@ -235,6 +254,16 @@ class PolicySearch:
             _remember(self._presence_cache, key, found)
         return found
 
+    def _in_headings(self, word: str) -> np.ndarray:
+        """1.0 for each clause whose own headings hold the word (a syn token: one of its
+        group's entries), else 0.0 (cached per word)."""
+        found = self._heading_cache.get(word)
+        if found is None:
+            entries = dict(GROUPS).get(word, (word,))
+            found = np.array([any(e in h for e in entries) for h in self._headings], dtype=float)
+            _remember(self._heading_cache, word, found)
+        return found
+
     def _scores(self, terms: tuple[str, ...]) -> np.ndarray:
         """BM25 of every clause for the terms: rank_bm25's `get_scores`, one cached term at a time.
 
@@ -271,15 +300,23 @@ class PolicySearch:
         # Per clause, the weights of the question words it contains, added in word order.
         evidence = np.zeros(len(self.clauses))
         for w in query.words:
-            evidence = evidence + weights[w] * self._presence(w, query.subsumed.get(w))
-        ranked: list[tuple[float, int, float]] = []  # (score, clause index, evidence)
+            evidence = evidence + weights[w] * self._presence(w, query.subsumed.get(w) or query.alike.get(w))
+        # ranking only: the kind of clause asked for in a clause's own headings; a target line
+        heading = np.zeros(len(self.clauses))
+        for w in query.kinds:
+            heading = np.maximum(heading, self._in_headings(w))
+        heading = 1.0 + HEADING_WEIGHT * heading
+        if not query.targets:
+            heading = np.where(self._targets, heading * TARGET_WEIGHT, heading)
+        ranked: list[tuple[float, float, int, float]] = []  # (rank key, score, clause index, evidence)
         # evidence 0: only sub-words matched ("申请专利" is not in "专利申请")
         for i in np.flatnonzero((bm25 > 0) & (evidence > 0)).tolist():
             found = float(evidence[i])
-            ranked.append((float(ranked_by[i]) * (found / total) ** COVERAGE_POWER, i, found))
-        ranked.sort(key=lambda r: (-r[0], r[1]))
+            score = float(ranked_by[i]) * (found / total) ** COVERAGE_POWER
+            ranked.append((score * float(heading[i]), score, i, found))
+        ranked.sort(key=lambda r: (-r[0], r[2]))
         hits: list[Hit] = []
-        for score, i, evidence in ranked[: max(k, 0)]:
+        for _key, score, i, evidence in ranked[: max(k, 0)]:
             clause = self.clauses[i]
             doc = self.documents[clause.doc_id]
             hits.append(

@@ -15,7 +15,8 @@ import re
 __all__ = [
     "STOP_WORDS", "FILLER", "FUNCTION_TAGS", "DEFINES", "DEFINED", "COLLOQUIAL", "SCOPE", "CUES", "OTHER_APPLICANTS",
     "OTHER_ASKERS", "SYNONYMS",
-    "IP_TERMS", "HOW_TO", "AMOUNT", "MONEY_FIGURE", "CONTACT", "PHONE", "STATED", "NOT_IN_TEXTS", "PROGRAMME_WORDS",
+    "IP_TERMS", "STATUS_TERMS", "OTHER_SUBJECTS", "HOW_TO", "AMOUNT", "MONEY_FIGURE", "CONTACT", "PHONE", "KINDS",
+    "SORTED", "STATED", "NOT_IN_TEXTS", "PROGRAMME_WORDS", "TARGET_LINE", "ASKS_TARGET",
     "PROGRAMME_GROUPS",
 ]
 
@@ -42,10 +43,12 @@ STOP_WORDS: frozenset[str] = frozenset(
 #: Chat filler of a question that STOP_WORDS does not list, because the texts use some of
 #: these words with a meaning (合作关系, 遭遇): "跟我们小厂有关系吗", "是干什么的",
 #: "有没有奖励的说法". Left out of a question's words (search.query), never out of a clause's.
+#: Directional complements are filler too: "结合起来做", "买回来用" ask about 结合, 买.
 FILLER: frozenset[str] = frozenset(
     """
     干什么 干吗 做什么 哪几个 哪几项 哪几家 说法 关系 有关系 小厂 厂里 碰到 遇到 一起 什么样
     文件 文件里 里面 现成 分 分为 分成 指 是指 指的是
+    起来 回来 出来 下来 上来 过来 进来 回去 下去 一共 总共 一共有 总共有
     """.split()
 )
 
@@ -93,6 +96,8 @@ COLLOQUIAL: dict[str, str] = {
     "网店": "电子商务", "电商": "电子商务", "网购": "电子商务",
     # idle patents sold cheaply: 86号 二（二）4 "闲置专利低价向中小企业许可或转让"
     "闲着": "闲置", "便宜": "低价", "转给": "转让",
+    # from elsewhere: the county plan says 本市外 ("从本市外引进…发明专利")
+    "外地": "市外", "外省": "省外",
     # professional titles: 38号 四（十二） "参评知识产权职称"
     "评职称": "职称",
     # to use: 使用 ("许可使用")
@@ -137,13 +142,16 @@ CUES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     # how many (patents, people, …), at least: a threshold ("不少于100件", "5件以上", "超过20件")
     (re.compile(r"(多少|几)(件|个|人|名|家|项)|最低|最少|至少"), ("不少", "以上", "超过")),
     # who applies: the 申报主体
-    (re.compile(r"谁(来|可以|能)?申报|申报还是|申报主体|哪些单位"), ("主体",)),
+    # ("能自己报吗": whether the company itself is one)
+    (re.compile(r"谁(来|可以|能)?申报|申报还是|申报主体|哪些单位|(自己|单独|直接)(来)?申报"), ("主体",)),
+    # which fields a programme supports: a guide's 支持重点 ("重点支持哪些行业")
+    (re.compile(r"(支持|扶持|资助|培育)(哪些|什么|哪几个|哪类|哪个)(行业|领域|方向|产业)"), ("支持重点", "领域")),
     # whom to contact: the guides end with 联系人 and 电话 lines (140号 附件1-3)
-    (re.compile(r"找谁|联系谁|联系方式|联系人|电话|咨询谁"), ("联系人",)),
+    (re.compile(r"找谁|联系谁|联系方式|联系人|电话|咨询谁"), ("联系人", "电话", "热线")),
     # what counts as, which kinds: 001 三（四） "…等五大类高价值专利"
     (re.compile(r"(哪几|哪些|几|什么)(类|种)|什么样|(才)?算(是)?|算不算|是指|定义"), ("大类", "类", "包括", "是指")),
-    # by when: the guides' "项目申报截止日期为 2022 年 …"
-    (re.compile(r"截止|几月几号|几号|哪天|(什么时候|何时)(申报|报名|交|提交)"), ("截止", "日期")),
+    # by when: the guides' "项目申报截止日期为 2022 年 …", 30号's "于7月31日前联合行文"
+    (re.compile(r"截止|几月几号|几号|哪天|(什么时候|何时)(申报|报名|交|提交)"), ("截止", "日期", "日前")),
 )
 
 #: A question asking what a term means or which kinds it has ("高价值专利是哪几类", "一企一策
@@ -238,8 +246,13 @@ MONEY_FIGURE = re.compile(r"\d[\d,.]*\s*(万|亿)?\s*元")
 #: hotline (86号 二（四）10 "12330知识产权举报投诉热线").
 CONTACT = re.compile(r"找谁|联系谁|联系方式|联系人|电话")
 PHONE = re.compile(r"\d{5,}|热线|电话")
+#: A question asking which kinds there are ("一共有哪几类项目", "高价值专利有哪几种"); answered only
+#: from a clause that sorts things into kinds (001 三（四） "…等五大类高价值专利"; "包括", "分为").
+KINDS = re.compile(r"(哪几|哪些|几|多少)(类|种)")
+SORTED = re.compile(r"类|种|包括|分为|是指")
 #: (what a question asks for, what the quoted clause must state to answer it)
-STATED: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ((AMOUNT, MONEY_FIGURE), (CONTACT, PHONE))
+STATED: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ((AMOUNT, MONEY_FIGURE), (CONTACT, PHONE),
+                                                               (KINDS, SORTED))
 
 #: Questions the texts never answer, whatever programme they name, so they go to the
 #: specialist: a request for a person or a visit ("能不能请特派员来帮我们做贯标"; the set's
@@ -253,6 +266,19 @@ NOT_IN_TEXTS = re.compile(
     r"|(出|出台|发布|公布|下发)(了)?(没有|没|吗)|(哪里|哪儿|在哪)(能|可以)?(看到|看|查到|下载)"
     r"|到账|拨付|拨款|兑现|(什么时候|何时|多久|几时)(能|才能|会)?(发|给|拨)(钱|下来|放)?(?![布明出表起])"
 )
+
+#: Kinds of company (a status some programmes require), not rights: a question whose only IP
+#: words are these is about IP only if it asks about IP at all. "高新技术企业认定条件" is forwarded
+#: (the recognition rests on IP), but one about the company's taxes, payroll or social insurance
+#: (OTHER_SUBJECTS) is not an IP question: "高新技术企业所得税税率是多少" is off topic.
+STATUS_TERMS: frozenset[str] = frozenset({"高新技术企业", "高新企业", "专精特新", "小巨人", "优势企业", "示范企业"})
+OTHER_SUBJECTS = re.compile(r"(?<!利)税率|所得税|增值税|个税|退税|印花税|报税|纳税|社保|公积金|工资|个人所得")
+
+#: A target line of a plan ("完善中小企业知识产权服务体系 到2020年，…聘任知识产权特派员500人") says how
+#: much by when, not what a measure is or who may have it: it ranks below the clauses of the
+#: measures (search.index.TARGET_WEIGHT) unless the question asks how much, how many or by when.
+TARGET_LINE = re.compile(r"(^|\s|。)(到|至)\s*20\d\d\s*年")
+ASKS_TARGET = re.compile(r"多少|几|目标|指标|哪一?年|数量|比例|计划|规划|达到|增长")
 
 #: Words that make a question name a programme of the texts (with PROGRAMME_GROUPS).
 PROGRAMME_WORDS = ("项目", "申报", "试点", "之星", "奖励", "补贴", "资助", "奖补", "扶持")

@@ -12,9 +12,9 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from search.lexicon import COLLOQUIAL, CUES, DEFINES, FILLER, OTHER_ASKERS, SCOPE, STOP_WORDS
+from search.lexicon import ASKS_TARGET, COLLOQUIAL, CUES, DEFINES, FILLER, OTHER_ASKERS, SCOPE, STOP_WORDS
 from search.tokens import GROUPS, cut, function_word, groups_in, known_word, normalise, segment
 
 __all__ = ["MAX_QUERY_CHARS", "Query", "clean_question", "parse_query"]
@@ -54,6 +54,16 @@ class Query:
     #: the domain terms (normalised entries) of a question that asks only what they mean
     #: (search.lexicon.DEFINES): every topic word of it is inside one
     defines: tuple[str, ...] = ()
+    #: the words of the texts for the kind of clause the question asks for (search.lexicon.CUES:
+    #: 条件, 主体, 截止 …), whether or not the question has them: a clause whose own headings
+    #: name one ranks higher (search.index.HEADING_WEIGHT)
+    kinds: tuple[str, ...] = ()
+    #: question word -> the words of the texts that say it for the kind of clause asked for: a
+    #: question word of a cue is found where the texts' word for it is ("几月几号截止" is
+    #: answered by "于7月31日前"; search.lexicon.CUES)
+    alike: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: the question asks how much, how many or by when (search.lexicon.ASKS_TARGET)
+    targets: bool = False
 
 
 #: a count in Chinese numerals with its unit, as the segmenter cuts it: 十年, 五件, 三个
@@ -98,6 +108,25 @@ def _glued(word: str, known: Callable[[str], bool] | None) -> bool:
             and all(ch in STOP_WORDS or function_word(ch) for ch in word))
 
 
+def _unglued(words: list[str], known: Callable[[str], bool] | None) -> list[str]:
+    """The question's words, each one the segmenter glued from single characters by guess
+    (no dictionary and no clause has it) read as those characters where the clauses have each:
+    "2022年省知识产权" is cut 2022 / 年省 / 知识产权, and 年省 is 年 + 省."""
+    if known is None:
+        return words
+    out: list[str] = []
+    for w in words:
+        if len(w) > 1 and _HAN_ONLY.fullmatch(w) and not known_word(w) and not known(w) \
+                and all(known(ch) for ch in w):
+            out.extend(ch for ch in w if ch not in STOP_WORDS)
+        else:
+            out.append(w)
+    return list(dict.fromkeys(out))
+
+
+_HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
+
+
 def parse_query(text: str, known: Callable[[str], bool] | None = None) -> Query:
     """The query of a cleaned question (see :class:`Query`); ``known``: whether a word is one
     of the index's (see :func:`colloquial`)."""
@@ -112,12 +141,15 @@ def parse_query(text: str, known: Callable[[str], bool] | None = None) -> Query:
     plain = list(dict.fromkeys(w for w, _ in segments
                                if w not in STOP_WORDS and w not in FILLER and w not in SCOPE
                                and not function_word(w) and not _glued(w, known)))
+    plain = _unglued(plain, known)
     terms = tuple(dict.fromkeys([t for w, subs in segments if w not in SCOPE and w not in FILLER
                                  for t in (*subs, w) if t not in STOP_WORDS] + syn))
     # ranked by, not required: the level of government asked about, and the kind of clause
     # the question's cues ask for (search.lexicon SCOPE, CUES)
     boost = [t for w, _ in segments for t in SCOPE.get(w, ())]
-    boost += [t for cue, words in CUES if cue.search(norm) for t in words]
+    asked = [words for cue, words in CUES if cue.search(norm)]
+    kinds = tuple(dict.fromkeys(t for words in asked for t in words))
+    boost += kinds
     subsumed: dict[str, tuple[str, ...]] = {}
     for w in plain:
         if owners := tuple(t for t, found in groups if any(w in e for e in found)):
@@ -131,4 +163,6 @@ def parse_query(text: str, known: Callable[[str], bool] | None = None) -> Query:
         defines = tuple(e for _, found in groups for e in found)
     return Query(terms, tuple(plain + syn), subsumed, needles,
                  tuple(t for t in dict.fromkeys(boost) if t not in terms),
-                 any(w in norm for w in OTHER_ASKERS), defines)
+                 any(w in norm for w in OTHER_ASKERS), defines, kinds,
+                 {w: words for words in asked for w in plain if w in words and w not in subsumed},
+                 ASKS_TARGET.search(norm) is not None)

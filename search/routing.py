@@ -9,7 +9,8 @@ forward it). The rule is on :func:`routing_for`; the words it reads are in
 
 from __future__ import annotations
 
-from search.lexicon import HOW_TO, IP_TERMS, NOT_IN_TEXTS, PROGRAMME_GROUPS, PROGRAMME_WORDS, STATED
+from search.lexicon import (HOW_TO, IP_TERMS, NOT_IN_TEXTS, OTHER_SUBJECTS, PROGRAMME_GROUPS, PROGRAMME_WORDS,
+                            STATED, STATUS_TERMS)
 from search.query import clean_question
 from search.results import ANSWER, FORWARD, OFF_TOPIC, Answer, Routing
 from search.tokens import GROUPS, normalise
@@ -24,6 +25,9 @@ _PROGRAMME_ENTRIES: tuple[str, ...] = tuple(
     [e for tok, entries in GROUPS if tok.removeprefix("syn:") in PROGRAMME_GROUPS for e in entries]
     + list(PROGRAMME_WORDS)
 )
+
+
+_STATUS = frozenset(normalise(t) for t in STATUS_TERMS)
 
 
 def _ip_terms(normalised: str) -> tuple[str, ...]:
@@ -46,7 +50,9 @@ def routing_for(question: object, answer: Answer) -> Routing:
       request, a trouble or a payment date (``NOT_IN_TEXTS``: "能不能请特派员来").
     * FORWARD: otherwise, when the question has an IP word (``IP_TERMS``, or a
       SYNONYMS entry other than the money words).
-    * OFF_TOPIC: no IP word at all ("今天苏州天气怎么样？", "你好").
+    * OFF_TOPIC: no IP word at all ("今天苏州天气怎么样？", "你好"), or only a kind of company
+      (``STATUS_TERMS``) in a question about another subject (``OTHER_SUBJECTS``: taxes,
+      payroll): "高新技术企业所得税税率是多少".
     """
     norm = normalise(clean_question(question))
     terms = _ip_terms(norm)
@@ -56,6 +62,6 @@ def routing_for(question: object, answer: Answer) -> Routing:
     beyond = unstated or bool(NOT_IN_TEXTS.search(norm))
     if answer.confident and not (how_to and not _names_programme(norm)) and not beyond:
         return Routing(ANSWER, answer, terms, how_to)
-    if terms:
+    if terms and not (set(terms) <= _STATUS and OTHER_SUBJECTS.search(norm)):
         return Routing(FORWARD, answer, terms, how_to)
     return Routing(OFF_TOPIC, answer, (), how_to)
