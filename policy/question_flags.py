@@ -35,7 +35,7 @@ _QUESTION_FORM = re.compile(r"(是不是|是否|有没有|能不能|算不算|�
 _SUBJECT = r"(我们|我司|本公司|我公司|我们公司|公司|本企业|我们企业|企业|咱们|我厂|本厂)?"
 _ASSERT_BEFORE = re.compile(
     _SUBJECT + r"(已经|已|刚刚|刚|都|也|今年|去年)?(是|属于|有|拥有|设有|设立了|设了|通过了|通过|获得了|获得|拿到了|"
-    r"评上了|评上|评为|获评|被评为|被认定为|认定为|认定了|成为|开展了|开展|做了|在做|正在做|完成了|存在|就是|只是|算是|"
+    r"评上了|评上|评为|获评|被评为|被认定为|认定为|认定了|被定为|定为|被列为|列为|成为|开展了|开展|做了|在做|正在做|完成了|存在|就是|只是|算是|"
     r"就|作为|拿到|拿了|取得了|取得|"
     r"通报过|通报了|被通报|查出过|查出了|被查出|有过)"
     r"[^,，。;；、!！?？]{0,10}$")
@@ -56,6 +56,9 @@ _AIM = re.compile(r"(申请|申报|准备|想|打算|计划|争取|要评|去评
 _ATTRIBUTIVE = re.compile(r"^[^,，。;；、!！?？]{0,4}的")
 #: "高企一个", "小微企业一家": the word and a count of one closing the clause says what the company is
 _ONE_OF = re.compile(r"^(一个|一家)\s*([,，;；、!！。]|$)")
+#: A message that opens with what the company is, then a pause: "小巨人企业，…", "高企，…" (a
+#: self-introduction, as people start a message); the word must be the message's first.
+_INTRO = re.compile(r"^(企业|公司|单位)?\s*[,，;；:：、]")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _CHOICE = re.compile(r"[^。！？!?\n]*还是[^。！？!?\n]*[？?]")
 
@@ -179,6 +182,8 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
         return None  # "我们在申请高新技术企业": an aim, not what the company is
     if not flag.verb and _ONE_OF.match(after) and not _ASKS.search(before):
         return True  # "高企一个，…": what the company is, said as people do
+    if not flag.verb and not text[:s].strip() and _INTRO.match(after):
+        return True  # "小巨人企业，特派员核过了…": the message opens by saying what the company is
     sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, c_start)), default=0)
     own = bool(_OURS.search(before)) or before.lstrip().startswith(("是", "属于", "被"))
     carried = not own and bool(_OURS.search(text[sentence_start:c_start])) and not _ASKS.search(rest)

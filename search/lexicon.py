@@ -16,7 +16,7 @@ __all__ = [
     "STOP_WORDS", "FILLER", "FUNCTION_TAGS", "DEFINES", "DEFINED", "COLLOQUIAL", "SCOPE", "CUES", "OTHER_APPLICANTS",
     "OTHER_ASKERS", "SYNONYMS",
     "IP_TERMS", "STATUS_TERMS", "OTHER_SUBJECTS", "HOW_TO", "AMOUNT", "MONEY_FIGURE", "CONTACT", "PHONE", "KINDS",
-    "SORTED", "STATED", "NOT_IN_TEXTS", "PROGRAMME_WORDS", "TARGET_LINE", "ASKS_TARGET",
+    "SORTED", "PAPERS", "LISTS_PAPERS", "STATED", "NOT_IN_TEXTS", "PROGRAMME_WORDS", "TARGET_LINE", "ASKS_TARGET",
     "PROGRAMME_GROUPS",
 ]
 
@@ -229,7 +229,7 @@ IP_TERMS: tuple[str, ...] = (
 #: a subsidy and by when, not how an office's procedures work, so such a question is answered
 #: from them only when it names a programme (PROGRAMME_GROUPS, or a word like 项目 / 申报).
 HOW_TO = re.compile(
-    r"(怎么|如何|怎样|咋|哪里|哪家)\S{0,3}?(申请|办理|登记|注册|买|购买|保护|查询|缴|交|续|维护|应对|处理|报名|做|写|撰写)"
+    r"(怎么|如何|怎样|咋|哪里|哪家)\S{0,3}?(申请|办理|登记|注册|买|购买|保护|查询|缴|交|续|维护|应对|处理|报名|做|写|撰写|评|准备|提交|填)"
     r"|多少钱|收费|费用|多久|多长时间|保护期|要交税|期限(是|有)?多(少|长)|多少个月"
 )
 #: A question asking for a sum of money ("发明之星奖多少钱", "首件发明专利能补多少"). The texts
@@ -239,6 +239,8 @@ HOW_TO = re.compile(
 AMOUNT = re.compile(
     r"多少钱|几万|多少万|(给|补)多少|多少(奖金|奖励|补贴|补助|资助|资金|经费|钱)|(奖|资助|补贴|补助|奖励|奖补|扶持|奖金).{0,2}多少|多少(资金|经费)"
     r"|(金额|额度)(是|有)?多少|(认证|代理|申请|服务|登记|注册|年)费(用)?(大概|一般|要|是)*多少"
+    # a fee named after the question word ("能报销多少律师费"), or the most one can get ("最多能补几成")
+    r"|多少\S{0,2}费|(报销|报)多少|最多(能|可以)?(报|补|奖|给|拿|领)"
 )
 #: a sum of money in a clause: "2000万元", "2 亿元", "500元"
 MONEY_FIGURE = re.compile(r"\d[\d,.]*\s*(万|亿)?\s*元")
@@ -251,8 +253,12 @@ PHONE = re.compile(r"\d{5,}|热线|电话")
 KINDS = re.compile(r"(哪几|哪些|几|多少)(类|种)")
 SORTED = re.compile(r"类|种|包括|分为|是指")
 #: (what a question asks for, what the quoted clause must state to answer it)
+#: A question asking which papers to hand in ("要交哪些材料", "材料怎么准备"); answered only from a
+#: clause that names them (材料, 资料): a clause of conditions says who qualifies, not what to send.
+PAPERS = re.compile(r"(哪些|什么|啥)(申报|申请|证明)?(材料|资料)|(材料|资料)\S{0,3}(怎么|如何|咋)|(提交|准备|交)\S{0,2}(材料|资料)")
+LISTS_PAPERS = re.compile(r"材料|资料")
 STATED: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ((AMOUNT, MONEY_FIGURE), (CONTACT, PHONE),
-                                                               (KINDS, SORTED))
+                                                               (KINDS, SORTED), (PAPERS, LISTS_PAPERS))
 
 #: Questions the texts never answer, whatever programme they name, so they go to the
 #: specialist: a request for a person or a visit ("能不能请特派员来帮我们做贯标"; the set's
