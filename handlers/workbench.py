@@ -11,6 +11,8 @@ link is given; SMEs, who get no browser link, are told the workbench is not set 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -30,9 +32,11 @@ DESK_ROLES = frozenset({Role.admin, Role.supervisor, Role.specialist})
 DEFAULT_MAX_AGE = 3600
 
 
-def browser_link(url: str, token: str, telegram_id: int, max_age: int = DEFAULT_MAX_AGE) -> str:
-    """The single-use address that opens the workbench in a browser as this user."""
-    return f"{url.rstrip('/')}/b/{LinkBook(token, max_age).issue(telegram_id)}"
+def browser_link(url: str, token: str, telegram_id: int, max_age: int = DEFAULT_MAX_AGE,
+                 clock: Callable[[], float] = time.time) -> str:
+    """The single-use address that opens the workbench in a browser as this user, issued by the
+    clock the workbench checks it with (the context's)."""
+    return f"{url.rstrip('/')}/b/{LinkBook(token, max_age, clock=clock).issue(telegram_id)}"
 
 
 async def open_workbench(message: Message, actor: Actor, lang: str, ctx: Any, bot: Bot) -> None:
@@ -54,7 +58,7 @@ async def open_workbench(message: Message, actor: Actor, lang: str, ctx: Any, bo
             log.warning("setChatMenuButton failed: %s", type(exc).__name__)
     if desk:
         max_age = getattr(ctx.settings, "workbench_init_data_max_age", DEFAULT_MAX_AGE)
-        link = browser_link(url, bot.token, actor.telegram_id, max_age)
+        link = browser_link(url, bot.token, actor.telegram_id, max_age, clock=lambda: ctx.now().timestamp())
         lines.append(t("wb_browser_link", lang, minutes=LINK_MINUTES, url=escape(link)))
     await message.answer("\n\n".join(lines), reply_markup=markup, link_preview_options=LinkPreviewOptions(is_disabled=True))
 

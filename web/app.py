@@ -3,9 +3,14 @@
 URL layout (all under /workbench):
 
 * ``GET /workbench``: the page (web/shell.py); no data, no credential needed. In Telegram
-  the address carries ``#tgWebAppData=...``; ``?week=2026-W49`` passes on to the first view.
-* ``GET /workbench/b/<link>``: a browser link from ``/workbench`` in chat, good once, for
-  LINK_MINUTES: the same page, holding a browser session for its user (401 once used).
+  the address carries ``#tgWebAppData=...``; ``?week=2026-W49`` passes on to the first view,
+  ``?company=<id>`` opens that company's card first (a link from the chat or the digest;
+  the card's own rule decides, as when it is opened from a list).
+* ``GET /workbench/b/<link>``: a browser link from ``/workbench`` in chat, good once (in any
+  process on the database), for LINK_MINUTES: the same page, holding a browser session for
+  its user (401 once used).
+* ``GET /workbench/font/cjk.otf``: the CJK font the project ships (mplfonts' Noto Sans CJK
+  SC), for browsers without a Chinese font of their own; public, cached for a year.
 * ``GET /workbench/view/<name>``: the views, as HTML fragments, each needing
   ``Authorization: tma <initData>`` (or ``wbs <session>``):
   ``home`` (by role: the week for supervisors and admins, the companies for specialists,
@@ -36,14 +41,16 @@ from services import workbench
 from services.context import AppContext
 from services.errors import Refusal
 from services.export import export_roster
+from services.progress_chart import cjk_font_path
 from services.roster import default_sheets
 from services.session import AsyncSession
 from services.sheets import Week, WeekError, default_sources, parse_week, previous_week, week_of
 from services.targets import load_targets
 from services.users import Actor, Role, load_actor
+from services.workbench_links import redeem
 from web import pages
 from web.auth import LinkBook, identify
-from web.shell import shell
+from web.shell import FONT, shell
 
 __all__ = ["create_app", "add_workbench", "Workbench", "PREFIX", "DEFAULT_MAX_AGE"]
 
@@ -51,6 +58,8 @@ PREFIX = "/workbench"
 #: initData older than this is refused (setting WORKBENCH_INIT_DATA_MAX_AGE).
 DEFAULT_MAX_AGE = 3600
 SUPERVISORS = (Role.supervisor, Role.admin)
+#: The font never changes under its address (it is the installed package's file): a year.
+FONT_CACHE = "public, max-age=31536000, immutable"
 
 View = Callable[["Request"], Awaitable[str]]
 
@@ -85,27 +94,39 @@ class Workbench:
         app.router.add_get(PREFIX, self.page)
         app.router.add_get(f"{PREFIX}/", self.page)
         app.router.add_get(PREFIX + "/b/{link}", self.browser_link)
+        app.router.add_get(FONT, self.font)
         for name, view in views.items():
             app.router.add_get(f"{PREFIX}/view/{name}", self._guarded(view))
         app.router.add_get(PREFIX + "/view/company/{company_id:\\d{1,12}}", self._guarded(self.company))
         app.router.add_get(f"{PREFIX}/roster.xlsx", self.roster)
 
-    def _page(self, session_token: str | None = None) -> web.Response:
+    def _page(self, session_token: str | None = None, start: str = f"{pages.VIEW}/home") -> web.Response:
         nonce = secrets.token_urlsafe(16)
-        response = web.Response(text=shell(nonce, f"{pages.VIEW}/home", session_token), content_type="text/html")
+        response = web.Response(text=shell(nonce, start, session_token), content_type="text/html")
         response.headers["Content-Security-Policy"] = (
             f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; connect-src 'self'; "
+            "font-src 'self'; "
             "img-src 'self' data: blob:; base-uri 'none'; form-action 'none'")
         return _private(response)
 
-    async def page(self, _request: web.Request) -> web.Response:
+    async def page(self, request: web.Request) -> web.Response:
+        company = request.query.get("company", "")
+        if company.isdigit() and len(company) <= 12:
+            return self._page(start=f"{pages.VIEW}/company/{int(company)}")
         return self._page()
 
+    async def font(self, _request: web.Request) -> web.StreamResponse:
+        """The CJK font, for a browser with no Chinese font of its own: the page's @font-face
+        names the usual system fonts first (web/shell.py), so a phone or a desk that has one
+        never asks for this file."""
+        return web.FileResponse(cjk_font_path(), headers={
+            "Content-Type": "font/otf", "Cache-Control": FONT_CACHE, "X-Content-Type-Options": "nosniff"})
+
     async def browser_link(self, request: web.Request) -> web.Response:
-        telegram_id = self.links.redeem(request.match_info["link"])
-        if telegram_id is None:
-            return _refusal(401)
         async with self.ctx.db.sessions() as session:
+            telegram_id = await redeem(session, self.links, request.match_info["link"])
+            if telegram_id is None:
+                return _refusal(401)
             actor = await load_actor(session, telegram_id)
         if actor is None:
             return _refusal(401)

@@ -8,12 +8,10 @@
   clock skew).
 * **Browser links** (at a desk): `/workbench` in chat gives staff a link
   ``/workbench/b/<link>`` that works once, within LINK_MINUTES, for that Telegram user. The
-  link is signed (no table needed); once used, its nonce is remembered until it would have
-  expired anyway. Opening it hands the page a browser session token, sent back as
+  link is signed (no table of links); opening it claims its nonce in the database
+  (services.workbench_links.redeem), so it opens once whichever bot process behind the
+  proxy gets it. Opening it hands the page a browser session token, sent back as
   ``Authorization: wbs <token>`` and good for the same max age as initData.
-
-The used-link memory is this process's: with several bot processes behind one proxy, a
-link could be opened once per process within its minutes (still bound to its user).
 
 `sign_init_data` signs initData exactly as Telegram does, for the demo and the tests.
 """

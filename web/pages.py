@@ -16,8 +16,10 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from locales import t
+from locales.programmes.chat import value_text
 from locales.regions import region_label
 from policy import Catalog
+from services.regions import lookup
 from services.trained_text import ended_lines, rate_line
 from services.workbench import CompanyPage, SmePage, WeekPage
 from web.svg import progress_bar, trend_chart
@@ -114,12 +116,22 @@ def week_view(page: WeekPage, lang: str) -> str:
     out.append(f'<h2>{t("wb_by_district", lang)}</h2>')
     out.append(_table([t("wb_col_district", lang), t("wb_col_companies", lang), t("wb_col_visits", lang),
                        t("wb_col_assigned", lang), t("wb_col_visited_year", lang), t("wb_col_coverage", lang)],
-                      ([_e(x.name), str(x.companies), _link("visits", str(x.visits), week=week, district=x.code),
+                      ([_district(x.code, x.name), str(x.companies),
+                        _link("visits", str(x.visits), week=week, district=x.code),
                         str(x.assigned), str(x.visited), percent(x.coverage)] for x in page.districts), "districts"))
     roster = f"/workbench/roster.xlsx?{urlencode({'week': week})}"
     out.append(f'<p class="actions"><a href="{_e(roster)}" data-download="{_e(roster)}" '
                f'data-filename="{_e(week)}.xlsx">{t("wb_roster", lang, week=_e(week))}</a></p>')
     return "".join(out)
+
+
+def _district(code: str, full_name: str) -> str:
+    """A district by its own name (吴中区), the full one (江苏省苏州市吴中区) on hover: the
+    week is one region's, and the full names would wrap a phone's column a character a line."""
+    region = lookup(code)
+    if region is None:
+        return _e(full_name)
+    return f'<span title="{_e(full_name)}">{_e(region.name)}</span>'
 
 
 def _week_picker(page: WeekPage, lang: str) -> str:
@@ -155,7 +167,8 @@ def visits_view(rows: list[Mapping[str, Any]], week: str, lang: str, tz: ZoneInf
     body = _table([t("wb_col_when", lang), t("wb_col_company", lang), t("wb_col_specialist", lang),
                    t("wb_col_topic", lang), t("wb_col_notes", lang)],
                   ([_local(r["visited_at"], tz), _company_link(r.get("company_id"), r.get("company_name")),
-                    _e(r.get("specialist_name")), _e(r.get("topic")), _e(r.get("notes"))] for r in rows), "list")
+                    _e(r.get("specialist_name")), _e(r.get("topic")), _e(r.get("notes"))] for r in rows),
+                  "list dated")
     return _list_page(t("wb_list_visits", lang, week=_e(week), count=len(rows)), week, body, lang)
 
 
@@ -163,7 +176,7 @@ def overdue_view(rows: list[Mapping[str, Any]], week: str, lang: str) -> str:
     body = _table([t("wb_col_due", lang), t("wb_col_company", lang), t("wb_col_measure", lang),
                    t("wb_col_specialist", lang), t("wb_col_owner", lang)],
                   ([_day(r.get("due_on")), _e(r.get("company_name")), _e(r.get("measure")), _e(r.get("specialist_name")),
-                    _e(r.get("owner_name"))] for r in rows), "list")
+                    _e(r.get("owner_name"))] for r in rows), "list dated")
     return _list_page(t("wb_list_overdue", lang, week=_e(week), count=len(rows)), week, body, lang)
 
 
@@ -178,7 +191,7 @@ def questions_view(rows: list[Mapping[str, Any]], week: str, lang: str, tz: Zone
     body = _table([t("wb_col_asked", lang), t("wb_col_company", lang), t("wb_col_question", lang),
                    t("wb_col_waiting", lang)],
                   ([_local(r.get("asked_at"), tz), _e(r.get("company_name")), _e(r.get("question")),
-                    str(r.get("waiting_days", ""))] for r in rows), "list")
+                    str(r.get("waiting_days", ""))] for r in rows), "list dated")
     return _list_page(t("wb_list_questions", lang, week=_e(week), count=len(rows)), week, body, lang)
 
 
@@ -199,8 +212,20 @@ def companies_view(rows: list, lang: str, tz: ZoneInfo) -> str:
 
 
 def _results(results: list, catalog: Catalog, lang: str) -> str:
+    """The programmes in force first; those not in force (often most of a pack's history)
+    folded away under one line, so a phone shows what can be applied for now."""
     if not results:
         return f'<p>{t("wb_no_results", lang)}</p>'
+    current = [r for r in results if r.in_force]
+    ended = [r for r in results if not r.in_force]
+    out = f'<ul class="results">{_result_items(current, catalog, lang)}</ul>' if current else ""
+    if ended:
+        out += (f'<details class="ended-results"><summary>{t("wb_ended_programmes", lang, count=len(ended))}'
+                f'</summary><ul class="results">{_result_items(ended, catalog, lang)}</ul></details>')
+    return out
+
+
+def _result_items(results: list, catalog: Catalog, lang: str) -> str:
     items = []
     for r in results:
         title = r.title_en if lang == "en" and r.title_en else r.title
@@ -212,7 +237,7 @@ def _results(results: list, catalog: Catalog, lang: str) -> str:
                      f'<div class="cite">{_e(r.citation.text())}</div>'
                      + (f'<div class="missing">{t("wb_missing", lang, facts=missing)}</div>' if missing else "")
                      + "</li>")
-    return f'<ul class="results">{"".join(items)}</ul>'
+    return "".join(items)
 
 
 def _measures(measures: list, lang: str) -> str:
@@ -227,10 +252,12 @@ def _measures(measures: list, lang: str) -> str:
 def company_view(page: CompanyPage, catalog: Catalog, lang: str, tz: ZoneInfo) -> str:
     card, company = page.card, page.card.company
     visits = _table([t("wb_col_when", lang), t("wb_col_specialist", lang), t("wb_col_notes", lang)],
-                    ([_local(v.visited_at, tz), _e(v.specialist), _e(v.findings)] for v in card.visits), "visits") \
+                    ([_local(v.visited_at, tz), _e(v.specialist), _e(v.findings)] for v in card.visits),
+                    "visits dated") \
         if card.visits else f'<p>{t("wb_no_visits", lang)}</p>'
     facts = _table([t("wb_col_fact", lang), t("wb_col_value", lang)],
-                   ([_e(catalog.label(name, lang)), _e(value)] for name, value in sorted(page.facts.items())), "facts") \
+                   ([_e(catalog.label(name, lang)), value_text(catalog, name, value, lang)]
+                    for name, value in sorted(page.facts.items())), "facts") \
         if page.facts else f'<p>{t("wb_no_facts", lang)}</p>'
     return (f'<h1 data-company="{company.id}">{_e(company.name)}</h1>'
             f'<p class="sub">{_e(company.uscc or "")} · {_e(card.region)} · '

@@ -54,7 +54,8 @@ async def test_no_forged_or_stale_init_data_and_no_strangers(world: World):
 
 async def test_a_browser_link_works_once_for_its_user(world: World):
     zhou = world.actors["zhou"].telegram_id
-    link = browser_link("http://127.0.0.1/workbench", TOKEN, zhou, 3600).rsplit("/b/", 1)[1]
+    link = browser_link("http://127.0.0.1/workbench", TOKEN, zhou, 3600,
+                        clock=world.clock.now.timestamp).rsplit("/b/", 1)[1]
     response = await world.client.get(f"/workbench/b/{link}")
     page = await response.text()
     assert response.status == 200 and 'data-session="' in page
