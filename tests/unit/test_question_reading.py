@@ -39,11 +39,6 @@ def _cases() -> list[tuple[str, dict]]:
 
 
 @pytest.fixture(scope="module")
-def index() -> PolicySearch:
-    return PolicySearch(policy_documents())
-
-
-@pytest.fixture(scope="module")
 def plain() -> PolicySearch:
     return PolicySearch(policy_documents(), tolerant=False)
 

@@ -8,18 +8,12 @@ import pytest
 
 from policy import load_catalog
 from policy.question_facts import read_question
-from search import SearchIndex
 from search.index import CLEAR_MARGIN
 
 
 @pytest.fixture(scope="module")
 def catalog():
     return load_catalog()
-
-
-@pytest.fixture(scope="module")
-def index():
-    return SearchIndex()
 
 
 @pytest.mark.parametrize(("text", "facts"), [

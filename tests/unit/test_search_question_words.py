@@ -8,19 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from search import ANSWER, FORWARD, OFF_TOPIC, Document, PolicySearch, policy_documents
+from search import ANSWER, FORWARD, OFF_TOPIC, Document, PolicySearch
 from search.lexicon import COLLOQUIAL, FUNCTION_TAGS, SCOPE, STOP_WORDS
 from search.query import parse_query
 from search.tokens import cut, function_word
-
-SU_2018_86 = "苏知发〔2018〕86号"
-SU_2021_140 = "苏知发〔2021〕140号"
-COUNTY = "001_bb17abadfc902431"
-
-
-@pytest.fixture(scope="module")
-def index() -> PolicySearch:
-    return PolicySearch(policy_documents())
+from tests.unit.search_cases import COUNTY, SU_2018_86, SU_2021_140
 
 
 def _top(index: PolicySearch, question: str) -> tuple[str, str]:

@@ -8,21 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from search import ANSWER, FORWARD, PolicySearch, policy_documents
+from search import ANSWER, FORWARD
 from search.lexicon import FILLER, STOP_WORDS
 from search.query import parse_query
-
-COUNTY = "001_bb17abadfc902431"
-SU_2018_86 = "苏知发〔2018〕86号"
-
-
-@pytest.fixture(scope="module")
-def index() -> PolicySearch:
-    return PolicySearch(policy_documents())
-
-
-def _known(index: PolicySearch):
-    return index._bm25.idf.__contains__
+from tests.unit.search_cases import COUNTY, SU_2018_86, known
 
 
 # --------------------------------------------------------------------------- typos that are words
@@ -52,18 +41,18 @@ def test_correct_text_is_not_changed(index, text):
 
 def test_filler_is_neither_a_stop_word_nor_a_question_word(index):
     assert not FILLER & STOP_WORDS  # the clauses keep them: 合作关系, 遭遇
-    query = parse_query("专利清零跟我们小厂有关系吗", _known(index))
+    query = parse_query("专利清零跟我们小厂有关系吗", known(index))
     assert "小厂" not in query.words and "关系" not in query.words
     assert "专利清零" in query.words
 
 
 def test_a_word_glued_from_function_characters_is_out_of_coverage(index):
-    words = parse_query("高价值专利培育立项后要完成哪些任务", _known(index)).words
+    words = parse_query("高价值专利培育立项后要完成哪些任务", known(index)).words
     assert "后要" not in words and "立项" in words
 
 
 def test_a_rough_count_is_read_as_its_round_figure(index):
-    words = parse_query("发明专利维持了十几年", _known(index)).words
+    words = parse_query("发明专利维持了十几年", known(index)).words
     assert "10" in words and "十几年" not in words
 
 
@@ -87,7 +76,7 @@ def test_a_lone_term_without_a_definition_asked_is_not_answered_below_the_eviden
 
 def test_a_definition_rule_needs_every_topic_word_inside_the_term(index):
     """"高价值专利的奖金是哪几类" asks more than the term: the ordinary rule decides."""
-    query = parse_query("高价值专利的奖金是哪几类", _known(index))
+    query = parse_query("高价值专利的奖金是哪几类", known(index))
     assert query.defines == ()
 
 

@@ -10,22 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from search import ANSWER, FORWARD, OFF_TOPIC, PolicySearch, policy_documents
+from search import ANSWER, FORWARD, OFF_TOPIC, PolicySearch
 from search.query import parse_query
-
-COUNTY = "001_bb17abadfc902431"
-SU_2018_86 = "苏知发〔2018〕86号"
-SU_2021_140 = "苏知发〔2021〕140号"
-GUO_2017_30 = "国知办发管字〔2017〕30号"
-
-
-@pytest.fixture(scope="module")
-def index() -> PolicySearch:
-    return PolicySearch(policy_documents())
-
-
-def _known(index: PolicySearch):
-    return index._bm25.idf.__contains__
+from tests.unit.search_cases import COUNTY, GUO_2017_30, SU_2018_86, SU_2021_140, known
 
 
 def _top(index: PolicySearch, question: str) -> tuple[str, str, str]:
@@ -54,7 +41,7 @@ def test_a_clause_whose_headings_name_what_is_asked_ranks_first(index, question,
 
 def test_a_deadline_is_found_as_the_texts_write_it(index):
     """30号 二（二） "于7月31日前联合行文": 截止 is asked, 日前 is how the text says it."""
-    query = parse_query("试点城市申报几月几号截止", _known(index))
+    query = parse_query("试点城市申报几月几号截止", known(index))
     assert "日前" in query.alike.get("截止", ())
     assert _top(index, "试点城市申报几月几号截止") == (ANSWER, GUO_2017_30, "二（二）")
 
@@ -94,13 +81,13 @@ def test_a_kind_of_company_alone_does_not_make_a_question_about_ip(index, questi
 
 
 def test_directional_complements_and_totals_are_out_of_coverage(index):
-    words = parse_query("专利和标准结合起来做，一共有几种", _known(index)).words
+    words = parse_query("专利和标准结合起来做，一共有几种", known(index)).words
     assert "起来" not in words and "一共" not in words and "结合" in words
 
 
 def test_characters_glued_by_guess_are_read_one_by_one(index):
     """"2022年省知识产权" is cut 2022 / 年省 / 知识产权; no dictionary and no clause has 年省."""
-    words = parse_query("2022年省知识产权战略推进计划", _known(index)).words
+    words = parse_query("2022年省知识产权战略推进计划", known(index)).words
     assert "年省" not in words and "省" in words
 
 

@@ -1,0 +1,17 @@
+"""What the search tests share: the shipped documents' names as the citations print them, and
+whether the index knows a word (a word no clause holds cannot count towards coverage)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from search import PolicySearch
+
+COUNTY = "001_bb17abadfc902431"
+SU_2018_86 = "苏知发〔2018〕86号"
+SU_2021_140 = "苏知发〔2021〕140号"
+GUO_2017_30 = "国知办发管字〔2017〕30号"
+
+
+def known(index: PolicySearch) -> Callable[[str], bool]:
+    return index._bm25.idf.__contains__
