@@ -25,6 +25,8 @@ import socket
 import ssl
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -298,28 +300,37 @@ async def _stand_ins(ports: dict[int, int]) -> list[StandIn]:
     return instances
 
 
-@NEEDS_NGINX
-async def test_nginx_forwards_the_webhook_and_workbench_and_hides_health(tmp_path):
-    ports = {p: _free_port() for p in instance_ports()}
-    http, https = _free_port(), _free_port()
-    conf = _nginx_conf(tmp_path, ports, http, https)
+#: What a proxy must not forward: health and metrics stay on the instances' own port.
+HIDDEN = {"/healthz": 404, "/readyz": 404, "/metrics": 404, "/": 404, "/workbenchx": 404}
+
+
+@asynccontextmanager
+async def _proxy(command: list[str], ports: dict[int, int], **popen) -> AsyncIterator[tuple]:
+    """The stand-in instances on their ports and the proxy server in front of them, stopped after."""
     instances = await _stand_ins(ports)
-    server = await asyncio.create_subprocess_exec("nginx", "-c", str(conf), "-p", str(tmp_path), "-g", "daemon off;",
-                                                  stderr=asyncio.subprocess.PIPE)
-    tls = ssl.create_default_context(cafile=str(tmp_path / "cert.pem"))
-    tls.check_hostname = False  # the address is 127.0.0.1; the certificate is the one made above
+    server = await asyncio.create_subprocess_exec(*command, stderr=asyncio.subprocess.PIPE, **popen)
     try:
-        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=tls)) as client:
-            status = await _exercise(client, f"https://127.0.0.1:{https}", instances)
-            async with client.get(f"http://127.0.0.1:{http}/telegram", allow_redirects=False) as response:
-                assert response.status == 301 and response.headers["Location"].startswith("https://")
+        yield server, instances
     finally:
         server.terminate()
         await asyncio.wait_for(server.wait(), 10)
         for instance in instances:
             await instance.stop()
-    assert status == {"/healthz": 404, "/readyz": 404, "/metrics": 404, "/": 404, "/workbenchx": 404,
-                      "/telegram": 403}  # Telegram only POSTs
+
+
+@NEEDS_NGINX
+async def test_nginx_forwards_the_webhook_and_workbench_and_hides_health(tmp_path):
+    ports = {p: _free_port() for p in instance_ports()}
+    http, https = _free_port(), _free_port()
+    conf = _nginx_conf(tmp_path, ports, http, https)
+    tls = ssl.create_default_context(cafile=str(tmp_path / "cert.pem"))
+    tls.check_hostname = False  # the address is 127.0.0.1; the certificate is the one made above
+    async with _proxy(["nginx", "-c", str(conf), "-p", str(tmp_path), "-g", "daemon off;"], ports) as (server, instances):
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=tls)) as client:
+            status = await _exercise(client, f"https://127.0.0.1:{https}", instances)
+            async with client.get(f"http://127.0.0.1:{http}/telegram", allow_redirects=False) as response:
+                assert response.status == 301 and response.headers["Location"].startswith("https://")
+    assert status == {**HIDDEN, "/telegram": 403}  # Telegram only POSTs
     assert server.returncode == 0, (await server.stderr.read()).decode(errors="replace")
 
 
@@ -353,18 +364,9 @@ async def test_caddy_forwards_the_webhook_and_workbench_and_hides_health(tmp_pat
         text = text.replace(f"127.0.0.1:{shipped}", f"127.0.0.1:{here}")
     conf = tmp_path / "Caddyfile"
     conf.write_text("{\n\tadmin off\n\tauto_https off\n}\n\n" + text)
-    instances = await _stand_ins(ports)
-    server = await asyncio.create_subprocess_exec("caddy", "run", "--config", str(conf), "--adapter", "caddyfile",
-                                                  env=_caddy_env(tmp_path), stdout=asyncio.subprocess.DEVNULL,
-                                                  stderr=asyncio.subprocess.PIPE)
-    try:
+    command = ["caddy", "run", "--config", str(conf), "--adapter", "caddyfile"]
+    async with _proxy(command, ports, env=_caddy_env(tmp_path), stdout=asyncio.subprocess.DEVNULL) as (server, instances):
         async with aiohttp.ClientSession() as client:
             # Caddy 2.6 cuts an over-long body off on the way and answers 502 (newer ones 413)
             status = await _exercise(client, f"http://127.0.0.1:{port}", instances, retries=False, too_big=(413, 502))
-    finally:
-        server.terminate()
-        await asyncio.wait_for(server.wait(), 10)
-        for instance in instances:
-            await instance.stop()
-    assert status == {"/healthz": 404, "/readyz": 404, "/metrics": 404, "/": 404, "/workbenchx": 404,
-                      "/telegram": 404}  # Telegram only POSTs
+    assert status == {**HIDDEN, "/telegram": 404}  # Telegram only POSTs
