@@ -24,8 +24,9 @@ import sys
 from pathlib import Path
 
 #: Imported once by the fork server, before any bot is forked from it (pytest too: each child
-#: imports the main module of the process that started it, here pytest's).
-PRELOAD = ["bot.cli", "bot.runners", "storage.migrate", "pytest"]
+#: imports the main module of the process that started it, here pytest's); the last one loads
+#: the search's dictionaries there once (tests/e2e/child_warm.py).
+PRELOAD = ["bot.cli", "bot.runners", "storage.migrate", "pytest", "tests.e2e.child_warm"]
 
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(PRELOAD)

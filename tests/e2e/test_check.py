@@ -41,19 +41,19 @@ async def specialist(harness):
     return user
 
 
-async def act(emu, user, action):
-    """Do one thing as the user; return every bot output it caused (sends and edits), the last last."""
+async def act(harness, user, action):
+    """Do one thing as the user; return every bot output it caused (sends and edits), the last
+    last: once the bot has settled (everything sent so far handled), not after a quiet spell."""
+    emu = harness.emu
     seen = len(await emu.outputs(user.id))
     await action
-    out = await emu.outputs(user.id, after=seen, timeout=5)
-    assert out, "the bot did not answer"
-    while more := await emu.outputs(user.id, after=seen + len(out), timeout=0.3):  # let it settle
-        out += more
-    return out
+    assert await emu.outputs(user.id, after=seen, timeout=5), "the bot did not answer"
+    await harness.settled()
+    return await emu.outputs(user.id, after=seen)
 
 
-async def last(emu, user, action):
-    return (await act(emu, user, action))[-1]
+async def last(harness, user, action):
+    return (await act(harness, user, action))[-1]
 
 
 def texts(record) -> list[str]:
@@ -84,11 +84,11 @@ async def press_forged(harness, user, record, widget_id: str) -> dict:
 async def test_specialist_checks_a_company_end_to_end(harness, specialist):
     emu = harness.emu
     await harness.say(specialist, "/check", "请选择要自查的企业")
-    question = await last(emu, specialist, emu.press_button(specialist, "太仓新材料"))
+    question = await last(harness, specialist, emu.press_button(specialist, "太仓新材料"))
     assert "太仓新材料科技有限公司" in question.text
     # answer buttons first, then the fixed last row
     assert question.inline_keyboard[-1] and texts(question)[-3:] == ["跳过", "直接看结果", "取消"]
-    summary = await last(emu, specialist, emu.press_button(specialist, "直接看结果"))
+    summary = await last(harness, specialist, emu.press_button(specialist, "直接看结果"))
     text = summary.text
     assert "发明之星" in text and "还差 2 件" in text  # 3 grants, 5 needed
     assert "已结束（仅供参考）" in text and "首件发明专利" not in text  # ended ones only on request
@@ -97,24 +97,24 @@ async def test_specialist_checks_a_company_end_to_end(harness, specialist):
     positions = [text.index(b[2:12]) for b in live]
     assert positions == sorted(positions)
 
-    shown = await last(emu, specialist, emu.press_button(specialist, "查看已结束的项目"))
+    shown = await last(harness, specialist, emu.press_button(specialist, "查看已结束的项目"))
     assert "首件发明专利" in shown.text and "已于 2020-12-31 结束" in shown.text
     assert shown.text.index("已结束（仅供参考）") < shown.text.index("首件发明专利")
 
-    detail = await last(emu, specialist, emu.press_button(specialist, "发明之星"))
+    detail = await last(harness, specialist, emu.press_button(specialist, "发明之星"))
     assert "需同时满足以下条件" in detail.text and "以下条件全部满足" not in detail.text
     assert "❌ 当年发明专利授权件数达到 5件（现有 3 件，还差 2 件）〔三(一)〕" in detail.text
     assert "执行期：2021-01-01 至 " in detail.text and "（执行中）" in detail.text
 
-    await last(emu, specialist, emu.press_button(specialist, "返回"))
-    await last(emu, specialist, emu.press_button(specialist, "假设分析"))
-    first = await last(emu, specialist, emu.send_text(specialist, "当年发明专利授权 +2"))
+    await last(harness, specialist, emu.press_button(specialist, "返回"))
+    await last(harness, specialist, emu.press_button(specialist, "假设分析"))
+    first = await last(harness, specialist, emu.send_text(specialist, "当年发明专利授权 +2"))
     assert "❌→✅ “发明之星”奖励" in first.text
     # what-ifs add up until reset: +2 grants, then 2 more valid patents (19 + 2 > 20 stars)
-    both = await last(emu, specialist, emu.send_text(specialist, "有效发明专利 +2"))
+    both = await last(harness, specialist, emu.send_text(specialist, "有效发明专利 +2"))
     assert "当年发明专利授权件数 +2；有效发明专利件数 +2" in both.text
     assert "创新之星" in both.text and "发明之星" in both.text
-    reset = await last(emu, specialist, emu.press_button(specialist, "重置假设"))
+    reset = await last(harness, specialist, emu.press_button(specialist, "重置假设"))
     assert "假设分析：发送" in reset.text
 
 
@@ -129,7 +129,7 @@ async def test_each_demo_company_reaches_its_results_within_ten_messages(harness
     emu = harness.emu
     sent = 1
     current = await harness.say(specialist, "/check", "请选择")
-    current = await last(emu, specialist, emu.press_button(specialist, demo[1][:4]))
+    current = await last(harness, specialist, emu.press_button(specialist, demo[1][:4]))
     sent += 1
     asked = []
     while "资格自查结果" not in current.text:
@@ -138,17 +138,17 @@ async def test_each_demo_company_reaches_its_results_within_ten_messages(harness
         for known in ("中小企业？", "重点中小企业", "研发费用", "至今共提交过几件发明专利申请"):
             assert known not in current.text, "a fact on the company's card was asked again"
         if "是" in texts(current):
-            current = await last(emu, specialist, emu.press_button(specialist, "是"))
+            current = await last(harness, specialist, emu.press_button(specialist, "是"))
         elif "今年已获授权" in current.text and demo[3].get("invention_applications_total") == 0:
             # 12 valid patents for a company that never applied is refused, naming both, and asked again
-            refused = await last(emu, specialist, emu.send_text(specialist, "授权 6 件，有效 12 件"))
+            refused = await last(harness, specialist, emu.send_text(specialist, "授权 6 件，有效 12 件"))
             assert "有效发明专利件数" in refused.text and "不能多于" in refused.text and "今年已获授权" in refused.text
-            current = await last(emu, specialist, emu.send_text(specialist, "授权 0 件，有效 0 件"))
+            current = await last(harness, specialist, emu.send_text(specialist, "授权 0 件，有效 0 件"))
             sent += 1
         elif "今年已获授权" in current.text:  # related numbers in one message
-            current = await last(emu, specialist, emu.send_text(specialist, "授权 6 件，有效 12 件"))
+            current = await last(harness, specialist, emu.send_text(specialist, "授权 6 件，有效 12 件"))
         else:
-            current = await last(emu, specialist, emu.press_button(specialist, "0"))
+            current = await last(harness, specialist, emu.press_button(specialist, "0"))
         sent += 1
     print(f"\n/check of {demo[1]}: {sent} messages to the results; asked: {asked}")
     assert sent <= 10
@@ -158,18 +158,18 @@ async def test_each_demo_company_reaches_its_results_within_ten_messages(harness
 async def test_typed_answers_are_checked_and_several_numbers_come_in_one_message(harness, specialist):
     emu = harness.emu
     await harness.say(specialist, "/check", "请选择")
-    question = await last(emu, specialist, emu.press_button(specialist, LEAST_ON_FILE[1][:4]))
+    question = await last(harness, specialist, emu.press_button(specialist, LEAST_ON_FILE[1][:4]))
     assert "今年已获授权的发明专利有几件" in question.text and "申请 15 件，授权 5 件" in question.text
-    wrong = await last(emu, specialist, emu.send_text(specialist, "很多"))
+    wrong = await last(harness, specialist, emu.send_text(specialist, "很多"))
     assert "“当年发明专利授权件数”应为 0 或正整数" in wrong.text and "今年已获授权" in wrong.text  # asked again
     # one bad number among several: named by its label, in Chinese only, and nothing of it kept
-    clash = await last(emu, specialist, emu.send_text(specialist, "授权 2 件，有效 -1 件"))
+    clash = await last(harness, specialist, emu.send_text(specialist, "授权 2 件，有效 -1 件"))
     assert clash.text.startswith("⚠️ 有效发明专利件数不能为负数") and "今年已获授权" in clash.text
     assert not re.search(r"[A-Za-z]", clash.text), clash.text
-    after = await last(emu, specialist, emu.send_text(specialist, "授权 6 件，有效 12 件"))
+    after = await last(harness, specialist, emu.send_text(specialist, "授权 6 件，有效 12 件"))
     assert "今年已获授权" not in after.text and "目前有效的发明专利" not in after.text
-    results = await last(emu, specialist, emu.press_button(specialist, "直接看结果"))
-    saved = await act(emu, specialist, emu.press_button(specialist, "保存到企业档案"))
+    results = await last(harness, specialist, emu.press_button(specialist, "直接看结果"))
+    saved = await act(harness, specialist, emu.press_button(specialist, "保存到企业档案"))
     # one line on the card it was pressed on, not the whole result again
     assert [(r.message_id, r.edited) for r in saved] == [(results.message_id, True)]
     assert saved[0].text.startswith("✅ 已保存到企业档案。")
@@ -227,12 +227,12 @@ async def test_a_fact_of_a_pack_in_the_policy_dir_survives_load_and_save(emu, se
         await harness.add_company(USCC, LEAST_ON_FILE[1], specialist=user,
                                   facts={**LEAST_ON_FILE[3], "has_geo_trademark": True, "retired_fact": 1})
         await harness.say(user, "/check", "请选择")
-        current = await last(emu, user, emu.press_button(user, LEAST_ON_FILE[1][:4]))
+        current = await last(harness, user, emu.press_button(user, LEAST_ON_FILE[1][:4]))
         assert "地理标志" not in current.text  # known from the card: not asked again
         if "资格自查结果" not in current.text:
-            current = await last(emu, user, emu.press_button(user, "直接看结果"))
+            current = await last(harness, user, emu.press_button(user, "直接看结果"))
         assert "✅ 地理标志商标奖励" in current.text
-        await last(emu, user, emu.press_button(user, "保存到企业档案"))
+        await last(harness, user, emu.press_button(user, "保存到企业档案"))
         async with harness.db.sessions() as session:
             company = (await session.exec(select(Company).where(Company.uscc == USCC))).one()
         assert company.facts["has_geo_trademark"] is True
@@ -246,7 +246,7 @@ async def test_sme_checks_only_its_own_company_and_a_forged_send_is_refused(harn
     await harness.join(owner, "sme", company_uscc=OTHER)
     reply = await harness.say(owner, "/check", "资格自查")
     assert "太仓新材料科技有限公司" in reply.text and LEAST_ON_FILE[1][:4] not in reply.text
-    results = await last(emu, owner, emu.press_button(owner, "直接看结果"))
+    results = await last(harness, owner, emu.press_button(owner, "直接看结果"))
     assert "发给企业" not in texts(results) and "保存到企业档案" in texts(results)
     before = len(emu.messages(owner.id))
     answer = await press_forged(harness, owner, results, "send")
@@ -262,9 +262,9 @@ async def test_a_supervisor_forging_save_is_refused_and_nothing_is_saved(harness
     boss = emu.user(3004, first_name="张主管")
     await harness.join(boss, "supervisor", region_code="3205")
     await harness.say(boss, "/check", "请选择")
-    await last(emu, boss, emu.press_button(boss, "太仓新材料"))
-    await last(emu, boss, emu.send_text(boss, "9"))  # an answer, so saving would change the card
-    results = await last(emu, boss, emu.press_button(boss, "直接看结果"))
+    await last(harness, boss, emu.press_button(boss, "太仓新材料"))
+    await last(harness, boss, emu.send_text(boss, "9"))  # an answer, so saving would change the card
+    results = await last(harness, boss, emu.press_button(boss, "直接看结果"))
     assert not {"保存到企业档案", "发给企业"} & set(texts(results))
     for widget in ("save", "send"):
         answer = await press_forged(harness, boss, results, widget)
@@ -279,13 +279,12 @@ async def test_a_supervisor_forging_save_is_refused_and_nothing_is_saved(harness
 async def test_a_quick_double_press_answers_once_and_never_jumps_to_results(harness, specialist):
     emu = harness.emu
     await harness.say(specialist, "/check", "请选择")
-    question = await last(emu, specialist, emu.press_button(specialist, LEAST_ON_FILE[1][:4]))
+    question = await last(harness, specialist, emu.press_button(specialist, LEAST_ON_FILE[1][:4]))
     data = callback_of(question, "0")
     await emu.press(specialist, question.message_id, data)
     await emu.press(specialist, question.message_id, data, strict=False)  # the same spot, pressed again
-    out = await emu.outputs(specialist.id, timeout=5)
-    while more := await emu.outputs(specialist.id, after=len(out), timeout=0.5):
-        out += more
+    await harness.settled()  # both presses handled: whatever they caused has been sent
+    out = await emu.outputs(specialist.id)
     now = emu.message(specialist.id, question.message_id)
     assert "资格自查结果" not in now.text and "已答 1 项" in now.text
 
@@ -295,10 +294,10 @@ async def test_english_users_read_english_throughout(harness, specialist):
     boss = emu.user(3006, first_name="Zhang", language_code="en")
     await harness.join(boss, "supervisor", region_code="3205")
     await harness.say(boss, "/check", "Pick the company")
-    question = await last(emu, boss, emu.press_button(boss, "太仓新材料"))
-    results = await last(emu, boss, emu.press_button(boss, "Show results"))
-    shown = await last(emu, boss, emu.press_button(boss, "Show ended"))
-    detail = await last(emu, boss, emu.press_button(boss, "Invention Star"))
+    question = await last(harness, boss, emu.press_button(boss, "太仓新材料"))
+    results = await last(harness, boss, emu.press_button(boss, "Show results"))
+    shown = await last(harness, boss, emu.press_button(boss, "Show ended"))
+    detail = await last(harness, boss, emu.press_button(boss, "Invention Star"))
     for record in (question, results, shown, detail):
         text = record.text.replace("太仓新材料科技有限公司", "")
         text = re.sub(r"(Source|Basis): .*", "", text)  # a document's number or title is its name
@@ -326,7 +325,7 @@ async def test_a_button_of_a_check_that_was_cancelled_says_it_expired(harness, s
 async def test_commands_typed_mid_check_reach_their_handlers_and_cancel_ends_it(harness, specialist):
     emu = harness.emu
     await harness.say(specialist, "/check", "请选择")
-    question = await last(emu, specialist, emu.press_button(specialist, "太仓新材料"))
+    question = await last(harness, specialist, emu.press_button(specialist, "太仓新材料"))
     listing = await harness.say(specialist, "/policies", "政策项目一览")
     assert "发明之星" in listing.text and "资格自查" not in listing.text
     assert emu.message(specialist.id, question.message_id).text == question.text  # the question was not answered
@@ -343,7 +342,7 @@ async def test_an_sme_is_not_asked_what_only_a_specialist_can_confirm(harness, s
     while "资格自查结果" not in question.text:
         assert steps < 12, "the questions never ended"
         assert "需特派员" not in question.text and "确认" not in question.text, question.text
-        question = await last(emu, owner, emu.press_button(owner, "是" if "是" in texts(question) else "跳过"))
+        question = await last(harness, owner, emu.press_button(owner, "是" if "是" in texts(question) else "跳过"))
         steps += 1
     assert steps >= 1  # it asked something, and reached the results
 
@@ -353,33 +352,32 @@ async def test_send_twice_reaches_the_company_once_and_its_copy_opens_each_progr
     owner = emu.user(3007, first_name="李总")
     await harness.join(owner, "sme", company_uscc=OTHER)
     await harness.say(specialist, "/check", "请选择")
-    await last(emu, specialist, emu.press_button(specialist, "太仓新材料"))
-    results = await last(emu, specialist, emu.press_button(specialist, "直接看结果"))
+    await last(harness, specialist, emu.press_button(specialist, "太仓新材料"))
+    results = await last(harness, specialist, emu.press_button(specialist, "直接看结果"))
     copies = len(emu.messages(owner.id))
-    sent = await act(emu, specialist, emu.press_button(specialist, "发给企业"))
+    sent = await act(harness, specialist, emu.press_button(specialist, "发给企业"))
     assert [(r.message_id, r.text.splitlines()[0]) for r in sent] == [(results.message_id, "📤 已发送给 1 位企业用户。")]
-    again = await act(emu, specialist, emu.press_button(specialist, "发给企业"))
+    again = await act(harness, specialist, emu.press_button(specialist, "发给企业"))
     assert again[-1].text.startswith("📤 这份结果已经发给企业了")
     copy = emu.messages(owner.id)[copies:]
     assert len(copy) == 1 and copy[0].text.startswith("您的特派员发来了贵企业的补贴资格自查结果")
     names = texts(copy[0])
     assert names and all(n[0] in "✅❌❓" for n in names)  # one button per programme in force, in list order
     assert [copy[0].text.index(n[2:12]) for n in names] == sorted(copy[0].text.index(n[2:12]) for n in names)
-    detail = await last(emu, owner, emu.press_button(owner, "发明之星"))
+    detail = await last(harness, owner, emu.press_button(owner, "发明之星"))
     assert detail.text.startswith("❌ “发明之星”奖励") and "需同时满足以下条件" in detail.text
 
 
 async def test_save_pressed_twice_edits_the_card_once(harness, specialist):
     emu = harness.emu
     await harness.say(specialist, "/check", "请选择")
-    await last(emu, specialist, emu.press_button(specialist, "太仓新材料"))
-    results = await last(emu, specialist, emu.press_button(specialist, "直接看结果"))
+    await last(harness, specialist, emu.press_button(specialist, "太仓新材料"))
+    results = await last(harness, specialist, emu.press_button(specialist, "直接看结果"))
     data = callback_of(results, "保存到企业档案")
     await emu.press(specialist, results.message_id, data)
     await emu.press(specialist, results.message_id, data)
-    out = await emu.outputs(specialist.id, timeout=5)
-    while more := await emu.outputs(specialist.id, after=len(out), timeout=0.5):
-        out += more
+    await harness.settled()  # both presses handled: whatever they caused has been sent
+    out = await emu.outputs(specialist.id)
     edits = [r for r in out if r.message_id == results.message_id and r.text.startswith("✅ 已保存到企业档案。")]
     assert len(edits) == 1  # the second press changed nothing, so nothing was redrawn (and nothing refused)
 

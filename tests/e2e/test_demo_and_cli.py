@@ -21,6 +21,7 @@ from services.demo_seed import newest_update_id, seed_demo
 from services.invites import Redeemed, redeem
 from services.session import Database, unit_of_work
 from services import inbox
+from tests.cli_child import run_ipbot
 
 IPBOT = Path(sys.executable).with_name("ipbot")
 
@@ -47,10 +48,11 @@ def test_demo_chat_in_a_terminal(tmp_path):
 
 
 def _demo(cwd: Path, lines: list[str], *args: str) -> str:
-    """One `ipbot demo` run in `cwd` (its var/demo.db), typing `lines`; its terminal output."""
+    """One `ipbot demo` run in `cwd` (its var/demo.db), typing `lines`; its terminal output. The
+    command runs in a process of its own forked from a server that imported the bot once
+    (tests/cli_child.py); the tests above and below start the installed script itself."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_", "REDIS_"))}
-    result = subprocess.run([str(IPBOT), "demo", *args], input="\n".join([*lines, ":quit"]) + "\n", cwd=cwd,
-                            env=env, capture_output=True, text=True, timeout=150)
+    result = run_ipbot(["demo", *args], input="\n".join([*lines, ":quit"]) + "\n", cwd=cwd, env=env, timeout=150)
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
 

@@ -1,48 +1,68 @@
 """Two bot processes on one PostgreSQL database: one leads, the other takes over when it is
-killed, and exactly one of them sends each reminder."""
+killed, and exactly one of them sends each reminder.
+
+Each scheduler is a process of its own (tests/instances/jobs_child.py), forked from the fork
+server of tests/e2e/child_bot.py, which imported the bot once: starting two interpreters that
+each import aiogram and SQLAlchemy cost most of this test's time on a busy two-core machine.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import signal
-import sys
 from pathlib import Path
 
 from services import runs
 from services.question_reminders import JOB
 from services.session import Database
 from storage.models import Role
+from tests.instances import jobs_child
 
 from jobkit import SPECIALIST, TOKEN, add_company, add_user, ask, make_bot, reminders_to, specialist_chat
 
-SCRIPT = Path(__file__).with_name("runner_process.py")
-ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT = 60.0  # importing aiogram, SQLAlchemy and the catalog on a busy 2-core machine
+START_TIMEOUT = 60.0  # the fork server's first start imports aiogram, SQLAlchemy and the catalog
 
 
 class Process:
-    def __init__(self, proc: asyncio.subprocess.Process) -> None:
-        self.proc = proc
+    """One scheduler process and the lines it writes to its status file, read in order."""
+
+    def __init__(self, process, status: Path) -> None:
+        self.proc, self.status, self.read = process, status, 0
 
     async def line(self, timeout: float) -> str:
-        raw = await asyncio.wait_for(self.proc.stdout.readline(), timeout)
-        if not raw:
-            raise EOFError(f"process {self.proc.pid} ended (rc={await self.proc.wait()})")
-        return raw.decode().strip()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while len(lines := self.status.read_text().splitlines() if self.status.exists() else []) <= self.read:
+            if self.proc.exitcode is not None:
+                raise EOFError(f"process {self.proc.pid} ended (rc={self.proc.exitcode})")
+            if loop.time() > deadline:
+                raise TimeoutError(f"no line from process {self.proc.pid} within {timeout} s")
+            await asyncio.sleep(0.02)
+        self.read += 1
+        return lines[self.read - 1]
+
+    async def wait(self) -> int:
+        while self.proc.exitcode is None:
+            await asyncio.sleep(0.005)
+        self.proc.join()
+        return self.proc.exitcode
+
+    def send_signal(self, signum: int) -> None:
+        if self.proc.exitcode is None:
+            os.kill(self.proc.pid, signum)
 
     async def end(self) -> None:
-        if self.proc.returncode is None:
-            self.proc.kill()
-        await self.proc.wait()
+        self.send_signal(signal.SIGKILL)
+        await self.wait()
 
 
-async def spawn(url: str, api: str, clock_file: Path) -> Process:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, str(SCRIPT), "--database-url", url, "--api-base", api, "--token", TOKEN,
-        "--clock-file", str(clock_file), "--lifetime", "90", cwd=ROOT, stdout=asyncio.subprocess.PIPE,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    return Process(proc)
+def spawn(url: str, api: str, clock_file: Path, folder: Path, n: int) -> Process:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IPBOT_", "WEBHOOK_", "TELEGRAM_"))
+           and k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE=api, DATABASE_URL=url, ADMIN_TELEGRAM_IDS="")
+    status = folder / f"jobs-{n}.status"
+    return Process(jobs_child.start(env, clock_file, status, folder / f"jobs-{n}.log", lifetime=90), status)
 
 
 async def test_two_processes_one_postgres_exactly_one_sends_each_reminder(pg_url, emu, tmp_path):
@@ -58,7 +78,7 @@ async def test_two_processes_one_postgres_exactly_one_sends_each_reminder(pg_url
         before = await ask(db, company_id, "2026-09-30 15:00", message_id=await specialist_chat(emu, bot))
         after = await ask(db, company_id, "2026-10-08 10:00", message_id=await specialist_chat(emu, bot))
 
-        processes = [await spawn(pg_url, emu.url, clock_file) for _ in range(2)]
+        processes = [spawn(pg_url, emu.url, clock_file, tmp_path, n) for n in range(2)]
         ready = await asyncio.gather(*(p.line(START_TIMEOUT) for p in processes))
         assert sorted(ready) == ["ready leader=False", "ready leader=True"]
         leader, follower = (processes if ready[0].endswith("True") else processes[::-1])
@@ -67,8 +87,8 @@ async def test_two_processes_one_postgres_exactly_one_sends_each_reminder(pg_url
         await asyncio.sleep(1.0)  # both keep ticking meanwhile; a second send would show
         assert len(reminders_to(emu)) == 1
 
-        leader.proc.send_signal(signal.SIGKILL)  # dies: no unlock, no goodbye
-        await leader.proc.wait()
+        leader.send_signal(signal.SIGKILL)  # dies: no unlock, no goodbye
+        await leader.wait()
         killed = asyncio.get_running_loop().time()
         assert await follower.line(10) == "leader"
         print(f"takeover {asyncio.get_running_loop().time() - killed:.2f} s after SIGKILL (poll 0.2 s)")
@@ -76,9 +96,9 @@ async def test_two_processes_one_postgres_exactly_one_sends_each_reminder(pg_url
         await emu.wait_message(SPECIALIST, "⏰", timeout=10)
         await asyncio.sleep(1.0)
 
-        follower.proc.send_signal(signal.SIGTERM)
+        follower.send_signal(signal.SIGTERM)
         assert await follower.line(30) == "stopped"
-        assert await follower.proc.wait() == 0
+        assert await follower.wait() == 0
     finally:
         for process in processes:
             await process.end()

@@ -1,7 +1,10 @@
 """What every `ipbot` command owes the person at the shell: only its answer, on the database asked for.
 
 Run as a person runs it (a child process): logging is set up by `ipbot` itself, so
-Alembic's INFO lines would show here exactly as they did in the field test.
+Alembic's INFO lines would show here exactly as they did in the field test. The first test
+starts the installed script; the others fork `ipbot` from a server that imported the bot once
+(tests/cli_child.py), the same command line in a process of its own without the import's
+seconds.
 """
 
 from __future__ import annotations
@@ -16,13 +19,24 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from bot.demo import DEMO_DB, _prepare_database
+from tests.cli_child import run_ipbot
 
 IPBOT = Path(sys.executable).with_name("ipbot")
 
 
+def _environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_", "REDIS_"))}
+
+
+def _script(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """The installed `ipbot` script in a new interpreter."""
+    return subprocess.run([str(IPBOT), *args], cwd=cwd, env=_environment(), capture_output=True, text=True,
+                          timeout=120)
+
+
 def _ipbot(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_", "REDIS_"))}
-    return subprocess.run([str(IPBOT), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    """`ipbot *args` forked from the fork server (tests/cli_child.py)."""
+    return run_ipbot(list(args), cwd=cwd, env=_environment())
 
 
 def _demo_database(cwd: Path) -> Path:
@@ -33,7 +47,7 @@ def _demo_database(cwd: Path) -> Path:
 
 
 def test_a_command_prints_only_its_answer_and_logs_with_verbose(tmp_path):
-    quiet = _ipbot(tmp_path, "db", "upgrade")
+    quiet = _script(tmp_path, "db", "upgrade")
     assert quiet.returncode == 0, quiet.stderr
     assert quiet.stdout == "database is at the newest revision\n" and quiet.stderr == ""  # no Alembic INFO
     loud = _ipbot(tmp_path, "db", "status", "-v")
