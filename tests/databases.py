@@ -189,3 +189,23 @@ async def _postgres_template() -> str:
         await admin.close()
     _TEMPLATES["postgresql"] = name
     return name
+
+
+@asynccontextmanager
+async def emptied_redis(url: str) -> AsyncIterator[str]:
+    """A real Redis database, emptied before and after; the test skips, saying why, only when
+    none answers at ``url``. Each test module that uses one names its own database number."""
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(url)
+    try:
+        await client.ping()
+    except Exception as exc:  # noqa: BLE001 - any failure to reach it is the reason to skip
+        await client.aclose()
+        pytest.skip(f"no Redis reachable at {url}: {exc}")
+    await client.flushdb()
+    try:
+        yield url
+    finally:
+        await client.flushdb()
+        await client.aclose()

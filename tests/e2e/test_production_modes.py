@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from bot.runners import run_webhook
 from storage.models import Company
+from tests.databases import emptied_redis
 from tests.e2e.harness import FrozenClock, inbox_counts
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -24,17 +25,8 @@ def free_port() -> int:
 @pytest.fixture
 async def redis_url():
     """A real Redis (database 15, emptied); skipped only when none answers on 127.0.0.1:6379."""
-    from redis.asyncio import Redis
-
-    client = Redis.from_url(REDIS_URL)
-    try:
-        await client.ping()
-    except Exception as exc:  # noqa: BLE001
-        pytest.skip(f"no Redis reachable at {REDIS_URL}: {exc}")
-    await client.flushdb()
-    yield REDIS_URL
-    await client.flushdb()
-    await client.aclose()
+    async with emptied_redis(REDIS_URL) as url:
+        yield url
 
 
 async def test_a_dialog_survives_a_restart_when_state_is_in_redis(emu, settings, redis_url, harness_class):

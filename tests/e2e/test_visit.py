@@ -14,6 +14,7 @@ import pytest
 from sqlmodel import select
 
 from storage.models import Company, Measure, Visit, VisitAttachment
+from tests.databases import emptied_redis
 from tests.e2e.harness import FrozenClock
 
 USCC = "91320585MA1W8K7Q3G"
@@ -172,13 +173,19 @@ async def test_save_pressed_twice_saves_once_and_an_edit_from_the_summary_change
         assert len((await s.exec(select(Visit))).all()) == 1
 
 
-async def test_bad_input_is_named_and_nothing_is_lost(harness, people):
-    specialist, _supervisor = people
+async def _at_topics(harness, specialist) -> Presses:
+    """An online visit to the company, up to the window that asks what was talked about."""
     await _company(harness, specialist)
     p = Presses(harness, specialist)
     await p.type("/visit", "走访哪家企业")
     await p.tap("太仓精工", "走访方式")
     await p.tap("线上", "谈到了哪些内容")
+    return p
+
+
+async def test_bad_input_is_named_and_nothing_is_lost(harness, people):
+    specialist, _supervisor = people
+    p = await _at_topics(harness, specialist)
     too_long = await p.type("很" * 4001, "太长")
     assert "4001" in too_long.text
     await harness.emu.send_voice(specialist, duration=900)
@@ -228,23 +235,12 @@ async def test_a_restart_in_the_middle_keeps_the_draft_on_the_embedded_default(h
 
 
 async def test_a_restart_in_the_middle_keeps_the_draft_in_redis(emu, settings, harness_class):
-    from redis.asyncio import Redis
-
-    client = Redis.from_url(REDIS_URL)
-    try:
-        await client.ping()
-    except Exception as exc:  # noqa: BLE001
-        pytest.skip(f"no Redis reachable at {REDIS_URL}: {exc}")
-    await client.flushdb()
-    try:
-        async with harness_class(emu, settings.model_copy(update={"redis_url": REDIS_URL})) as harness:
-            specialist = emu.user(3111, first_name="王特派")
-            await harness.join(specialist, "specialist", region_code="320585")
-            await _restart_mid_visit(harness, specialist)
-        assert emu.rejected == []
-    finally:
-        await client.flushdb()
-        await client.aclose()
+    async with emptied_redis(REDIS_URL) as url, \
+            harness_class(emu, settings.model_copy(update={"redis_url": url})) as harness:
+        specialist = emu.user(3111, first_name="王特派")
+        await harness.join(specialist, "specialist", region_code="320585")
+        await _restart_mid_visit(harness, specialist)
+    assert emu.rejected == []
 
 
 async def test_an_sme_cannot_log_visits_and_forged_visit_buttons_are_refused(harness, people):
@@ -273,11 +269,7 @@ async def test_an_sme_cannot_log_visits_and_forged_visit_buttons_are_refused(har
 
 async def test_a_photo_too_large_is_named_and_the_others_are_kept(harness, people):
     specialist, _supervisor = people
-    await _company(harness, specialist)
-    p = Presses(harness, specialist)
-    await p.type("/visit", "走访哪家企业")
-    await p.tap("太仓精工", "走访方式")
-    await p.tap("线上", "谈到了哪些内容")
+    p = await _at_topics(harness, specialist)
     await p.type("线上沟通", "发送照片")
     await p.photo("已收到 1 张")
     await harness.emu.send_photo(specialist, b"\xff\xd8" + b"0" * (11 * 1024 * 1024))
