@@ -49,7 +49,7 @@ from services.targets import load_targets
 from services.users import Actor, Role, load_actor
 from services.workbench_links import redeem
 from web import pages
-from web.auth import LinkBook, identify
+from web.auth import Identity, LinkBook, identify
 from web.shell import FONT, shell
 
 __all__ = ["create_app", "add_workbench", "Workbench", "PREFIX", "DEFAULT_MAX_AGE"]
@@ -134,16 +134,22 @@ class Workbench:
 
     # ------------------------------------------------------------------ the guard
 
+    async def _who(self, request: web.Request, session: AsyncSession) -> tuple[Identity, Actor] | None:
+        """The signed identity the request carries and the invited user behind it, or None (401)."""
+        identity = identify(request.headers.get("Authorization"), self.token, self.links,
+                            self.ctx.now().timestamp(), self.max_age)
+        if identity is None:
+            return None
+        actor = await load_actor(session, identity.telegram_id)
+        return None if actor is None else (identity, actor)
+
     def _guarded(self, view: View) -> Callable[[web.Request], Awaitable[web.Response]]:
         async def handle(request: web.Request) -> web.Response:
-            identity = identify(request.headers.get("Authorization"), self.token, self.links,
-                                self.ctx.now().timestamp(), self.max_age)
-            if identity is None:
-                return _refusal(401)
             async with self.ctx.db.sessions() as session:
-                actor = await load_actor(session, identity.telegram_id)
-                if actor is None:
+                who = await self._who(request, session)
+                if who is None:
                     return _refusal(401)
+                identity, actor = who
                 lang = pick_language(identity.language_code) if identity.language_code is not None else actor.language
                 try:
                     body = await view(Request(request, actor, lang, session))
@@ -218,14 +224,11 @@ class Workbench:
 
     async def roster(self, request: web.Request) -> web.Response:
         """The week's roster, as /export makes it (its region rule, its audit entry)."""
-        identity = identify(request.headers.get("Authorization"), self.token, self.links,
-                            self.ctx.now().timestamp(), self.max_age)
-        if identity is None:
-            return _refusal(401)
         async with self.ctx.db.sessions() as session:
-            actor = await load_actor(session, identity.telegram_id)
-            if actor is None:
+            who = await self._who(request, session)
+            if who is None:
                 return _refusal(401)
+            actor = who[1]
             try:
                 week = self._week(request)
                 with tempfile.TemporaryDirectory(prefix="ipbot-workbench-") as tmp:
