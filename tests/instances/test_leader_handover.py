@@ -40,14 +40,32 @@ async def until(predicate, timeout: float, what: str) -> None:
         await asyncio.sleep(0.02)
 
 
+def scheduler_env(emu, database_url: str) -> dict[str, str]:  # noqa: ANN001 - the emulator
+    """A scheduler child's environment: this one's, less any bot settings, plus the emulator's."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IPBOT_", "WEBHOOK_", "TELEGRAM_"))
+           and k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE=emu.url, DATABASE_URL=database_url, ADMIN_TELEGRAM_IDS="")
+    return env
+
+
+async def assert_one_run_every_claim_sent(db: Database, ids: list[int]) -> None:
+    """Monday 09:00's digest ran once, every supervisor's claim was sent (and the database is closed)."""
+    async with db.sessions() as session:
+        records = await runs.runs_of(session, "weekly_digest")
+    await db.close()
+    assert [(r.period, r.outcome) for r in records if r.recipient == runs.RUN_RECORD] == \
+        [("2026-11-23T09:00:00+08:00", "done")]
+    claims = [r for r in records if r.recipient != runs.RUN_RECORD]
+    assert sorted(r.recipient for r in claims) == sorted(f"tg:{t}" for t in ids)
+    assert all(r.outcome == "sent" for r in claims)
+
+
 async def test_the_leader_killed_at_08_59_59_another_sends_every_digest_once(emu, pg_database, tmp_path):
     db = Database(pg_database)
     ids = await supervisors(emu, db, SUPERVISORS)  # supervisors of 320585 who have written to the bot
     clock = tmp_path / "now.txt"
     clock.write_text("2026-11-23T08:59:58+08:00")  # Monday: the digest of 2026-W47 is due at 09:00
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("IPBOT_", "WEBHOOK_", "TELEGRAM_"))
-           and k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE=emu.url, DATABASE_URL=pg_database, ADMIN_TELEGRAM_IDS="")
+    env = scheduler_env(emu, pg_database)
     status = [tmp_path / f"jobs-{n}.status" for n in range(2)]
     processes = [jobs_child.start(env, clock, status[n], tmp_path / f"jobs-{n}.log") for n in range(2)]
     try:
@@ -88,11 +106,5 @@ async def test_the_leader_killed_at_08_59_59_another_sends_every_digest_once(emu
         assert len(texts) == 1 and len(files) == 1, (tid, texts, files)
         assert "2026-W47" in texts[0]
     assert len([c for c in emu.calls if c.fault]) == 5  # the storm was met, and ridden out
-    async with db.sessions() as session:
-        records = await runs.runs_of(session, "weekly_digest")
-    await db.close()
-    assert [(r.period, r.outcome) for r in records if r.recipient == runs.RUN_RECORD] == \
-        [("2026-11-23T09:00:00+08:00", "done")]
-    assert sorted(r.recipient for r in records if r.recipient != runs.RUN_RECORD) == sorted(f"tg:{t}" for t in ids)
-    assert all(r.outcome == "sent" for r in records if r.recipient != runs.RUN_RECORD)
+    await assert_one_run_every_claim_sent(db, ids)
     assert emu.rejected == []

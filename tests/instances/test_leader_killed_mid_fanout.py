@@ -33,9 +33,9 @@ from services import runs
 from services.session import Database
 from storage.models import JobRun
 from tests.digest.test_weekly_digest import delivered, supervisors
-from tests.e2e.harness import TOKEN
 from tests.instances import jobs_child
-from tests.instances.test_leader_handover import TAKEOVER_LIMIT, lines, until
+from tests.instances.test_leader_handover import (TAKEOVER_LIMIT, assert_one_run_every_claim_sent, lines,
+                                                  scheduler_env, until)
 
 pytestmark = pytest.mark.fault
 
@@ -65,9 +65,7 @@ async def test_the_leader_killed_mid_fanout_every_supervisor_gets_one_digest(emu
     first, rest = ids[:SENT_BEFORE_KILL], ids[SENT_BEFORE_KILL:]
     clock = tmp_path / "now.txt"
     clock.write_text("2026-11-23T08:59:58+08:00")  # Monday: the digest of 2026-W47 is due at 09:00
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("IPBOT_", "WEBHOOK_", "TELEGRAM_"))
-           and k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE=emu.url, DATABASE_URL=pg_database, ADMIN_TELEGRAM_IDS="")
+    env = scheduler_env(emu, pg_database)
     status = [tmp_path / f"jobs-{n}.status" for n in range(2)]
     processes = [jobs_child.start(env, clock, status[n], tmp_path / f"jobs-{n}.log", lifetime=120.0)
                  for n in range(2)]
@@ -122,14 +120,7 @@ async def test_the_leader_killed_mid_fanout_every_supervisor_gets_one_digest(emu
         texts, files = delivered(emu, tid)
         assert len(texts) == 1 and len(files) == 1, (tid, texts, files)
         assert WEEK in texts[0]
-    async with db.sessions() as session:
-        records = await runs.runs_of(session, "weekly_digest")
-    await db.close()
-    assert [(r.period, r.outcome) for r in records if r.recipient == runs.RUN_RECORD] == \
-        [("2026-11-23T09:00:00+08:00", "done")]
-    claims = [r for r in records if r.recipient != runs.RUN_RECORD]
-    assert sorted(r.recipient for r in claims) == sorted(f"tg:{t}" for t in ids)
-    assert all(r.outcome == "sent" for r in claims)
+    await assert_one_run_every_claim_sent(db, ids)
     assert emu.rejected == []
 
 
