@@ -25,12 +25,17 @@ def typed(text: str) -> str:
     return text[:1] + "".join(TRICKS) + text[1:]
 
 
+async def _specialist(s) -> Actor:  # noqa: ANN001 - a session
+    """王特派, a specialist of 320585, saved and as the services see him."""
+    user = User(telegram_id=1, role=Role.specialist, full_name="王特派", region_code="320585")
+    s.add(user)
+    await s.flush()
+    return Actor(user.id, 1, Role.specialist, "王特派", "320585", None, "zh")
+
+
 async def test_every_text_field_typed_with_a_nul_saves_cleanly(db):
     async with unit_of_work(db) as s:
-        user = User(telegram_id=1, role=Role.specialist, full_name="王特派", region_code="320585")
-        s.add(user)
-        await s.flush()
-        spec = Actor(user.id, 1, Role.specialist, "王特派", "320585", None, "zh")
+        spec = await _specialist(s)
 
     async with unit_of_work(db) as s:
         company = await companies.register_company(s, spec, typed("太仓未来机器人有限公司"), None, "太仓", as_of=TODAY)
@@ -74,10 +79,7 @@ async def test_every_text_field_typed_with_a_nul_saves_cleanly(db):
 
 async def test_a_zero_width_space_does_not_hide_a_duplicate_name(db):
     async with unit_of_work(db) as s:
-        user = User(telegram_id=1, role=Role.specialist, full_name="王特派", region_code="320585")
-        s.add(user)
-        await s.flush()
-        spec = Actor(user.id, 1, Role.specialist, "王特派", "320585", None, "zh")
+        spec = await _specialist(s)
         await companies.register_company(s, spec, "太仓精工机械有限公司", None, "太仓", as_of=TODAY)
     async with unit_of_work(db) as s:
         found = await companies.likely_duplicates(s, spec, "太仓精\u200b工机械\u2060有限公司")
