@@ -41,7 +41,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +51,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import aiohttp  # noqa: E402
 
+from postgres_db import create_database, drop_database  # noqa: E402 - bench/postgres_db.py
 from emulator import BotInfo, Emulator  # noqa: E402
 from updates import (  # noqa: E402 - bench/updates.py: the workload, its warm-up and the closed loops
     IPBOT_TOKEN, IPBOT_USERNAME, POLICY_QUESTIONS, PROFILED_CHILD, WARMUP_TIMEOUT, Child, Result, Sim, _stat_cpu,
@@ -176,28 +176,6 @@ def machine_busy() -> tuple[float, float, float]:
 # --- servers --------------------------------------------------------------------------
 
 
-async def create_database(admin_dsn: str) -> str:
-    import asyncpg
-
-    name = f"ipbot_bench_scale_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(admin_dsn, timeout=5)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    return name
-
-
-async def drop_database(admin_dsn: str, name: str) -> None:
-    import asyncpg
-
-    admin = await asyncpg.connect(admin_dsn, timeout=5)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
-
-
 async def forget_bot_keys(redis_url: str) -> None:
     """The bench bot's dialog state from an earlier run (its per-user queues are named by the database)."""
     from redis.asyncio import Redis
@@ -278,7 +256,7 @@ async def run_configuration(emu: Emulator, count: int, sims, workdir: Path, args
     target = ipbot_target()
     label = "one" if count == 1 else "two" if count == 2 else str(count)
     result = ScaleResult(label, users=len(sims), planned=sum(len(s.steps) for s in sims))
-    name = await create_database(args.postgres)
+    name = await create_database(args.postgres, "ipbot_bench_scale")
     database_url = f"postgresql+asyncpg://{args.postgres.split('://', 1)[1].rsplit('/', 1)[0]}/{name}"
     instances: list[Instance] = []
     try:

@@ -4,6 +4,11 @@ Everything is computed from row providers (the same `sources` the roster uses, s
 services.sheets), so a feature plugs its table in once and both the workbook and the
 digest show it. A figure whose source this deployment does not have is `None` ("no
 data"), never 0: an empty week is an honest row of zeros, a missing source is a dash.
+
+Over the deployment's own visit table (`services.sheets.sources.visit_rows`, the default)
+the visit figures and coverage are counted in the database (services.digest_counts: same
+definitions, same join and region rule), so the digest of a region with 100,000 visits does
+not read them all; a source of a deployment's own is read row by row.
 """
 
 from __future__ import annotations
@@ -20,10 +25,11 @@ from sqlmodel import select
 from policy import Catalog
 from services.session import AsyncSession
 from services.sheets import Period, RowProvider, Week
-from services.sheets.companies import company_rows, eligibility_rows
+from services.sheets.companies import company_rows
 from services.sheets.measures import is_overdue
-from services.sheets.questions import unanswered_rows
-from services import regions
+from services.sheets.questions import unanswered_count, unanswered_rows
+from services.sheets.sources import measure_rows, overdue_measure_count, visit_rows
+from services import digest_counts, regions
 from services.companies import within_region
 from services.digest_delivery import unreported_failures
 from services.programme_targets import EXPERTS, SPECIALISTS, Target
@@ -105,16 +111,21 @@ async def _rows(provider: RowProvider | None, session: AsyncSession, period: Per
 
 
 async def _week_figures(session: AsyncSession, week: Week, region: str | None, catalog: Catalog,
-                        sources: Mapping[str, RowProvider]) -> dict[str, float | None]:
-    visits = await _rows(sources.get("visits"), session, week, region)
+                        sources: Mapping[str, RowProvider], coverage: float | None) -> dict[str, float | None]:
+    provider = sources.get("visits")
+    if provider is visit_rows:  # the real table: counted in the database
+        visits, reached = await digest_counts.week_visits(session, week, region)
+    else:
+        rows = await _rows(provider, session, week, region)
+        visits, reached = (None, None) if rows is None else (len(rows), len({_company(v) for v in rows}))
     attendance = await _rows(sources.get("attendance"), session, week, region)
     figures: dict[str, float | None] = {
-        "visits": None if visits is None else len(visits),
-        "companies_reached": None if visits is None else len({_company(v) for v in visits}),
+        "visits": visits,
+        "companies_reached": reached,
         "people_trained": None if attendance is None else _new_people(attendance),
         "trainings_held": await _trainings_held(session, week, region, attendance),
-        "new_eligible": await _new_eligible(session, week, region, catalog),
-        "coverage": await _coverage(session, week, region, sources.get("visits")),
+        "new_eligible": await digest_counts.new_eligible(session, week, region, catalog),
+        "coverage": coverage,
     }
     return figures
 
@@ -143,27 +154,20 @@ async def _trainings_held(session: AsyncSession, week: Week, region: str | None,
     return int((await session.exec(query)).one())
 
 
-async def _new_eligible(session: AsyncSession, week: Week, region: str | None, catalog: Catalog) -> int:
-    """(company, programme) pairs eligible as of the week's end, among companies whose
-    facts were saved that week. Facts are overwritten on save, so a past week is
-    recomputed with today's facts of the companies saved in it (an approximation)."""
-    count = 0
-    async for row in eligibility_rows(catalog)(session, week, region):
-        if row["eligible"] and week.contains(row["facts_updated_at"]):
-            count += 1
-    return count
-
-
-async def _coverage(session: AsyncSession, week: Week, region: str | None,
-                    visits: RowProvider | None) -> float | None:
-    """Share of companies with a specialist that have had a visit since 1 January."""
+async def _coverage(session: AsyncSession, weeks: tuple[Week, ...], region: str | None,
+                    visits: RowProvider | None) -> list[float | None]:
+    """Share of the region's companies with a specialist that have had a visit since
+    1 January (of each week's year) to each week's end; None without such a company."""
     if visits is None:
-        return None
-    assigned = {c["company_id"] async for c in company_rows(session, week, region) if c["specialist_id"] is not None}
-    if not assigned:
-        return None
-    visited = {v.get("company_id") async for v in visits(session, week.year_to_date(), region)}
-    return len(assigned & visited) / len(assigned)
+        return [None for _ in weeks]
+    if visits is visit_rows:
+        return await digest_counts.coverage(session, [w.year_to_date() for w in weeks], region)
+    assigned = {c["company_id"] async for c in company_rows(session, weeks[0], region) if c["specialist_id"] is not None}
+    shares: list[float | None] = []
+    for week in weeks:
+        visited = {v.get("company_id") async for v in visits(session, week.year_to_date(), region)}
+        shares.append(len(assigned & visited) / len(assigned) if assigned else None)
+    return shares
 
 
 async def _count_role(session: AsyncSession, role: Role, region: str | None) -> int:
@@ -184,14 +188,18 @@ async def training_line(session: AsyncSession, week: Week, region: str | None,
 
 async def build_digest(session: AsyncSession, week: Week, region: str | None, catalog: Catalog,
                        sources: Mapping[str, RowProvider] | None = None,
-                       targets: list[TrainingTarget] | None = None) -> Digest:
+                       targets: list[TrainingTarget] | None = None, *, lists: bool = True) -> Digest:
     """The digest of `week` for `region` (None: every region), with the week before for comparison.
 
     `targets`: the training targets (`services.targets.load_targets(settings.training_targets)`);
-    the built-in ones when not given."""
+    the built-in ones when not given. `lists` False: the questions waiting, and the
+    overdue measures of the real table, are counted, not listed (`unanswered` and
+    `overdue` stay empty, the totals are the same numbers): the workbench's week shows the
+    counts and opens the lists on demand."""
     sources = sources or {}
-    now, before = (await _week_figures(session, week, region, catalog, sources),
-                   await _week_figures(session, week.before(), region, catalog, sources))
+    coverage = await _coverage(session, (week, week.before()), region, sources.get("visits"))
+    now, before = (await _week_figures(session, week, region, catalog, sources, coverage[0]),
+                   await _week_figures(session, week.before(), region, catalog, sources, coverage[1]))
     figures = [Figure(key, now[key], before[key]) for key in HEADLINE]
 
     trainees = (TrainingLine(None) if sources.get("attendance") is None
@@ -203,7 +211,14 @@ async def build_digest(session: AsyncSession, week: Week, region: str | None, ca
     ]
     digest = Digest(week, region, figures, trainees, targets)
 
-    measures = await _rows(sources.get("measures"), session, week, region)
+    provider = sources.get("measures")
+    measures: list[Mapping[str, Any]] | None = None
+    if provider is measure_rows and not lists:
+        digest.overdue_total = await overdue_measure_count(session, week, region)
+    elif provider is measure_rows:  # the real table: only the overdue rows, chosen in the database
+        measures = [r async for r in measure_rows(session, week, region, overdue_only=True)]
+    else:
+        measures = await _rows(provider, session, week, region)
     if measures is not None:
         after = week.end + timedelta(days=1)
         late = [m for m in measures if is_overdue(m, after)]
@@ -212,7 +227,10 @@ async def build_digest(session: AsyncSession, week: Week, region: str | None, ca
             by_specialist[m.get("specialist_name") or "—"].append(dict(m))
         digest.overdue, digest.overdue_total = dict(sorted(by_specialist.items(), key=lambda kv: -len(kv[1]))), len(late)
 
-    waiting = [r async for r in unanswered_rows(session, week, region)]
-    digest.unanswered, digest.unanswered_total = waiting[:LIST_LIMIT], len(waiting)
+    if lists:
+        waiting = [r async for r in unanswered_rows(session, week, region)]
+        digest.unanswered, digest.unanswered_total = waiting[:LIST_LIMIT], len(waiting)
+    else:
+        digest.unanswered_total = await unanswered_count(session, week, region)
     digest.failures = await unreported_failures(session, region)
     return digest

@@ -32,13 +32,14 @@ from datetime import date, datetime, timedelta
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import distinct, func
+from sqlalchemy import case, distinct, func
 from sqlmodel import col, select
 
 from policy import Catalog, ProgrammeResult
 from services import audit, plans
-from services.companies import region_name, within_region
+from services.companies import region_name
 from services.digest import Digest, build_digest
+from services.digest_counts import in_region, visited_clause
 from services.eligibility import known_facts
 from services.errors import Refusal
 from services.export import ExportError, export_region
@@ -65,8 +66,19 @@ class WorkbenchError(Refusal):
     """A page this actor may not open (the web layer answers 403)."""
 
 
+class _Covered:
+    """A line's coverage: the share of its assigned companies visited since 1 January."""
+
+    assigned: int
+    visited: int
+
+    @property
+    def coverage(self) -> float | None:
+        return self.visited / self.assigned if self.assigned else None
+
+
 @dataclass(frozen=True)
-class SpecialistLine:
+class SpecialistLine(_Covered):
     """One specialist's week: visits made, assigned companies, those visited since 1 January."""
 
     specialist_id: int | None
@@ -75,23 +87,15 @@ class SpecialistLine:
     assigned: int
     visited: int
 
-    @property
-    def coverage(self) -> float | None:
-        return self.visited / self.assigned if self.assigned else None
-
 
 @dataclass(frozen=True)
-class DistrictLine:
+class DistrictLine(_Covered):
     code: str
     name: str
     companies: int
     visits: int
     assigned: int
     visited: int
-
-    @property
-    def coverage(self) -> float | None:
-        return self.visited / self.assigned if self.assigned else None
 
 
 @dataclass(frozen=True)
@@ -159,7 +163,16 @@ def _visits(columns: tuple, period: Period, region: str | None) -> Any:
     the roster's visit rows (services.sheets.sources.visit_rows), counted in the database."""
     query = (select(*columns).select_from(Visit).join(Company, Company.id == Visit.company_id)
              .where(Visit.visited_at >= period.start_utc, Visit.visited_at < period.end_utc))
-    return query.where(within_region(Company.region_code, region)) if region else query
+    return in_region(query, region)
+
+
+def _count_where(clause: Any) -> Any:
+    return func.coalesce(func.sum(case((clause, 1), else_=0)), 0)
+
+
+def _month(week: Week) -> Period:
+    """From the 1st of the week's last month to the week's end ("this month")."""
+    return Period(week.end.replace(day=1), week.end, week.tz)
 
 
 async def _visited(session: AsyncSession, period: Period, region: str | None) -> set[int]:
@@ -174,22 +187,23 @@ async def week_page(session: AsyncSession, actor: Actor, week: Week, catalog: Ca
     roster's rows come from, same join, same region rule), not row by row: a region of
     100,000 visits is a few small answers. They add up to the digest's figures (tests)."""
     region = await supervisor_region(session, actor, week)
-    digest = await build_digest(session, week, region, catalog, sources, targets)
+    digest = await build_digest(session, week, region, catalog, sources, targets, lists=False)
     page = WeekPage(week, region, digest)
-    query = select(Company.id, Company.specialist_id, Company.region_code)
-    companies = (await session.exec(query.where(within_region(Company.region_code, region)) if region else query)).all()
-    year_visited = await _visited(session, week.year_to_date(), region)
-    month_visited = await _visited(session, Period(week.end.replace(day=1), week.end, week.tz), region)
-    page.unvisited_month = sum(1 for cid, _sid, _code in companies if cid not in month_visited)
+    ytd, month = week.year_to_date(), _month(week)
+    groups = (await session.exec(in_region(
+        select(Company.specialist_id, Company.region_code, func.count(), _count_where(visited_clause(ytd)),
+               _count_where(visited_clause(month))).group_by(Company.specialist_id, Company.region_code),
+        region))).all()
+    page.unvisited_month = sum(int(n) - int(m) for _sid, _code, n, _y, m in groups)
 
     by_specialist = dict((await session.exec(
         _visits((Visit.specialist_id, func.count()), week, region).group_by(Visit.specialist_id))).all())
     assigned: Counter[int] = Counter()
     visited: Counter[int] = Counter()
-    for cid, sid, _code in companies:
+    for sid, _code, n, year_visited, _m in groups:
         if sid is not None:
-            assigned[sid] += 1
-            visited[sid] += cid in year_visited
+            assigned[sid] += int(n)
+            visited[sid] += int(year_visited)
     names = {u.id: u.full_name for u in await specialists_in_scope(session, actor)}
     others = (set(assigned) | set(by_specialist)) - set(names)
     if others:
@@ -200,12 +214,12 @@ async def week_page(session: AsyncSession, actor: Actor, week: Week, catalog: Ca
         key=lambda s: (s.coverage if s.coverage is not None else 2.0, -s.visits, s.name))
 
     by_district: dict[str, list[int]] = {}
-    for cid, sid, code in companies:
+    for sid, code, n, year_visited, _m in groups:
         line = by_district.setdefault(_district(code), [0, 0, 0, 0])
-        line[0] += 1
+        line[0] += int(n)
         if sid is not None:
-            line[2] += 1
-            line[3] += cid in year_visited
+            line[2] += int(n)
+            line[3] += int(year_visited)
     for code, count in (await session.exec(
             _visits((Company.region_code, func.count()), week, region).group_by(Company.region_code))).all():
         by_district.setdefault(_district(code), [0, 0, 0, 0])[1] += count
@@ -217,7 +231,9 @@ async def week_page(session: AsyncSession, actor: Actor, week: Week, catalog: Ca
 
 async def trend(session: AsyncSession, week: Week, region: str | None) -> list[TrendPoint]:
     """Visits and companies reached in each of the TREND_WEEKS weeks up to `week`, counted
-    as the digest counts a week's (one small query a week)."""
+    as the digest counts a week's (one small query a week: a week of visits is read from
+    the index on (visited_at, company_id, specialist_id); one query over the 12 weeks
+    with a condition per week is slower on SQLite)."""
     points = []
     for i in range(TREND_WEEKS - 1, -1, -1):
         one = week_of(week.start - timedelta(days=7 * i), week.tz)
@@ -251,7 +267,7 @@ async def week_overdue(session: AsyncSession, actor: Actor, week: Week,
 async def unvisited_this_month(session: AsyncSession, actor: Actor, week: Week) -> list[Mapping[str, Any]]:
     """The region's companies with no visit from the 1st of the week's last month to its end."""
     region = await supervisor_region(session, actor, week)
-    visited = await _visited(session, Period(week.end.replace(day=1), week.end, week.tz), region)
+    visited = await _visited(session, _month(week), region)
     return [c async for c in company_rows(session, week, region) if c["company_id"] not in visited][:LIST_LIMIT]
 
 

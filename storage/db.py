@@ -26,7 +26,12 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     # closed again on return) a bot with dozens of updates in flight opened and closed connections
     # all the time, a few milliseconds of CPU each (bench/scale.py counts them). Several instances:
     # PostgreSQL's max_connections must cover 30 per instance and a few for the command line.
-    return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=20, max_overflow=10)
+    # asyncpg prepares every statement, and after five runs PostgreSQL may keep one generic plan
+    # for it; a region prefix bound as a parameter then plans "any region" and checks visits company
+    # by company (ten times slower on bench/workbench.py). Custom plans cost a little planning per run.
+    connect_args = {"server_settings": {"plan_cache_mode": "force_custom_plan"}} if "asyncpg" in url else {}
+    return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=20, max_overflow=10,
+                               connect_args=connect_args)
 
 
 def make_sessionmaker(engine: AsyncEngine, *, sync_session_class: type[Session] = Session,
