@@ -58,6 +58,8 @@ from .question_vocab import (LAST_YEAR, NOW, THIS_YEAR, THREE_YEARS, THREE_YEARS
 __all__ = ["QuestionFacts", "Ignored", "read_question", "prepare_text", "programme_facts", "asks_stars", "WORDS_FILE",
            "fact_time", "fact_family"]
 
+#: after a time word, a count up to it: "2020年之前", "去年以前", "到2021年为止"
+_UNTIL = re.compile(r"\s*(之前|以前|为止|止)")
 _EACH_YEAR = re.compile(r"每年|各年|每一年|均|都|each year|every year", re.IGNORECASE)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _OF_SOME = re.compile(r"^[^,，。;；、!！?？]{0,6}的")
@@ -230,6 +232,8 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
         own = [k for s, e, k in time_words if c_start <= s and e <= c_end]
         before = [k for s, e, k in time_words if c_start <= s and e <= fig.start]
         time = (before[-1] if before else own[0]) if own else None
+        # "2020年之前已经申请过三件": a count up to a time is one since the company began, so far
+        so_far = any(c_start <= s and e <= fig.start and _UNTIL.match(norm, e) for s, e, _k in time_words)
         hard = time is not None
         if time is None:
             time = carried_time
@@ -263,6 +267,8 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
             series.append((family, fig, time, norm[c_start:c_end]))
             continue
         members = vocab.figures[family]
+        if family in vocab.cumulative and so_far:
+            time, hard = NOW, True
         if family in vocab.cumulative and hard and time != NOW:
             ignored.append(Ignored(said, "no_fact_for_time", _any_member(vocab, family), time))
             continue
@@ -504,7 +510,8 @@ def _none_stated(text: str, cues: list, figs: list[Figure], vocab: Vocabulary, t
             negated = english_statement(text, s) and bool(english_negation(vocab).search(text[window:s]))
         else:  # "没有PCT", "还没授权", "没有专职的知识产权人员"
             before = text[window:s]
-            negated = before.endswith(negations) or _near(tuple(n for n in negations if len(n) >= 2), 4).search(before)
+            negated = before.endswith(negations) or _near(tuple(n for n in negations if len(n) >= 2), 4).search(before) \
+                or _NEVER_DONE.search(before)
         if not negated or _OF_SOME.match(text[e:c_end]) and not _OURS.search(text[c_start:s]):
             continue  # "没有发明专利的企业…" is said of some, not of the company
         family = _pick(families, vocab, used)
@@ -518,6 +525,10 @@ def _none_stated(text: str, cues: list, figs: list[Figure], vocab: Vocabulary, t
                                                    "_years")):
             continue
         keep(fact, 0, text[s:e], (s, e))
+
+
+#: a thing never done, said right before it: "没走过PCT", "从没申请过发明专利", "未提交过PCT"
+_NEVER_DONE = re.compile(r"(没|未|从没|从未|没有)[\u4e00-\u9fff]{1,2}过$")
 
 
 @lru_cache(maxsize=16)

@@ -37,7 +37,7 @@ _ASSERT_BEFORE = re.compile(
     _SUBJECT + r"(已经|已|刚刚|刚|都|也|今年|去年)?(是|属于|有|拥有|设有|设立了|设了|通过了|通过|获得了|获得|拿到了|"
     r"评上了|评上|评为|获评|被评为|被认定为|认定为|认定了|被定为|定为|被列为|列为|成为|开展了|开展|做了|在做|正在做|完成了|存在|就是|只是|算是|"
     r"就|作为|拿到|拿了|取得了|取得|"
-    r"通报过|通报了|被通报|查出过|查出了|被查出|有过)"
+    r"通报过|通报了|被通报|查出过|查出了|被查出|有过|确认了|确认)"
     r"[^,，。;；、!！?？]{0,10}$")
 _OURS = re.compile(r"我们|我司|本公司|我公司|咱们|咱|我厂|本厂|本企业|已经|已")
 _SUBJECT_RIGHT_BEFORE = re.compile(r"(我们|我司|本公司|我公司|咱们|我厂|本厂|我们公司|我们企业)$")
@@ -46,13 +46,16 @@ _ASSERT_AFTER = re.compile(r"^[^,，。;；、!！?？]{0,3}(已经通过|已通
                            r"开始做|开始了|在做|正在做|启动了|搞了|做过)")
 #: the subject after the word: "贯标认证我们去年就拿到了"
 _OURS_AFTER = re.compile(r"(我们|我司|本公司|咱们).{0,8}(拿到|通过|获得|做|开展|评上|认定|评为)(了|过)")
-_NEGATE_AFTER = re.compile(r"^[^,，。;；、!！?？]{0,3}(还没有|还没|没有|没|未|尚未)(通过|做|开展|拿到|获得|下来|认证)")
+_NEGATE_AFTER = re.compile(r"^[^,，。;；、!！?？]{0,3}(还没有|还没|没有|没|未|尚未)(通过|做|开展|拿到|拿|获得|下来|认证|参加|参与|"
+                           r"评上|批)")
 _GENERAL = re.compile(r"^[^,，。;；、!！?？]{0,2}(的企业|的公司|企业能|企业可以|企业有|企业怎么|能不能|可以吗|需要|要求|是什么)")
 _ASKS = re.compile(r"(吗|？|\?|呢|能不能|可不可以|是否|能否|可以|能)")
 _SUPPOSED = re.compile(r"(如果|假如|要是|假设|万一|若是|倘若)")
 _WE_ARE = re.compile(r"(我们|我司|本公司|我公司|咱们)(也|就|都|只)?(是|属于)")
 _NOT_A_NOUN = re.compile(r"能|要|想|可以|申请|报|吗|没|不|有|如果")
-_AIM = re.compile(r"(申请|申报|准备|想|打算|计划|争取|要评|去评|正在评|报了)[^,，。;；、!！?？]{0,3}$")
+#: an aim before the word; not a noun ending in one of these words ("战略推进计划项目批下来了": the
+#: project was approved, no aim)
+_AIM = re.compile(r"(申请|申报|准备|想|打算|计划|争取|要评|去评|正在评|报了)(?!项目)[^,，。;；、!！?？]{0,3}$")
 _ATTRIBUTIVE = re.compile(r"^[^,，。;；、!！?？]{0,4}的")
 #: "高企一个", "小微企业一家": the word and a count of one closing the clause says what the company is
 _ONE_OF = re.compile(r"^(一个|一家)\s*([,，;；、!！。]|$)")
@@ -60,6 +63,10 @@ _ONE_OF = re.compile(r"^(一个|一家)\s*([,，;；、!！。]|$)")
 #: self-introduction, as people start a message); the word must be the message's first.
 _INTRO = re.compile(r"^(企业|公司|单位)?\s*[,，;；:：、]")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
+#: the items of a list of what the company is, after a colon or a semicolon ("情况是：江苏注册的独立法人；"):
+#: the text of the item before the word (after the colon), and after it, are a few other words
+_LIST_OPEN = re.compile(r"[:：;；]")
+_ITEM_REST = re.compile(r"[^\d吗呢？?]{0,8}")
 _CHOICE = re.compile(r"[^。！？!?\n]*还是[^。！？!?\n]*[？?]")
 
 _EN_SENTENCE = re.compile(r"[^.?!;。？！；]+[.?!;。？！；]?")
@@ -101,7 +108,7 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
             where = _sentence(text, s) if english else (c_start, c_end)
             scope = (max((m.end() for m in _SENTENCE_END.finditer(text, 0, c_start)), default=0),
                      _sentence_end(text, c_end)) if flag.sentence and not english else where
-            qualified, qualifier = _qualifier(lower, flag, *scope)
+            qualified, qualifier = _qualifier(lower, flag, *scope, s)
             if qualified:
                 distance = min((abs(qs - s) for qs, _qe in qualifier), default=0)
                 candidates.append((distance, len(candidates), flag, where, qualifier))
@@ -129,12 +136,17 @@ def _sentence_end(text: str, pos: int) -> int:
     return m.start() if m else len(text)
 
 
-def _qualifier(lower: str, flag: Flag, start: int, end: int) -> tuple[bool, tuple[tuple[int, int], ...]]:
-    """Whether the flag's `with` condition holds in lower[start:end], and where its word is."""
+def _qualifier(lower: str, flag: Flag, start: int, end: int, pos: int = 0) -> tuple[bool, tuple[tuple[int, int], ...]]:
+    """Whether the flag's `with` condition holds in lower[start:end], and where its word is: the one
+    nearest the flag's word at ``pos`` ("项目引领那个奖励，…培育，结果没批": 培育, not the 项目 of
+    the programme's name, which stays a name)."""
     if not flag.with_:
         return True, ()
-    m = words_pattern(flag.with_).search(lower, start, end)
-    return (True, ((m.start(), m.end()),)) if m else (False, ())
+    found = list(words_pattern(flag.with_).finditer(lower, start, end))
+    if not found:
+        return False, ()
+    m = min(found, key=lambda m: (abs(m.start() - pos), m.start()))
+    return True, ((m.start(), m.end()),)
 
 
 def _sentence(text: str, pos: int) -> tuple[int, int]:
@@ -165,6 +177,21 @@ def _near_negation(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("(" + "|".join(map(re.escape, words)) + r")[^,，。;；、!！?？]{0,6}$" if words else "(?!)")
 
 
+def _listed(text: str, s: int, c_start: int) -> bool:
+    """Whether the word opens an item of a list after a colon or a semicolon: in its clause, after
+    the last colon or semicolon, only a few words without a verb before it ("江苏", "江苏独立法人"),
+    or its clause follows a semicolon ("…；独立法人，…")."""
+    opened = [m.end() for m in _LIST_OPEN.finditer(text, c_start, s)]
+    if opened:
+        head = text[opened[-1]:s]
+    elif c_start > 0 and _LIST_OPEN.match(text, c_start - 1):
+        head = text[c_start:s]
+    else:
+        return False
+    return len(head.strip()) <= 8 and not re.search(r"\d", head) and not _NOT_A_NOUN.search(head) \
+        and not _ASKS.search(head)
+
+
 def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: int, c_end: int) -> bool | None:
     """True (stated), False (negated) or None (not said of the company) for a Chinese clause."""
     before, after, rest = text[c_start:s], text[e:], text[e:c_end]
@@ -184,6 +211,8 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
         return True  # "高企一个，…": what the company is, said as people do
     if not flag.verb and not text[:s].strip() and _INTRO.match(after):
         return True  # "小巨人企业，特派员核过了…": the message opens by saying what the company is
+    if not flag.verb and _listed(text, s, c_start) and _ITEM_REST.fullmatch(rest) and not _NOT_A_NOUN.search(rest):
+        return True  # "情况是：江苏注册的独立法人；…", "我们想报：江苏独立法人工业企业，…": an item of a list
     sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, c_start)), default=0)
     own = bool(_OURS.search(before)) or before.lstrip().startswith(("是", "属于", "被"))
     carried = not own and bool(_OURS.search(text[sentence_start:c_start])) and not _ASKS.search(rest)

@@ -142,12 +142,20 @@ def times(text: str, as_of: date | None, vocab: Vocabulary) -> list[tuple[int, i
     return out
 
 
+#: a short run of words without a figure before 、, and a clause with a figure after it: the
+#: words are said together of that figure ("商标注册、使用才4年"), one clause
+_JOINED = re.compile(r"[^\d,，。;；、!！?？\n.]{1,12}")
+_FIGURED = re.compile(r"[^\d,，。;；、!！?？\n.]{1,6}\d")
+
+
 def clauses(text: str) -> list[tuple[int, int]]:
     bounds, start = [], 0
     for m in CLAUSE_END.finditer(text):
         if m.group() in ",." and 0 < m.start() < len(text) - 1 and text[m.start() - 1].isdigit() \
                 and text[m.start() + 1].isdigit():
             continue  # 1,200 or 3.5
+        if m.group() == "、" and _JOINED.fullmatch(text[start:m.start()]) and _FIGURED.match(text, m.end()):
+            continue  # words listed for one figure: "商标注册、使用才4年"
         bounds.append((start, m.start()))
         start = m.end()
     bounds.append((start, len(text)))

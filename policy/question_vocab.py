@@ -239,9 +239,23 @@ def _targets(names: Any, catalog: Any) -> tuple[tuple[str, bool], ...]:
     return tuple(out)
 
 
+def _counts(names: Any, catalog: Any) -> tuple[tuple[str, int], ...]:
+    """(fact, value) for the "fact=N" names of a count fact this catalog knows: "第一次申请发明专利"
+    states invention_applications_total=1."""
+    out = []
+    for raw in names or ():
+        name, sep, value = str(raw).partition("=")
+        spec = catalog.registry.specs.get(name) if sep else None
+        if spec is not None and spec.type == "count" and value.isdigit():
+            out.append((name, int(value)))
+    return tuple(out)
+
+
 def _flags(entry: dict, catalog: Any) -> list[Flag]:
-    """One Flag per word of an entry (none when the catalog knows none of its facts)."""
-    yes = tuple((f, not inverted) for f, inverted in _targets(entry.get("when_yes"), catalog))
+    """One Flag per word of an entry (none when the catalog knows none of its facts). A
+    ``when_yes`` name "fact=N" sets a count fact to N."""
+    yes = tuple((f, not inverted) for f, inverted in _targets(entry.get("when_yes"), catalog)) \
+        + _counts(entry.get("when_yes"), catalog)
     no = tuple((f, inverted) for f, inverted in _targets(entry.get("when_no"), catalog))
     if not (yes or no):
         return []

@@ -15,7 +15,7 @@ import re
 __all__ = [
     "STOP_WORDS", "FILLER", "FUNCTION_TAGS", "DEFINES", "DEFINED", "COLLOQUIAL", "SCOPE", "CUES", "OTHER_APPLICANTS",
     "OTHER_ASKERS", "SYNONYMS",
-    "IP_TERMS", "STATUS_TERMS", "OTHER_SUBJECTS", "HOW_TO", "AMOUNT", "MONEY_FIGURE", "CONTACT", "PHONE", "KINDS",
+    "IP_TERMS", "NOT_IP", "STATUS_TERMS", "OTHER_SUBJECTS", "HOW_TO", "AMOUNT", "MONEY_FIGURE", "CONTACT", "PHONE", "KINDS",
     "SORTED", "PAPERS", "LISTS_PAPERS", "STATED", "NOT_IN_TEXTS", "PROGRAMME_WORDS", "TARGET_LINE", "ASKS_TARGET",
     "PROGRAMME_GROUPS",
 ]
@@ -61,14 +61,15 @@ OTHER_APPLICANTS: tuple[str, ...] = ("高校", "院所", "设区市", "县（市
 OTHER_ASKERS: tuple[str, ...] = ("高校", "大学", "院所", "科研", "实验室", "政府", "设区市", "县", "园区", "管委会")
 
 #: Parts of speech (jieba's tags) of the words that carry no topic in a question:
-#: pronouns (那边, 这块, 咱们, 哪一年), adverbs (到底, 一直, 慢慢), conjunctions (要是, 但是),
+#: pronouns (那边, 这块, 咱们, 哪一年), adverbs (到底, 一直, 慢慢), adverbial adjectives (``ad``: 直接,
+#: 主动: how, not what; round 5), conjunctions (要是, 但是),
 #: prepositions (以, 由), quantifiers (些, 个), localisers (上, 里, 以后), particles, modal
 #: words and interjections. STOP_WORDS cannot list every such word a person types; a word
 #: the segmenter's dictionary tags so is left out of a question's words
 #: (:func:`search.tokens.function_word`), so "政府那边有没有风险补偿金兜底" is not held to
 #: contain a word no clause has. Questions only: the clauses are indexed as written.
 FUNCTION_TAGS: frozenset[str] = frozenset(
-    "r rr rz rg d dg df c p q mq f u ud ug uj ul uv uz y e o".split()
+    "r rr rz rg d dg df ad c p q mq f u ud ug uj ul uv uz y e o".split()
 )
 
 #: Words people type for what the texts call otherwise: a question word (whole, as the
@@ -85,7 +86,10 @@ COLLOQUIAL: dict[str, str] = {
     # star levels: the texts say 二星级 … 五星级
     "几星": "星级",
     # the conditions of a programme: 申报条件, 应满足以下条件
-    "门槛": "条件", "资格": "条件",
+    "门槛": "条件", "资格": "条件", "要求": "条件",
+    # a duration reached: "用满几年", "满三年" is what the texts write "5年以上" (round 5; 以上, a
+    # localiser, is no topic word of the question)
+    "满": "以上",
     # a lawsuit: the texts say 纠纷 and 诉讼, and a case won 胜诉
     "官司": "纠纷", "打官司": "纠纷", "打赢": "胜诉", "赢": "胜诉",
     # a record of misconduct: the texts say 行为 ("无严重失信行为，无非正常专利申请行为")
@@ -224,6 +228,10 @@ IP_TERMS: tuple[str, ...] = (
     "无效宣告", "代理人", "代理机构", "知识产权局", "国知局", "申请号", "专利号", "年费", "优势企业", "示范企业",
     "337调查", "竞业限制", "审查意见", "驳回", "专利局", "商标局", "iso56005",
 )
+#: Uses of IP_TERMS words that name no right: a permit (许可证, 经营许可, 行政许可) is no licence of a
+#: patent or trademark ("员工食堂要办食品经营许可证吗"). The routing reads a question's IP words with
+#: these cut out; a question that also names a right still has that word.
+NOT_IP = re.compile(r"许可证|(行政|经营|生产|卫生|排污|施工|建设|运输|进出口|营业)许可")
 #: How-to questions about getting or using a right (registering a trademark, what a patent
 #: costs, how long examination takes). The texts are programme documents: they say who gets
 #: a subsidy and by when, not how an office's procedures work, so such a question is answered

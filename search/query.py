@@ -111,20 +111,45 @@ def _glued(word: str, known: Callable[[str], bool] | None) -> bool:
 def _unglued(words: list[str], known: Callable[[str], bool] | None) -> list[str]:
     """The question's words, each one the segmenter glued from single characters by guess
     (no dictionary and no clause has it) read as those characters where the clauses have each:
-    "2022年省知识产权" is cut 2022 / 年省 / 知识产权, and 年省 is 年 + 省."""
+    "2022年省知识产权" is cut 2022 / 年省 / 知识产权, and 年省 is 年 + 省. A stop or function
+    character glued to one the clauses have is left out: "哪两个市是" gives 市 (市 + 是), "我们市能
+    不能报" gives 市 (市 + 能)."""
     if known is None:
         return words
     out: list[str] = []
     for w in words:
         if len(w) > 1 and _HAN_ONLY.fullmatch(w) and not known_word(w) and not known(w) \
-                and all(known(ch) for ch in w):
-            out.extend(ch for ch in w if ch not in STOP_WORDS)
+                and all(known(ch) or _empty(ch) for ch in w) and not all(_empty(ch) for ch in w):
+            out.extend(ch for ch in w if not _empty(ch))
         else:
             out.append(w)
     return list(dict.fromkeys(out))
 
 
 _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
+#: an A-not-A question: 会不会, 靠不靠, 有没有 (the group is the character asked about)
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+
+
+def _empty(ch: str) -> bool:
+    """A character that carries no topic on its own: a stop word or a function word."""
+    return ch in STOP_WORDS or function_word(ch)
+
+
+#: a kind of applicant said not to be the asker's: "我们不是高校，是企业"
+_NOT_ONE = ("不是", "并非", "不属于", "非", "不算")
+
+
+def _denied(norm: str, word: str) -> bool:
+    """Whether every mention of ``word`` in the question is said not to be the asker ("不是高校")."""
+    starts = [m.start() for m in re.finditer(re.escape(word), norm)]
+    return bool(starts) and all(norm[max(0, s - 3):s].endswith(_NOT_ONE) for s in starts)
+
+
+def _others(norm: str) -> bool:
+    """Whether the question names an applicant other than an enterprise (OTHER_ASKERS) as the
+    asker may be: one said not to be ("我们不是高校") does not count."""
+    return any(w in norm and not _denied(norm, w) for w in OTHER_ASKERS)
 
 
 def parse_query(text: str, known: Callable[[str], bool] | None = None) -> Query:
@@ -142,6 +167,11 @@ def parse_query(text: str, known: Callable[[str], bool] | None = None) -> Query:
                                if w not in STOP_WORDS and w not in FILLER and w not in SCOPE
                                and not function_word(w) and not _glued(w, known)))
     plain = _unglued(plain, known)
+    # the negative half of an A-not-A question ("会不会", "靠不靠谱", "有没有") asks, it names no topic
+    asking = {m.group(0)[1:] for m in _A_NOT_A.finditer(norm)}
+    plain = [w for w in plain if w not in asking]
+    # an applicant the asker says it is not ("我们不是高校") is no word of the question's topic
+    plain = [w for w in plain if not (w in OTHER_ASKERS and _denied(norm, w))]
     terms = tuple(dict.fromkeys([t for w, subs in segments if w not in SCOPE and w not in FILLER
                                  for t in (*subs, w) if t not in STOP_WORDS] + syn))
     # ranked by, not required: the level of government asked about, and the kind of clause
@@ -163,6 +193,6 @@ def parse_query(text: str, known: Callable[[str], bool] | None = None) -> Query:
         defines = tuple(e for _, found in groups for e in found)
     return Query(terms, tuple(plain + syn), subsumed, needles,
                  tuple(t for t in dict.fromkeys(boost) if t not in terms),
-                 any(w in norm for w in OTHER_ASKERS), defines, kinds,
+                 _others(norm), defines, kinds,
                  {w: words for words in asked for w in plain if w in words and w not in subsumed},
                  ASKS_TARGET.search(norm) is not None)

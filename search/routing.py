@@ -9,7 +9,7 @@ forward it). The rule is on :func:`routing_for`; the words it reads are in
 
 from __future__ import annotations
 
-from search.lexicon import (HOW_TO, IP_TERMS, NOT_IN_TEXTS, OTHER_SUBJECTS, PROGRAMME_GROUPS, PROGRAMME_WORDS,
+from search.lexicon import (HOW_TO, IP_TERMS, NOT_IN_TEXTS, NOT_IP, OTHER_SUBJECTS, PROGRAMME_GROUPS, PROGRAMME_WORDS,
                             STATED, STATUS_TERMS)
 from search.query import clean_question
 from search.results import ANSWER, FORWARD, OFF_TOPIC, Answer, Routing
@@ -31,6 +31,8 @@ _STATUS = frozenset(normalise(t) for t in STATUS_TERMS)
 
 
 def _ip_terms(normalised: str) -> tuple[str, ...]:
+    """The IP words of a question, a permit's 许可 (NOT_IP) not among them."""
+    normalised = NOT_IP.sub("|", normalised)
     return tuple(t for t in _TOPIC_ENTRIES if t in normalised)
 
 
