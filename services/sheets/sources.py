@@ -74,14 +74,21 @@ def _measures(period: Period, region: str | None, overdue_only: bool) -> Any:
     query = (sa.select(Measure.id, Measure.what, Measure.status, Measure.due_on, Measure.done_at, Measure.created_at,
                        Company.name.label("company_name"), Company.uscc, Company.region_code,
                        owner.full_name.label("owner_name"), specialist.full_name.label("specialist_name"))
-             .join(Company, Company.id == Measure.company_id)
-             .outerjoin(owner, owner.id == Measure.owner_id)
-             .outerjoin(specialist, specialist.id == Company.specialist_id)
+             .select_from(Measure))
+    return (_measures_open(query, period, region, overdue_only)
+            .outerjoin(owner, owner.id == Measure.owner_id)
+            .outerjoin(specialist, specialist.id == Company.specialist_id)
+            .order_by(Measure.due_on, Measure.id))
+
+
+def _measures_open(query: Any, period: Period, region: str | None, overdue_only: bool) -> Any:
+    """The measures open in the period (and, `overdue_only`, overdue at its end) of the region:
+    one rule for the rows and for their count."""
+    query = (query.join(Company, Company.id == Measure.company_id)
              .outerjoin(Visit, Visit.id == Measure.visit_id)
              # Agreed at a visit, a measure is open from that visit, however late it was typed in.
              .where(sa.or_(Measure.created_at < period.end_utc, Visit.visited_at < period.end_utc),
-                    sa.or_(Measure.done_at.is_(None), Measure.done_at >= period.start_utc))
-             .order_by(Measure.due_on, Measure.id))
+                    sa.or_(Measure.done_at.is_(None), Measure.done_at >= period.start_utc)))
     if region:
         query = query.where(within_region(Company.region_code, region))
     if overdue_only:  # the row's rule below: done = done_at before the end, else status "done"
@@ -113,8 +120,8 @@ async def measure_rows(session: AsyncSession, period: Period, region: str | None
 
 async def overdue_measure_count(session: AsyncSession, period: Period, region: str | None) -> int:
     """How many rows `measure_rows(..., overdue_only=True)` yields, counted in the database."""
-    rows = _measures(period, region, True).order_by(None).subquery()
-    return int((await session.exec(select(sa.func.count()).select_from(rows))).one())
+    query = _measures_open(sa.select(sa.func.count()).select_from(Measure), period, region, True)
+    return int((await session.exec(query)).scalar_one())
 
 
 async def attendance_rows(session: AsyncSession, period: Period, region: str | None) -> AsyncIterator[Row]:
