@@ -40,6 +40,14 @@ async def until(predicate, timeout: float, what: str) -> None:
         await asyncio.sleep(0.02)
 
 
+async def leader_and_follower(status: list) -> tuple[int, int]:
+    """Which of the two schedulers, once both have started, holds the lead (0 or 1), and the other."""
+    await until(lambda: all(lines(s) for s in status), 40, "both schedulers to start")
+    ready = [lines(s)[0] for s in status]
+    assert sorted(ready) == ["ready leader=False", "ready leader=True"]
+    return (0, 1) if ready[0].endswith("True") else (1, 0)
+
+
 def scheduler_env(emu, database_url: str) -> dict[str, str]:  # noqa: ANN001 - the emulator
     """A scheduler child's environment: this one's, less any bot settings, plus the emulator's."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("IPBOT_", "WEBHOOK_", "TELEGRAM_"))
@@ -69,10 +77,7 @@ async def test_the_leader_killed_at_08_59_59_another_sends_every_digest_once(emu
     status = [tmp_path / f"jobs-{n}.status" for n in range(2)]
     processes = [jobs_child.start(env, clock, status[n], tmp_path / f"jobs-{n}.log") for n in range(2)]
     try:
-        await until(lambda: all(lines(s) for s in status), 40, "both schedulers to start")
-        ready = [lines(s)[0] for s in status]
-        assert sorted(ready) == ["ready leader=False", "ready leader=True"]
-        leader, follower = (0, 1) if ready[0].endswith("True") else (1, 0)
+        leader, follower = await leader_and_follower(status)
 
         clock.write_text("2026-11-23T08:59:59+08:00")
         await asyncio.sleep(0.3)  # both tick at 08:59:59: nothing is due yet

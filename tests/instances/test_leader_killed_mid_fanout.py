@@ -34,8 +34,8 @@ from services.session import Database
 from storage.models import JobRun
 from tests.digest.test_weekly_digest import delivered, supervisors
 from tests.instances import jobs_child
-from tests.instances.test_leader_handover import (TAKEOVER_LIMIT, assert_one_run_every_claim_sent, lines,
-                                                  scheduler_env, until)
+from tests.instances.test_leader_handover import (TAKEOVER_LIMIT, assert_one_run_every_claim_sent,
+                                                  leader_and_follower, lines, scheduler_env, until)
 
 pytestmark = pytest.mark.fault
 
@@ -71,10 +71,7 @@ async def test_the_leader_killed_mid_fanout_every_supervisor_gets_one_digest(emu
                  for n in range(2)]
     hold = db.sessions()  # the test's transaction: the second half's claims, not committed
     try:
-        await until(lambda: all(lines(s) for s in status), 40, "both schedulers to start")
-        ready = [lines(s)[0] for s in status]
-        assert sorted(ready) == ["ready leader=False", "ready leader=True"]
-        leader, follower = (0, 1) if ready[0].endswith("True") else (1, 0)
+        leader, follower = await leader_and_follower(status)
 
         clock.write_text("2026-11-23T08:59:59+08:00")
         hold.add_all([JobRun(job="weekly_digest", period=WEEK, recipient=f"tg:{tid}") for tid in rest])
