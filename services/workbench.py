@@ -25,11 +25,12 @@ answers it with 403.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, distinct, func
@@ -43,7 +44,7 @@ from services.digest_counts import in_region, visited_clause
 from services.eligibility import known_facts
 from services.errors import Refusal
 from services.export import ExportError, export_region
-from services.session import AsyncSession
+from services.session import AsyncSession, Database
 from services.sheets import Period, RowProvider, Week, week_of
 from services.sheets.companies import company_rows
 from services.sheets.measures import is_overdue
@@ -58,6 +59,7 @@ __all__ = ["WorkbenchError", "WeekPage", "SpecialistLine", "DistrictLine", "Tren
 
 #: The trend covers this many ISO weeks up to the chosen one.
 TREND_WEEKS = 12
+T = TypeVar("T")
 LIST_LIMIT = 500
 SUPERVISORS = frozenset({Role.supervisor, Role.admin})
 
@@ -180,15 +182,21 @@ async def _visited(session: AsyncSession, period: Period, region: str | None) ->
 
 
 async def week_page(session: AsyncSession, actor: Actor, week: Week, catalog: Catalog,
-                    sources: Mapping[str, RowProvider], targets: list | None = None) -> WeekPage:
+                    sources: Mapping[str, RowProvider], targets: list | None = None,
+                    db: Database | None = None) -> WeekPage:
     """The supervisor's week at a glance: the digest's figures, and their breakdowns.
 
     The breakdowns count in the database (grouped queries on the visits and companies the
     roster's rows come from, same join, same region rule), not row by row: a region of
-    100,000 visits is a few small answers. They add up to the digest's figures (tests)."""
+    100,000 visits is a few small answers. They add up to the digest's figures (tests).
+    Given the database, the digest and the trend are read on connections of their own while
+    the breakdowns are counted here: three readers at once instead of one after another."""
     region = await supervisor_region(session, actor, week)
-    digest = await build_digest(session, week, region, catalog, sources, targets, lists=False)
-    page = WeekPage(week, region, digest)
+    if db is not None:
+        digest_task = asyncio.create_task(_in_own_session(db, lambda own: build_digest(
+            own, week, region, catalog, sources, targets, lists=False)))
+        trend_task = asyncio.create_task(_in_own_session(db, lambda own: trend(own, week, region)))
+    page = WeekPage(week, region, None)  # type: ignore[arg-type] - the digest is set below
     ytd, month = week.year_to_date(), _month(week)
     groups = (await session.exec(in_region(
         select(Company.specialist_id, Company.region_code, func.count(), _count_where(visited_clause(ytd)),
@@ -225,8 +233,17 @@ async def week_page(session: AsyncSession, actor: Actor, week: Week, catalog: Ca
         by_district.setdefault(_district(code), [0, 0, 0, 0])[1] += count
     page.districts = sorted((DistrictLine(code, region_name(code) if code else "—", *counts)
                              for code, counts in by_district.items()), key=lambda d: d.code)
-    page.trend = await trend(session, week, region)
+    if db is not None:
+        page.digest, page.trend = await asyncio.gather(digest_task, trend_task)
+    else:
+        page.digest = await build_digest(session, week, region, catalog, sources, targets, lists=False)
+        page.trend = await trend(session, week, region)
     return page
+
+
+async def _in_own_session(db: Database, read: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    async with db.sessions() as own:
+        return await read(own)
 
 
 async def trend(session: AsyncSession, week: Week, region: str | None) -> list[TrendPoint]:

@@ -178,7 +178,7 @@ class Workbench:
 
     async def week(self, r: Request) -> str:
         page = await workbench.week_page(r.session, r.actor, self._week(r.http), self.ctx.catalog, self.sources,
-                                         self.targets)
+                                         self.targets, db=self.ctx.db)
         return pages.week_view(page, r.lang)
 
     async def visits(self, r: Request) -> str:
