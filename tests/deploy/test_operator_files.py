@@ -124,7 +124,12 @@ def test_the_unit_runs_the_ipbot_console_script_with_the_env_files_of_deploy_env
     assert service["KillSignal"] == "SIGTERM" and service["User"] == "ipbot"
 
 
-@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed here")
+NEEDS_SYSTEMD = pytest.mark.skipif(shutil.which("systemd-analyze") is None,
+                                   reason="no systemd-analyze on PATH, so the units cannot be verified here "
+                                          "(Debian's systemd package)")
+
+
+@NEEDS_SYSTEMD
 def test_systemd_finds_nothing_wrong_with_the_units(tmp_path):
     """Verified as instance 1, with ExecStart pointed at this install's `ipbot` (systemd checks it exists)."""
     installed = Path(sys.executable).parent / "ipbot"
@@ -162,7 +167,8 @@ def test_the_proxies_forward_only_the_webhook_and_the_workbench():
 
 
 NEEDS_NGINX = pytest.mark.skipif(shutil.which("nginx") is None,
-                                 reason="nginx is not installed here (Debian: apt-get install nginx-light)")
+                                 reason="no nginx on PATH, so its configuration cannot be run here "
+                                        "(Debian's nginx-light; .ci/packages installs it where it can)")
 
 
 def _free_port() -> int:
@@ -337,7 +343,8 @@ async def test_nginx_forwards_the_webhook_and_workbench_and_hides_health(tmp_pat
 # --------------------------------------------------------------------------- Caddy
 
 NEEDS_CADDY = pytest.mark.skipif(shutil.which("caddy") is None,
-                                 reason="caddy is not installed here (Debian: apt-get install caddy)")
+                                 reason="no caddy on PATH, so the Caddyfile cannot be run here "
+                                        "(Debian's caddy; .ci/packages installs it where it can)")
 
 
 def _caddy_env(folder: Path) -> dict[str, str]:

@@ -25,7 +25,8 @@ __all__ = ["CHROMIUM", "needs_chromium", "Chromium", "PHONE", "DESK", "settle", 
 
 CHROMIUM = shutil.which("chromium")
 needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="no chromium on PATH (Debian's package; .ci/packages installs it where it can)")
+    CHROMIUM is None, reason="no chromium on PATH, so no real browser can open the workbench here "
+                           "(Debian's chromium; .ci/packages installs it where it can)")
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1366, "height": 900}
