@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from locales import t
 from locales.format import fit
 from services.digest import Digest, Figure, TargetLine, TrainingLine
+from services.figure_text import count_change, figure_number
 from services.regions import lookup
 from services.trained_text import ended_lines, rate_line
 
@@ -52,9 +53,7 @@ def _clip(text: str, limit: int = 80) -> str:
 
 
 def _number(value: float | None, key: str, lang: str) -> str:
-    if value is None:
-        return t("digest_no_data", lang)
-    return f"{value:.0%}" if key == "coverage" else f"{int(value):,}"
+    return figure_number(key, value) or t("digest_no_data", lang)
 
 
 def _figure(f: Figure, lang: str) -> str:
@@ -64,8 +63,7 @@ def _figure(f: Figure, lang: str) -> str:
     if f.key == "coverage":
         change = t("digest_fig_was", lang, value=_number(f.before, f.key, lang))
     else:
-        delta = f.change or 0
-        change = f"{'+' if delta > 0 else '−' if delta < 0 else '±'}{abs(int(delta)):,}"
+        change = count_change(f) or "±0"
     return t("digest_fig_line", lang, label=label, value=_number(f.value, f.key, lang), change=change)
 
 

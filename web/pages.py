@@ -19,6 +19,8 @@ from locales import t
 from locales.programmes.chat import value_text
 from locales.regions import region_label
 from policy import Catalog
+from services.digest import Figure
+from services.figure_text import count_change, figure_number
 from services.regions import lookup
 from services.trained_text import ended_lines, rate_line
 from services.workbench import CompanyPage, SmePage, WeekPage
@@ -36,11 +38,12 @@ def _e(value: object) -> str:
 
 
 def percent(share: float | None) -> str:
-    return "—" if share is None else f"{share * 100:.0f}%"
+    return figure_number("coverage", share) or "—"
 
 
 def _num(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}"
+    """A count as the chat digest shows it (services.figure_text), "—" without data."""
+    return figure_number("count", value) or "—"
 
 
 def _link(path: str, text: str, **query: object) -> str:
@@ -77,12 +80,9 @@ def _figure(key: str, value: str, lang: str, path: str | None = None, note: str 
     return f'<div class="tile"><div class="label">{t(f"wb_fig_{key}", lang)}</div>{shown}<div class="note">{note}</div></div>'
 
 
-def _change(value: float | None, before: float | None, lang: str, share: bool = False) -> str:
-    if value is None or before is None:
-        return ""
-    diff = value - before
-    text = f"{diff * 100:+.0f}%" if share else f"{diff:+g}"
-    return t("wb_change", lang, change=text)
+def _change(figure: Figure, lang: str) -> str:
+    change = count_change(figure)
+    return "" if change is None else t("wb_change", lang, change=change)
 
 
 def week_view(page: WeekPage, lang: str) -> str:
@@ -94,9 +94,9 @@ def week_view(page: WeekPage, lang: str) -> str:
     out = [f'<h1>{t("wb_week_title", lang, week=_e(week))}</h1>',
            f'<p class="sub">{t("wb_week_span", lang, start=page.week.start.isoformat(), end=page.week.end.isoformat(), region=region)}</p>',
            _week_picker(page, lang), '<div class="tiles">',
-           _figure("visits", _num(visits.value), lang, "visits", _change(visits.value, visits.before, lang), week=week),
+           _figure("visits", _num(visits.value), lang, "visits", _change(visits, lang), week=week),
            _figure("companies_reached", _num(reached.value), lang, "visits",
-                   _change(reached.value, reached.before, lang), week=week),
+                   _change(reached, lang), week=week),
            _figure("coverage", percent(coverage.value), lang, "unvisited", "", week=week),
            _figure("unvisited_month", str(page.unvisited_month), lang, "unvisited", "", week=week),
            _figure("overdue", _num(d.overdue_total), lang, "overdue", "", week=week),
