@@ -42,7 +42,7 @@ main{max-width:1100px;margin:0 auto;padding:12px}h1{font-size:1.3em;margin:.4em 
 th,td{text-align:left;padding:5px 6px;border-bottom:1px solid #d0d7de;vertical-align:top}th{white-space:nowrap}
 svg.chart{width:100%;height:auto;max-height:260px}svg .bar{fill:#9ecbf0}svg .line{stroke:var(--accent);stroke-width:2}
 svg .axis{stroke:#8c959f}svg text{font-size:13px;fill:var(--muted)}svg text.legend{font-size:15px}
-@media(max-width:600px){table{font-size:.86em}th,td{padding:5px 4px}th{white-space:normal}
+@media(max-width:600px){table{font-size:.86em}th,td{padding:5px 3px}th{white-space:normal;font-size:.9em}
 svg.chart text{font-size:20px}svg.chart text.legend{font-size:22px}
 svg.chart text.alt{display:none}}
 table.dated td:first-child,table.specialists td:first-child,table.districts td:first-child{white-space:nowrap}
