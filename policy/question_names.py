@@ -113,7 +113,7 @@ def _fuzzy(syllable: str) -> str:
     return re.sub(r"(?<=[aei])ng$", "n", s)
 
 
-def _targets(catalog: Any) -> tuple[frozenset[str], dict[str, list[tuple[str, int]]], tuple[int, ...]]:
+def _targets(catalog: Any) -> tuple[tuple[str, ...], dict[str, list[tuple[str, int]]], tuple[int, ...]]:
     """The words typos are read against, and a map from each word with one character left out
     ("发明之?") to (word, where)."""
     cached = getattr(catalog, "_question_typo_targets", None)
@@ -126,7 +126,7 @@ def _targets(catalog: Any) -> tuple[frozenset[str], dict[str, list[tuple[str, in
     for w in words:
         for k in range(len(w)):
             holes.setdefault(w[:k] + "?" + w[k + 1:], []).append((w, k))
-    cached = (frozenset(words), holes, tuple(sorted({len(w) for w in words}, reverse=True)))
+    cached = (tuple(sorted(words)), holes, tuple(sorted({len(w) for w in words}, reverse=True)))
     try:
         object.__setattr__(catalog, "_question_typo_targets", cached)
     except (AttributeError, TypeError):
@@ -145,12 +145,12 @@ def correct_typos(catalog: Any, text: str, known: Callable[[str], bool] | None =
     words, holes, lengths = _targets(catalog)
     lower = text.lower()
     out = list(text)
-    taken = [(s, e) for s, e, _w in find_words(lower, tuple(sorted(words)))]
+    taken = [(s, e) for s, e, _w in find_words(lower, words)]
+    han_run = _han_runs(lower)
     for i in range(len(text)):
         for n in lengths:
-            window = lower[i:i + n]
-            if len(window) < n or not all(_HAN.match(c) for c in window):
-                continue
+            if han_run[i] < n:
+                continue  # the stretch runs past the text or holds a character not Chinese
             if any(i < e and s < i + n and not (i <= s and e <= i + n) for s, e in taken):
                 continue  # a word read already, unless within the stretch ("发明" in "发明之心")
             found = _match(lower, i, n, holes, known)
@@ -159,6 +159,14 @@ def correct_typos(catalog: Any, text: str, known: Callable[[str], bool] | None =
                 taken.append((i, i + n))
                 break
     return "".join(out)
+
+
+def _han_runs(text: str) -> list[int]:
+    """For each position, how many Chinese characters follow in a row from it."""
+    runs = [0] * (len(text) + 1)
+    for i in range(len(text) - 1, -1, -1):
+        runs[i] = runs[i + 1] + 1 if _HAN.match(text[i]) else 0
+    return runs
 
 
 def _match(lower: str, i: int, n: int, holes: dict[str, list[tuple[str, int]]],

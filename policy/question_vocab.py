@@ -62,10 +62,15 @@ def words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(word_pattern(w) for w in ordered) or "(?!)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=64)
+def _word_set(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(words)
+
+
 def find_words(text: str, words: tuple[str, ...]) -> list[tuple[int, int, str]]:
     """(start, end, word) of each word of ``words`` in ``text``, left to right, none overlapping,
     the longest at a position; ``word`` as listed (lower case, single spaces)."""
-    known = set(words)
+    known = _word_set(words)
     out = []
     for m in words_pattern(words).finditer(text):
         word = re.sub(r"\s+", " ", m.group().lower())
