@@ -281,7 +281,7 @@ class EmulatorCore:
         self,
         chat_id: int,
         predicate: Predicate | None = None,
-        timeout: float = 5.0,
+        timeout: float = 15.0,
         after_message_id: int | None = None,
         *,
         token: str | None = None,

@@ -122,7 +122,7 @@ class Harness:
                 session.add(company)
             return company.id
 
-    async def say(self, user: FakeUser, text: str, expect: str | None = None, timeout: float = 5.0):
+    async def say(self, user: FakeUser, text: str, expect: str | None = None, timeout: float = 15.0):
         await self.emu.send_text(user, text)
         return await self.emu.wait_message(user.id, expect, timeout=timeout)
 
@@ -244,7 +244,7 @@ async def last_output(emu, user, action):
     """Do one thing as the user; the last bot output it caused, once the bot is quiet."""
     seen = len(await emu.outputs(user.id))
     await action
-    out = await emu.outputs(user.id, after=seen, timeout=5)
+    out = await emu.outputs(user.id, after=seen, timeout=15)
     assert out, "the bot did not answer"
     while more := await emu.outputs(user.id, after=seen + len(out), timeout=0.3):
         out += more

@@ -47,7 +47,7 @@ async def act(harness, user, action):
     emu = harness.emu
     seen = len(await emu.outputs(user.id))
     await action
-    assert await emu.outputs(user.id, after=seen, timeout=5), "the bot did not answer"
+    assert await emu.outputs(user.id, after=seen, timeout=15), "the bot did not answer"
     await harness.settled()
     return await emu.outputs(user.id, after=seen)
 

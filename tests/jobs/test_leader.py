@@ -37,7 +37,7 @@ class Sender:
         return JobSpec("digest", self, cron={"hour": 9, "minute": 0})
 
 
-async def wait_for(condition, timeout: float = 5.0) -> None:
+async def wait_for(condition, timeout: float = 15.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():

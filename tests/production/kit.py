@@ -33,7 +33,7 @@ def value(samples: dict, name: str, **labels: str) -> float:
     return samples.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
-async def until(condition: Callable[[], object], timeout: float = 5.0, what: str = "condition") -> None:
+async def until(condition: Callable[[], object], timeout: float = 15.0, what: str = "condition") -> None:
     """Wait, bounded, until `condition()` is true."""
     deadline = asyncio.get_running_loop().time() + timeout
     while not condition():
