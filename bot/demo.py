@@ -24,7 +24,7 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,6 +99,8 @@ class Terminal:
     cut_at: int | None = None
     #: The workbench page on loopback (web/app.py, served by the demo's bot), None when not served.
     workbench: str | None = None
+    #: Whether the bot has finished everything sent to it (None: not known, wait for quiet instead).
+    bot_idle: Callable[[], bool] | None = None
 
     def __post_init__(self) -> None:
         """The demo people have used the bot before (the database knows them): their chats exist."""
@@ -437,20 +439,18 @@ def _first_line(record: MessageRecord, limit: int = 40) -> str:
 
 
 async def _settle(terminal: Terminal, first_wait: float = 5.0, quiet: float = 0.25) -> None:
-    """Wait for the bot's reply, then until it has been quiet for a moment."""
-    waited, shown_any = 0.0, False
-    while waited < first_wait:
-        await asyncio.sleep(0.05)
-        waited += 0.05
-        if await terminal.show_new():
-            shown_any = True
-            break
-    if not shown_any:
-        return
-    idle = 0.0
-    while idle < quiet:
-        await asyncio.sleep(0.05)
-        idle = 0.0 if await terminal.show_new() else idle + 0.05
+    """Show the bot's replies to the line just sent: until the bot has finished with it, or
+    (where that is not known) until its first reply and a moment's quiet after it."""
+    waited, quiet_for, shown_any = 0.0, 0.0, False
+    while waited < first_wait and quiet_for < quiet:
+        await asyncio.sleep(0.02)
+        waited += 0.02
+        finished = terminal.bot_idle is not None and terminal.bot_idle()  # asked first: then all is shown
+        shown = await terminal.show_new()
+        if finished:
+            return
+        shown_any = shown_any or bool(shown)
+        quiet_for = 0.0 if shown or not shown_any else quiet_for + 0.02
 
 
 @contextmanager
@@ -506,8 +506,9 @@ async def _run_demo(settings: Settings, *, fresh: bool, db: Path) -> int:
             "workbench_port": (port := _free_port()), "workbench_host": "127.0.0.1",
             "workbench_url": f"http://127.0.0.1:{port}/workbench",
         })
-        async with polling(demo_settings, polling_timeout=1):
-            terminal = Terminal(emu, workbench=demo_settings.workbench_url)
+        async with polling(demo_settings, polling_timeout=1) as running:
+            terminal = Terminal(emu, workbench=demo_settings.workbench_url,
+                                bot_idle=lambda: not emu.pending_updates() and running.intake.idle)
             data = "新建，已填入演示数据 new, seeded" if seeded else "沿用上次的数据 kept from last time (--fresh starts over)"
             print(f"（数据库 {db}：{data}；日志 log: {DEMO_LOG}；机器人 bot: @{DEMO_USERNAME}）")
             print(f"（{terminal.describe()}；:help 查看用法）")

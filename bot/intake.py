@@ -135,6 +135,11 @@ class Intake:
         self.order: SharedOrder | None = None
         self.retry = DatabaseRetry(dp)  # an update whose database connection was lost is handled again
 
+    @property
+    def idle(self) -> bool:
+        """Nothing in hand, running or left to mark: every reply to what was fetched has been sent."""
+        return not (self.tasks or self.in_hand or self.to_mark)
+
     # ------------------------------------------------------------------ handling
 
     async def resume(self) -> int:

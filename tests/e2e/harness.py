@@ -153,7 +153,7 @@ class Harness:
         deadline = loop.time() + timeout
         intake = self.running.intake
         while True:
-            if not (self.emu.pending_updates() or intake.tasks or intake.in_hand or intake.to_mark):
+            if not self.emu.pending_updates() and intake.idle:
                 if (await inbox.counts(self.db))["pending"] == 0:
                     return
             assert loop.time() < deadline, (
