@@ -66,6 +66,8 @@ _OF_SOME = re.compile(r"^[^,，。;；、!！?？]{0,6}的")
 #: a figure after these words in its clause is a requirement asked about, not the company's
 _REQUIREMENT = re.compile(r"要求|条件|门槛|标准|需要|须|得有|要有|要达到|require|requirement|threshold|need")
 _OURS = re.compile(r"我们|我司|本公司|我公司|咱们|我厂|本厂|本企业")
+#: after a figure of one, the sum asked for it: "一件奖多少", "一个给多少钱" (how much per one)
+_PER_ONE = re.compile(r"\s*[\u4e00-\u9fff]{0,4}?(能|可以|可|会)?(奖|补|给|发|拿)(多少|几)")
 #: English puts the noun after the number: at most two words between ("2 part-time IP staff"), no "and"
 #: ... or right after its noun, with a verb of being between at most ("sales were 100 million")
 _ENGLISH_BEFORE = re.compile(r"^\s*[:=]?\s*((was|were|is|are|of|at|to|totalled|totaled|total|reached|stood|"
@@ -228,6 +230,8 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
             continue
         if any(s <= fig.start and fig.end <= e for s, e, _ in cues):
             continue  # a number inside a fact word: "维持超过10年的2件"
+        if fig.value == 1 and _PER_ONE.match(norm, fig.end):
+            continue  # "PCT授权一件奖多少": a rate asked, per one, not the company's count
         # the time: this clause's word before the figure (else any in the clause), else carried
         own = [k for s, e, k in time_words if c_start <= s and e <= c_end]
         before = [k for s, e, k in time_words if c_start <= s and e <= fig.start]
@@ -248,6 +252,8 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
         family = part or _none_verb(norm, fig, cues, vocab, used, min(until, c_end)) \
             or _family_for(norm, fig, cues, vocab, used, c_start, c_end, since, until)
         clause_has_cue = any(c_start <= s < c_end for s, _, _ in cues)
+        if family is None and not clause_has_cue:
+            family = _people(norm, fig, vocab)
         if family is None and carried_family is not None and _fits(carried_family, fig, vocab, catalog):
             family = None if clause_has_cue else carried_family
         if family is not None:
@@ -370,11 +376,30 @@ def _kind(text: str, fig: Figure, cues: list, kinds: tuple[str, ...], since: int
 
 def _none_verb(text: str, fig: Figure, cues: list, vocab: Vocabulary, used: set[str], until: int) -> str | None:
     """A none said by its verb after the figure: "发明专利一件都没申请过" is no application,
-    "一件都还没授权" no grant (the fact word before only names the kind)."""
-    if fig.value != 0 or not _NONE_VERB.match(text[fig.end:until]):
+    "一件都还没授权" no grant, "一件发明专利都没申请过" too (the fact word before the verb only
+    names the kind)."""
+    if fig.value != 0:
         return None
-    after = [p for s, e, p in cues if fig.end <= s and e <= until]
+    pos = fig.end
+    for s, e, _p in cues:
+        if s == pos and e <= until:
+            pos = e  # the kind named between the figure and the verb
+    if not _NONE_VERB.match(text[pos:until]):
+        return None
+    after = [p for s, e, p in cues if pos <= s and e <= until]
     return _pick(after[0], vocab, used) if after else None
+
+
+def _people(text: str, fig: Figure, vocab: Vocabulary) -> str | None:
+    """A count of people in a clause that names no fact ("有知识产权部，3个人"): the one family
+    counted in people (its fact ends in ``_staff``), when the sentence is about IP work."""
+    if not (fig.unit in PEOPLE_UNITS or fig.unit == "个" and text[fig.end:fig.end + 1] == "人"):
+        return None
+    start = max((m.end() for m in re.finditer(r"[。！？!?\n]", text[:fig.start])), default=0)
+    if not re.search(r"知识产权|专利|ip\b", text[start:fig.start], re.IGNORECASE):
+        return None
+    staff = [f for f, members in vocab.figures.items() if any(m.endswith("_staff") for m in members.values())]
+    return staff[0] if len(staff) == 1 else None
 
 
 def _other_kind(segment: str, vocab: Vocabulary) -> bool:
@@ -512,7 +537,10 @@ def _none_stated(text: str, cues: list, figs: list[Figure], vocab: Vocabulary, t
             before = text[window:s]
             negated = before.endswith(negations) or _near(tuple(n for n in negations if len(n) >= 2), 4).search(before) \
                 or _NEVER_DONE.search(before)
-        if not negated or _OF_SOME.match(text[e:c_end]) and not _OURS.search(text[c_start:s]):
+        some = _OF_SOME.match(text[e:c_end])
+        if some and any(cs == e + some.end() and set(fs) & set(families) for cs, _ce, fs in cues):
+            some = None  # "没有专职的知识产权人员": a kind of the thing counted, then the thing
+        if not negated or some and not _OURS.search(text[c_start:s]):
             continue  # "没有发明专利的企业…" is said of some, not of the company
         family = _pick(families, vocab, used)
         if family in vocab.series:

@@ -7,7 +7,10 @@ supposed ("通过贯标认证能拿到奖励吗", "小巨人企业能不能…",
 * Said of the company: a subject (我们, 我司, 本公司 …) in the clause or, for a clause that
   is no question itself, earlier in the sentence ("我们不是重点企业 就普通小厂"); a clause
   opening with 是/属于/被 (the subject left out); the subject right before the word
-  ("我们小企业"), or a count of one closing the clause ("高企一个，…"). Then a verb of being
+  ("我们小企业"), or a count of one closing the clause ("高企一个，…"); a clause that opens with
+  what was achieved ("通过贯标认证了") or tells of handing in ("报上去了"); or, for a statement that
+  is neither asked, supposed nor a requirement, a message that speaks of the company anywhere
+  (我们 elsewhere, or an opening "高新技术企业，…": "有独立知识产权部，制度都健全"). Then a verb of being
   or having (是, 有, 通过了, 就是 …) or a perfective 了 after it. A ``verb`` word is its own predicate ("官司打赢了", "材料都符合条件").
 * Negated: a negation word right before it ("不是小巨人", "也没获过奖"), or a few characters
   before ("没有任何纠纷和调查"), or after it ("贯标还没通过").
@@ -36,10 +39,18 @@ _SUBJECT = r"(我们|我司|本公司|我公司|我们公司|公司|本企业|�
 _ASSERT_BEFORE = re.compile(
     _SUBJECT + r"(已经|已|刚刚|刚|都|也|今年|去年)?(是|属于|有|拥有|设有|设立了|设了|通过了|通过|获得了|获得|拿到了|"
     r"评上了|评上|评为|获评|被评为|被认定为|认定为|认定了|被定为|定为|被列为|列为|成为|开展了|开展|做了|在做|正在做|完成了|存在|就是|只是|算是|"
-    r"就|作为|拿到|拿了|取得了|取得|"
+    r"就|作为|拿到|拿了|拿过|获过|得过|取得了|取得|"
     r"通报过|通报了|被通报|查出过|查出了|被查出|有过|确认了|确认)"
     r"[^,，。;；、!！?？]{0,10}$")
 _OURS = re.compile(r"我们|我司|本公司|我公司|咱们|咱|我厂|本厂|本企业|已经|已")
+#: a clause that opens with what was achieved, its subject left out ("通过贯标认证了"), or tells of
+#: handing something in ("优势企业报上去了还在评审中"): the asker's own, when it is a statement with 了
+_OPENS_DONE = re.compile(r"^(已经|已|刚刚|刚|也|都)?(通过|拿到|获得|取得|评上|拿了)")
+_OWN_ACT = re.compile(r"(报上去|交上去|递上去|报上去了|提交上去)")
+#: the asker speaking of the company somewhere in the message
+_SPEAKER = re.compile(r"我们|我司|本公司|我公司|咱们|咱|我厂|本厂|本企业")
+#: a requirement before the word: "需要有知识产权部" says what a programme asks, not what the company has
+_NEEDS = re.compile(r"要求|需要|必须|须|要有|得有|条件|门槛|标准")
 _SUBJECT_RIGHT_BEFORE = re.compile(r"(我们|我司|本公司|我公司|咱们|我厂|本厂|我们公司|我们企业)$")
 _SUBJECT_IS = re.compile(r"(我们|我司|本公司|我公司|咱们|咱|我厂|本厂|本企业|公司)(已|也|现|目前)?(为|属|系)[^了,，。;；、!！?？]{0,8}$")
 _ASSERT_AFTER = re.compile(r"^[^,，。;；、!！?？]{0,3}(已经通过|已通过|通过了|已做|做了|拿到了|已获得|获得了|认证了|了|"
@@ -50,13 +61,15 @@ _NEGATE_AFTER = re.compile(r"^[^,，。;；、!！?？]{0,3}(还没有|还没|�
                            r"评上|批)")
 _GENERAL = re.compile(r"^[^,，。;；、!！?？]{0,2}(的企业|的公司|企业能|企业可以|企业有|企业怎么|能不能|可以吗|需要|要求|是什么)")
 _ASKS = re.compile(r"(吗|？|\?|呢|能不能|可不可以|是否|能否|可以|能)")
-_SUPPOSED = re.compile(r"(如果|假如|要是|假设|万一|若是|倘若)")
+_SUPPOSED = re.compile(r"(如果|假如|要是|假设|万一|若是|倘若|听说|据说|听人说)")
+#: "贯标认证了就有奖励": a condition and what follows from it, not a statement
+_THEN = re.compile(r"^[^,，。;；、!！?？]{0,3}了?就")
 _WE_ARE = re.compile(r"(我们|我司|本公司|我公司|咱们)(也|就|都|只)?(是|属于)")
 _NOT_A_NOUN = re.compile(r"能|要|想|可以|申请|报|吗|没|不|有|如果")
 #: an aim before the word; not a noun ending in one of these words ("战略推进计划项目批下来了": the
 #: project was approved, no aim)
 _AIM = re.compile(r"(申请|申报|准备|想|打算|计划|争取|要评|去评|正在评|报了)(?!项目)[^,，。;；、!！?？]{0,3}$")
-_ATTRIBUTIVE = re.compile(r"^[^,，。;；、!！?？]{0,4}的")
+_ATTRIBUTIVE = re.compile(r"^[^,，。;；、!！?？]{0,4}的(企业|公司|单位|厂|商家|主体|话)")
 #: "高企一个", "小微企业一家": the word and a count of one closing the clause says what the company is
 _ONE_OF = re.compile(r"^(一个|一家)\s*([,，;；、!！。]|$)")
 #: A message that opens with what the company is, then a pause: "小巨人企业，…", "高企，…" (a
@@ -98,7 +111,9 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
     programmes named, for the flags read only about those (``if_used``)."""
     lower = text.lower()
     grouped = _grouped(vocab)
-    for s, e, word in find_words(text, tuple(grouped)):
+    found = find_words(text, tuple(grouped))
+    speaks = bool(_SPEAKER.search(text)) or any(not text[:s].strip() and _INTRO.match(text[e:]) for s, e, _w in found[:1])
+    for s, e, word in found:
         c_start, c_end = clause_of(bounds, s)
         english = latin(text[s:e]) and not re.search(r"[\u4e00-\u9fff]", text[c_start:c_end])
         candidates = []
@@ -116,11 +131,13 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
             said_when = {k for ts, te, k in times if where[0] <= ts and te <= where[1]}
             if flag.recent and said_when & {OTHER, THREE_YEARS_AGO}:
                 continue
-            value = _english(text, s, e, flag, vocab, *where) if english else _chinese(text, s, e, flag, vocab, c_start, c_end)
+            value = _english(text, s, e, flag, vocab, *where) if english \
+                else _chinese(text, s, e, flag, vocab, c_start, c_end, speaks)
             if value and flag.recent and not said_when & _RECENT:
                 continue  # won an award, but when? only a time within three years says it
             if value and flag.before_year is not None:
-                year = re.search(r"((?:19|20)\d\d)\s*年?[^,，。;；、!！?？\d]{0,6}$", text[c_start:s])
+                # the last year named before the word in its clause: "2019年我们牵头的高价值项目验收通过了"
+                year = re.search(r"((?:19|20)\d\d)\s*年?[^,，。;；、!！?？\d]*$", text[c_start:s])
                 if year is None:
                     continue
                 value = int(year.group(1)) < flag.before_year
@@ -192,10 +209,15 @@ def _listed(text: str, s: int, c_start: int) -> bool:
         and not _ASKS.search(head)
 
 
-def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: int, c_end: int) -> bool | None:
-    """True (stated), False (negated) or None (not said of the company) for a Chinese clause."""
+def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: int, c_end: int,
+             speaks: bool = False) -> bool | None:
+    """True (stated), False (negated) or None (not said of the company) for a Chinese clause.
+
+    ``speaks``: the message speaks of the company (我们 somewhere, or it opens by saying what the
+    company is); then a statement without a subject of its own ("有独立知识产权部", "贯标已经在做了")
+    is the company's too, unless it is asked, supposed or a requirement ("需要有知识产权部")."""
     before, after, rest = text[c_start:s], text[e:], text[e:c_end]
-    if _QUESTION_FORM.search(before[-8:]) or _SUPPOSED.search(before):
+    if _QUESTION_FORM.search(before[-8:]) or _SUPPOSED.search(before) or _THEN.match(rest):
         return None
     if _CHOICE.match(text[e:_sentence_end(text, e) + 1]):
         return None  # "是拿到证书才有奖励，还是绩效评价合格也行？": a choice asked, not a statement
@@ -214,8 +236,12 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
     if not flag.verb and _listed(text, s, c_start) and _ITEM_REST.fullmatch(rest) and not _NOT_A_NOUN.search(rest):
         return True  # "情况是：江苏注册的独立法人；…", "我们想报：江苏独立法人工业企业，…": an item of a list
     sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, c_start)), default=0)
-    own = bool(_OURS.search(before)) or before.lstrip().startswith(("是", "属于", "被"))
-    carried = not own and bool(_OURS.search(text[sentence_start:c_start])) and not _ASKS.search(rest)
+    stated = not _ASKS.search(text[c_start:c_end]) and "了" in text[c_start:c_end]
+    own = bool(_OURS.search(before)) or before.lstrip().startswith(("是", "属于", "被")) \
+        or bool(stated and (_OPENS_DONE.match(before.lstrip()) or _OWN_ACT.search(before)))
+    told = speaks and not _ASKS.search(before) and not _NEEDS.search(before) and not _SUPPOSED.search(text[c_start:c_end])
+    carried = not own and (bool(_OURS.search(text[sentence_start:c_start])) or told) and not _ASKS.search(rest) \
+        and not _NEEDS.search(before)
     if flag.verb:
         if re.search(r"(吗|？|\?|呢)", rest) or (_ATTRIBUTIVE.match(rest) and not own):
             return None  # asked, or said of some ("打赢官司的企业"; but "我们牵头的项目" is ours)
@@ -229,7 +255,7 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
     asserted = _ASSERT_BEFORE.search(before) or _ASSERT_AFTER.match(after)
     if (own or carried) and asserted:
         return True
-    if carried and _WE_ARE.search(text[sentence_start:c_start]) and not _NOT_A_NOUN.search(before) \
+    if carried and _WE_ARE.search(text[sentence_start if not told else 0:c_start]) and not _NOT_A_NOUN.search(before) \
             and not _ASKS.search(rest):
         return True  # a list after "我们是…": "我们是工业企业，江苏注册的独立法人，…"
     if _ASSERT_BEFORE.search(before) and re.search(r"了[^,，。;；、!！?？]{0,10}$", before):

@@ -258,10 +258,11 @@ def _counts(names: Any, catalog: Any) -> tuple[tuple[str, int], ...]:
 
 def _flags(entry: dict, catalog: Any) -> list[Flag]:
     """One Flag per word of an entry (none when the catalog knows none of its facts). A
-    ``when_yes`` name "fact=N" sets a count fact to N."""
+    ``when_yes`` or ``when_no`` name "fact=N" sets a count fact to N ("没走PCT": no PCT grant)."""
     yes = tuple((f, not inverted) for f, inverted in _targets(entry.get("when_yes"), catalog)) \
         + _counts(entry.get("when_yes"), catalog)
-    no = tuple((f, inverted) for f, inverted in _targets(entry.get("when_no"), catalog))
+    no = tuple((f, inverted) for f, inverted in _targets(entry.get("when_no"), catalog)) \
+        + _counts(entry.get("when_no"), catalog)
     if not (yes or no):
         return []
     with_ = tuple(map(_norm, entry.get("with", ())))

@@ -77,6 +77,11 @@ Pipeline, one module a step
    opening sentence is no heading; the negative half of an A-not-A question (会不会, 靠不靠谱),
    adverbial adjectives (直接) and an applicant the asker says it is not (不是高校) are out of
    coverage; characters glued to a stop word read alone (市是); a permit (许可证) is no IP word.
+   Round 6 (tuned on all four parts): the level of government asked about prefers its own plan
+   (``OTHER_LEVEL_WEIGHT``: 县里, 江苏 in ``SCOPE``); colloquial words for hiring (聘), staff (员工),
+   trust (可靠) and the national office (国家局); a count of kinds (哪五类) out of coverage; a sum asked
+   with the programme between (多少…奖励); a status recognised on other grounds than IP off topic
+   (``RECOGNITION``); 专利申请 and copying said plainly (抄袭) as IP words; English glossary entries.
 5. :mod:`search.shipped`: the policy library (:mod:`policy.texts`: the shipped texts plus
    those of ``IPBOT_POLICY_DIR``) as documents, and :class:`SearchIndex`, the search one
    context holds (``bot.app.build_search`` makes it).

@@ -108,6 +108,11 @@ HEADING_WEIGHT = 0.5
 #: Ranking only, like HEADING_WEIGHT.
 TARGET_WEIGHT = 0.8
 
+#: A clause of a document that says none of the words of the level of government a question asks
+#: about (Query.scope: "县里…的目标" asks about the county-level city's plan, which says 全市, 本市)
+#: ranks at this share of its score: the province's plan on the same subject is another level's.
+OTHER_LEVEL_WEIGHT = 0.8
+
 #: Entries per query cache of a PolicySearch (a few KB each); full, it starts again.
 CACHE_ENTRIES = 4096
 
@@ -170,6 +175,7 @@ class PolicySearch:
         self._presence_cache: dict[tuple[str, tuple[str, ...] | None], np.ndarray] = {}
         self._heading_cache: dict[str, np.ndarray] = {}
         self._term_scores: dict[str, np.ndarray] = {}
+        self._level_cache: dict[tuple[str, ...], np.ndarray] = {}
         # the weight of a word no clause has: the IDF it would have if one clause had it
         self._oov_idf = math.log((n - 0.5) / 1.5) if n > 1 else 1.0
         self._reader = Reader(self._bm25.idf) if tolerant and self._bm25 is not None else None
@@ -313,6 +319,15 @@ class PolicySearch:
             _remember(self._presence_cache, key, found)
         return found
 
+    def _other_level(self, scope: tuple[str, ...]) -> np.ndarray:
+        """True for each clause whose document has none of the scope's words (cached per scope)."""
+        found = self._level_cache.get(scope)
+        if found is None:
+            docs = {d: any(w in normalise(doc.text) for w in scope) for d, doc in self.documents.items()}
+            found = np.array([not docs[c.doc_id] for c in self.clauses])
+            _remember(self._level_cache, scope, found)
+        return found
+
     def _in_headings(self, word: str) -> np.ndarray:
         """1.0 for each clause whose own headings hold the word (a syn token: one of its
         group's entries), else 0.0 (cached per word)."""
@@ -354,6 +369,8 @@ class PolicySearch:
         ranked_by = bm25 + self._scores(query.boost) if query.boost else bm25
         if not query.others:
             ranked_by = np.where(self._for_others, ranked_by * FOR_OTHERS_WEIGHT, ranked_by)
+        if query.scope:
+            ranked_by = np.where(self._other_level(query.scope), ranked_by * OTHER_LEVEL_WEIGHT, ranked_by)
         weights = {w: self._weight(w) for w in query.words}
         total = sum(weights.values()) or 1.0
         # Per clause, the weights of the question words it contains, added in word order.

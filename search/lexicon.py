@@ -15,7 +15,7 @@ import re
 __all__ = [
     "STOP_WORDS", "FILLER", "FUNCTION_TAGS", "DEFINES", "DEFINED", "COLLOQUIAL", "SCOPE", "CUES", "OTHER_APPLICANTS",
     "OTHER_ASKERS", "SYNONYMS",
-    "IP_TERMS", "NOT_IP", "STATUS_TERMS", "OTHER_SUBJECTS", "HOW_TO", "AMOUNT", "MONEY_FIGURE", "CONTACT", "PHONE", "KINDS",
+    "IP_TERMS", "NOT_IP", "STATUS_TERMS", "OTHER_SUBJECTS", "RECOGNITION", "RECOGNISED_OTHERWISE", "HOW_TO", "AMOUNT", "MONEY_FIGURE", "CONTACT", "PHONE", "KINDS",
     "SORTED", "PAPERS", "LISTS_PAPERS", "STATED", "NOT_IN_TEXTS", "PROGRAMME_WORDS", "TARGET_LINE", "ASKS_TARGET",
     "PROGRAMME_GROUPS",
 ]
@@ -49,6 +49,7 @@ FILLER: frozenset[str] = frozenset(
     干什么 干吗 做什么 哪几个 哪几项 哪几家 说法 关系 有关系 小厂 厂里 碰到 遇到 一起 什么样
     文件 文件里 里面 现成 分 分为 分成 指 是指 指的是
     起来 回来 出来 下来 上来 过来 进来 回去 下去 一共 总共 一共有 总共有
+    怕 担心 坑 被坑 不想 谁 来
     """.split()
 )
 
@@ -102,8 +103,17 @@ COLLOQUIAL: dict[str, str] = {
     "闲着": "闲置", "便宜": "低价", "转给": "转让",
     # from elsewhere: the county plan says 本市外 ("从本市外引进…发明专利")
     "外地": "市外", "外省": "省外",
-    # professional titles: 38号 四（十二） "参评知识产权职称"
-    "评职称": "职称",
+    # professional titles: 38号 四（十二） "参评知识产权职称"; a company's staff doing IP work are
+    # its 知识产权人才 there ("做知识产权的员工能评职称吗")
+    "评职称": "职称", "员工": "人才",
+    # an award had: the texts say 获得 ("三年内获得…中国专利奖"); "获过" is cut whole
+    "获过": "获得",
+    # the national office: 国家知识产权局 ("推荐函…上报至国家知识产权局"); handed up to it: 上报
+    "国家局": "国家知识产权局", "报到": "上报",
+    # to hire: the texts say 聘任 ("聘任知识产权特派员500人"); "要聘" is cut whole
+    "聘": "聘任", "要聘": "聘任", "聘请": "聘任",
+    # whether an agency can be trusted: the texts say 信用 (38号 四（十一） "代理信用评价")
+    "可靠": "信用", "靠得住": "信用",
     # to use: 使用 ("许可使用")
     "能用": "使用",
     # help: the texts say 帮助 and 支持 ("帮上忙": 忙 is a stop word)
@@ -133,6 +143,9 @@ COLLOQUIAL: dict[str, str] = {
 SCOPE: dict[str, tuple[str, ...]] = {
     "市里": ("全市", "本市", "我市", "市级"),
     "省里": ("全省", "省级"),
+    # the county plan (001) is a county-level city's: it says 全市, 本市 as 市里 does
+    "县里": ("全市", "本市", "我市", "市级"),
+    "江苏": ("全省", "省级", "我省"),
 }
 
 #: Question cues: what kind of clause a question asks for, by how it asks. Each entry: a
@@ -153,14 +166,15 @@ CUES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     # whom to contact: the guides end with 联系人 and 电话 lines (140号 附件1-3)
     (re.compile(r"找谁|联系谁|联系方式|联系人|电话|咨询谁"), ("联系人", "电话", "热线")),
     # what counts as, which kinds: 001 三（四） "…等五大类高价值专利"
-    (re.compile(r"(哪几|哪些|几|什么)(类|种)|什么样|(才)?算(是)?|算不算|是指|定义"), ("大类", "类", "包括", "是指")),
+    (re.compile(r"(哪几|哪些|几|什么|哪[一二三四五六七八九十两])(类|种)|什么样|(才)?算(是)?|算不算|是指|定义"),
+     ("大类", "类", "包括", "是指")),
     # by when: the guides' "项目申报截止日期为 2022 年 …", 30号's "于7月31日前联合行文"
     (re.compile(r"截止|几月几号|几号|哪天|(什么时候|何时)(申报|报名|交|提交)"), ("截止", "日期", "日前")),
 )
 
 #: A question asking what a term means or which kinds it has ("高价值专利是哪几类", "一企一策
 #:是什么意思", "什么样的专利才算高价值专利")…
-DEFINES = re.compile(r"(是|指)(什么|啥)|什么意思|啥意思|(哪几|哪些|几|什么)(类|种)|什么样|才算|算不算|^算")
+DEFINES = re.compile(r"(是|指)(什么|啥)|什么意思|啥意思|(哪几|哪些|几|什么|哪[一二三四五六七八九十两])(类|种)|什么样|才算|算不算|^算")
 #: …is answered by a clause that defines the term: a marker of a definition next to it
 #: (001 三（四） "…等五大类高价值专利"; "…是指…", "…包括…"), even where the term alone is
 #: too common in the texts for MIN_EVIDENCE (search.index).
@@ -196,7 +210,9 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("服务券", "创新券"),
     ("高新技术企业", "高新企业"),
     ("专利导航",),
-    ("地理标志",),
+    ("地理标志", "地标"),
+    # patents built into standards: 86号 二（三）9 "专利与标准结合", the county plan 三（二） "专利与标准融合"
+    ("专利与标准结合", "专利和标准结合", "专利与标准融合", "专利和标准融合", "专利标准融合", "专利标准结合"),
     ("工业品牌",),
     ("维权援助",),
     ("保护示范区",),
@@ -227,6 +243,8 @@ IP_TERMS: tuple[str, ...] = (
     "质押", "许可", "特派员", "高新技术企业", "高新企业", "专精特新", "小巨人", "驰名", "优先审查", "复审",
     "无效宣告", "代理人", "代理机构", "知识产权局", "国知局", "申请号", "专利号", "年费", "优势企业", "示范企业",
     "337调查", "竞业限制", "审查意见", "驳回", "专利局", "商标局", "iso56005",
+    # filing itself, so that its typos are read ("专力申请费"), and a product copied, said plainly
+    "专利申请", "抄袭", "照抄", "被抄", "抄我们", "抄了我们", "仿制",
 )
 #: Uses of IP_TERMS words that name no right: a permit (许可证, 经营许可, 行政许可) is no licence of a
 #: patent or trademark ("员工食堂要办食品经营许可证吗"). The routing reads a question's IP words with
@@ -249,6 +267,8 @@ AMOUNT = re.compile(
     r"|(金额|额度)(是|有)?多少|(认证|代理|申请|服务|登记|注册|年)费(用)?(大概|一般|要|是)*多少"
     # a fee named after the question word ("能报销多少律师费"), or the most one can get ("最多能补几成")
     r"|多少\S{0,2}费|(报销|报)多少|最多(能|可以)?(报|补|奖|给|拿|领)"
+    # the programme named between ("多少发明之星奖励": "How much is the Invention Star reward?" as read)
+    r"|多少(?![件个人项年家次])\S{1,6}(奖金|奖励|补贴|补助|资助)"
 )
 #: a sum of money in a clause: "2000万元", "2 亿元", "500元"
 MONEY_FIGURE = re.compile(r"\d[\d,.]*\s*(万|亿)?\s*元")
@@ -258,7 +278,7 @@ CONTACT = re.compile(r"找谁|联系谁|联系方式|联系人|电话")
 PHONE = re.compile(r"\d{5,}|热线|电话")
 #: A question asking which kinds there are ("一共有哪几类项目", "高价值专利有哪几种"); answered only
 #: from a clause that sorts things into kinds (001 三（四） "…等五大类高价值专利"; "包括", "分为").
-KINDS = re.compile(r"(哪几|哪些|几|多少)(类|种)")
+KINDS = re.compile(r"(哪几|哪些|几|多少|哪[一二三四五六七八九十两])(类|种)")
 SORTED = re.compile(r"类|种|包括|分为|是指")
 #: (what a question asks for, what the quoted clause must state to answer it)
 #: A question asking which papers to hand in ("要交哪些材料", "材料怎么准备"); answered only from a
@@ -277,7 +297,7 @@ NOT_IN_TEXTS = re.compile(
     r"(派|请|叫|安排)(个|一个|位|一位)?(特派员|专家|人)(来|过来|上门)|上门|来(我们|我司|咱们|厂里|公司)"
     r"|(帮|替)(我们|我司|咱们|我)(做|写|申请|弄|办|看|查|改)|你们能(不能)?帮"
     r"|怎么办|咋办|咋整|怎么整|如何是好"
-    r"|(出|出台|发布|公布|下发)(了)?(没有|没|吗)|(哪里|哪儿|在哪)(能|可以)?(看到|看|查到|下载)"
+    r"|(出|出台|发布|公布|下发|(?<!研)发)(了)?(没有|没|吗)|(哪里|哪儿|在哪)(能|可以)?(看到|看|查到|下载)"
     r"|到账|拨付|拨款|兑现|(什么时候|何时|多久|几时)(能|才能|会)?(发|给|拨)(钱|下来|放)?(?![布明出表起])"
 )
 
@@ -286,6 +306,14 @@ NOT_IN_TEXTS = re.compile(
 #: (the recognition rests on IP), but one about the company's taxes, payroll or social insurance
 #: (OTHER_SUBJECTS) is not an IP question: "高新技术企业所得税税率是多少" is off topic.
 STATUS_TERMS: frozenset[str] = frozenset({"高新技术企业", "高新企业", "专精特新", "小巨人", "优势企业", "示范企业"})
+#: How a company gets such a status ("专精特新企业认定要什么条件"): another office's rules, not IP policy,
+#: when the question names no IP word besides the status (one that does, "高新技术企业认定需要几个知识产权",
+#: is about IP)
+#: the kinds of company among them recognised on grounds other than IP (高新技术企业 is recognised on
+#: its IP, among others: "高新技术企业认定条件" is a specialist's)
+RECOGNISED_OTHERWISE: frozenset[str] = frozenset({"专精特新", "小巨人"})
+RECOGNITION = re.compile(r"(认定|评定|评选|评审)(要|需要|得|有)?(什么|哪些|啥|哪几个)?(条件|标准|流程|程序|门槛|材料)"
+                         r"|(怎么|如何|怎样|咋)(认定|评定|评上|才能评上|成为)")
 OTHER_SUBJECTS = re.compile(r"(?<!利)税率|所得税|增值税|个税|退税|印花税|报税|纳税|社保|公积金|工资|个人所得")
 
 #: A target line of a plan ("完善中小企业知识产权服务体系 到2020年，…聘任知识产权特派员500人") says how

@@ -64,6 +64,10 @@ class Query:
     alike: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: the question asks how much, how many or by when (search.lexicon.ASKS_TARGET)
     targets: bool = False
+    #: the words of the texts for the level of government asked about (search.lexicon.SCOPE:
+    #: 市里 -> 全市, 本市 …): a document that has none of them is another level's
+    #: (search.index.OTHER_LEVEL_WEIGHT)
+    scope: tuple[str, ...] = ()
 
 
 #: a count in Chinese numerals with its unit, as the segmenter cuts it: 十年, 五件, 三个
@@ -127,6 +131,7 @@ def _unglued(words: list[str], known: Callable[[str], bool] | None) -> list[str]
 
 
 _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
+_KIND_COUNT = re.compile(r"[一二两三四五六七八九十几\d]+大?[类种]")
 #: an A-not-A question: 会不会, 靠不靠, 有没有 (the group is the character asked about)
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
@@ -170,6 +175,8 @@ def parse_query(text: str, known: Callable[[str], bool] | None = None) -> Query:
     # the negative half of an A-not-A question ("会不会", "靠不靠谱", "有没有") asks, it names no topic
     asking = {m.group(0)[1:] for m in _A_NOT_A.finditer(norm)}
     plain = [w for w in plain if w not in asking]
+    # a count of kinds ("哪五类", "三种") says how many kinds are asked for, not what about
+    plain = [w for w in plain if not _KIND_COUNT.fullmatch(w)]
     # an applicant the asker says it is not ("我们不是高校") is no word of the question's topic
     plain = [w for w in plain if not (w in OTHER_ASKERS and _denied(norm, w))]
     terms = tuple(dict.fromkeys([t for w, subs in segments if w not in SCOPE and w not in FILLER
@@ -195,4 +202,5 @@ def parse_query(text: str, known: Callable[[str], bool] | None = None) -> Query:
                  tuple(t for t in dict.fromkeys(boost) if t not in terms),
                  _others(norm), defines, kinds,
                  {w: words for words in asked for w in plain if w in words and w not in subsumed},
-                 ASKS_TARGET.search(norm) is not None)
+                 ASKS_TARGET.search(norm) is not None,
+                 tuple(dict.fromkeys(t for w, _ in segments for t in SCOPE.get(w, ()))))

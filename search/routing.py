@@ -10,7 +10,7 @@ forward it). The rule is on :func:`routing_for`; the words it reads are in
 from __future__ import annotations
 
 from search.lexicon import (HOW_TO, IP_TERMS, NOT_IN_TEXTS, NOT_IP, OTHER_SUBJECTS, PROGRAMME_GROUPS, PROGRAMME_WORDS,
-                            STATED, STATUS_TERMS)
+                            RECOGNISED_OTHERWISE, RECOGNITION, STATED, STATUS_TERMS)
 from search.query import clean_question
 from search.results import ANSWER, FORWARD, OFF_TOPIC, Answer, Routing
 from search.tokens import GROUPS, normalise
@@ -28,6 +28,7 @@ _PROGRAMME_ENTRIES: tuple[str, ...] = tuple(
 
 
 _STATUS = frozenset(normalise(t) for t in STATUS_TERMS)
+_OTHERWISE = frozenset(normalise(t) for t in RECOGNISED_OTHERWISE)
 
 
 def _ip_terms(normalised: str) -> tuple[str, ...]:
@@ -54,10 +55,13 @@ def routing_for(question: object, answer: Answer) -> Routing:
       SYNONYMS entry other than the money words).
     * OFF_TOPIC: no IP word at all ("今天苏州天气怎么样？", "你好"), or only a kind of company
       (``STATUS_TERMS``) in a question about another subject (``OTHER_SUBJECTS``: taxes,
-      payroll): "高新技术企业所得税税率是多少".
+      payroll): "高新技术企业所得税税率是多少", or how a company gets a status recognised on other
+      grounds than IP (``RECOGNITION``, ``RECOGNISED_OTHERWISE``): "专精特新企业认定要什么条件".
     """
     norm = normalise(clean_question(question))
     terms = _ip_terms(norm)
+    if terms and set(terms) <= _OTHERWISE and RECOGNITION.search(norm):
+        return Routing(OFF_TOPIC, answer, (), False)
     how_to = bool(HOW_TO.search(norm))
     quote = answer.hits[0].quote if answer.hits else ""
     unstated = any(asks.search(norm) and not held.search(quote) for asks, held in STATED)

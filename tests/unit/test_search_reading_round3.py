@@ -81,7 +81,7 @@ def test_a_kind_of_company_alone_does_not_make_a_question_about_ip(index, questi
 
 
 def test_directional_complements_and_totals_are_out_of_coverage(index):
-    words = parse_query("专利和标准结合起来做，一共有几种", known(index)).words
+    words = parse_query("专利和产品结合起来做，一共有几种", known(index)).words
     assert "起来" not in words and "一共" not in words and "结合" in words
 
 
