@@ -6,7 +6,8 @@ route needs, that programme ids and fact names exist in the policy catalog, that
 question's date lies inside its programme's period, the sizes, and that the two parts are
 exactly what tests/questions/split.py gives. heldout2.yaml (ids h0001..), written after the first
 held-out part was spent, is outside the split and gets the same form checks and its own size check;
-so does heldout3.yaml (ids k0001..), written blind on 2026-12-03 for the round after heldout2.
+so does heldout3.yaml (ids k0001..), written blind on 2026-12-03 for the round after heldout2,
+and heldout4.yaml (ids m0001..), written blind on 2026-12-04 for the round after heldout3.
 They do not judge whether a label is right.
 """
 
@@ -27,6 +28,7 @@ TEXTS = HERE.parents[1] / "policy" / "texts"
 PARTS = ("tuning", "heldout")
 PART2 = "heldout2"  # the second held-out part: not in the split, ids h0001..
 PART3 = "heldout3"  # the third held-out part: not in the split, ids k0001..
+PART4 = "heldout4"  # the fourth held-out part: not in the split, ids m0001..
 ROUTES = {"answer", "fact", "forward", "offtopic"}
 VERDICTS = {"eligible", "not_eligible", "unknown"}
 KEYS = {
@@ -65,10 +67,16 @@ def part3() -> list[dict]:
     return _load(PART3)
 
 
-@pytest.fixture(scope="module", params=["q", "h", "k"])
-def labelled(request, items, part2, part3) -> tuple[str, list[dict]]:
-    """(id prefix, items): the split parts (q....), the second (h....) and third (k....) held-out parts."""
-    return request.param, {"q": items, "h": part2, "k": part3}[request.param]
+@pytest.fixture(scope="module")
+def part4() -> list[dict]:
+    return _load(PART4)
+
+
+@pytest.fixture(scope="module", params=["q", "h", "k", "m"])
+def labelled(request, items, part2, part3, part4) -> tuple[str, list[dict]]:
+    """(id prefix, items): the split parts (q....), the second (h....), third (k....) and fourth (m....)
+    held-out parts."""
+    return request.param, {"q": items, "h": part2, "k": part3, "m": part4}[request.param]
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +97,10 @@ def test_each_part_starts_with_its_do_not_edit_header():
         assert "not edit" in head.lower()
     head = (HERE / f"{PART2}.yaml").read_text(encoding="utf-8").split("\n\n", 1)[0]
     assert head.startswith("#") and "held-out part 2" in head.lower() and "not edit" in head.lower()
-    head = (HERE / f"{PART3}.yaml").read_text(encoding="utf-8").split("\n\n", 1)[0]
-    assert head.startswith("#") and "held-out part 3" in head.lower() and "never to be tuned on" in head.lower()
+    for part, number in ((PART3, 3), (PART4, 4)):
+        head = (HERE / f"{part}.yaml").read_text(encoding="utf-8").split("\n\n", 1)[0]
+        assert head.startswith("#") and f"held-out part {number}" in head.lower()
+        assert "never to be tuned on" in head.lower()
 
 
 def test_ids_are_unique_and_well_formed(labelled):
@@ -107,9 +117,12 @@ def test_questions_are_distinct_non_empty_text(labelled):
     assert len(qs) == len(set(qs))
 
 
-def test_later_parts_repeat_no_earlier_question(items, part2, part3):
-    assert not {it["q"] for it in items} & {it["q"] for it in part2}
-    assert not ({it["q"] for it in items} | {it["q"] for it in part2}) & {it["q"] for it in part3}
+def test_later_parts_repeat_no_earlier_question(items, part2, part3, part4):
+    earlier: set[str] = set()
+    for part in (items, part2, part3, part4):
+        asked = {it["q"] for it in part}
+        assert not earlier & asked
+        earlier |= asked
 
 
 def test_routes_and_their_fields(labelled):
@@ -171,8 +184,8 @@ def test_sizes(parts, items):
     assert all(n >= 50 for n in routes.values()), routes
 
 
-def test_later_parts_sizes(part2, part3):
-    for part in (part2, part3):
+def test_later_parts_sizes(part2, part3, part4):
+    for part in (part2, part3, part4):
         assert len(part) >= 150
         assert {it["route"] for it in part} == ROUTES
 
