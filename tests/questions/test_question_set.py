@@ -7,7 +7,8 @@ question's date lies inside its programme's period, the sizes, and that the two 
 exactly what tests/questions/split.py gives. heldout2.yaml (ids h0001..), written after the first
 held-out part was spent, is outside the split and gets the same form checks and its own size check;
 so does heldout3.yaml (ids k0001..), written blind on 2026-12-03 for the round after heldout2,
-and heldout4.yaml (ids m0001..), written blind on 2026-12-04 for the round after heldout3.
+and heldout4.yaml (ids m0001..), written blind on 2026-12-04 for the round after heldout3;
+tuning5.yaml (ids t0001..), written blind on 2026-12-04 as tuning data for the round after that.
 They do not judge whether a label is right.
 """
 
@@ -29,6 +30,7 @@ PARTS = ("tuning", "heldout")
 PART2 = "heldout2"  # the second held-out part: not in the split, ids h0001..
 PART3 = "heldout3"  # the third held-out part: not in the split, ids k0001..
 PART4 = "heldout4"  # the fourth held-out part: not in the split, ids m0001..
+TUNING5 = "tuning5"  # a later tuning part: not in the split, ids t0001..
 ROUTES = {"answer", "fact", "forward", "offtopic"}
 VERDICTS = {"eligible", "not_eligible", "unknown"}
 KEYS = {
@@ -72,11 +74,16 @@ def part4() -> list[dict]:
     return _load(PART4)
 
 
-@pytest.fixture(scope="module", params=["q", "h", "k", "m"])
-def labelled(request, items, part2, part3, part4) -> tuple[str, list[dict]]:
+@pytest.fixture(scope="module")
+def tuning5() -> list[dict]:
+    return _load(TUNING5)
+
+
+@pytest.fixture(scope="module", params=["q", "h", "k", "m", "t"])
+def labelled(request, items, part2, part3, part4, tuning5) -> tuple[str, list[dict]]:
     """(id prefix, items): the split parts (q....), the second (h....), third (k....) and fourth (m....)
-    held-out parts."""
-    return request.param, {"q": items, "h": part2, "k": part3, "m": part4}[request.param]
+    held-out parts, and the fifth, a tuning part (t....)."""
+    return request.param, {"q": items, "h": part2, "k": part3, "m": part4, "t": tuning5}[request.param]
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +108,8 @@ def test_each_part_starts_with_its_do_not_edit_header():
         head = (HERE / f"{part}.yaml").read_text(encoding="utf-8").split("\n\n", 1)[0]
         assert head.startswith("#") and f"held-out part {number}" in head.lower()
         assert "never to be tuned on" in head.lower()
+    head = (HERE / f"{TUNING5}.yaml").read_text(encoding="utf-8").split("\n\n", 1)[0]
+    assert head.startswith("#") and "tuning part 5" in head.lower() and "may be read and tuned on" in head.lower()
 
 
 def test_ids_are_unique_and_well_formed(labelled):
@@ -117,9 +126,9 @@ def test_questions_are_distinct_non_empty_text(labelled):
     assert len(qs) == len(set(qs))
 
 
-def test_later_parts_repeat_no_earlier_question(items, part2, part3, part4):
+def test_later_parts_repeat_no_earlier_question(items, part2, part3, part4, tuning5):
     earlier: set[str] = set()
-    for part in (items, part2, part3, part4):
+    for part in (items, part2, part3, part4, tuning5):
         asked = {it["q"] for it in part}
         assert not earlier & asked
         earlier |= asked
@@ -184,8 +193,8 @@ def test_sizes(parts, items):
     assert all(n >= 50 for n in routes.values()), routes
 
 
-def test_later_parts_sizes(part2, part3, part4):
-    for part in (part2, part3, part4):
+def test_later_parts_sizes(part2, part3, part4, tuning5):
+    for part in (part2, part3, part4, tuning5):
         assert len(part) >= 150
         assert {it["route"] for it in part} == ROUTES
 
