@@ -59,31 +59,19 @@ def items(parts) -> list[dict]:
     return [it for p in PARTS for it in parts[p]]
 
 
-@pytest.fixture(scope="module")
-def part2() -> list[dict]:
-    return _load(PART2)
+#: The parts written after the split, each with its id prefix, in the order they were written.
+LATER = {"h": PART2, "k": PART3, "m": PART4, "t": TUNING5}
 
 
 @pytest.fixture(scope="module")
-def part3() -> list[dict]:
-    return _load(PART3)
+def later() -> dict[str, list[dict]]:
+    return {prefix: _load(part) for prefix, part in LATER.items()}
 
 
-@pytest.fixture(scope="module")
-def part4() -> list[dict]:
-    return _load(PART4)
-
-
-@pytest.fixture(scope="module")
-def tuning5() -> list[dict]:
-    return _load(TUNING5)
-
-
-@pytest.fixture(scope="module", params=["q", "h", "k", "m", "t"])
-def labelled(request, items, part2, part3, part4, tuning5) -> tuple[str, list[dict]]:
-    """(id prefix, items): the split parts (q....), the second (h....), third (k....) and fourth (m....)
-    held-out parts, and the fifth, a tuning part (t....)."""
-    return request.param, {"q": items, "h": part2, "k": part3, "m": part4, "t": tuning5}[request.param]
+@pytest.fixture(scope="module", params=["q", *LATER])
+def labelled(request, items, later) -> tuple[str, list[dict]]:
+    """(id prefix, items): the split parts (q....), then each part written after the split."""
+    return request.param, items if request.param == "q" else later[request.param]
 
 
 @pytest.fixture(scope="module")
@@ -126,9 +114,9 @@ def test_questions_are_distinct_non_empty_text(labelled):
     assert len(qs) == len(set(qs))
 
 
-def test_later_parts_repeat_no_earlier_question(items, part2, part3, part4, tuning5):
+def test_later_parts_repeat_no_earlier_question(items, later):
     earlier: set[str] = set()
-    for part in (items, part2, part3, part4, tuning5):
+    for part in (items, *later.values()):
         asked = {it["q"] for it in part}
         assert not earlier & asked
         earlier |= asked
@@ -193,8 +181,8 @@ def test_sizes(parts, items):
     assert all(n >= 50 for n in routes.values()), routes
 
 
-def test_later_parts_sizes(part2, part3, part4, tuning5):
-    for part in (part2, part3, part4, tuning5):
+def test_later_parts_sizes(later):
+    for part in later.values():
         assert len(part) >= 150
         assert {it["route"] for it in part} == ROUTES
 

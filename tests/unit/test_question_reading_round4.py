@@ -6,14 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from policy import load_catalog
 from policy.question_facts import read_question
 from search.index import CLEAR_MARGIN
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
 
 
 @pytest.mark.parametrize(("text", "facts"), [

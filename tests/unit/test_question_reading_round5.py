@@ -9,25 +9,13 @@ from datetime import date
 
 import pytest
 
-from policy import load_catalog
 from policy.question_facts import read_question
 from policy.question_numbers import clauses
-from search import SearchIndex
 from search.index import CLEAR_MARGIN
 from search.query import parse_query
 from services.questions import reading
 
 DAY = date(2022, 6, 1)
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
-
-
-@pytest.fixture(scope="module")
-def search():
-    return SearchIndex().get()
 
 
 def read(catalog, text, used=()):

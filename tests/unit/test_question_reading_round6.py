@@ -11,22 +11,10 @@ from datetime import date
 
 import pytest
 
-from policy import load_catalog
 from services.questions import ENGINE, SEARCH, decide
-from search import SearchIndex
 from search.query import parse_query
 
 DAY = date(2022, 6, 1)
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
-
-
-@pytest.fixture(scope="module")
-def search():
-    return SearchIndex().get()
 
 
 def facts(catalog, text):
