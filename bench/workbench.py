@@ -14,7 +14,12 @@ check of initData, the actor, `services.workbench.week_page` (the digest's figur
 breakdowns) and the HTML fragment. Two warm-up requests, then `--requests` (30) timed ones;
 p50 and p95 per engine. The page weight is the shell (`GET /workbench`) plus the week
 fragment. The headline figures are printed so that a change to the code can be checked
-against the figures of a run before it. Last line:
+against the figures of a run before it.
+
+Yardstick, same run, same engine, taken between the timed requests (so under the same load
+of the machine): a bare `SELECT count(DISTINCT company_id) FROM visits` (110,000 rows read
+from an index) on a connection of the engine, p50; the ratio of the page's p50 to it says
+how a run compares with another on a busier or quieter machine. Last line:
 
     {"bench": "workbench", "p95_ms": x, "p95_ms_postgres": y, "page_kb": z}
 
@@ -214,6 +219,14 @@ async def figures(ctx: AppContext) -> str:
             f"trend={[p.visits for p in page.trend]}; unvisited_month={page.unvisited_month}")
 
 
+async def yardstick(db: Database) -> float:
+    """One bare aggregate over every visit, in ms: how fast this machine and engine are now."""
+    async with db.engine.connect() as connection:
+        t0 = time.perf_counter()
+        (await connection.exec_driver_sql("SELECT count(DISTINCT company_id) FROM visits")).scalar_one()
+        return (time.perf_counter() - t0) * 1000
+
+
 async def run(url: str, label: str, size: Size, requests: int) -> tuple[float, float, float]:
     db = Database(url)
     try:
@@ -240,10 +253,12 @@ async def run(url: str, label: str, size: Size, requests: int) -> tuple[float, f
 
             for _ in range(2):
                 await once()
-            timings, body = [], b""
+                await yardstick(db)
+            timings, body, bare = [], b"", []
             for _ in range(requests):
                 ms, body = await once()
                 timings.append(ms)
+                bare.append(await yardstick(db))
         print(f"{label}: {await figures(ctx)}")
         p50, p95 = statistics.median(timings), _percentile(timings, 0.95)
         page_kb = (len(shell) + len(body)) / 1024
@@ -251,6 +266,9 @@ async def run(url: str, label: str, size: Size, requests: int) -> tuple[float, f
               f"(min {min(timings):.1f}, max {max(timings):.1f}); goal p95 <= {GOAL_MS:.0f} ms: "
               f"{'met' if p95 <= GOAL_MS else 'NOT met'}; page {page_kb:.1f} KB "
               f"(shell {len(shell) / 1024:.1f} KB + week {len(body) / 1024:.1f} KB)")
+        bare_p50 = statistics.median(bare)
+        print(f"{label}: yardstick, bare SELECT count(DISTINCT company_id) FROM visits: p50 {bare_p50:.1f} ms, "
+              f"p95 {_percentile(bare, 0.95):.1f} ms; page p50 / yardstick p50 = {p50 / bare_p50:.1f}")
         return p50, p95, page_kb
     finally:
         await db.close()

@@ -28,7 +28,7 @@ from services.sheets import Period, RowProvider, Week
 from services.sheets.companies import company_rows
 from services.sheets.measures import is_overdue
 from services.sheets.questions import unanswered_count, unanswered_rows
-from services.sheets.sources import measure_rows, overdue_measure_count, visit_rows
+from services.sheets.sources import attendance_rows, measure_rows, overdue_measure_count, visit_rows
 from services import digest_counts, regions
 from services.companies import within_region
 from services.digest_delivery import unreported_failures
@@ -111,23 +111,38 @@ async def _rows(provider: RowProvider | None, session: AsyncSession, period: Per
 
 
 async def _week_figures(session: AsyncSession, week: Week, region: str | None, catalog: Catalog,
-                        sources: Mapping[str, RowProvider], coverage: float | None) -> dict[str, float | None]:
-    provider = sources.get("visits")
-    if provider is visit_rows:  # the real table: counted in the database
-        visits, reached = await digest_counts.week_visits(session, week, region)
+                        sources: Mapping[str, RowProvider]) -> dict[str, float | None]:
+    """The week's figures but visits, companies reached and coverage (`_visit_counts`, `_coverage`)."""
+    provider = sources.get("attendance")
+    if provider is attendance_rows:  # the real table: counted in the database
+        people, sessions = await digest_counts.attendance_counts(session, week, region)
+        people_trained: int | None = people
+        held = sessions or await _trainings_held(session, week, region, None)
     else:
-        rows = await _rows(provider, session, week, region)
-        visits, reached = (None, None) if rows is None else (len(rows), len({_company(v) for v in rows}))
-    attendance = await _rows(sources.get("attendance"), session, week, region)
-    figures: dict[str, float | None] = {
-        "visits": visits,
-        "companies_reached": reached,
-        "people_trained": None if attendance is None else _new_people(attendance),
-        "trainings_held": await _trainings_held(session, week, region, attendance),
+        attendance = await _rows(provider, session, week, region)
+        people_trained = None if attendance is None else _new_people(attendance)
+        held = await _trainings_held(session, week, region, attendance)
+    return {
+        "people_trained": people_trained,
+        "trainings_held": held,
         "new_eligible": await digest_counts.new_eligible(session, week, region, catalog),
-        "coverage": coverage,
     }
-    return figures
+
+
+async def _visit_counts(session: AsyncSession, weeks: tuple[Week, ...], region: str | None,
+                       provider: RowProvider | None, counted: digest_counts.Counted | None,
+                       ) -> list[tuple[int | None, int | None]]:
+    """Visits and companies reached in each week: the rows' count and their distinct companies."""
+    if provider is visit_rows:  # the real table: counted in the database, the weeks in one query
+        known = [] if counted is None else [await counted.week_visits(w) for w in weeks]
+        if known and all(k is not None for k in known):
+            return [k for k in known if k is not None]
+        return list(await digest_counts.weekly_visits(session, weeks, region))
+    counts: list[tuple[int | None, int | None]] = []
+    for week in weeks:
+        rows = await _rows(provider, session, week, region)
+        counts.append((None, None) if rows is None else (len(rows), len({_company(v) for v in rows})))
+    return counts
 
 
 def _company(visit: Mapping[str, Any]) -> Any:
@@ -155,12 +170,16 @@ async def _trainings_held(session: AsyncSession, week: Week, region: str | None,
 
 
 async def _coverage(session: AsyncSession, weeks: tuple[Week, ...], region: str | None,
-                    visits: RowProvider | None) -> list[float | None]:
+                    visits: RowProvider | None, counted: digest_counts.Counted | None) -> list[float | None]:
     """Share of the region's companies with a specialist that have had a visit since
     1 January (of each week's year) to each week's end; None without such a company."""
     if visits is None:
         return [None for _ in weeks]
     if visits is visit_rows:
+        if counted is not None:
+            known = [await counted.coverage(w.year_to_date()) for w in weeks]
+            if all(k for k, _share in known):
+                return [share for _k, share in known]
         return await digest_counts.coverage(session, [w.year_to_date() for w in weeks], region)
     assigned = {c["company_id"] async for c in company_rows(session, weeks[0], region) if c["specialist_id"] is not None}
     shares: list[float | None] = []
@@ -188,19 +207,20 @@ async def training_line(session: AsyncSession, week: Week, region: str | None,
 
 async def build_digest(session: AsyncSession, week: Week, region: str | None, catalog: Catalog,
                        sources: Mapping[str, RowProvider] | None = None,
-                       targets: list[TrainingTarget] | None = None, *, lists: bool = True) -> Digest:
+                       targets: list[TrainingTarget] | None = None, *, lists: bool = True,
+                       counted: digest_counts.Counted | None = None) -> Digest:
     """The digest of `week` for `region` (None: every region), with the week before for comparison.
 
     `targets`: the training targets (`services.targets.load_targets(settings.training_targets)`);
     the built-in ones when not given. `lists` False: the questions waiting, and the
     overdue measures of the real table, are counted, not listed (`unanswered` and
     `overdue` stay empty, the totals are the same numbers): the workbench's week shows the
-    counts and opens the lists on demand."""
+    counts and opens the lists on demand. `counted`: the visit counts and coverage a caller is
+    already reading with the same functions (services.digest_counts.Counted), taken instead of
+    read again; they are awaited last, so the rest of the digest is read meanwhile."""
     sources = sources or {}
-    coverage = await _coverage(session, (week, week.before()), region, sources.get("visits"))
-    now, before = (await _week_figures(session, week, region, catalog, sources, coverage[0]),
-                   await _week_figures(session, week.before(), region, catalog, sources, coverage[1]))
-    figures = [Figure(key, now[key], before[key]) for key in HEADLINE]
+    now, before = (await _week_figures(session, week, region, catalog, sources),
+                   await _week_figures(session, week.before(), region, catalog, sources))
 
     trainees = (TrainingLine(None) if sources.get("attendance") is None
                 else await training_line(session, week, region, targets if targets is not None else load_targets()))
@@ -209,7 +229,7 @@ async def build_digest(session: AsyncSession, week: Week, region: str | None, ca
                    await _count_role(session, Role.specialist, None)),
         TargetLine(EXPERTS, None, None),  # no register of consulting experts on this deployment yet
     ]
-    digest = Digest(week, region, figures, trainees, targets)
+    digest = Digest(week, region, [], trainees, targets)
 
     provider = sources.get("measures")
     measures: list[Mapping[str, Any]] | None = None
@@ -233,4 +253,10 @@ async def build_digest(session: AsyncSession, week: Week, region: str | None, ca
     else:
         digest.unanswered_total = await unanswered_count(session, week, region)
     digest.failures = await unreported_failures(session, region)
+    weeks = (week, week.before())
+    coverage = await _coverage(session, weeks, region, sources.get("visits"), counted)
+    counts = await _visit_counts(session, weeks, region, sources.get("visits"), counted)
+    for figures, (visits, reached), share in zip((now, before), counts, coverage):
+        figures.update(visits=visits, companies_reached=reached, coverage=share)
+    digest.figures = [Figure(key, now[key], before[key]) for key in HEADLINE]
     return digest

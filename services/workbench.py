@@ -8,8 +8,10 @@ use, so the page and the Monday digest cannot disagree:
   the roster's row sources (`services.sheets.default_sources`). The breakdowns by
   specialist and by district, the 12-week trend and "not visited this month" are counted
   in the database over the same tables with the same join and region rule as the roster's
-  visit rows (`_visits`), so they add up to the digest's figures (tests/workbench) at a
-  fraction of the cost of reading every row; coverage by specialist is the digest's
+  visit rows (`_visits`, services.digest_counts), by the very queries whose answers the
+  digest takes for its visits and coverage (`digest_counts.Counted`), so they add up to
+  the digest's figures (tests/workbench) at a fraction of the cost of reading every row;
+  coverage by specialist is the digest's
   definition (their assigned companies visited since 1 January, by anyone). A deployment
   that feeds the digest rows of its own (`AppContext.row_sources`) gets these from the tables;
 - the specialist's companies: `services.visits.company_overview`; a company's card:
@@ -33,14 +35,14 @@ from datetime import date, datetime, timedelta
 from typing import Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, distinct, func
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from policy import Catalog, ProgrammeResult
-from services import audit, plans
+from services import audit, digest_counts, plans
 from services.companies import region_name
 from services.digest import Digest, build_digest
-from services.digest_counts import in_region, visited_clause
+from services.digest_counts import in_region
 from services.eligibility import known_facts
 from services.errors import Refusal
 from services.export import ExportError, export_region
@@ -168,10 +170,6 @@ def _visits(columns: tuple, period: Period, region: str | None) -> Any:
     return in_region(query, region)
 
 
-def _count_where(clause: Any) -> Any:
-    return func.coalesce(func.sum(case((clause, 1), else_=0)), 0)
-
-
 def _month(week: Week) -> Period:
     """From the 1st of the week's last month to the week's end ("this month")."""
     return Period(week.end.replace(day=1), week.end, week.tz)
@@ -181,38 +179,63 @@ async def _visited(session: AsyncSession, period: Period, region: str | None) ->
     return set((await session.exec(_visits((Visit.company_id,), period, region).distinct())).all())
 
 
+def _trend_weeks(week: Week) -> list[Week]:
+    return [week_of(week.start - timedelta(days=7 * i), week.tz) for i in range(TREND_WEEKS - 1, -1, -1)]
+
+
 async def week_page(session: AsyncSession, actor: Actor, week: Week, catalog: Catalog,
                     sources: Mapping[str, RowProvider], targets: list | None = None,
                     db: Database | None = None) -> WeekPage:
     """The supervisor's week at a glance: the digest's figures, and their breakdowns.
 
-    The breakdowns count in the database (grouped queries on the visits and companies the
-    roster's rows come from, same join, same region rule), not row by row: a region of
-    100,000 visits is a few small answers. They add up to the digest's figures (tests).
-    Given the database, the digest and the trend are read on connections of their own while
-    the breakdowns are counted here: three readers at once instead of one after another."""
+    Counted in the database, not row by row (a region of 100,000 visits is a few small
+    answers), each thing once: the 12 weeks' visits (services.digest_counts.weekly_visits)
+    are the trend and the digest's visits of the week and the week before; the region's
+    companies grouped by specialist and district, with those visited since 1 January of
+    the week and of the week before and this month (digest_counts.company_groups), are the
+    digest's coverage, the coverage by specialist and district and "not visited this
+    month"; the week's visits grouped by specialist and district are both breakdowns.
+    Given the database, these and the rest of the digest are read on connections of their
+    own at once; the digest takes the counts it shares with the page (digest_counts.Counted)."""
     region = await supervisor_region(session, actor, week)
-    if db is not None:
-        digest_task = asyncio.create_task(_in_own_session(db, lambda own: build_digest(
-            own, week, region, catalog, sources, targets, lists=False)))
-        trend_task = asyncio.create_task(_in_own_session(db, lambda own: trend(own, week, region)))
-    page = WeekPage(week, region, None)  # type: ignore[arg-type] - the digest is set below
-    ytd, month = week.year_to_date(), _month(week)
-    groups = (await session.exec(in_region(
-        select(Company.specialist_id, Company.region_code, func.count(), _count_where(visited_clause(ytd)),
-               _count_where(visited_clause(month))).group_by(Company.specialist_id, Company.region_code),
-        region))).all()
-    page.unvisited_month = sum(int(n) - int(m) for _sid, _code, n, _y, m in groups)
+    weeks = _trend_weeks(week)
+    ytd, ytd_before, month = week.year_to_date(), week.before().year_to_date(), _month(week)
+    periods = (ytd, ytd_before, month)
+    week_counts = await _start(session, db, lambda own: digest_counts.weekly_visits(own, weeks, region))
+    groups_task = await _start(session, db, lambda own: digest_counts.company_groups(own, periods, region))
+    counted = digest_counts.Counted(weeks, week_counts, periods, groups_task)
+    digest_task = await _start(session, db, lambda own: build_digest(own, week, region, catalog, sources, targets,
+                                                                     lists=False, counted=counted))
+    try:
+        return await _breakdowns(session, actor, week, region, weeks, week_counts, groups_task, digest_task)
+    except BaseException:
+        for task in (week_counts, groups_task, digest_task):
+            task.cancel()
+        raise
 
-    by_specialist = dict((await session.exec(
-        _visits((Visit.specialist_id, func.count()), week, region).group_by(Visit.specialist_id))).all())
+
+async def _breakdowns(session: AsyncSession, actor: Actor, week: Week, region: str | None, weeks: list[Week],
+                      week_counts: asyncio.Future[list[tuple[int, int]]],
+                      groups_task: asyncio.Future[list[digest_counts.CompanyGroup]],
+                      digest_task: asyncio.Future[Digest]) -> WeekPage:
+    """The page around the digest: the week's visits by specialist and district, counted here
+    while the digest and the counts it shares are read on their own connections."""
+    page = WeekPage(week, region, None)  # type: ignore[arg-type] - the digest is set below
+    by_line = (await session.exec(_visits((Visit.specialist_id, Company.region_code, func.count()), week, region)
+                                  .group_by(Visit.specialist_id, Company.region_code))).all()
+    names = {u.id: u.full_name for u in await specialists_in_scope(session, actor)}
+    groups = await groups_task
+    page.unvisited_month = sum(g.companies - g.visited[2] for g in groups)
+
+    by_specialist: Counter[int] = Counter()
     assigned: Counter[int] = Counter()
     visited: Counter[int] = Counter()
-    for sid, _code, n, year_visited, _m in groups:
-        if sid is not None:
-            assigned[sid] += int(n)
-            visited[sid] += int(year_visited)
-    names = {u.id: u.full_name for u in await specialists_in_scope(session, actor)}
+    for sid, _code, count in by_line:
+        by_specialist[sid] += int(count)
+    for g in groups:
+        if g.specialist_id is not None:
+            assigned[g.specialist_id] += g.companies
+            visited[g.specialist_id] += g.visited[0]
     others = (set(assigned) | set(by_specialist)) - set(names)
     if others:
         names.update((await session.exec(select(User.id, User.full_name).where(col(User.id).in_(others)))).all())
@@ -222,42 +245,34 @@ async def week_page(session: AsyncSession, actor: Actor, week: Week, catalog: Ca
         key=lambda s: (s.coverage if s.coverage is not None else 2.0, -s.visits, s.name))
 
     by_district: dict[str, list[int]] = {}
-    for sid, code, n, year_visited, _m in groups:
-        line = by_district.setdefault(_district(code), [0, 0, 0, 0])
-        line[0] += int(n)
-        if sid is not None:
-            line[2] += int(n)
-            line[3] += int(year_visited)
-    for code, count in (await session.exec(
-            _visits((Company.region_code, func.count()), week, region).group_by(Company.region_code))).all():
-        by_district.setdefault(_district(code), [0, 0, 0, 0])[1] += count
+    for g in groups:
+        line = by_district.setdefault(_district(g.region_code), [0, 0, 0, 0])
+        line[0] += g.companies
+        if g.specialist_id is not None:
+            line[2] += g.companies
+            line[3] += g.visited[0]
+    for _sid, code, count in by_line:
+        by_district.setdefault(_district(code), [0, 0, 0, 0])[1] += int(count)
     page.districts = sorted((DistrictLine(code, region_name(code) if code else "—", *counts)
                              for code, counts in by_district.items()), key=lambda d: d.code)
-    if db is not None:
-        page.digest, page.trend = await asyncio.gather(digest_task, trend_task)
-    else:
-        page.digest = await build_digest(session, week, region, catalog, sources, targets, lists=False)
-        page.trend = await trend(session, week, region)
+    page.digest = await digest_task
+    page.trend = [TrendPoint(one.label, visits, reached) for one, (visits, reached) in zip(weeks, await week_counts)]
     return page
+
+
+async def _start(session: AsyncSession, db: Database | None,
+                 read: Callable[[AsyncSession], Awaitable[T]]) -> asyncio.Future[T]:
+    """`read` started on a connection of its own (given the database), else read now on `session`."""
+    if db is not None:
+        return asyncio.ensure_future(_in_own_session(db, read))
+    done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+    done.set_result(await read(session))
+    return done
 
 
 async def _in_own_session(db: Database, read: Callable[[AsyncSession], Awaitable[T]]) -> T:
     async with db.sessions() as own:
         return await read(own)
-
-
-async def trend(session: AsyncSession, week: Week, region: str | None) -> list[TrendPoint]:
-    """Visits and companies reached in each of the TREND_WEEKS weeks up to `week`, counted
-    as the digest counts a week's (one small query a week: a week of visits is read from
-    the index on (visited_at, company_id, specialist_id); one query over the 12 weeks
-    with a condition per week is slower on SQLite)."""
-    points = []
-    for i in range(TREND_WEEKS - 1, -1, -1):
-        one = week_of(week.start - timedelta(days=7 * i), week.tz)
-        visits, reached = (await session.exec(_visits((func.count(), func.count(distinct(Visit.company_id))),
-                                                      one, region))).one()
-        points.append(TrendPoint(one.label, int(visits), int(reached)))
-    return points
 
 
 async def week_visits(session: AsyncSession, actor: Actor, week: Week, sources: Mapping[str, RowProvider], *,

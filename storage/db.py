@@ -14,6 +14,10 @@ from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+#: Pages read through a memory map rather than a read() call each (pages are shared with the
+#: OS cache, not copied per connection): the week page's counts over 100,000 visits read
+#: tens of thousands of index pages, a quarter faster so (bench/workbench.py).
+SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
@@ -48,6 +52,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     cursor.close()
 
 

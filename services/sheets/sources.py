@@ -28,7 +28,7 @@ from services.targets import Target, load_targets
 from storage.models import Company, Measure, Training, User, Visit
 from storage.training_tables import Enrolment, Trainee
 
-__all__ = ["attendance_rows", "measure_rows", "overdue_measure_count", "sources", "visit_rows"]
+__all__ = ["attendance_query", "attendance_rows", "measure_rows", "overdue_measure_count", "sources", "visit_rows"]
 
 BATCH = 1000
 _DONE, _OPEN = "已完成", "进行中"
@@ -84,10 +84,12 @@ def _measures(period: Period, region: str | None, overdue_only: bool) -> Any:
 def _measures_open(query: Any, period: Period, region: str | None, overdue_only: bool) -> Any:
     """The measures open in the period (and, `overdue_only`, overdue at its end) of the region:
     one rule for the rows and for their count."""
+    # Agreed at a visit, a measure is open from that visit, however late it was typed in. Asked
+    # as EXISTS, not by an outer join to visits: PostgreSQL then hashed every visit (a third of
+    # the digest's count of overdue measures, bench/workbench.py), SQLite read each one's row.
+    agreed = sa.exists().where(Visit.id == Measure.visit_id, Visit.visited_at < period.end_utc)
     query = (query.join(Company, Company.id == Measure.company_id)
-             .outerjoin(Visit, Visit.id == Measure.visit_id)
-             # Agreed at a visit, a measure is open from that visit, however late it was typed in.
-             .where(sa.or_(Measure.created_at < period.end_utc, Visit.visited_at < period.end_utc),
+             .where(sa.or_(Measure.created_at < period.end_utc, agreed),
                     sa.or_(Measure.done_at.is_(None), Measure.done_at >= period.start_utc)))
     if region:
         query = query.where(within_region(Company.region_code, region))
@@ -124,12 +126,9 @@ async def overdue_measure_count(session: AsyncSession, period: Period, region: s
     return int((await session.exec(query)).scalar_one())
 
 
-async def attendance_rows(session: AsyncSession, period: Period, region: str | None) -> AsyncIterator[Row]:
-    """One row per person who attended a session that started in the period, in the order
-    sessions started. `first_time` says it was the person's first attended session (the
-    rule of services.progress: a person counts once, at their first session), so the
-    digest's "new people trained" and 培训进度 count people, not attendances. Phones are
-    given as the national number for mainland mobiles; the sheet masks them."""
+def attendance_query(period: Period, region: str | None) -> Any:
+    """The rows of `attendance_rows`, unordered: one rule for the rows and for what the digest
+    counts of them (services.digest_counts.attendance_counts)."""
     earlier = aliased(Enrolment)
     first_time = ~sa.exists().where(earlier.trainee_id == Enrolment.trainee_id, earlier.status == "attended",
                                     earlier.session_starts_at < Enrolment.session_starts_at)
@@ -140,10 +139,18 @@ async def attendance_rows(session: AsyncSession, period: Period, region: str | N
                        first_time.label("first_time"))
              .join(Training, Training.id == Enrolment.training_id).join(Trainee, Trainee.id == Enrolment.trainee_id)
              .where(Enrolment.status == "attended", Enrolment.session_starts_at >= period.start_utc,
-                    Enrolment.session_starts_at < period.end_utc)
-             .order_by(Enrolment.session_starts_at, Enrolment.training_id, Enrolment.id))
-    if region:
-        query = query.where(within_region(Training.region_code, region))
+                    Enrolment.session_starts_at < period.end_utc))
+    return query.where(within_region(Training.region_code, region)) if region else query
+
+
+async def attendance_rows(session: AsyncSession, period: Period, region: str | None) -> AsyncIterator[Row]:
+    """One row per person who attended a session that started in the period, in the order
+    sessions started. `first_time` says it was the person's first attended session (the
+    rule of services.progress: a person counts once, at their first session), so the
+    digest's "new people trained" and 培训进度 count people, not attendances. Phones are
+    given as the national number for mainland mobiles; the sheet masks them."""
+    query = attendance_query(period, region).order_by(Enrolment.session_starts_at, Enrolment.training_id,
+                                                       Enrolment.id)
     async for r in _stream(session, query):
         mobile = r["mobile"] or ""
         yield {"training_id": r["training_id"], "training_title": r["title"], "starts_at": r["starts_at"],

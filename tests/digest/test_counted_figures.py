@@ -21,7 +21,8 @@ import sqlalchemy as sa
 from policy import load_catalog
 from services.digest import build_digest
 from services.sheets import default_sources, parse_week
-from storage.models import Company, Measure, QuestionThread, User, Visit
+from storage.models import Company, Measure, QuestionThread, Training, User, Visit
+from storage.training_tables import Enrolment, Trainee
 
 TZ = ZoneInfo("Asia/Shanghai")
 UTC = timezone.utc
@@ -77,6 +78,22 @@ async def _fill(db) -> None:
             {"company_id": 1 + i % 60, "asker_telegram_id": 8000 + i, "question": f"问题{i}", "asked_at": when,
              "answered_at": None if i % 3 == 0 else when + timedelta(days=rnd.randrange(0, 20))}
             for i, when in enumerate(asked)])
+        # sessions in both weeks, the weeks before and elsewhere; people who came before count once
+        starts = [in_week(WEEK), in_week(WEEK), in_week(WEEK.before()), in_week(LATER), in_week(LATER.before()),
+                  moment(), moment(), in_week(LATER)]
+        await conn.execute(sa.insert(Training.__table__), [
+            {"id": k + 1, "title": f"培训{k}", "category": "知识产权总监", "starts_at": when,
+             "ends_at": when + timedelta(hours=3), "location": "苏州", "region_code": "320585" if k % 4 else "320102",
+             "capacity": 0, "seats_taken": 0, "organiser_id": 1, "status": "scheduled", "checkin_secret": "",
+             "created_at": start, "updated_at": start} for k, when in enumerate(starts)])
+        await conn.execute(sa.insert(Trainee.__table__), [
+            {"id": i + 1, "name": f"学员{i}", "mobile": f"+86139{i:08d}", "company": f"公司{i}", "position": "工程师",
+             "category": "知识产权总监", "created_at": start, "updated_at": start} for i in range(30)])
+        pairs = sorted({(rnd.randrange(len(starts)), rnd.randrange(30)) for _ in range(90)})
+        await conn.execute(sa.insert(Enrolment.__table__), [
+            {"training_id": k + 1, "trainee_id": p + 1, "status": "attended" if (k + p) % 5 else "enrolled",
+             "session_starts_at": starts[k], "source": "import", "enrolled_at": start,
+             "checked_in_at": starts[k] + timedelta(minutes=5), "updated_at": start} for k, p in pairs])
 
 
 def _own(provider):
@@ -109,4 +126,5 @@ async def test_counted_in_the_database_as_row_by_row(db, region):
         digest = await build_digest(session, LATER, "3205", CATALOG, real)
     assert 0 < digest.figure("coverage").value < 1
     assert digest.overdue_total and digest.figure("new_eligible").value and digest.unanswered_total
+    assert digest.figure("people_trained").value and digest.figure("trainings_held").value
 
