@@ -66,6 +66,8 @@ _OF_SOME = re.compile(r"^[^,，。;；、!！?？]{0,6}的")
 #: a figure after these words in its clause is a requirement asked about, not the company's
 _REQUIREMENT = re.compile(r"要求|条件|门槛|标准|需要|须|得有|要有|要达到|require|requirement|threshold|need")
 _OURS = re.compile(r"我们|我司|本公司|我公司|咱们|我厂|本厂|本企业")
+#: "count toward the 50 valid invention patents": a figure the question refers to, a programme's
+_THE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 #: after a figure of one, the sum asked for it: "一件奖多少", "一个给多少钱" (how much per one)
 _PER_ONE = re.compile(r"\s*[\u4e00-\u9fff]{0,4}?(能|可以|可|会)?(奖|补|给|发|拿)(多少|几)")
 #: English puts the noun after the number: at most two words between ("2 part-time IP staff"), no "and"
@@ -262,7 +264,7 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
         previous_end = fig.end
         if hard:
             carried_time = time
-        if family is None or _REQUIREMENT.search(norm[c_start:fig.start]):
+        if family is None or _REQUIREMENT.search(norm[c_start:fig.start]) or _THE.search(norm[c_start:fig.start]):
             ignored.append(Ignored(said, "no_fact"))
             continue
         carried_family = family
@@ -325,8 +327,8 @@ def _family_for(text: str, fig: Figure, cues: list, vocab: Vocabulary, used: set
     before = [(e, p) for s, e, p in cues if since <= s and e <= fig.start]
     following = [(s, e, p) for s, e, p in cues if fig.end <= s and e <= min(until, c_end)]
     run = 1
-    while run < len(following) and following[run][0] == following[run - 1][1]:
-        run += 1  # words side by side: the last is the head ("5件发明下证": a grant)
+    while run < len(following) and _SIDE_BY_SIDE.fullmatch(text[following[run - 1][1]:following[run][0]]):
+        run += 1  # words side by side: the last is the head ("5件发明下证", "3件发明今年授权的": grants)
     after = [(s, p) for s, _e, p in following[run - 1:]] if following and _HAN.search(text[c_start:c_end]) \
         else [(s, p) for s, _e, p in following]
     others = [p for s, e, p in cues if c_start <= s and e <= c_end]
@@ -340,6 +342,10 @@ def _family_for(text: str, fig: Figure, cues: list, vocab: Vocabulary, used: set
     return _pick(after[0][1], vocab, used, others) if after else None
 
 
+#: between two fact words, what keeps them one phrase: nothing, or a time or an adverb ("发明今年授权")
+_SIDE_BY_SIDE = re.compile(r"(今年|去年|前年|已经|已|都|也|刚|才|又)*")
+#: between the thing counted and its figure: nothing or a verb of having ("维持超过10年的发明有5件")
+_HAS = re.compile(r"(有|共有|一共有|一共|共|是)?")
 _NONE_VERB = re.compile(r"^\s*(都|也)(还)?(没有|没|未)")
 
 
@@ -355,7 +361,7 @@ def _of_kind(text: str, family: str, fig: Figure, cues: list, kinds_of: dict[str
         if owner is None or owner == family or not rest or not text[e:rest[0][0]].strip() == "的":
             continue
         if all(text[a:b] for a, b in rest) and all(rest[i][1] == rest[i + 1][0] for i in range(len(rest) - 1)) \
-                and not text[rest[-1][1]:fig.start].strip():
+                and _HAS.fullmatch(text[rest[-1][1]:fig.start].strip()):
             return owner
     return family
 

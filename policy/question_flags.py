@@ -12,6 +12,10 @@ supposed ("通过贯标认证能拿到奖励吗", "小巨人企业能不能…",
   is neither asked, supposed nor a requirement, a message that speaks of the company anywhere
   (我们 elsewhere, or an opening "高新技术企业，…": "有独立知识产权部，制度都健全"). Then a verb of being
   or having (是, 有, 通过了, 就是 …) or a perfective 了 after it. A ``verb`` word is its own predicate ("官司打赢了", "材料都符合条件").
+* A message that opens by telling something and then asks ("贯标认证通过了，有奖励吗") tells of
+  the asker's own case, as does one whose first clause only says what the company is
+  ("江苏独立法人工业企业，行业龙头；…"); a first clause said of some, of a kind of company
+  ("高新技术企业打赢了官司，…"), or a message asking about a requirement or a choice, does not.
 * Negated: a negation word right before it ("不是小巨人", "也没获过奖"), or a few characters
   before ("没有任何纠纷和调查"), or after it ("贯标还没通过").
 * English: in a statement (not a question, no "if") with a subject (we, our); negated by
@@ -58,7 +62,7 @@ _ASSERT_AFTER = re.compile(r"^[^,，。;；、!！?？]{0,3}(已经通过|已通
 #: the subject after the word: "贯标认证我们去年就拿到了"
 _OURS_AFTER = re.compile(r"(我们|我司|本公司|咱们).{0,8}(拿到|通过|获得|做|开展|评上|认定|评为)(了|过)")
 _NEGATE_AFTER = re.compile(r"^[^,，。;；、!！?？]{0,3}(还没有|还没|没有|没|未|尚未)(通过|做|开展|拿到|拿|获得|下来|认证|参加|参与|"
-                           r"评上|批)")
+                           r"评上|批|来|出|下发)|^[^,，。;；、!！?？]{0,3}不(合格|达标|通过)")
 _GENERAL = re.compile(r"^[^,，。;；、!！?？]{0,2}(的企业|的公司|企业能|企业可以|企业有|企业怎么|能不能|可以吗|需要|要求|是什么)")
 _ASKS = re.compile(r"(吗|？|\?|呢|能不能|可不可以|是否|能否|可以|能)")
 _SUPPOSED = re.compile(r"(如果|假如|要是|假设|万一|若是|倘若|听说|据说|听人说)")
@@ -67,8 +71,9 @@ _THEN = re.compile(r"^[^,，。;；、!！?？]{0,3}了?就")
 _WE_ARE = re.compile(r"(我们|我司|本公司|我公司|咱们)(也|就|都|只)?(是|属于)")
 _NOT_A_NOUN = re.compile(r"能|要|想|可以|申请|报|吗|没|不|有|如果")
 #: an aim before the word; not a noun ending in one of these words ("战略推进计划项目批下来了": the
-#: project was approved, no aim)
-_AIM = re.compile(r"(申请|申报|准备|想|打算|计划|争取|要评|去评|正在评|报了)(?!项目)[^,，。;；、!！?？]{0,3}$")
+#: project was approved, no aim), nor one a demonstrative makes a noun ("这件申请符合条件": the application)
+_AIM = re.compile(r"(?<!这件)(?<!这个)(?<!这项)(?<!这份)(?<!该)(?<!此)"
+                  r"(申请|申报|准备|想|打算|计划|争取|要评|去评|正在评|报了)(?!项目)[^,，。;；、!！?？]{0,3}$")
 _ATTRIBUTIVE = re.compile(r"^[^,，。;；、!！?？]{0,4}的(企业|公司|单位|厂|商家|主体|话)")
 #: "高企一个", "小微企业一家": the word and a count of one closing the clause says what the company is
 _ONE_OF = re.compile(r"^(一个|一家)\s*([,，;；、!！。]|$)")
@@ -80,6 +85,25 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]")
 #: the text of the item before the word (after the colon), and after it, are a few other words
 _LIST_OPEN = re.compile(r"[:：;；]")
 _ITEM_REST = re.compile(r"[^\d吗呢？?]{0,8}")
+_FIRST_CLAUSE = re.compile(r"^\s*([^,，。;；!！?？\n]{3,})[,，。;；]")
+_ASKS_LATER = re.compile(r"吗|？|\?|呢|能不能|行不行|可不可以|能否|有没有|够不够|算不算|能报|能拿|能申请|想报|想申请|报不")
+#: said of some: "通过贯标认证的企业", "打赢官司的公司"
+_SOME = re.compile(r"的(企业|公司|单位|话)|企业(能|可以|有)|哪|什么|多少|怎么|几")
+#: a clause that tells: something done, had, being or not
+_TELLS = re.compile(r"了|过|是|有|在|没|未|已|还|正|通过|拿|获|批")
+#: the last year named before a word, perhaps with its month and day: "2021年8月才验收的"
+_YEAR_BEFORE = re.compile(r"((?:19|20)\d\d)\s*年?(?:\d{1,2}\s*月(?:\d{1,2}\s*[日号])?)?[^,，。;；、!！?？\d]*$")
+#: "还没报呢": a statement of what is not done yet, its 呢 asks nothing
+_NOT_YET = re.compile(r"(还|都)?没[^,，。;；!！?？吗]{0,4}呢$")
+#: a kind of company as the subject of what is told: "高新技术企业打赢了官司，…" asks about any such
+#: (not a title a company is given by a project: 优势企业, 示范企业 are applied for, as 项目 are)
+_KIND_DOES = re.compile(r"^\s*[\u4e00-\u9fff]{0,8}(?<!优势)(?<!示范)(企业|公司|单位)(?!项目)(?=[^,，;；。]{2,})")
+_CLAUSE_END = re.compile(r"\s*[,，;；、。]")
+_KIND_OF_COMPANY = re.compile(r"企业|公司|单位|的|[\s\"“”'‘’]")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]*")
+#: left in a clause of flag words, these make it no description of the company: a programme's
+#: name ("获批立项奖励"), a verb of what was done ("过了贯标认证")
+_NOT_WHAT = re.compile(r"奖|补|资助|项目|政策|计划|申报|了|过")
 _CHOICE = re.compile(r"[^。！？!?\n]*还是[^。！？!?\n]*[？?]")
 
 _EN_SENTENCE = re.compile(r"[^.?!;。？！；]+[.?!;。？！；]?")
@@ -112,7 +136,9 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
     lower = text.lower()
     grouped = _grouped(vocab)
     found = find_words(text, tuple(grouped))
-    speaks = bool(_SPEAKER.search(text)) or any(not text[:s].strip() and _INTRO.match(text[e:]) for s, e, _w in found[:1])
+    speaks = bool(_SPEAKER.search(text)) or any(not text[:s].strip() and _INTRO.match(text[e:]) for s, e, _w in found[:1]) \
+        or _opens_told(text) or (bool(found) and _bare(text, *clause_of(bounds, found[0][0]), found)
+                                 and clause_of(bounds, found[0][0])[0] == 0)
     for s, e, word in found:
         c_start, c_end = clause_of(bounds, s)
         english = latin(text[s:e]) and not re.search(r"[\u4e00-\u9fff]", text[c_start:c_end])
@@ -131,13 +157,16 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
             said_when = {k for ts, te, k in times if where[0] <= ts and te <= where[1]}
             if flag.recent and said_when & {OTHER, THREE_YEARS_AGO}:
                 continue
-            value = _english(text, s, e, flag, vocab, *where) if english \
-                else _chinese(text, s, e, flag, vocab, c_start, c_end, speaks)
+            if not english and not flag.verb and (c_start == 0 or speaks) and _bare(text, c_start, c_end, found):
+                value: bool | None = True  # "江苏独立法人工业企业，行业龙头；…": what the company is, listed
+            else:
+                value = _english(text, s, e, flag, vocab, *where) if english \
+                    else _chinese(text, s, e, flag, vocab, c_start, c_end, speaks)
             if value and flag.recent and not said_when & _RECENT:
                 continue  # won an award, but when? only a time within three years says it
             if value and flag.before_year is not None:
                 # the last year named before the word in its clause: "2019年我们牵头的高价值项目验收通过了"
-                year = re.search(r"((?:19|20)\d\d)\s*年?[^,，。;；、!！?？\d]*$", text[c_start:s])
+                year = _YEAR_BEFORE.search(text[c_start:s])
                 if year is None:
                     continue
                 value = int(year.group(1)) < flag.before_year
@@ -146,6 +175,40 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
             for fact, v in (flag.yes if value else flag.no):
                 keep(fact, v, ((s, e), *qualifier))
             break  # one reading of a word
+
+
+def _bare(text: str, c_start: int, c_end: int, found: list[tuple[int, int, str]]) -> bool:
+    """Whether a clause is nothing but what the company is: flag words, a kind of company and a
+    place at most ("江苏独立法人工业企业", "行业龙头"), neither asked nor negated, in a message
+    that goes on (a clause ending the message is what it asks about)."""
+    if c_end >= len(text.rstrip("。.!！ ")) or not _CLAUSE_END.match(text, c_end):
+        return False
+    rest = list(text[c_start:c_end])
+    for s, e, _w in found:
+        if c_start <= s and e <= c_end:
+            rest[s - c_start:e - c_start] = [""] * (e - s)
+    left = _KIND_OF_COMPANY.sub("", "".join(rest)).strip()
+    clause = text[c_start:c_end]
+    return len(left) <= 3 and not re.search(r"\d", left) and not _NOT_A_NOUN.search(clause) \
+        and not _ASKS.search(clause) and not _SUPPOSED.search(clause) and not _NEEDS.search(clause) \
+        and _HAN_RUN.fullmatch(left) is not None and not _NOT_WHAT.search(left) and not _SOME.search(clause)
+
+
+def _opens_told(text: str) -> bool:
+    """Whether the message opens by telling something, then asks: "贯标认证通过了，有奖励吗",
+    "项目还在评审，没出结果，立项奖励能拿吗". An owner does not tell of another company before
+    asking about a programme; a first clause that is itself asked, supposed, a requirement or
+    said of some ("通过贯标认证的企业，…", "拿过奖的，…"), and a message asking about a
+    requirement ("…，门槛能降吗") or a choice ("…还是…"), tell nothing."""
+    m = _FIRST_CLAUSE.match(text)
+    if m is None or not _ASKS_LATER.search(text, m.end()):
+        return False
+    first = m.group(1)
+    if not _TELLS.search(first) or (first.endswith("的") and "是" not in first) or _KIND_DOES.match(first):
+        return False  # a topic ("项目引领奖励，…"), some ("有非正常申请记录的，…"), a kind ("高新技术企业打赢了…")
+    return not (_ASKS.search(_NOT_YET.sub("没", first)) or _SUPPOSED.search(first) or _NEEDS.search(first)
+                or _QUESTION_FORM.search(first) or _SOME.search(first) or _NEEDS.search(text, m.end())
+                or "还是" in text)
 
 
 def _sentence_end(text: str, pos: int) -> int:
@@ -240,6 +303,8 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
     own = bool(_OURS.search(before)) or before.lstrip().startswith(("是", "属于", "被")) \
         or bool(stated and (_OPENS_DONE.match(before.lstrip()) or _OWN_ACT.search(before)))
     told = speaks and not _ASKS.search(before) and not _NEEDS.search(before) and not _SUPPOSED.search(text[c_start:c_end])
+    if _NOT_YET.search(text[s:c_end]):
+        rest = rest[:-1]  # "还没报呢": its 呢 asks nothing
     carried = not own and (bool(_OURS.search(text[sentence_start:c_start])) or told) and not _ASKS.search(rest) \
         and not _NEEDS.search(before)
     if flag.verb:

@@ -31,6 +31,7 @@ from .question_vocab import find_words, vocabulary, words_pattern
 __all__ = ["named_programmes", "correct_typos", "programme_names", "starred_programmes"]
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 #: a question asking for a star level in so many words ("几星", "哪个星级", "how many stars"), not
 #: any level ("几级")
 _STARS = re.compile(r"几(颗|个)?星|星级|多少星|how many stars|star level", re.IGNORECASE)
@@ -71,9 +72,11 @@ def named_programmes(catalog: Any, text: str) -> tuple[str, ...]:
     lower = _lower(text)
     names = dict(programme_names(catalog))
     out: list[str] = []
-    for _s, _e, name in find_words(lower, tuple(names)):
-        if name in names and names[name] not in out:
-            out.append(names[name])
+    # English joins a name's words by a hyphen as often as by a space ("project-lead reward")
+    for form in dict.fromkeys((lower, _HYPHEN.sub(" ", lower))):
+        for _s, _e, name in find_words(form, tuple(names)):
+            if name in names and names[name] not in out:
+                out.append(names[name])
     for words, pid in vocabulary(catalog).names_all_of:
         if pid not in out and all(words_pattern((w,)).search(lower) for w in words):
             out.append(pid)

@@ -50,6 +50,7 @@ FILLER: frozenset[str] = frozenset(
     文件 文件里 里面 现成 分 分为 分成 指 是指 指的是
     起来 回来 出来 下来 上来 过来 进来 回去 下去 一共 总共 一共有 总共有
     怕 担心 坑 被坑 不想 谁 来
+    干嘛用 号码 这一块 一块 这块 原话 怎么写 提到 提到过 一大笔 一大笔钱 大笔
     """.split()
 )
 
@@ -242,7 +243,7 @@ IP_TERMS: tuple[str, ...] = (
     "地理标志", "集成电路布图", "植物新品种", "商业秘密", "侵权", "维权", "假冒", "贯标", "pct", "马德里",
     "质押", "许可", "特派员", "高新技术企业", "高新企业", "专精特新", "小巨人", "驰名", "优先审查", "复审",
     "无效宣告", "代理人", "代理机构", "知识产权局", "国知局", "申请号", "专利号", "年费", "优势企业", "示范企业",
-    "337调查", "竞业限制", "审查意见", "驳回", "专利局", "商标局", "iso56005",
+    "337调查", "竞业限制", "审查意见", "驳回", "专利局", "商标局", "iso56005", "12330",
     # filing itself, so that its typos are read ("专力申请费"), and a product copied, said plainly
     "专利申请", "抄袭", "照抄", "被抄", "抄我们", "抄了我们", "仿制",
 )
@@ -268,7 +269,9 @@ AMOUNT = re.compile(
     # a fee named after the question word ("能报销多少律师费"), or the most one can get ("最多能补几成")
     r"|多少\S{0,2}费|(报销|报)多少|最多(能|可以)?(报|补|奖|给|拿|领)"
     # the programme named between ("多少发明之星奖励": "How much is the Invention Star reward?" as read)
-    r"|多少(?![件个人项年家次])\S{1,6}(奖金|奖励|补贴|补助|资助)"
+    r"|多少(?![件个人项年家次])\S{1,10}(奖金|奖励|补贴|补助|资助)"
+    # the sum named before the question word ("启动资金有多少"), or a price to set ("许可费怎么定价")
+    r"|(资金|经费|奖金|补贴|补助|资助)(大概|一般)?(有|是|能有|能给)?多少|定价"
 )
 #: a sum of money in a clause: "2000万元", "2 亿元", "500元"
 MONEY_FIGURE = re.compile(r"\d[\d,.]*\s*(万|亿)?\s*元")
@@ -285,8 +288,21 @@ SORTED = re.compile(r"类|种|包括|分为|是指")
 #: clause that names them (材料, 资料): a clause of conditions says who qualifies, not what to send.
 PAPERS = re.compile(r"(哪些|什么|啥)(申报|申请|证明)?(材料|资料)|(材料|资料)\S{0,3}(怎么|如何|咋)|(提交|准备|交)\S{0,2}(材料|资料)")
 LISTS_PAPERS = re.compile(r"材料|资料")
+#: A question asking for a share ("能贷到评估价的几成", "补贴比例是多少"); answered only from a clause
+#: that states one (a percentage, 百分之…, "三成").
+SHARE = re.compile(r"几成|多少成|百分之几|多少比例|(比例|占比)(大概|一般)?(是|有|为)?多少|打几折")
+STATES_SHARE = re.compile(r"\d\s*%|百分之|(?<![\d年月])[一二三四五六七八九十\d]\s*成(?![果立员本效为功熟])")
+#: A question asking how long something takes ("优先审查一般多久能授权", "要弄几个月"); answered only
+#: from a clause that states a span ("实施期限为3年", "30个工作日"), not a date alone;
+SPAN = re.compile(r"(多久|多长时间)(?!\S{0,3}一次)|几个月|多少天|几天|几年能|多少年能")
+STATES_SPAN = re.compile(r"(?<![\d年月])(\d{1,2}|[一二两三四五六七八九十]+)\s*个?(月|年|天|工作日)(?!\d)")
+#: ... and one asking how often ("多久搞一次"), from a clause that says it (每年, 定期) or a span
+OFTEN = re.compile(r"(多久|多长时间)\S{0,3}一次|几年一次|一年几次")
+STATES_OFTEN = re.compile(STATES_SPAN.pattern + r"|每(年|季|月|半年)|定期")
 STATED: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ((AMOUNT, MONEY_FIGURE), (CONTACT, PHONE),
-                                                               (KINDS, SORTED), (PAPERS, LISTS_PAPERS))
+                                                               (KINDS, SORTED), (PAPERS, LISTS_PAPERS),
+                                                               (SHARE, STATES_SHARE), (SPAN, STATES_SPAN),
+                                                               (OFTEN, STATES_OFTEN))
 
 #: Questions the texts never answer, whatever programme they name, so they go to the
 #: specialist: a request for a person or a visit ("能不能请特派员来帮我们做贯标"; the set's
@@ -299,6 +315,9 @@ NOT_IN_TEXTS = re.compile(
     r"|怎么办|咋办|咋整|怎么整|如何是好"
     r"|(出|出台|发布|公布|下发|(?<!研)发)(了)?(没有|没|吗)|(哪里|哪儿|在哪)(能|可以)?(看到|看|查到|下载)"
     r"|到账|拨付|拨款|兑现|(什么时候|何时|多久|几时)(能|才能|会)?(发|给|拨)(钱|下来|放)?(?![布明出表起])"
+    # forms to fill in, where to collect something, and what to do when a certificate runs out:
+    # an office's practice, not the programmes' texts
+    r"|模板|模版|范本|范文|样表|(在|去|到)?(哪里|哪儿|哪)(领|领取|申领)|到期(了)?\S{0,2}(怎么|如何|咋)|续期|续证|换证"
 )
 
 #: Kinds of company (a status some programmes require), not rights: a question whose only IP

@@ -35,7 +35,8 @@ from search import ANSWER as SEARCH_ANSWER, OFF_TOPIC as SEARCH_OFF_TOPIC, Hit
 from services import audit
 from services.eligibility import company_contacts, subject_for
 from services.errors import Refusal
-from services.questions import ENGINE, Classifier, Route, citation, decide, programmes_for_clause, route_to_specialist
+from services.questions import (ENGINE, Classifier, Route, citation, decide, named_programmes, programmes_for_clause,
+                                route_to_specialist)
 from services.session import AsyncSession
 from services.users import Actor, Role
 
@@ -121,6 +122,8 @@ async def answer_question(session: AsyncSession, catalog: Catalog, search: Any, 
     if found.reason == "empty":
         return Reply(OFFTOPIC, text, as_of, read=read, empty=True)
     route = _SEARCH_ROUTES.get(routing.kind, FORWARD)
+    if route == OFFTOPIC and named_programmes(catalog, text):
+        route = FORWARD  # a programme named ("项目引领奖励…") is about IP policy, whatever the search found
     quotes = (_quote(catalog, found.hits[0], as_of),) if route == ANSWER else ()
     return Reply(route, text, as_of, tuple(found.hits), quotes, read=read)
 

@@ -210,7 +210,8 @@ KEY_DAY = date(2022, 1, 10)  # the 2022 guides in force: "近三年" is 2019-202
     # projects: approved, pending; a programme accepted before 2021 (附件3 三(二)1)
     ("我们的省知识产权项目获批了", {"ip_project_approved": True}),
     ("我们的项目还在申报中，立项奖励能拿吗", {"ip_project_approved": False}),
-    ("国内的知识产权官司打赢了，有没有维权方面的资助", {}),  # no subject: may be asked for anyone
+    # told, then asked: the asker's own case (round 7; the blind tuning5 part reads it so)
+    ("国内的知识产权官司打赢了，有没有维权方面的资助", {"won_domestic_ip_dispute": True}),
     ("我们牵头的高价值专利培育项目2020年通过验收了",
      {"led_high_value_programme_before": True, "accepted_high_value_programme_before_2021": True}),
     ("我们牵头的高价值专利培育项目2021年通过验收了",

@@ -35,8 +35,9 @@ def test_a_message_opening_with_what_the_company_is_speaks_of_it(catalog):
     assert got == {"is_high_tech_enterprise": True, "won_domestic_ip_dispute": True}
 
 
-def test_without_a_speaker_a_won_case_may_be_anyones(catalog):
-    assert facts(catalog, "国内的官司打赢了，有没有维权援助资助") == {}
+def test_without_a_speaker_a_won_case_asked_about_may_be_anyones(catalog):
+    # round 7: "国内的官司打赢了，有没有…" tells, then asks: the asker's (test_question_reading_round7)
+    assert facts(catalog, "国内的官司打赢了的企业，有没有维权援助资助") == {}
 
 
 @pytest.mark.parametrize("text", [
