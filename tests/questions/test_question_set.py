@@ -8,7 +8,8 @@ exactly what tests/questions/split.py gives. heldout2.yaml (ids h0001..), writte
 held-out part was spent, is outside the split and gets the same form checks and its own size check;
 so does heldout3.yaml (ids k0001..), written blind on 2026-12-03 for the round after heldout2,
 and heldout4.yaml (ids m0001..), written blind on 2026-12-04 for the round after heldout3;
-tuning5.yaml (ids t0001..), written blind on 2026-12-04 as tuning data for the round after that.
+tuning5.yaml (ids t0001..) and tuning6.yaml (ids u0001..), written blind on 2026-12-04 as tuning data
+for the rounds after that.
 They do not judge whether a label is right.
 """
 
@@ -31,6 +32,7 @@ PART2 = "heldout2"  # the second held-out part: not in the split, ids h0001..
 PART3 = "heldout3"  # the third held-out part: not in the split, ids k0001..
 PART4 = "heldout4"  # the fourth held-out part: not in the split, ids m0001..
 TUNING5 = "tuning5"  # a later tuning part: not in the split, ids t0001..
+TUNING6 = "tuning6"  # another, ids u0001..
 ROUTES = {"answer", "fact", "forward", "offtopic"}
 VERDICTS = {"eligible", "not_eligible", "unknown"}
 KEYS = {
@@ -60,7 +62,7 @@ def items(parts) -> list[dict]:
 
 
 #: The parts written after the split, each with its id prefix, in the order they were written.
-LATER = {"h": PART2, "k": PART3, "m": PART4, "t": TUNING5}
+LATER = {"h": PART2, "k": PART3, "m": PART4, "t": TUNING5, "u": TUNING6}
 
 
 @pytest.fixture(scope="module")
@@ -96,8 +98,10 @@ def test_each_part_starts_with_its_do_not_edit_header():
         head = (HERE / f"{part}.yaml").read_text(encoding="utf-8").split("\n\n", 1)[0]
         assert head.startswith("#") and f"held-out part {number}" in head.lower()
         assert "never to be tuned on" in head.lower()
-    head = (HERE / f"{TUNING5}.yaml").read_text(encoding="utf-8").split("\n\n", 1)[0]
-    assert head.startswith("#") and "tuning part 5" in head.lower() and "may be read and tuned on" in head.lower()
+    for part, number in ((TUNING5, 5), (TUNING6, 6)):
+        head = (HERE / f"{part}.yaml").read_text(encoding="utf-8").split("\n\n", 1)[0]
+        assert head.startswith("#") and f"tuning part {number}" in head.lower()
+        assert "may be read and tuned on" in head.lower()
 
 
 def test_ids_are_unique_and_well_formed(labelled):
