@@ -11,7 +11,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
-from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.memory import DisabledEventIsolation, SimpleEventIsolation
 
 from bot.middlewares import CleanText, RequireRoles, UpdateContext
 from bot.edits import SkipUnchangedEdits
@@ -76,19 +76,20 @@ def create_bot(settings: Settings, token: str | None = None, metrics: Metrics | 
 def create_state(settings: Settings, db: Database) -> tuple[BaseStorage, BaseEventIsolation]:
     """Dialog state and per-user event isolation.
 
-    With REDIS_URL both live in Redis, so several bot processes share dialogs and
-    one user's updates never run at once in two of them; otherwise the state is in the
-    project's database (a dialog survives a restart) and isolation in this process.
+    With REDIS_URL the state lives in Redis, so several bot processes share dialogs;
+    otherwise it is in the project's database (a dialog survives a restart) and isolation
+    in this process.
+
+    With Redis no second per-user lock is taken: every update reaches the dispatcher through
+    the intake, where bot.ordering already runs one user's updates one at a time across
+    processes (its lock renewed while held) and in order. aiogram's RedisEventIsolation
+    on top cost a lock and its release, four Redis commands, on every update.
     """
     if settings.redis_url:
-        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+        from aiogram.fsm.storage.redis import RedisStorage
 
-        keys = DefaultKeyBuilder(with_destiny=True)
-        storage = RedisStorage.from_url(settings.redis_url, key_builder=keys)
-        # aiogram holds this per-user lock for up to 60 s by default; a process killed while holding
-        # it would stall that user as long. Across processes bot.ordering keeps each user's updates
-        # one at a time already (its lock renewed while held), so a shorter expiry costs nothing.
-        return storage, RedisEventIsolation(storage.redis, key_builder=keys, lock_kwargs={"timeout": 10})
+        storage = RedisStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
+        return storage, DisabledEventIsolation()
     return DatabaseStorage(db), SimpleEventIsolation()
 
 

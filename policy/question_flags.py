@@ -42,7 +42,7 @@ _QUESTION_FORM = re.compile(r"(是不是|是否|有没有|能不能|算不算|�
 _SUBJECT = r"(我们|我司|本公司|我公司|我们公司|公司|本企业|我们企业|企业|咱们|我厂|本厂)?"
 _ASSERT_BEFORE = re.compile(
     _SUBJECT + r"(已经|已|刚刚|刚|都|也|今年|去年)?(是|属于|有|拥有|设有|设立了|设了|通过了|通过|获得了|获得|拿到了|"
-    r"评上了|评上|评为|获评|被评为|被认定为|认定为|认定了|被定为|定为|被列为|列为|成为|开展了|开展|做了|在做|正在做|完成了|存在|就是|只是|算是|"
+    r"评上了|评上|评为|获评|被评为|被认定为|认定为|认定了|被定为|定为|被列为|列为|被列入了|被列入|列入了|列入|成为|开展了|开展|做了|在做|正在做|完成了|存在|就是|只是|算是|"
     r"就|作为|拿到|拿了|拿过|获过|得过|取得了|取得|"
     r"通报过|通报了|被通报|查出过|查出了|被查出|有过|确认了|确认)"
     r"[^,，。;；、!！?？]{0,10}$")
@@ -61,8 +61,12 @@ _ASSERT_AFTER = re.compile(r"^[^,，。;；、!！?？]{0,3}(已经通过|已通
                            r"开始做|开始了|在做|正在做|启动了|搞了|做过)")
 #: the subject after the word: "贯标认证我们去年就拿到了"
 _OURS_AFTER = re.compile(r"(我们|我司|本公司|咱们).{0,8}(拿到|通过|获得|做|开展|评上|认定|评为)(了|过)")
-_NEGATE_AFTER = re.compile(r"^[^,，。;；、!！?？]{0,3}(还没有|还没|没有|没|未|尚未)(通过|做|开展|拿到|拿|获得|下来|认证|参加|参与|"
-                           r"评上|批|来|出|下发)|^[^,，。;；、!！?？]{0,3}不(合格|达标|通过)")
+_NEGATE_AFTER = re.compile(r"^[^,，。;；、!！?？]{0,3}(还没有|还没|没有|没|未|尚未)(通过|做|开展|开始|拿到|拿|获得|下来|认证|"
+                           r"参加|参与|评上|批|来|出|下发|过)|^[^,，。;；、!！?？]{0,3}不(合格|达标|通过)")
+#: "A和B都还没有": a negation closing a clause after 都 is said of every word before it
+_NEGATE_ALL_AFTER = re.compile(r"^[^,，。;；、!！?？吗呢]{0,12}都(还)?(没有|没|未)[^,，。;；、!！?？吗呢]{0,4}$")
+#: an item of a list answered after a colon: "高新技术企业：是", "海外维权：没有"
+_ANSWERED = re.compile(r"^\s*[:：]\s*(?:(?P<no>没有|没|无|否|不是|未)|(?P<yes>是|有))\s*$")
 _GENERAL = re.compile(r"^[^,，。;；、!！?？]{0,2}(的企业|的公司|企业能|企业可以|企业有|企业怎么|能不能|可以吗|需要|要求|是什么)")
 _ASKS = re.compile(r"(吗|？|\?|呢|能不能|可不可以|是否|能否|可以|能)")
 _SUPPOSED = re.compile(r"(如果|假如|要是|假设|万一|若是|倘若|听说|据说|听人说)")
@@ -73,7 +77,8 @@ _NOT_A_NOUN = re.compile(r"能|要|想|可以|申请|报|吗|没|不|有|如果"
 #: an aim before the word; not a noun ending in one of these words ("战略推进计划项目批下来了": the
 #: project was approved, no aim), nor one a demonstrative makes a noun ("这件申请符合条件": the application)
 _AIM = re.compile(r"(?<!这件)(?<!这个)(?<!这项)(?<!这份)(?<!该)(?<!此)"
-                  r"(申请|申报|准备|想|打算|计划|争取|要评|去评|正在评|报了)(?!项目)[^,，。;；、!！?？]{0,3}$")
+                  r"(申请|申报|准备|想|打算|(?<!推进)(?<!培育)(?<!示范)计划|争取|要评|去评|正在评|报了)(?!项目)"
+                  r"[^,，。;；、!！?？]{0,3}$")
 _ATTRIBUTIVE = re.compile(r"^[^,，。;；、!！?？]{0,4}的(企业|公司|单位|厂|商家|主体|话)")
 #: "高企一个", "小微企业一家": the word and a count of one closing the clause says what the company is
 _ONE_OF = re.compile(r"^(一个|一家)\s*([,，;；、!！。]|$)")
@@ -104,12 +109,15 @@ _HAN_RUN = re.compile(r"[\u4e00-\u9fff]*")
 #: left in a clause of flag words, these make it no description of the company: a programme's
 #: name ("获批立项奖励"), a verb of what was done ("过了贯标认证")
 _NOT_WHAT = re.compile(r"奖|补|资助|项目|政策|计划|申报|了|过")
+#: a topic opening a message: a few words, then a colon or a space ("维权援助资助：", "贯标奖励 ")
+_TOPIC = re.compile(r"^\s*[\u4e00-\u9fffA-Za-z]{2,12}(?:\s*[:：]\s*|\s+)(?=[\u4e00-\u9fff])")
 _CHOICE = re.compile(r"[^。！？!?\n]*还是[^。！？!?\n]*[？?]")
 
 _EN_SENTENCE = re.compile(r"[^.?!;。？！；]+[.?!;。？！；]?")
 _EN_QUESTION = re.compile(r"^\s*(can|could|is|are|does|do|did|will|would|should|may|might|what|which|how|who|when|"
                           r"where|why|shall)\b", re.IGNORECASE)
 _EN_SUPPOSED = re.compile(r"\b(if|whether|in case|suppose|assuming)\b", re.IGNORECASE)
+_EN_NAME_AFTER = re.compile(r"\s*(reward|award|subsidy|programme|program|scheme)\b", re.IGNORECASE)
 _EN_SUBJECT = re.compile(r"\b(we|we're|we've|our|us|i|i'm|my)\b", re.IGNORECASE)
 
 Keep = Callable[[str, Any, tuple[tuple[int, int], ...]], None]
@@ -137,7 +145,7 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
     grouped = _grouped(vocab)
     found = find_words(text, tuple(grouped))
     speaks = bool(_SPEAKER.search(text)) or any(not text[:s].strip() and _INTRO.match(text[e:]) for s, e, _w in found[:1]) \
-        or _opens_told(text) or (bool(found) and _bare(text, *clause_of(bounds, found[0][0]), found)
+        or _opens_told(text) or _topic_then_told(text) or (bool(found) and _bare(text, *clause_of(bounds, found[0][0]), found)
                                  and clause_of(bounds, found[0][0])[0] == 0)
     for s, e, word in found:
         c_start, c_end = clause_of(bounds, s)
@@ -209,6 +217,18 @@ def _opens_told(text: str) -> bool:
     return not (_ASKS.search(_NOT_YET.sub("没", first)) or _SUPPOSED.search(first) or _NEEDS.search(first)
                 or _QUESTION_FORM.search(first) or _SOME.search(first) or _NEEDS.search(text, m.end())
                 or "还是" in text)
+
+
+def _topic_then_told(text: str) -> bool:
+    """Whether the message names its topic, then only tells ("维权援助资助：高企证书到期了，…",
+    "贯标奖励 中小企业 认证证书拿到了"): nothing asked, supposed, required or said of some, so what
+    it tells is the asker's case, put to the programme named."""
+    m = _TOPIC.match(text)
+    if m is None:
+        return False
+    rest = text[m.end():]
+    return bool(_TELLS.search(rest)) and not (_ASKS_LATER.search(text) or _ASKS.search(rest) or _SUPPOSED.search(text)
+                                               or _NEEDS.search(rest) or _SOME.search(rest) or "还是" in rest)
 
 
 def _sentence_end(text: str, pos: int) -> int:
@@ -286,9 +306,12 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
         return None  # "是拿到证书才有奖励，还是绩效评价合格也行？": a choice asked, not a statement
     if _GENERAL.match(after) and not _ASSERT_AFTER.match(after):
         return None
+    answered = _ANSWERED.match(rest)
+    if answered:
+        return answered.group("yes") is not None  # "- 海外维权：没有", "高新技术企业：是"
     if _double_negated(before, vocab):
         return True  # "也没有没验收的省项目": none not accepted
-    if _negated_before(before, vocab) or _NEGATE_AFTER.match(after):
+    if _negated_before(before, vocab) or _NEGATE_AFTER.match(after) or _NEGATE_ALL_AFTER.match(rest):
         return False
     if _AIM.search(before):
         return None  # "我们在申请高新技术企业": an aim, not what the company is
@@ -344,6 +367,8 @@ def _english(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, start: in
     before = text[start:s]
     if sentence.rstrip().endswith("?") or _EN_QUESTION.match(sentence) or _EN_SUPPOSED.search(before):
         return None
+    if _EN_NAME_AFTER.match(text, e):
+        return None  # "IP management standard reward": the programme's name
     if english_negation(vocab).search(before):
         return False
     if not _EN_SUBJECT.search(sentence):
