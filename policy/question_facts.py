@@ -42,8 +42,7 @@ How a figure is read
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import Any, Iterable
@@ -51,7 +50,7 @@ from typing import Any, Iterable
 from .facts import FactError, FactProblem
 from .question_flags import english_negation, english_statement, read_flags
 from .question_numbers import (COUNT_UNITS, MONEY_UNITS, PEOPLE_UNITS, SKIP_UNITS, STAR_UNITS, Figure, clause_of,
-                               clauses, english_numbers, figures, times)
+                               clauses, figures, prepare_text, times)
 from .question_vocab import (LAST_YEAR, NOW, THIS_YEAR, THREE_YEARS, THREE_YEARS_AGO, TWO_YEARS_AGO, WORDS_FILE,
                              Vocabulary, fact_family, fact_time, find_words, vocabulary, words_pattern)  # noqa: F401
 
@@ -68,6 +67,9 @@ _REQUIREMENT = re.compile(r"要求|条件|门槛|标准|需要|须|得有|要有
 _OURS = re.compile(r"我们|我司|本公司|我公司|咱们|我厂|本厂|本企业")
 #: "count toward the 50 valid invention patents": a figure the question refers to, a programme's
 _THE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+#: a figure of another company ("母公司有效发明200件") or one the asker is unsure of ("有没有5件不清楚")
+_NOT_OURS = re.compile(r"母公司|集团公司|总公司|关联公司|兄弟公司|竞争对手|对手|同行|别人家|别的公司|parent company")
+_UNSURE = re.compile(r"不清楚|不确定|不知道|说不准|不好说|没数|not sure|don't know|unsure")
 #: after a figure of one, the sum asked for it: "一件奖多少", "一个给多少钱" (how much per one)
 _PER_ONE = re.compile(r"\s*[\u4e00-\u9fff]{0,4}?(能|可以|可|会)?(奖|补|给|发|拿)(多少|几)")
 #: English puts the noun after the number: at most two words between ("2 part-time IP staff"), no "and"
@@ -115,16 +117,10 @@ class QuestionFacts:
     problems: tuple[FactProblem, ...] = ()
     spans: tuple[tuple[int, int], ...] = ()
     text: str = ""
+    ranges: dict[str, Any] = field(default_factory=dict)  # fact -> a range's upper end (facts: its lower)
 
     def __bool__(self) -> bool:
         return bool(self.facts)
-
-
-def prepare_text(text: str) -> str:
-    """The question as the reader reads it: NFKC, "1,200" as 1200, English numbers as digits."""
-    norm = unicodedata.normalize("NFKC", text or "")
-    norm = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", norm)
-    return english_numbers(norm)
 
 
 def asks_stars(catalog: Any, text: str) -> tuple[int | None, bool]:
@@ -193,6 +189,7 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
     facts: dict[str, Any] = {}
     ignored: list[Ignored] = []
     problems: list[FactProblem] = []
+    ranges: dict[str, Any] = {}
 
     def keep(fact: str, value: Any, said: str, span: tuple[int, int]) -> None:
         try:
@@ -245,7 +242,7 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
             time = carried_time
         since = max(previous_end, c_start)
         until = figs[i + 1].start if i + 1 < len(figs) else c_end
-        if _other_kind(norm[since:fig.start], vocab):
+        if _other_kind(norm[since:fig.start], vocab) or _of_other_kind(norm[fig.end:c_end], vocab):
             previous_end = fig.end
             carried_family = None
             ignored.append(Ignored(said, "no_fact"))
@@ -258,17 +255,29 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
             family = _people(norm, fig, vocab)
         if family is None and carried_family is not None and _fits(carried_family, fig, vocab, catalog):
             family = None if clause_has_cue else carried_family
+        if family is None and c_start > 0 and norm[c_start:c_end].strip() == fig.text and previous_end <= c_start:
+            # "拿到了美国的发明专利授权，一件": a count alone in its clause counts what the clause before named
+            p_start = clause_of(bounds, c_start - 1)[0]
+            said_then = [k for s_, e_, k in time_words if p_start <= s_ and e_ <= c_start]
+            time, hard = (said_then[-1], True) if said_then else (time, hard)
+            since = max(previous_end, p_start)
+            family = _family_for(norm, fig, cues, vocab, used, p_start, c_end, since, c_end)
+        if family is not None and hard and time not in vocab.figures[family]:
+            # "今年授权了发明专利5件": the nearest word has no count of that time, a word before it does
+            timed = [fs for s_, e_, fs in cues if since <= s_ and e_ <= fig.start and fs[0] != family]
+            family = next((f for fs in reversed(timed) for f in fs if time in vocab.figures[f]), family)
         if family is not None:
             family = _granted(norm, family, fig, min(until, c_end), vocab)
             family = _of_kind(norm, family, fig, cues, kinds_of, since)
         previous_end = fig.end
         if hard:
             carried_time = time
-        if family is None or _REQUIREMENT.search(norm[c_start:fig.start]) or _THE.search(norm[c_start:fig.start]):
+        if family is None or _REQUIREMENT.search(norm[c_start:fig.start]) or _THE.search(norm[c_start:fig.start]) \
+                or _NOT_OURS.search(norm[c_start:fig.start]):
             ignored.append(Ignored(said, "no_fact"))
             continue
         carried_family = family
-        if not fig.exact:
+        if not fig.exact or _UNSURE.search(norm[c_start:c_end]):
             ignored.append(Ignored(said, "not_exact", _any_member(vocab, family)))
             continue
         if family in vocab.series:
@@ -293,6 +302,8 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
             by_kind.setdefault(fact, {}).setdefault(kind, (value, said, (fig.start, fig.end)))
             continue
         keep(fact, value, said, (fig.start, fig.end))
+        if fig.high is not None and facts.get(fact) == value:
+            ranges[fact] = _value(catalog.registry.specs[fact].type, fact, replace(fig, value=fig.high))
 
     for fact, kinds in by_kind.items():  # "其中海外同族3件，战略性新兴产业的4件": 7, unless the whole is given
         if fact not in facts:
@@ -305,7 +316,7 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
     stars_asked, asks_level = asks_stars(catalog, norm)
     facts, more = _together(catalog, facts)
     return QuestionFacts(facts, stars_asked, asks_level, tuple(ignored), tuple(problems) + more,
-                         tuple(sorted(set(spans))), norm)
+                         tuple(sorted(set(spans))), norm, {f: v for f, v in ranges.items() if f in facts})
 
 
 def _any_member(vocab: Vocabulary, family: str) -> str:
@@ -418,6 +429,12 @@ def _other_kind(segment: str, vocab: Vocabulary) -> bool:
         return False
     return not any(m.start() >= last_other for m in words_pattern(vocab.counted_kinds).finditer(lower)) \
         if vocab.counted_kinds else True
+
+
+def _of_other_kind(after: str, vocab: Vocabulary) -> bool:
+    """A count whose thing follows it and is counted by no fact: "4件PCT国际申请", "20件实用新型"."""
+    m = words_pattern(vocab.other_kinds).search(after.lower()) if vocab.other_kinds else None
+    return m is not None and m.start() <= 1
 
 
 def _granted(text: str, family: str, fig: Figure, until: int, vocab: Vocabulary) -> str:

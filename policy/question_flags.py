@@ -103,14 +103,20 @@ _NOT_YET = re.compile(r"(还|都)?没[^,，。;；!！?？吗]{0,4}呢$")
 #: a kind of company as the subject of what is told: "高新技术企业打赢了官司，…" asks about any such
 #: (not a title a company is given by a project: 优势企业, 示范企业 are applied for, as 项目 are)
 _KIND_DOES = re.compile(r"^\s*[\u4e00-\u9fff]{0,8}(?<!优势)(?<!示范)(企业|公司|单位)(?!项目)(?=[^,，;；。]{2,})")
-_CLAUSE_END = re.compile(r"\s*[,，;；、。]")
-_KIND_OF_COMPANY = re.compile(r"企业|公司|单位|的|[\s\"“”'‘’]")
+_CLAUSE_END = re.compile(r"\s*[,，;；、。\n]|\s+(?=[\u4e00-\u9fff])")
+_KIND_OF_COMPANY = re.compile(r"企业|公司|单位|的|国家级|第[一二三四五六七八九十\d]{1,2}批|[\s\"“”'‘’]")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]*")
 #: left in a clause of flag words, these make it no description of the company: a programme's
 #: name ("获批立项奖励"), a verb of what was done ("过了贯标认证")
 _NOT_WHAT = re.compile(r"奖|补|资助|项目|政策|计划|申报|了|过")
 #: a topic opening a message: a few words, then a colon or a space ("维权援助资助：", "贯标奖励 ")
 _TOPIC = re.compile(r"^\s*[\u4e00-\u9fffA-Za-z]{2,12}(?:\s*[:：]\s*|\s+)(?=[\u4e00-\u9fff])")
+#: a status whose certificate ran out or was withdrawn: "高企证书去年到期了", "资格被取消了"
+_EXPIRED = re.compile(r"^[^,，。;；!！?？]{0,6}(到期|过期|失效|被取消|被撤销|没续上)")
+#: a clause asking how or whether ("证书到期了怎么再认证"): it tells nothing
+_HOW = re.compile(r"怎么|如何|咋|吗|？|\?")
+#: what is still to come after a verb word: "认证审核下个月才来", "明年才验收"
+_FUTURE = re.compile(r"下个月|下月|下周|明年|下半年|年底|才来|才能|才会|即将|快要|将要")
 _CHOICE = re.compile(r"[^。！？!?\n]*还是[^。！？!?\n]*[？?]")
 
 _EN_SENTENCE = re.compile(r"[^.?!;。？！；]+[.?!;。？！；]?")
@@ -311,7 +317,8 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
         return answered.group("yes") is not None  # "- 海外维权：没有", "高新技术企业：是"
     if _double_negated(before, vocab):
         return True  # "也没有没验收的省项目": none not accepted
-    if _negated_before(before, vocab) or _NEGATE_AFTER.match(after) or _NEGATE_ALL_AFTER.match(rest):
+    if _negated_before(before, vocab) or _NEGATE_AFTER.match(after) or _NEGATE_ALL_AFTER.match(rest) \
+            or (not flag.verb and _EXPIRED.match(rest) and not _HOW.search(text[c_start:c_end])):
         return False
     if _AIM.search(before):
         return None  # "我们在申请高新技术企业": an aim, not what the company is
@@ -331,6 +338,8 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
     carried = not own and (bool(_OURS.search(text[sentence_start:c_start])) or told) and not _ASKS.search(rest) \
         and not _NEEDS.search(before)
     if flag.verb:
+        if (own or carried) and _FUTURE.search(rest):
+            return False  # "认证审核下个月才来": not yet
         if re.search(r"(吗|？|\?|呢)", rest) or (_ATTRIBUTIVE.match(rest) and not own):
             return None  # asked, or said of some ("打赢官司的企业"; but "我们牵头的项目" is ours)
         # said of the company in so many words: "国内的官司打赢了，有没有维权方面的资助" without

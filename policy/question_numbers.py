@@ -15,6 +15,7 @@ Pure: no services, no database.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,7 +24,7 @@ import cn2an
 from .question_vocab import (LAST_YEAR, OTHER, THIS_YEAR, THREE_YEARS_AGO, TWO_YEARS_AGO, Vocabulary, latin,
                              word_pattern)
 
-__all__ = ["Figure", "figures", "times", "clauses", "clause_of", "clause_end", "english_numbers", "CLAUSE_END",
+__all__ = ["Figure", "figures", "prepare_text", "times", "clauses", "clause_of", "clause_end", "english_numbers", "CLAUSE_END",
            "COUNT_UNITS", "PEOPLE_UNITS", "MONEY_UNITS", "SKIP_UNITS", "STAR_UNITS"]
 
 _CN_DIGITS = "零〇一二两三四五六七八九"
@@ -56,6 +57,11 @@ SKIP_UNITS = {"月", "日", "号", "天", "周", "岁", "次", "倍", ":", "："
 STAR_UNITS = {"星", "星级", "颗星"}
 
 
+#: two neighbouring Chinese digits: "五六", "两三" (not "二三": people say 两三)
+_PAIR = re.compile("一两|两三|三四|四五|五六|六七|七八|八九")
+_RANGE_SIGN = re.compile(r"\s*(到|至|-|~|～|—|–|to)\s*")
+
+
 @dataclass
 class Figure:
     start: int
@@ -64,6 +70,7 @@ class Figure:
     value: float
     unit: str
     exact: bool
+    high: float | None = None  # a range's upper end ("五六件", "45到48件"): value is its lower end
 
 
 def _number(raw: str) -> float | None:
@@ -104,8 +111,16 @@ def figures(text: str, masked: list[tuple[int, int]]) -> list[Figure]:
             if not unit and re.search("[万亿]$", raw):
                 unit = "元"  # 两千万: cn2an has taken the 万
             num_end = m.end("num")
+        if value is None and _PAIR.fullmatch(m.group("num") or ""):
+            low = "一两三四五六七八".index(m.group("num")[0]) + 1
+            out.append(Figure(s, e, text[s:e].strip(), float(low), unit, True, float(low + 1)))
+            continue  # "五六件", "两三件": two neighbouring numbers, a range
         if value is None:
             out.append(Figure(s, e, text[s:e], 0, unit, False))
+            continue
+        if out and (unit in COUNT_UNITS or unit in PEOPLE_UNITS or unit in MONEY_UNITS or unit == "%") and not out[-1].unit and out[-1].high is None and _RANGE_SIGN.fullmatch(text[out[-1].end:s]):
+            first = out.pop()  # "45到48件": the first number takes the second's unit
+            out.append(Figure(first.start, e, text[first.start:e].strip(), first.value, unit, True, value))
             continue
         exact = not (_APPROX_BEFORE.search(text[max(0, s - 12):s]) or _APPROX_AFTER.match(text[num_end:])
                      or _APPROX_AFTER.match(text[e:]))
@@ -113,6 +128,20 @@ def figures(text: str, masked: list[tuple[int, int]]) -> list[Figure]:
             value = 0.0  # "一件发明专利都没有", "一件都还没授权"
         out.append(Figure(s, e, text[s:e].strip(), value, unit, exact))
     return out
+
+
+#: circled list numbers ("①重点中小企业") and list marks opening a line ("1. ", "2、"): an item's mark, no figure
+_CIRCLED = re.compile("[\u2460-\u2473\u2776-\u277f]")
+_LIST_MARK = re.compile(r"(?:^|\n)[ \t]*(?:\d{1,2}|[a-z])[ \t]*[.、)][ \t]*(?!\d)")
+
+
+def prepare_text(text: str) -> str:
+    """The question as the reader reads it: NFKC, "1,200" as 1200, English numbers as digits,
+    list marks taken out."""
+    norm = unicodedata.normalize("NFKC", _CIRCLED.sub("\n", text or ""))
+    norm = _LIST_MARK.sub(lambda m: "\n" if m.group(0).startswith("\n") else "", norm)
+    norm = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", norm)
+    return english_numbers(norm)
 
 
 def _time_pattern(vocab: Vocabulary) -> re.Pattern[str]:

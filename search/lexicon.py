@@ -290,7 +290,8 @@ PAPERS = re.compile(r"(哪些|什么|啥)(申报|申请|证明)?(材料|资料)|
 LISTS_PAPERS = re.compile(r"材料|资料")
 #: A question asking for a share ("能贷到评估价的几成", "补贴比例是多少"); answered only from a clause
 #: that states one (a percentage, 百分之…, "三成").
-SHARE = re.compile(r"几成|多少成|百分之几|多少比例|(比例|占比)(大概|一般)?(是|有|为)?多少|打几折")
+#: a rate of interest is a share too ("质押贷款利率一般多少")
+SHARE = re.compile(r"几成|多少成|百分之几|多少比例|(比例|占比|利率|利息)(大概|一般)?(是|有|为)?(多少|几)|打几折")
 STATES_SHARE = re.compile(r"\d\s*%|百分之|(?<![\d年月])[一二三四五六七八九十\d]\s*成(?![果立员本效为功熟])")
 #: A question asking how long something takes ("优先审查一般多久能授权", "要弄几个月"); answered only
 #: from a clause that states a span ("实施期限为3年", "30个工作日"), not a date alone;
@@ -299,10 +300,15 @@ STATES_SPAN = re.compile(r"(?<![\d年月])(\d{1,2}|[一二两三四五六七八�
 #: ... and one asking how often ("多久搞一次"), from a clause that says it (每年, 定期) or a span
 OFTEN = re.compile(r"(多久|多长时间)\S{0,3}一次|几年一次|一年几次")
 STATES_OFTEN = re.compile(STATES_SPAN.pattern + r"|每(年|季|月|半年)|定期")
+#: A question asking when ("今年什么时候开始申报", "几月份报"); answered only from a clause that
+#: states a time (a month, a year, 每年): a clause of conditions says who, not when.
+WHEN = re.compile(r"什么时候|啥时候|何时|几月|几号|哪天|哪一天|(申报|截止)(时间|日期)")
+STATES_WHEN = re.compile(STATES_SPAN.pattern + r"|\d\s*月|(19|20)\d\d\s*年|第\S{1,2}年|年底|年初|年中|月底|月初|季度|"
+                         r"上半年|下半年|每年|定期|中期|期满")
 STATED: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ((AMOUNT, MONEY_FIGURE), (CONTACT, PHONE),
                                                                (KINDS, SORTED), (PAPERS, LISTS_PAPERS),
                                                                (SHARE, STATES_SHARE), (SPAN, STATES_SPAN),
-                                                               (OFTEN, STATES_OFTEN))
+                                                               (OFTEN, STATES_OFTEN), (WHEN, STATES_WHEN))
 
 #: Questions the texts never answer, whatever programme they name, so they go to the
 #: specialist: a request for a person or a visit ("能不能请特派员来帮我们做贯标"; the set's
@@ -318,6 +324,8 @@ NOT_IN_TEXTS = re.compile(
     # forms to fill in, where to collect something, and what to do when a certificate runs out:
     # an office's practice, not the programmes' texts
     r"|模板|模版|范本|范文|样表|(在|去|到)?(哪里|哪儿|哪)(领|领取|申领)|到期(了)?\S{0,2}(怎么|如何|咋)|续期|续证|换证"
+    # whether a rule has changed since (the texts are as issued), and an office's online systems
+    r"|(变|改|调整|变化)(了)?(没有|没|吗)|有没有(变|改|调整|变化)|登录|登陆|账号|密码|网址"
 )
 
 #: Kinds of company (a status some programmes require), not rights: a question whose only IP

@@ -141,14 +141,29 @@ async def _fact_reply(session: AsyncSession, catalog: Catalog, actor: Actor, tex
                       decision: Any) -> Reply:
     record = await record_facts(session, catalog, actor)
     facts, differs = on_record(catalog, record, decision.facts)
-    results = tuple(catalog.evaluate(facts, as_of, decision.programmes))
     read = decision.read
+    results = _evaluate(catalog, facts, as_of, decision.programmes, read)
     stars: tuple[StarLevel, ...] = ()
     if read.asks_level or read.stars_asked is not None:
         stars = tuple(s for s in (star_level(r, read.stars_asked) for r in results) if s is not None)
     change = encode_change(catalog, _proposal(differs, record, decision.facts)) if differs and may_propose(actor) else ""
     return Reply(FACT, text, as_of, results=results, read=read, stated=dict(decision.facts),
                  differs=tuple(differs), stars=stars, on_file=bool(record), change=change)
+
+
+def _evaluate(catalog: Catalog, facts: dict[str, Any], as_of: date, programmes: tuple[str, ...],
+              read: QuestionFacts) -> tuple[Any, ...]:
+    """The engine's answer on the stated facts. A range stated ("五六件") is read at its lower end;
+    where its upper end changes a verdict or a star level, the answer is what the facts without
+    it give (the engine then says what it needs), never one end taken for the truth."""
+    results = tuple(catalog.evaluate(facts, as_of, programmes))
+    ranged = {f: v for f, v in read.ranges.items() if f in facts and facts[f] == read.facts.get(f)}
+    if not ranged:
+        return results
+    high = tuple(catalog.evaluate({**facts, **ranged}, as_of, programmes))
+    if [(r.policy, r.status, r.tier) for r in results] == [(r.policy, r.status, r.tier) for r in high]:
+        return results
+    return tuple(catalog.evaluate({f: v for f, v in facts.items() if f not in ranged}, as_of, programmes))
 
 
 def _proposal(differs: list[Differ], record: dict[str, Any], stated: dict[str, Any]) -> list[Differ]:

@@ -109,8 +109,9 @@ def test_a_figure_without_a_time_goes_to_the_member_the_named_programme_uses(cat
     assert facts(cat, "授权5件发明专利") == {"invention_grants_this_year": 5}
 
 
+# a range ("三四件") is read at both ends, a verdict given only where they agree: test_question_reading_round8
 @pytest.mark.parametrize("text", ["有效发明专利超过50件能评几星级", "有效发明30多件", "有十几件发明专利",
-                                  "有效发明三四件", "有效发明专利大概40件", "高价值专利5件以上"])
+                                  "有效发明专利大概40件", "高价值专利5件以上"])
 def test_inexact_figures_are_not_guessed(cat, text):
     read = read_question(cat, text, AS_OF)
     assert read.facts == {}
