@@ -18,7 +18,7 @@ from search.query import parse_query
 from search.routing import routing_for
 from search.results import ANSWER, FORWARD, Answer
 from services.questions import ENGINE, decide
-from tests.unit.search_cases import known
+from tests.unit.search_cases import clause_hit, known
 
 DAY = date(2022, 6, 1)
 
@@ -103,14 +103,14 @@ def test_an_english_figure_after_the_is_referred_to_not_stated(catalog):
     assert facts(catalog, text) == {}
 
 
-def test_an_english_trading_company_is_no_manufacturer(catalog):
-    got = facts(catalog, "We are a trading company registered in Jiangsu. Can we apply for the industrial brand project?")
-    assert got["is_industrial_enterprise"] is False
-
-
-def test_english_certification_for_the_standard_reward(catalog):
-    got = facts(catalog, "We're an SME and our IP management system got certified this spring. Is there a reward?")
-    assert got["ip_standard_certified"] is True
+@pytest.mark.parametrize("text, fact, value", [
+    ("We are a trading company registered in Jiangsu. Can we apply for the industrial brand project?",
+     "is_industrial_enterprise", False),  # a trading company is no manufacturer
+    ("We're an SME and our IP management system got certified this spring. Is there a reward?",
+     "ip_standard_certified", True),  # certification, for the standard reward
+])
+def test_english_statements_of_what_the_company_is(catalog, text, fact, value):
+    assert facts(catalog, text)[fact] is value
 
 
 def test_a_hyphenated_english_name_names_its_programme(catalog):
@@ -124,21 +124,18 @@ def test_the_first_invention_named_with_a_subsidy_verb(catalog):
 # -- the search ----------------------------------------------------------------------------------
 
 
-def _hit(quote):
-    from search.results import Hit
-
-    return Hit(doc_id="d", number="", title="t", clause_label="一", quote=quote, score=20.0, coverage=1.0,
-               evidence=1.0)
-
-
 @pytest.mark.parametrize("question, quote", [
     ("商标质押能贷到评估值的几成", "推进商标质押融资，扩大融资规模。"),
     ("专利复审一般要多长时间", "支持企业开展专利复审和无效宣告。"),
     ("高价值专利培育中心的运行经费有多少", "立项后拨付一定运行经费。"),
     ("专利许可费怎么定价", "推进专利开放许可。"),
+    ("商标质押贷款的利率大概多少", "推进商标质押融资。"),
+    ("发明之星明年几月份开始报", "对当年授权发明专利5件以上的企业给予奖励。"),
+    ("县里专利奖励的规定今年调整了没有", "对当年授权发明专利5件以上的企业给予奖励。"),
+    ("贯标备案平台的账号怎么申请", "支持企业开展贯标认证。"),
 ])
 def test_what_the_clause_does_not_state_is_forwarded(question, quote):
-    answer = Answer(True, [_hit(quote)])
+    answer = Answer(True, [clause_hit(quote)])
     assert routing_for(question, answer).kind == FORWARD
 
 
@@ -148,13 +145,13 @@ def test_what_the_clause_does_not_state_is_forwarded(question, quote):
     ("补贴比例是多少", "按认证费用的50%给予补贴。"),
 ])
 def test_what_the_clause_states_is_answered(question, quote):
-    answer = Answer(True, [_hit(quote)])
+    answer = Answer(True, [clause_hit(quote)])
     assert routing_for(question, answer).kind == ANSWER
 
 
 @pytest.mark.parametrize("question", ["贯标申报书有没有模板可以参考", "知识产权服务券去哪里领取", "贯标证书到期了如何重新认证"])
 def test_office_practice_is_forwarded(question):
-    answer = Answer(True, [_hit("支持企业开展贯标认证。")])
+    answer = Answer(True, [clause_hit("支持企业开展贯标认证。")])
     assert routing_for(question, answer).kind == FORWARD
 
 

@@ -14,10 +14,11 @@ import pytest
 
 from policy.question_facts import read_question
 from policy.question_numbers import figures
-from search.results import ANSWER, FORWARD, Answer, Hit
+from search.results import ANSWER, Answer
 from search.routing import routing_for
 from services.asking import _evaluate
 from services.questions import ENGINE, decide
+from tests.unit.search_cases import clause_hit
 
 DAY = date(2022, 6, 1)
 
@@ -154,30 +155,12 @@ def test_not_counted_a_key_one(catalog):
     assert facts(catalog, "我们中小企业，不算重点的，首件发明专利补贴呢？从没申请过发明")["is_key_sme"] is False
 
 
-# -- the search: what the clause does not state --------------------------------------------------
-
-
-def _hit(quote):
-    return Hit(doc_id="d", number="", title="t", clause_label="一", quote=quote, score=20.0, coverage=1.0,
-               evidence=1.0)
-
-
-@pytest.mark.parametrize("question, quote", [
-    ("商标质押贷款的利率大概多少", "推进商标质押融资。"),
-    ("发明之星明年几月份开始报", "对当年授权发明专利5件以上的企业给予奖励。"),
-    ("县里专利奖励的规定今年调整了没有", "对当年授权发明专利5件以上的企业给予奖励。"),
-    ("贯标备案平台的账号怎么申请", "支持企业开展贯标认证。"),
-])
-def test_what_the_clause_does_not_state_is_forwarded(question, quote):
-    assert routing_for(question, Answer(True, [_hit(quote)])).kind == FORWARD
-
-
 @pytest.mark.parametrize("question, quote", [
     ("高价值专利培育项目什么时候截止申报", "请于2022年2月15日前报送。"),
     ("中期评估什么时候做", "项目实施期3年，第二年进行中期评估。"),
 ])
 def test_a_time_the_clause_states_is_answered(question, quote):
-    assert routing_for(question, Answer(True, [_hit(quote)])).kind == ANSWER
+    assert routing_for(question, Answer(True, [clause_hit(quote)])).kind == ANSWER
 
 
 def test_list_marks_opening_lines_are_no_figures(catalog):

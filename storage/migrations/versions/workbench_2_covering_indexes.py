@@ -17,15 +17,14 @@ from alembic import op
 revision, down_revision = "workbench_2", "workbench_1"
 branch_labels = depends_on = None
 
-INDEXES = (("ix_companies_id_region_code", "companies", ["id", "region_code"]),
-           ("ix_measures_overdue", "measures", ["due_on", "status", "done_at", "created_at", "company_id", "visit_id"]))
+OVERDUE_COLUMNS = ["due_on", "status", "done_at", "created_at", "company_id", "visit_id"]
 
 
 def upgrade() -> None:
-    for name, table, columns in INDEXES:
-        op.create_index(name, table, columns)
+    op.create_index("ix_companies_id_region_code", "companies", ["id", "region_code"])
+    op.create_index("ix_measures_overdue", "measures", OVERDUE_COLUMNS)
 
 
 def downgrade() -> None:
-    for name, table, _columns in reversed(INDEXES):
-        op.drop_index(name, table)
+    op.drop_index("ix_measures_overdue", "measures")
+    op.drop_index("ix_companies_id_region_code", "companies")
