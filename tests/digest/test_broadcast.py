@@ -91,5 +91,8 @@ async def test_a_429_storm_during_the_digest_is_paced_by_the_broadcast_alone(emu
     assert len(faults) == 9 and len(deliveries) == 12 and emu.rejected == []
     assert len(sends) == len(deliveries) + len(faults) == sum(o.attempts for o in report.outcomes)
     first = next(c for c in sends if c.fault == "429")
-    # the pause starts at the first 429: nothing but a request already on its way in the next 0.9 s
-    assert len([c for c in sends if first.at < c.at < first.at + 0.9]) <= 1
+    # the pause starts at the first 429: in the next 0.9 s nothing arrives but what was already on its
+    # way (started before the 429 was read; on a loaded machine that may be two or three, landing
+    # within a few tenths), where a broadcast paying no heed would send ~18 more at 30 a second
+    assert not [c for c in sends if first.at + 0.3 < c.at < first.at + 0.9]
+    assert len([c for c in sends if first.at < c.at <= first.at + 0.3]) <= 3
