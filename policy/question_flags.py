@@ -65,6 +65,10 @@ _NEGATE_AFTER = re.compile(r"^[^,，。;；、!！?？]{0,3}(还没有|还没|�
                            r"参加|参与|评上|批|来|出|下发|过)|^[^,，。;；、!！?？]{0,3}不(合格|达标|通过)")
 #: "A和B都还没有": a negation closing a clause after 都 is said of every word before it
 _NEGATE_ALL_AFTER = re.compile(r"^[^,，。;；、!！?？吗呢]{0,12}都(还)?(没有|没|未)[^,，。;；、!！?？吗呢]{0,4}$")
+#: a figure counted: a flag's count ("通过PCT拿到了授权": one) yields to it
+_COUNTED = re.compile(r"\d+\s*(件|个|项|patents?|grants?|applications?)", re.IGNORECASE)
+#: "PCT进国家阶段的没有", "海外维权的一件都没有": a negation closing the clause right after the word
+_NEGATE_CLOSING = re.compile(r"^的?(一件|一个|一项)?(也|还|都)?(还)?(没有|没)$")
 #: an item of a list answered after a colon: "高新技术企业：是", "海外维权：没有"
 _ANSWERED = re.compile(r"^\s*[:：]\s*(?:(?P<no>没有|没|无|否|不是|未)|(?P<yes>是|有))\s*$")
 _GENERAL = re.compile(r"^[^,，。;；、!！?？]{0,2}(的企业|的公司|企业能|企业可以|企业有|企业怎么|能不能|可以吗|需要|要求|是什么)")
@@ -187,6 +191,8 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
             if value is None:
                 continue
             for fact, v in (flag.yes if value else flag.no):
+                if type(v) is int and v > 0 and _COUNTED.search(text, c_start, c_end):
+                    continue  # "通过PCT授权了3件": the figure says how many, not the flag's "one at least"
                 keep(fact, v, ((s, e), *qualifier))
             break  # one reading of a word
 
@@ -317,7 +323,7 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
         return answered.group("yes") is not None  # "- 海外维权：没有", "高新技术企业：是"
     if _double_negated(before, vocab):
         return True  # "也没有没验收的省项目": none not accepted
-    if _negated_before(before, vocab) or _NEGATE_AFTER.match(after) or _NEGATE_ALL_AFTER.match(rest) \
+    if _negated_before(before, vocab) or _NEGATE_AFTER.match(after) or _NEGATE_ALL_AFTER.match(rest) or _NEGATE_CLOSING.match(rest) \
             or (not flag.verb and _EXPIRED.match(rest) and not _HOW.search(text[c_start:c_end])):
         return False
     if _AIM.search(before):

@@ -124,6 +124,8 @@ def _targets(catalog: Any) -> tuple[tuple[str, ...], dict[str, list[tuple[str, i
         return cached
     vocab = vocabulary(catalog)
     words = {n for n, _ in programme_names(catalog)} | {w for w, _ in vocab.figure_cues} | {f.word for f in vocab.flags}
+    # the words of names that may stand apart ("PCT讲励" is the PCT 奖励)
+    words |= {w for ws, _pid in vocab.names_all_of for w in ws}
     words = {w for w in words if len(w) >= 2 and all(_HAN.match(c) for c in w)}
     holes: dict[str, list[tuple[str, int]]] = {}
     for w in words:

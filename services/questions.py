@@ -39,6 +39,7 @@ from sqlmodel import select
 from policy import Catalog, ProgrammeInfo
 from policy.clause_links import programmes_citing
 from policy.question_facts import QuestionFacts, prepare_text, programme_facts, read_question
+from policy.question_implied import implied_programme
 from policy.question_names import correct_typos
 from policy.facts import CONFIRM_PREFIX
 from policy.question_vocab import vocabulary, words_pattern
@@ -327,6 +328,11 @@ def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
         read = read_question(catalog, text, as_of, used)
         if (read.facts or any(i.reason in _SAY_WHY for i in read.ignored)) and _about_the_company(catalog, read, used):
             return Decision(ENGINE, _named_besides_facts(catalog, read, programmes), read.facts, read)
+        return Decision(SEARCH)
+    read = read_question(catalog, text, as_of, frozenset())
+    implied = implied_programme(catalog, text, read.facts)
+    if implied is not None and _about_the_company(catalog, read, programme_facts(catalog, (implied,))):
+        return Decision(ENGINE, (implied,), read.facts, read)
     return Decision(SEARCH)
 
 
