@@ -62,23 +62,18 @@ def test_a_programme_name_with_a_flag_word_in_it_is_no_list_item(catalog):
     assert facts(catalog, "获批立项奖励，我们拿的是区级项目，能算吗").get("ip_project_approved") is not True
 
 
-def test_not_passed_after_the_word_is_a_no(catalog):
-    got = facts(catalog, "我们中型企业，贯标绩效评价不合格，贯标奖励还能拿吗")
-    assert got["ip_standard_performance_passed"] is False
-
-
-def test_a_not_yet_with_its_particle_is_a_statement(catalog):
-    assert facts(catalog, "省里的项目还没申报呢，项目引领奖励我们能拿吗")["ip_project_approved"] is False
-
-
-def test_a_demonstrative_makes_an_application_a_noun_not_an_aim(catalog):
-    got = facts(catalog, "我们是专精特新小巨人，律所说这件申请符合优先审查条件，会被优先推荐吗")
-    assert got["confirmed:priority_exam_request_qualifies"] is True
-
-
-def test_a_year_with_its_month_places_an_acceptance(catalog):
-    got = facts(catalog, "高价值专利培育项目是2020年11月验收的，升级项目能不能报")
-    assert got["accepted_high_value_programme_before_2021"] is True
+@pytest.mark.parametrize("text, fact, value", [
+    # "not passed" after the word is a no
+    ("我们中型企业，贯标绩效评价不合格，贯标奖励还能拿吗", "ip_standard_performance_passed", False),
+    # a not-yet with its particle is a statement
+    ("省里的项目还没申报呢，项目引领奖励我们能拿吗", "ip_project_approved", False),
+    # a demonstrative makes an application a noun, not an aim
+    ("我们是专精特新小巨人，律所说这件申请符合优先审查条件，会被优先推荐吗", "confirmed:priority_exam_request_qualifies", True),
+    # a year with its month places an acceptance
+    ("高价值专利培育项目是2020年11月验收的，升级项目能不能报", "accepted_high_value_programme_before_2021", True),
+])
+def test_a_statement_read_as_meant(catalog, text, fact, value):
+    assert facts(catalog, text)[fact] is value
 
 
 # -- figures -----------------------------------------------------------------------------------

@@ -103,13 +103,12 @@ def test_a_project_rejected_or_pending_is_not_approved(catalog, text):
     assert facts(catalog, text)["ip_project_approved"] is False
 
 
-def test_a_company_registered_in_another_province(catalog):
-    assert facts(catalog, "我们是浙江注册的公司，苏州有分厂，高价值专利培育能报吗")["jiangsu_legal_entity"] is False
-
-
-def test_a_company_registered_in_a_jiangsu_city(catalog):
-    got = facts(catalog, "工业品牌：我们是无锡注册的企业，工业企业，贯标通过认证了")
-    assert got["jiangsu_legal_entity"] is True
+@pytest.mark.parametrize("text, registered_in_jiangsu", [
+    ("我们是浙江注册的公司，苏州有分厂，高价值专利培育能报吗", False),  # another province
+    ("工业品牌：我们是无锡注册的企业，工业企业，贯标通过认证了", True),  # a Jiangsu city
+])
+def test_where_a_company_is_registered(catalog, text, registered_in_jiangsu):
+    assert facts(catalog, text)["jiangsu_legal_entity"] is registered_in_jiangsu
 
 
 def test_foreign_registered_trademarks_say_nothing_of_the_company(catalog):
