@@ -35,7 +35,7 @@ from .question_numbers import clause_of
 from .question_vocab import (LAST_YEAR, OTHER, THIS_YEAR, THREE_YEARS, THREE_YEARS_AGO, TWO_YEARS_AGO, Flag, Vocabulary,
                              find_words, latin, words_pattern)
 
-__all__ = ["read_flags", "english_negation", "english_statement"]
+__all__ = ["read_flags", "english_negation", "english_statement", "SPEAKER"]
 
 _RECENT = {THREE_YEARS, THIS_YEAR, LAST_YEAR, TWO_YEARS_AGO}
 _QUESTION_FORM = re.compile(r"(是不是|是否|有没有|能不能|算不算|属不属于|属于不属于|可不可以|能否)")
@@ -52,7 +52,7 @@ _OURS = re.compile(r"我们|我司|本公司|我公司|咱们|咱|我厂|本厂|
 _OPENS_DONE = re.compile(r"^(已经|已|刚刚|刚|也|都)?(通过|拿到|获得|取得|评上|拿了)")
 _OWN_ACT = re.compile(r"(报上去|交上去|递上去|报上去了|提交上去)")
 #: the asker speaking of the company somewhere in the message
-_SPEAKER = re.compile(r"我们|我司|本公司|我公司|咱们|咱|我厂|本厂|本企业")
+SPEAKER = re.compile(r"我们|我司|本公司|我公司|咱们|咱|我厂|本厂|本企业")
 #: a requirement before the word: "需要有知识产权部" says what a programme asks, not what the company has
 _NEEDS = re.compile(r"要求|需要|必须|须|要有|得有|条件|门槛|标准")
 _SUBJECT_RIGHT_BEFORE = re.compile(r"(我们|我司|本公司|我公司|咱们|我厂|本厂|我们公司|我们企业)$")
@@ -154,7 +154,7 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
     lower = text.lower()
     grouped = _grouped(vocab)
     found = find_words(text, tuple(grouped))
-    speaks = bool(_SPEAKER.search(text)) or any(not text[:s].strip() and _INTRO.match(text[e:]) for s, e, _w in found[:1]) \
+    speaks = bool(SPEAKER.search(text)) or any(not text[:s].strip() and _INTRO.match(text[e:]) for s, e, _w in found[:1]) \
         or _opens_told(text) or _topic_then_told(text) or (bool(found) and _bare(text, *clause_of(bounds, found[0][0]), found)
                                  and clause_of(bounds, found[0][0])[0] == 0)
     for s, e, word in found:

@@ -18,7 +18,8 @@ from typing import Any
 
 from .facts import CONFIRM_PREFIX
 from .question_facts import programme_facts
-from .question_flags import _SPEAKER
+from .question_flags import SPEAKER
+from .question_vocab import per_catalog
 
 __all__ = ["implied_programme"]
 
@@ -28,20 +29,14 @@ _ASKING = re.compile(r"吗|呢|？|\?|怎么|怎样|什么|啥|哪|多少|几|�
 MIN_FACTS = 2
 
 
+@per_catalog
 def _facts_by_programme(catalog: Any) -> tuple[tuple[str, frozenset[str]], ...]:
-    cached = getattr(catalog, "_question_facts_by_programme", None)
-    if cached is None:
-        cached = tuple((pid, programme_facts(catalog, (pid,))) for pid in catalog.programme_ids)
-        try:
-            object.__setattr__(catalog, "_question_facts_by_programme", cached)
-        except (AttributeError, TypeError):
-            pass
-    return cached
+    return tuple((pid, programme_facts(catalog, (pid,))) for pid in catalog.programme_ids)
 
 
 def implied_programme(catalog: Any, text: str, facts: dict) -> str | None:
     """The one programme whose conditions use every fact stated, when at least MIN_FACTS are."""
-    if not (_SPEAKER.search(text) or not _ASKING.search(text)):
+    if not (SPEAKER.search(text) or not _ASKING.search(text)):
         return None
     stated = {name for name in facts if not name.startswith(CONFIRM_PREFIX)}
     if len(stated) < MIN_FACTS:

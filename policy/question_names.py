@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from .question_facts import asks_stars
-from .question_vocab import find_words, vocabulary, words_pattern
+from .question_vocab import find_words, per_catalog, vocabulary, words_pattern
 
 __all__ = ["named_programmes", "correct_typos", "programme_names", "starred_programmes"]
 
@@ -37,11 +37,9 @@ _HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 _STARS = re.compile(r"几(颗|个)?星|星级|多少星|how many stars|star level", re.IGNORECASE)
 
 
+@per_catalog
 def programme_names(catalog: Any) -> tuple[tuple[str, str], ...]:
     """(name, programme id), longest first: the packs' aliases and question_words.yaml's names."""
-    cached = getattr(catalog, "_question_programme_names", None)
-    if cached is not None:
-        return cached
     names: dict[str, str] = {}
     for lp in catalog.packs:
         for prog in lp.pack.programmes:
@@ -49,12 +47,7 @@ def programme_names(catalog: Any) -> tuple[tuple[str, str], ...]:
                 names.setdefault(_lower(alias), prog.id)
     for name, pid in vocabulary(catalog).names:
         names.setdefault(name, pid)
-    cached = tuple(sorted(names.items(), key=lambda kv: -len(kv[0])))
-    try:
-        object.__setattr__(catalog, "_question_programme_names", cached)
-    except (AttributeError, TypeError):
-        pass
-    return cached
+    return tuple(sorted(names.items(), key=lambda kv: -len(kv[0])))
 
 
 def _lower(text: str) -> str:
@@ -116,12 +109,10 @@ def _fuzzy(syllable: str) -> str:
     return re.sub(r"(?<=[aei])ng$", "n", s)
 
 
-def _targets(catalog: Any) -> tuple[tuple[str, ...], dict[str, list[tuple[str, int]]], tuple[int, ...]]:
+@per_catalog
+def _typo_targets(catalog: Any) -> tuple[tuple[str, ...], dict[str, list[tuple[str, int]]], tuple[int, ...]]:
     """The words typos are read against, and a map from each word with one character left out
     ("发明之?") to (word, where)."""
-    cached = getattr(catalog, "_question_typo_targets", None)
-    if cached is not None:
-        return cached
     vocab = vocabulary(catalog)
     words = {n for n, _ in programme_names(catalog)} | {w for w, _ in vocab.figure_cues} | {f.word for f in vocab.flags}
     # the words of names that may stand apart ("PCT讲励" is the PCT 奖励)
@@ -131,12 +122,7 @@ def _targets(catalog: Any) -> tuple[tuple[str, ...], dict[str, list[tuple[str, i
     for w in words:
         for k in range(len(w)):
             holes.setdefault(w[:k] + "?" + w[k + 1:], []).append((w, k))
-    cached = (tuple(sorted(words)), holes, tuple(sorted({len(w) for w in words}, reverse=True)))
-    try:
-        object.__setattr__(catalog, "_question_typo_targets", cached)
-    except (AttributeError, TypeError):
-        pass
-    return cached
+    return tuple(sorted(words)), holes, tuple(sorted({len(w) for w in words}, reverse=True))
 
 
 def correct_typos(catalog: Any, text: str, known: Callable[[str], bool] | None = None) -> str:
@@ -147,7 +133,7 @@ def correct_typos(catalog: Any, text: str, known: Callable[[str], bool] | None =
     words of three characters or more are read."""
     if not _HAN.search(text):
         return text
-    words, holes, lengths = _targets(catalog)
+    words, holes, lengths = _typo_targets(catalog)
     lower = text.lower()
     out = list(text)
     taken = [(s, e) for s, e, _w in find_words(lower, words)]

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from .facts import CONFIRM_PREFIX
 
-__all__ = ["WORDS_FILE", "Flag", "Vocabulary", "vocabulary", "fact_family", "fact_time", "latin", "word_pattern",
+T = TypeVar("T")
+
+__all__ = ["WORDS_FILE", "Flag", "Vocabulary", "vocabulary", "per_catalog", "fact_family", "fact_time", "latin", "word_pattern",
            "words_pattern", "find_words",
            "NOW", "THIS_YEAR", "LAST_YEAR", "TWO_YEARS_AGO", "THREE_YEARS_AGO", "THREE_YEARS", "OTHER"]
 
@@ -143,11 +146,28 @@ def _longest_first(pairs: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
     return tuple(sorted(pairs.items(), key=lambda kv: -len(kv[0])))
 
 
+def per_catalog(build: Callable[[Any], T]) -> Callable[[Any], T]:
+    """``build(catalog)`` worked out once per catalog and kept on it (a catalog's packs and
+    words never change while it lives): the question readers' tables are built on first use."""
+    name = f"_question_{build.__name__.lstrip('_')}"
+
+    @wraps(build)
+    def cached(catalog: Any) -> T:
+        value = getattr(catalog, name, None)
+        if value is None:
+            value = build(catalog)
+            try:
+                object.__setattr__(catalog, name, value)
+            except (AttributeError, TypeError):  # a catalog that takes no attribute: built each time
+                pass
+        return value
+
+    return cached
+
+
+@per_catalog
 def vocabulary(catalog: Any) -> Vocabulary:
-    """The words for ``catalog`` (cached on it: a catalog's facts never change)."""
-    cached = getattr(catalog, "_question_vocabulary", None)
-    if cached is not None:
-        return cached
+    """The words for ``catalog``."""
     data = _load()
     specs = catalog.registry.specs
     figures: dict[str, dict[str, str]] = {}
@@ -221,10 +241,6 @@ def vocabulary(catalog: Any) -> Vocabulary:
         tuple(map(_norm, data.get("asks_what", ()))),
         tuple(sums.items()),
     )
-    try:
-        object.__setattr__(catalog, "_question_vocabulary", vocab)
-    except (AttributeError, TypeError):
-        pass
     return vocab
 
 
