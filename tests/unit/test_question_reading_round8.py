@@ -14,11 +14,8 @@ import pytest
 
 from policy.question_facts import read_question
 from policy.question_numbers import figures
-from search.results import ANSWER, Answer
-from search.routing import routing_for
 from services.asking import _evaluate
 from services.questions import ENGINE, decide
-from tests.unit.search_cases import clause_hit
 
 DAY = date(2022, 6, 1)
 
@@ -152,14 +149,6 @@ def test_a_batch_of_national_little_giants_is_a_little_giant(catalog):
 
 def test_not_counted_a_key_one(catalog):
     assert facts(catalog, "我们中小企业，不算重点的，首件发明专利补贴呢？从没申请过发明")["is_key_sme"] is False
-
-
-@pytest.mark.parametrize("question, quote", [
-    ("高价值专利培育项目什么时候截止申报", "请于2022年2月15日前报送。"),
-    ("中期评估什么时候做", "项目实施期3年，第二年进行中期评估。"),
-])
-def test_a_time_the_clause_states_is_answered(question, quote):
-    assert routing_for(question, Answer(True, [clause_hit(quote)])).kind == ANSWER
 
 
 def test_list_marks_opening_lines_are_no_figures(catalog):
