@@ -123,7 +123,8 @@ async def _answer(session, ctx, actor, text: str, as_of: date, args: argparse.Na
         return 0
     lang = args.lang
     if reply.route == FACT:
-        out = engine_card(list(reply.results), reply.stated, lang, ctx.catalog, fact_notes(reply, lang, ctx.catalog))
+        out = engine_card(list(reply.results), reply.stated, lang, ctx.catalog, fact_notes(reply, lang, ctx.catalog),
+                          reply.read.ranges)
         if change_keyboard(reply, lang) is not None:
             out += f"\n[{t('qa_change_button', lang)}]"
     elif reply.route == ANSWER:

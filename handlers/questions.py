@@ -38,7 +38,7 @@ from aiogram_dialog.api.internal import CONTEXT_KEY
 from locales import t
 from locales.format import fit
 from locales.programmes import fact_label, force_note, joined, period, title
-from locales.programmes.chat import citation_line, comparison, missing_line, pad, period_line, value_text
+from locales.programmes.chat import citation_line, comparison, missing_line, pad, period_line, stated_text, value_text
 from locales.programmes.words import SIGN, number, unit
 from policy import ELIGIBLE, NOT_ELIGIBLE
 from services.asking import ANSWER, FACT, OFFTOPIC, ChangeRefusal, Reply, answer_question, propose_change, shown
@@ -120,17 +120,20 @@ class _AtDate:
 _MARK = {ELIGIBLE: "✅", NOT_ELIGIBLE: "❌"}
 
 
-def engine_card(results: list, stated: dict, lang: str, catalog: Any, notes: list[str] | tuple[str, ...] = ()) -> str:
+def engine_card(results: list, stated: dict, lang: str, catalog: Any, notes: list[str] | tuple[str, ...] = (),
+                ranges: dict | None = None) -> str:
     """The engine's answer for the asker's company: ✅/❌/❓, the reason in numbers, the period, the clause
     (every piece from the programme renderer, locales.programmes); ``notes`` (what differs from
-    the record, what was not counted, the star level) come right after the header.
+    the record, what was not counted, the star level) come right after the header; ``ranges`` holds
+    a stated range's upper end by fact, so "五六件" is repeated as "5–6 件".
 
     A programme not in force at the as-of date is named with the day it ended (the outlook's
     line), never with "还差 N" or a verdict: the field test saw an ended award offered as open."""
     from locales.programmes.chat import outlook_line  # here: this edit touches only this function
 
-    told = joined((f"{escape(fact_label(catalog, f, lang))} {value_text(catalog, f, v, lang)}" for f, v in stated.items()),
-                  lang)
+    ranges = ranges or {}
+    told = joined((f"{escape(fact_label(catalog, f, lang))} {stated_text(catalog, f, v, ranges.get(f), lang)}"
+                   for f, v in stated.items()), lang)
     lines = [t("qa_engine_header", lang, told=told) if stated else t("qa_engine_header_record", lang)]
     lines += list(notes)
     for r in results:
@@ -277,7 +280,7 @@ async def question(message: Message, actor: Actor, lang: str, session: AsyncSess
         return
     if reply.route == FACT:
         await message.answer(engine_card(list(reply.results), reply.stated, lang, ctx.catalog,
-                                         fact_notes(reply, lang, ctx.catalog)),
+                                         fact_notes(reply, lang, ctx.catalog), reply.read.ranges),
                              reply_markup=change_keyboard(reply, lang))
         return
     if reply.route == ANSWER:

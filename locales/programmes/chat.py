@@ -60,6 +60,17 @@ def value_text(catalog: Any, fact: str | None, value: object, lang: str) -> str:
     return escape(str(value))
 
 
+def stated_text(catalog: Any, fact: str, value: object, high: object, lang: str) -> str:
+    """A stated figure as the asker put it: a range ("五六件") as both its ends, "5–6 件", not
+    only the lower end the engine reads (services.asking evaluates both ends)."""
+    if high is None or high == value or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value_text(catalog, fact, value, lang)
+    spec = catalog.registry.specs.get(fact)
+    if spec is not None and spec.type == "ratio":
+        return f"{value * 100:g}–{high * 100:g}%"
+    return f"{number(value)}–{number(high)}{unit(catalog, fact, lang)}"
+
+
 def short_reason(r: Any, lang: str, catalog: Any) -> str:
     """One line: eligible (and how far the next tier is), what is short, or how much is missing.
 

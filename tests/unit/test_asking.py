@@ -173,6 +173,20 @@ async def test_the_star_level_asked_is_checked_not_just_the_lowest(db):
                                            "status": "eligible", "in_force": True, "stars": 4}]
 
 
+async def test_a_range_is_repeated_as_said_and_judged_on_both_ends(db):
+    actors = await _demo(db)
+    reply = await _ask(db, actors["nobody"], "今年授权发明专利五六件，能评发明之星吗")
+    assert reply.stated == {"invention_grants_this_year": 5} and [r.status for r in reply.results] == ["eligible"]
+    zh = engine_card(list(reply.results), reply.stated, "zh", CATALOG, fact_notes(reply, "zh", CATALOG),
+                     reply.read.ranges)
+    en = engine_card(list(reply.results), reply.stated, "en", CATALOG, fact_notes(reply, "en", CATALOG),
+                     reply.read.ranges)
+    assert "当年发明专利授权件数 5–6 件" in zh and "this year 5–6" in en
+    exact = await _ask(db, actors["nobody"], "今年授权发明专利5件，能评发明之星吗")
+    card = engine_card(list(exact.results), exact.stated, "zh", CATALOG, (), exact.read.ranges)
+    assert "当年发明专利授权件数 5 件" in card and "–" not in card.split("\n")[0]
+
+
 async def test_last_years_figure_is_not_this_years(db):
     actors = await _demo(db)
     reply = await _ask(db, actors["nobody"], "我们去年授权发明专利3件，今年5件，能申请发明之星吗")
