@@ -23,6 +23,12 @@ Goal: two instances give at least 1.3x the throughput of one, CPU per update wit
     .venv/bin/python bench/scale.py              # 60 users x 40 updates, 3 rounds of both (~4 min)
     .venv/bin/python bench/scale.py --quick      # smoke test: 6 users x 6 updates
     .venv/bin/python bench/scale.py --users 100 --max-seconds 30
+    .venv/bin/python bench/scale.py --cpu-cap 0.5   # each instance held to half a core (bench/cpu_cap.py)
+
+Uncapped, one instance keeps one core busy and two fill both: the ratio then measures what the
+machine has left beside PostgreSQL, Redis and the emulator. With `--cpu-cap`, each instance gets
+the same budget, below what the machine can give two: the ratio measures what a second instance
+adds, as on machines of their own. Both are printed in the README.
 
 Exit status: 0 when every update got the expected reply and the emulator rejected nothing,
 1 otherwise (whether the goal is met does not change it); 2 when PostgreSQL or Redis cannot
@@ -51,6 +57,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import aiohttp  # noqa: E402
 
+from cpu_cap import CpuCap  # noqa: E402 - bench/cpu_cap.py
 from postgres_db import create_database, drop_database  # noqa: E402 - bench/postgres_db.py
 from emulator import BotInfo, Emulator  # noqa: E402
 from updates import (  # noqa: E402 - bench/updates.py: the workload, its warm-up and the closed loops
@@ -78,6 +85,7 @@ class ScaleResult(Result):
     redis_calls: Counter = field(default_factory=Counter)  # Redis commands run in the window, by name
     transactions: int = 0  # PostgreSQL transactions in the run's database during the window (and a second after)
     sessions: int = 0  # PostgreSQL sessions (connections) opened to it meanwhile
+    throttled_ms: float = 0.0  # time the instances were held back by --cpu-cap in the window
 
 
 class Instance(Child):
@@ -259,6 +267,7 @@ async def run_configuration(emu: Emulator, count: int, sims, workdir: Path, args
     name = await create_database(args.postgres, "ipbot_bench_scale")
     database_url = f"postgresql+asyncpg://{args.postgres.split('://', 1)[1].rsplit('/', 1)[0]}/{name}"
     instances: list[Instance] = []
+    caps: list[CpuCap] = []
     try:
         tokens = await prepare_ipbot_db(database_url, sims)
         await forget_bot_keys(args.redis)
@@ -270,6 +279,10 @@ async def run_configuration(emu: Emulator, count: int, sims, workdir: Path, args
                     for n in range(count)]
         instances = [Instance(n, p, ports[0], emu.url, database_url, args.redis, workdir, profiles[n])
                      for n, p in enumerate(ports)]
+        if args.cpu_cap:  # each instance its own budget, as if on a share of a machine of its own
+            caps = [CpuCap(f"ipbot-scale-{os.getpid()}-{n}", args.cpu_cap) for n in range(count)]
+            for cap, instance in zip(caps, instances):
+                cap.add(instance.proc.pid)
         async with aiohttp.ClientSession() as http:
             for instance in instances:
                 await instance.wait_listening(http)
@@ -293,7 +306,7 @@ async def run_configuration(emu: Emulator, count: int, sims, workdir: Path, args
         calls_before = len(emu.calls)
         for instance in instances:
             instance.profile(on=True)
-        cpu0 = [i.cpu_seconds() for i in instances]
+        cpu0, throttled0 = [i.cpu_seconds() for i in instances], sum(c.throttled_ms() for c in caps)
         busy0, bench0, servers0, redis0 = machine_busy(), time.process_time(), servers_cpu(), \
             await redis_commands(args.redis)
         xacts0 = await transactions(args.postgres, name)
@@ -306,7 +319,7 @@ async def run_configuration(emu: Emulator, count: int, sims, workdir: Path, args
         await asyncio.sleep(1.0)  # PostgreSQL publishes a backend's counts within a second
         xacts1 = await transactions(args.postgres, name)
         result.transactions, result.sessions = xacts1[0] - xacts0[0], xacts1[1] - xacts0[1]
-        cpu1 = [i.cpu_seconds() for i in instances]
+        cpu1, result.throttled_ms = [i.cpu_seconds() for i in instances], sum(c.throttled_ms() for c in caps) - throttled0
         for instance in instances:
             instance.profile(on=False)
         result.profiles = [p for p in [await i.wait_profile() for i in instances] if p is not None]
@@ -325,6 +338,8 @@ async def run_configuration(emu: Emulator, count: int, sims, workdir: Path, args
     finally:
         for instance in instances:
             await instance.stop()
+        for cap in caps:
+            cap.remove()
         emu.route_webhook(None, token=IPBOT_TOKEN)
         await drop_database(args.postgres, name)
 
@@ -362,6 +377,9 @@ def report(results: dict[str, ScaleResult]) -> None:
             print(f"  {r.bot}: Redis commands per update {sum(r.redis_calls.values()) / r.completed:.2f} "
                   f"(the whole server's): {top}; PostgreSQL transactions per update "
                   f"{r.transactions / r.completed:.2f}, connections opened {r.sessions}")
+        if r.throttled_ms:
+            print(f"  {r.bot}: held back by their CPU cap for {r.throttled_ms / 1000:.1f} s "
+                  f"of the instances' time in the window")
         print_faults(r)
 
 
@@ -372,7 +390,8 @@ async def amain(args: argparse.Namespace) -> int:
     print(f"scale bench: {args.users} users ({', '.join(f'{n} {r}' for r, n in sorted(roles.items()))}) x "
           f"{args.updates_per_user} updates, at most {args.max_seconds:.0f}s per configuration, {args.rounds} "
           f"round(s) of one then two instances, webhook delivery, PostgreSQL + Redis; load average "
-          f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs", flush=True)
+          f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; "
+          + (f"each instance capped at {args.cpu_cap:g} core" if args.cpu_cap else "instances not capped"), flush=True)
     workdir = Path(tempfile.mkdtemp(prefix="ipbot-scale-"))
     emu = Emulator({IPBOT_TOKEN: BotInfo(IPBOT_USERNAME)})
     rounds: list[dict[str, ScaleResult]] = []
@@ -425,6 +444,7 @@ async def amain(args: argparse.Namespace) -> int:
         "ratio": round(ratio, 3) if ratio is not None else None,
         "cpu_ms_per_update_one": round(a, 2) if a else None,
         "cpu_ms_per_update_two": round(b, 2) if b else None,
+        "cpu_cap": args.cpu_cap,
     }))
     return 1 if any(r.errors for results in rounds for r in results.values()) else 0
 
@@ -447,6 +467,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="a PostgreSQL database to connect to for CREATE/DROP DATABASE (trust or password in the URL)")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/12", help="the Redis the instances share")
     parser.add_argument("--keep", action="store_true", help="keep the instances' logs")
+    parser.add_argument("--cpu-cap", type=float, default=None, metavar="CORES",
+                        help="give each instance at most this share of a core (a cgroup of its own; needs root): "
+                             "below what the machine can give two, the ratio measures the instances, not the "
+                             "machine (default: no cap)")
     args = checked_workload_args(parser, parser.parse_args(argv), quick_users=6)
     if args.quick:
         args.rounds = 1

@@ -26,15 +26,18 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    # Up to 30 connections per process, 20 of them kept: with SQLAlchemy's default (5 kept, 10 more
-    # closed again on return) a bot with dozens of updates in flight opened and closed connections
-    # all the time, a few milliseconds of CPU each (bench/scale.py counts them). Several instances:
-    # PostgreSQL's max_connections must cover 30 per instance and a few for the command line.
+    # 30 connections per process, all kept, none opened beyond: an update holds one from its first
+    # query to its commit, so a bot with dozens of updates in flight used every connection it could
+    # open, and connections above the kept ones (SQLAlchemy's overflow) were closed on return and
+    # opened again, milliseconds of CPU each on both sides: with 20 kept and 10 more, two instances
+    # opened 31-51 connections in bench/scale.py's 11 s window; with 30 kept, 0-7. An update beyond
+    # the 30th waits for a connection (up to the pool's 30 s). Several instances: PostgreSQL's
+    # max_connections must cover 30 per instance and a few for the command line.
     # asyncpg prepares every statement, and after five runs PostgreSQL may keep one generic plan
     # for it; a region prefix bound as a parameter then plans "any region" and checks visits company
     # by company (ten times slower on bench/workbench.py). Custom plans cost a little planning per run.
     connect_args = {"server_settings": {"plan_cache_mode": "force_custom_plan"}} if "asyncpg" in url else {}
-    return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=20, max_overflow=10,
+    return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=30, max_overflow=0,
                                connect_args=connect_args)
 
 
