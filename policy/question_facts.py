@@ -48,9 +48,10 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from .facts import FactError, FactProblem
-from .question_flags import english_negation, english_statement, read_flags
+from .question_flags import NEGATE_CLOSING, english_negation, english_statement, read_flags
 from .question_numbers import (COUNT_UNITS, MONEY_UNITS, PEOPLE_UNITS, SKIP_UNITS, STAR_UNITS, Figure, clause_of,
                                clauses, figures, prepare_text, times)
+from .question_others import OTHER_COMPANY
 from .question_vocab import (LAST_YEAR, NOW, THIS_YEAR, THREE_YEARS, THREE_YEARS_AGO, TWO_YEARS_AGO, WORDS_FILE,
                              Vocabulary, fact_family, fact_time, find_words, vocabulary, words_pattern)  # noqa: F401
 
@@ -67,8 +68,7 @@ _REQUIREMENT = re.compile(r"要求|条件|门槛|标准|需要|须|得有|要有
 _OURS = re.compile(r"我们|我司|本公司|我公司|咱们|我厂|本厂|本企业")
 #: "count toward the 50 valid invention patents": a figure the question refers to, a programme's
 _THE = re.compile(r"\bthe\s+$", re.IGNORECASE)
-#: a figure of another company ("母公司有效发明200件") or one the asker is unsure of ("有没有5件不清楚")
-_NOT_OURS = re.compile(r"母公司|集团公司|总公司|关联公司|兄弟公司|竞争对手|对手|同行|别人家|别的公司|parent company")
+_NOT_OURS = re.compile(OTHER_COMPANY.pattern + "|同行", re.IGNORECASE)  # of another company; or unsure ("有没有5件不清楚"):
 _UNSURE = re.compile(r"不清楚|不确定|不知道|说不准|不好说|没数|not sure|don't know|unsure")
 #: after a figure of one, the sum asked for it: "一件奖多少", "一个给多少钱" (how much per one)
 _PER_ONE = re.compile(r"\s*[\u4e00-\u9fff]{0,4}?(能|可以|可|会)?(奖|补|给|发|拿)(多少|几)")
@@ -559,8 +559,8 @@ def _none_stated(text: str, cues: list, figs: list[Figure], vocab: Vocabulary, t
         else:  # "没有PCT", "还没授权", "没有专职的知识产权人员"
             before = text[window:s]
             negated = before.endswith(negations) or _near(tuple(n for n in negations if len(n) >= 2), 4).search(before) \
-                or _NEVER_DONE.search(before)
-        some = _OF_SOME.match(text[e:c_end])
+                or _NEVER_DONE.search(before) or NEGATE_CLOSING.match(text[e:c_end])  # "授权的还没有"
+        some = None if NEGATE_CLOSING.match(text[e:c_end]) else _OF_SOME.match(text[e:c_end])
         if some and any(cs == e + some.end() and set(fs) & set(families) for cs, _ce, fs in cues):
             some = None  # "没有专职的知识产权人员": a kind of the thing counted, then the thing
         if not negated or some and not _OURS.search(text[c_start:s]):

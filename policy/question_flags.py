@@ -32,10 +32,11 @@ from functools import lru_cache
 from typing import Any
 
 from .question_numbers import clause_of
+from .question_others import own_denial, said_of_other
 from .question_vocab import (LAST_YEAR, OTHER, THIS_YEAR, THREE_YEARS, THREE_YEARS_AGO, TWO_YEARS_AGO, Flag, Vocabulary,
                              find_words, latin, words_pattern)
 
-__all__ = ["read_flags", "english_negation", "english_statement", "SPEAKER"]
+__all__ = ["read_flags", "english_negation", "english_statement", "SPEAKER", "NEGATE_CLOSING"]
 
 _RECENT = {THREE_YEARS, THIS_YEAR, LAST_YEAR, TWO_YEARS_AGO}
 _QUESTION_FORM = re.compile(r"(是不是|是否|有没有|能不能|算不算|属不属于|属于不属于|可不可以|能否)")
@@ -52,7 +53,7 @@ _OURS = re.compile(r"我们|我司|本公司|我公司|咱们|咱|我厂|本厂|
 _OPENS_DONE = re.compile(r"^(已经|已|刚刚|刚|也|都)?(通过|拿到|获得|取得|评上|拿了)")
 _OWN_ACT = re.compile(r"(报上去|交上去|递上去|报上去了|提交上去)")
 #: the asker speaking of the company somewhere in the message
-SPEAKER = re.compile(r"我们|我司|本公司|我公司|咱们|咱|我厂|本厂|本企业")
+SPEAKER = re.compile(r"我们|我司|本公司|我公司|咱们|咱|我厂|本厂|本企业|情况如下|基本情况如下|具体情况如下|情况是这样")
 #: a requirement before the word: "需要有知识产权部" says what a programme asks, not what the company has
 _NEEDS = re.compile(r"要求|需要|必须|须|要有|得有|条件|门槛|标准")
 _SUBJECT_RIGHT_BEFORE = re.compile(r"(我们|我司|本公司|我公司|咱们|我厂|本厂|我们公司|我们企业)$")
@@ -68,7 +69,7 @@ _NEGATE_ALL_AFTER = re.compile(r"^[^,，。;；、!！?？吗呢]{0,12}都(还)?
 #: a figure counted: a flag's count ("通过PCT拿到了授权": one) yields to it
 _COUNTED = re.compile(r"\d+\s*(件|个|项|patents?|grants?|applications?)", re.IGNORECASE)
 #: "PCT进国家阶段的没有", "海外维权的一件都没有": a negation closing the clause right after the word
-_NEGATE_CLOSING = re.compile(r"^的?(一件|一个|一项)?(也|还|都)?(还)?(没有|没)$")
+_NEGATE_CLOSING = NEGATE_CLOSING = re.compile(r"^的?(一件|一个|一项)?(也|还|都)?(还)?(没有|没)$")
 #: an item of a list answered after a colon: "高新技术企业：是", "海外维权：没有"
 _ANSWERED = re.compile(r"^\s*[:：]\s*(?:(?P<no>没有|没|无|否|不是|未)|(?P<yes>是|有))\s*$")
 _GENERAL = re.compile(r"^[^,，。;；、!！?？]{0,2}(的企业|的公司|企业能|企业可以|企业有|企业怎么|能不能|可以吗|需要|要求|是什么)")
@@ -77,7 +78,7 @@ _SUPPOSED = re.compile(r"(如果|假如|要是|假设|万一|若是|倘若|听�
 #: "贯标认证了就有奖励": a condition and what follows from it, not a statement
 _THEN = re.compile(r"^[^,，。;；、!！?？]{0,3}了?就")
 _WE_ARE = re.compile(r"(我们|我司|本公司|我公司|咱们)(也|就|都|只)?(是|属于)")
-_NOT_A_NOUN = re.compile(r"能|要|想|可以|申请|报|吗|没|不|有|如果")
+_NOT_A_NOUN = re.compile(r"能|要|想|可以|申请|报|吗|没|不|有|如果|未|无(?!锡)")
 #: an aim before the word; not a noun ending in one of these words ("战略推进计划项目批下来了": the
 #: project was approved, no aim), nor one a demonstrative makes a noun ("这件申请符合条件": the application)
 _AIM = re.compile(r"(?<!这件)(?<!这个)(?<!这项)(?<!这份)(?<!该)(?<!此)"
@@ -95,7 +96,7 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _LIST_OPEN = re.compile(r"[:：;；]")
 _ITEM_REST = re.compile(r"[^\d吗呢？?]{0,8}")
 _FIRST_CLAUSE = re.compile(r"^\s*([^,，。;；!！?？\n]{3,})[,，。;；]")
-_ASKS_LATER = re.compile(r"吗|？|\?|呢|能不能|行不行|可不可以|能否|有没有|够不够|算不算|能报|能拿|能申请|想报|想申请|报不")
+_ASKS_LATER = re.compile(r"吗|？|\?|呢|能不能|行不行|可不可以|能否|有没有|够不够|算不算|能报|能拿|能申请|想报|想申请|报不|怎么申请|如何申请|怎么拿|怎么报")
 #: said of some: "通过贯标认证的企业", "打赢官司的公司"
 _SOME = re.compile(r"的(企业|公司|单位|话)|企业(能|可以|有)|哪|什么|多少|怎么|几")
 #: a clause that tells: something done, had, being or not
@@ -108,6 +109,8 @@ _NOT_YET = re.compile(r"(还|都)?没[^,，。;；!！?？吗]{0,4}呢$")
 #: (not a title a company is given by a project: 优势企业, 示范企业 are applied for, as 项目 are)
 _KIND_DOES = re.compile(r"^\s*[\u4e00-\u9fff]{0,8}(?<!优势)(?<!示范)(企业|公司|单位)(?!项目)(?=[^,，;；。]{2,})")
 _CLAUSE_END = re.compile(r"\s*[,，;；、。\n]|\s+(?=[\u4e00-\u9fff])")
+#: what may stand before an item of a list: "或者", "和", another item and "或者" ("调查或者纠纷")
+_LIST_ITEM = re.compile(r"([\u4e00-\u9fff]{0,4}(或者|或是|或|和|及|以及|还有))?|也")
 _KIND_OF_COMPANY = re.compile(r"企业|公司|单位|的|国家级|第[一二三四五六七八九十\d]{1,2}批|[\s\"“”'‘’]")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]*")
 #: left in a clause of flag words, these make it no description of the company: a programme's
@@ -165,8 +168,15 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
             if flag.if_used and not any(f in used for f, _v in flag.yes + flag.no):
                 continue
             where = _sentence(text, s) if english else (c_start, c_end)
+            if said_of_other(text, where[0], s):  # "母公司是小巨人": another company's, not the asker's
+                if not english and not flag.with_ and own_denial(text, c_end):
+                    for fact, v in flag.no:  # "…，我们子公司自己不是": the asker is not
+                        keep(fact, v, ((s, e),))
+                continue
             scope = (max((m.end() for m in _SENTENCE_END.finditer(text, 0, c_start)), default=0),
                      _sentence_end(text, c_end)) if flag.sentence and not english else where
+            if scope == where and not english:
+                scope = (_list_start(text, c_start), c_end)  # "海外没有任何维权、调查": the list's words too
             qualified, qualifier = _qualifier(lower, flag, *scope, s)
             if qualified:
                 distance = min((abs(qs - s) for qs, _qe in qualifier), default=0)
@@ -175,7 +185,8 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
             said_when = {k for ts, te, k in times if where[0] <= ts and te <= where[1]}
             if flag.recent and said_when & {OTHER, THREE_YEARS_AGO}:
                 continue
-            if not english and not flag.verb and (c_start == 0 or speaks) and _bare(text, c_start, c_end, found):
+            if not english and not flag.verb and (c_start == 0 or speaks) and _bare(text, c_start, c_end, found) \
+                    and not _list_negated(text, c_start, vocab):
                 value: bool | None = True  # "江苏独立法人工业企业，行业龙头；…": what the company is, listed
             else:
                 value = _english(text, s, e, flag, vocab, *where) if english \
@@ -268,6 +279,19 @@ def _sentence(text: str, pos: int) -> tuple[int, int]:
     return 0, len(text)
 
 
+def _list_start(text: str, c_start: int) -> int:
+    """Where the list a clause is an item of begins: items are said with 、 ("维权、调查或者纠纷")."""
+    while c_start > 0 and text[c_start - 1] == "、":
+        c_start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, c_start - 1)), default=0)
+    return c_start
+
+
+def _list_negated(text: str, c_start: int, vocab: Vocabulary) -> bool:
+    """Whether the first item of the list holding the clause at ``c_start`` is negated."""
+    start = _list_start(text, c_start)
+    return start < c_start and _near_negation(vocab.negations_near).search(text[start:text.index("、", start)]) is not None
+
+
 def _negated_before(before: str, vocab: Vocabulary) -> bool:
     trimmed = before.rstrip("过了的都也还")
     if any(trimmed.endswith(n) or before.endswith(n) for n in vocab.negations):
@@ -314,6 +338,8 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
     before, after, rest = text[c_start:s], text[e:], text[e:c_end]
     if _QUESTION_FORM.search(before[-8:]) or _SUPPOSED.search(before) or _THEN.match(rest):
         return None
+    if len(before) >= 2 and before[-1] == "不" and before[-2] == text[s]:
+        return None  # "符不符合条件": asked, A-not-A
     if _CHOICE.match(text[e:_sentence_end(text, e) + 1]):
         return None  # "是拿到证书才有奖励，还是绩效评价合格也行？": a choice asked, not a statement
     if _GENERAL.match(after) and not _ASSERT_AFTER.match(after):
@@ -323,6 +349,8 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
         return answered.group("yes") is not None  # "- 海外维权：没有", "高新技术企业：是"
     if _double_negated(before, vocab):
         return True  # "也没有没验收的省项目": none not accepted
+    if _LIST_ITEM.fullmatch(before.strip()) and _list_negated(text, c_start, vocab):
+        return False  # "没有任何维权、调查或者纠纷": the negation before a list's first item holds for each
     if _negated_before(before, vocab) or _NEGATE_AFTER.match(after) or _NEGATE_ALL_AFTER.match(rest) or _NEGATE_CLOSING.match(rest) \
             or (not flag.verb and _EXPIRED.match(rest) and not _HOW.search(text[c_start:c_end])):
         return False

@@ -181,10 +181,13 @@ def _match(lower: str, i: int, n: int, holes: dict[str, list[tuple[str, int]]],
 
 
 def _in_a_word(lower: str, pos: int, start: int, end: int, known: Callable[[str], bool]) -> bool:
-    """Whether the character at ``pos`` makes a word with its neighbour outside [start, end)."""
+    """Whether the character at ``pos`` makes a word with its neighbour outside [start, end), or,
+    opening a stretch of four or more, with the one after it ("省级项目" is no typo of 升级项目)."""
     pairs = []
     if pos == start and pos > 0:
         pairs.append(lower[pos - 1:pos + 1])
     if pos == end - 1 and pos + 1 < len(lower):
+        pairs.append(lower[pos:pos + 2])
+    if pos == start and end - start >= 4:
         pairs.append(lower[pos:pos + 2])
     return any(len(p) == 2 and all(_HAN.match(c) for c in p) and known(p) for p in pairs)

@@ -21,6 +21,7 @@ from datetime import date
 
 import cn2an
 
+from .question_years import join_year_lists, year_spans
 from .question_vocab import (LAST_YEAR, OTHER, THIS_YEAR, THREE_YEARS_AGO, TWO_YEARS_AGO, Vocabulary, latin,
                              word_pattern)
 
@@ -84,6 +85,21 @@ def _number(raw: str) -> float | None:
         return None
 
 
+_ABOUT = re.compile(r"\s*(多|余|几)\s*(件|个|项|篇|人|名|位)")
+
+
+def _about(text: str, at: int, value: float | None) -> tuple[float, float, str, int] | None:
+    """"二十多件" is 21 to 29 件, "一百多件" 101 to 199, "十几人" 11 to 19: a round number and 多/余/几
+    before a count's unit, as a range (the engine answers only where both ends agree)."""
+    m = _ABOUT.match(text, at)
+    if m is None or value is None or value < 10 or value != int(value):
+        return None
+    step = 10 ** (len(str(int(value))) - 1)
+    if value % step:
+        return None  # "35多件" is no way of speaking
+    return value + 1, value + step - 1, m.group(2), m.end()
+
+
 def figures(text: str, masked: list[tuple[int, int]]) -> list[Figure]:
     """Every number of ``text`` outside ``masked`` (the time words), with its unit."""
     out = []
@@ -98,8 +114,13 @@ def figures(text: str, masked: list[tuple[int, int]]) -> list[Figure]:
         else:
             raw = m.group("num")
             unit = m.group("unit") or ""
+            about = None if unit else _about(text, m.end("num"), _number(raw))
+            if about is not None:  # "二十多件", "30多个", "十几人": the round number's next ten (or hundred)
+                low, high, unit, end = about
+                out.append(Figure(s, end, text[s:end].strip(), low, unit, True, high))
+                continue
             if raw[0] not in "0123456789" and not unit and not re.search("[万亿]$", raw):
-                if _APPROX_AFTER.match(text[m.end("num"):]):  # "十几件", "二十多件"
+                if _APPROX_AFTER.match(text[m.end("num"):]):  # "十几万", "二十多年"
                     out.append(Figure(s, e, text[s:e], 0, "", False))
                 continue  # a Chinese numeral with no unit: 一企一策, 一定数量
             if raw == "零" and unit == "件" and re.match(r"[\u4e00-\u9fff]", text[e:e + 1]):
@@ -130,9 +151,9 @@ def figures(text: str, masked: list[tuple[int, int]]) -> list[Figure]:
     return out
 
 
-#: circled list numbers ("①重点中小企业") and list marks opening a line ("1. ", "2、"): an item's mark, no figure
+#: circled list numbers ("①重点中小企业") and list marks opening a line ("1. ", "2、", "- "): an item's mark, no figure
 _CIRCLED = re.compile("[\u2460-\u2473\u2776-\u277f]")
-_LIST_MARK = re.compile(r"(?:^|\n)[ \t]*(?:\d{1,2}|[a-z])[ \t]*[.、)][ \t]*(?!\d)")
+_LIST_MARK = re.compile(r"(?:^|\n)[ \t]*(?:(?:\d{1,2}|[a-z])[ \t]*[.、)]|[-*•·])[ \t]*(?!\d)")
 
 
 def prepare_text(text: str) -> str:
@@ -141,7 +162,7 @@ def prepare_text(text: str) -> str:
     norm = unicodedata.normalize("NFKC", _CIRCLED.sub("\n", text or ""))
     norm = _LIST_MARK.sub(lambda m: "\n" if m.group(0).startswith("\n") else "", norm)
     norm = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", norm)
-    return english_numbers(norm)
+    return join_year_lists(english_numbers(norm))
 
 
 def _time_pattern(vocab: Vocabulary) -> re.Pattern[str]:
@@ -158,8 +179,11 @@ def _time_pattern(vocab: Vocabulary) -> re.Pattern[str]:
 def times(text: str, as_of: date | None, vocab: Vocabulary) -> list[tuple[int, int, str]]:
     """(start, end, kind) of each time word; a year is placed against ``as_of``."""
     kinds = {w: k for w, k in vocab.times}
-    out = []
+    out = year_spans(text, as_of)  # "2019-2021年": the last three years named one by one
+    spans = list(out)
     for m in _time_pattern(vocab).finditer(text):
+        if any(s <= m.start() < e for s, e, _ in spans):
+            continue
         if m.group("year") or m.group("bare"):  # "2025年"; a bare "2022" is a year too, never a count
             year = int(m.group("year") or m.group("bare"))
             years = {} if as_of is None else {as_of.year: THIS_YEAR, as_of.year - 1: LAST_YEAR,
@@ -168,7 +192,7 @@ def times(text: str, as_of: date | None, vocab: Vocabulary) -> list[tuple[int, i
         else:
             kind = kinds.get(re.sub(r"\s+", " ", m.group("word").lower()), OTHER)
         out.append((m.start(), m.end(), kind))
-    return out
+    return sorted(out)
 
 
 #: a short run of words without a figure before 、, and a clause with a figure after it: the

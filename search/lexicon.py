@@ -272,6 +272,8 @@ AMOUNT = re.compile(
     r"|多少(?![件个人项年家次])\S{1,10}(奖金|奖励|补贴|补助|资助)"
     # the sum named before the question word ("启动资金有多少"), or a price to set ("许可费怎么定价")
     r"|(资金|经费|奖金|补贴|补助|资助)(大概|一般)?(有|是|能有|能给)?多少|定价"
+    # a fee or a loan with its sum asked ("费用多少", "能贷多少"), or who pays a fee ("评估费谁出")
+    r"|费用(大概|一般|要|是)*多少|(贷|贷款|融资)(大概|一般|能|可以)*(多少|几)|(费|费用)\S{0,2}谁(出|付|承担|掏|来出)"
 )
 #: a sum of money in a clause: "2000万元", "2 亿元", "500元"
 MONEY_FIGURE = re.compile(r"\d[\d,.]*\s*(万|亿)?\s*元")
@@ -286,7 +288,8 @@ SORTED = re.compile(r"类|种|包括|分为|是指")
 #: (what a question asks for, what the quoted clause must state to answer it)
 #: A question asking which papers to hand in ("要交哪些材料", "材料怎么准备"); answered only from a
 #: clause that names them (材料, 资料): a clause of conditions says who qualifies, not what to send.
-PAPERS = re.compile(r"(哪些|什么|啥)(申报|申请|证明)?(材料|资料)|(材料|资料)\S{0,3}(怎么|如何|咋)|(提交|准备|交)\S{0,2}(材料|资料)")
+PAPERS = re.compile(r"(哪些|什么|啥)(申报|申请|证明)?(材料|资料)|(材料|资料)\S{0,3}(怎么|如何|咋)|(提交|准备|交)\S{0,2}(材料|资料)"
+                    r"|(要|需要|得)?准备(什么|哪些|啥)")
 LISTS_PAPERS = re.compile(r"材料|资料")
 #: A question asking for a share ("能贷到评估价的几成", "补贴比例是多少"); answered only from a clause
 #: that states one (a percentage, 百分之…, "三成").
@@ -326,6 +329,8 @@ NOT_IN_TEXTS = re.compile(
     r"|模板|模版|范本|范文|样表|(在|去|到)?(哪里|哪儿|哪)(领|领取|申领)|到期(了)?\S{0,2}(怎么|如何|咋)|续期|续证|换证"
     # whether a rule has changed since (the texts are as issued), and an office's online systems
     r"|(变|改|调整|变化)(了)?(没有|没|吗)|有没有(变|改|调整|变化)|登录|登陆|账号|密码|网址"
+    # a provider recommended ("贯标认证机构哪家好"): a specialist's advice, never the texts'
+    r"|哪家(好|强|靠谱|便宜)|推荐(一下|一个|一家|个|家)?\S{0,4}(机构|代理所|事务所|律所|律师)"
 )
 
 #: Kinds of company (a status some programmes require), not rights: a question whose only IP

@@ -29,6 +29,7 @@ are counted in the audit log).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -302,8 +303,14 @@ def named_programmes(catalog: Catalog, question: str) -> tuple[str, ...]:
 
 
 #: Figures read but not used that still deserve the engine's answer, to say why ("去年授权3件"
-#: about 发明之星, which counts this year's grants only).
-_SAY_WHY = frozenset({"no_fact_for_time", "time_unclear", "repeated"})
+#: about 发明之星, which counts this year's grants only; "有效发明30多件": no exact figure).
+_SAY_WHY = frozenset({"no_fact_for_time", "time_unclear", "repeated", "not_exact"})
+#: "第一件发明专利": an ordinal, no count stated
+_ORDINAL = re.compile(r"第\s*[\d一二两三四五六七八九十]")
+
+
+def _says_why(read: QuestionFacts) -> bool:
+    return any(i.reason in _SAY_WHY and not (i.reason == "not_exact" and _ORDINAL.search(i.text)) for i in read.ignored)
 
 
 def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
@@ -326,7 +333,7 @@ def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
     if programmes:
         used = programme_facts(catalog, programmes)
         read = read_question(catalog, text, as_of, used)
-        if (read.facts or any(i.reason in _SAY_WHY for i in read.ignored)) and _about_the_company(catalog, read, used):
+        if (read.facts or _says_why(read)) and _about_the_company(catalog, read, used):
             return Decision(ENGINE, _named_besides_facts(catalog, read, programmes), read.facts, read)
         return Decision(SEARCH)
     read = read_question(catalog, text, as_of, frozenset())
@@ -344,7 +351,7 @@ def _about_the_company(catalog: Catalog, read: QuestionFacts, used: frozenset[st
     specs = catalog.registry.specs
     if any(name in specs and specs[name].type != "bool" for name in read.facts):
         return True
-    if any(i.reason in _SAY_WHY for i in read.ignored):
+    if _says_why(read):
         return True
     asks_what = vocabulary(catalog).asks_what
     if asks_what and words_pattern(asks_what).search(read.text.lower()):

@@ -110,12 +110,21 @@ def test_a_figure_without_a_time_goes_to_the_member_the_named_programme_uses(cat
 
 
 # a range ("三四件") is read at both ends, a verdict given only where they agree: test_question_reading_round8
-@pytest.mark.parametrize("text", ["有效发明专利超过50件能评几星级", "有效发明30多件", "有十几件发明专利",
-                                  "有效发明专利大概40件", "高价值专利5件以上"])
+@pytest.mark.parametrize("text", ["有效发明专利超过50件能评几星级", "有效发明专利大概40件", "高价值专利5件以上",
+                                  "有效发明专利35多件"])
 def test_inexact_figures_are_not_guessed(cat, text):
     read = read_question(cat, text, AS_OF)
     assert read.facts == {}
     assert [i.reason for i in read.ignored] == ["not_exact"]
+
+
+# "30多件" is 31 to 39, "十几件" 11 to 19: a range, answered only where both ends agree (services.asking)
+@pytest.mark.parametrize("text, low, high", [("有效发明30多件", 31, 39), ("有十几件发明专利", 11, 19),
+                                             ("有效发明专利二十多件", 21, 29), ("有效发明专利一百多件", 101, 199),
+                                             ("有效发明专利二十几件", 21, 29)])
+def test_a_round_number_and_more_is_a_range(cat, text, low, high):
+    read = read_question(cat, text, AS_OF)
+    assert read.facts == {"valid_invention_patents": low} and read.ranges == {"valid_invention_patents": high}
 
 
 def test_money_without_a_unit_is_not_guessed(cat):
