@@ -167,9 +167,13 @@ def fact_notes(reply: Reply, lang: str, catalog: Any) -> list[str]:
                                stated=escape(shown(catalog, d.fact, d.stated, lang))))
             else:
                 because = d.because or ""
+                stated = reply.stated.get(because)
+                high = reply.read.ranges.get(because) if because else None
+                said = stated_text(catalog, because, stated, high, lang) if high is not None else escape(
+                    shown(catalog, because, stated, lang))
                 lines.append(t("qa_differs_conflict", lang, label=label, on_file=on_file,
                                because=escape(fact_label(catalog, because, lang)) if because else "",
-                               stated=escape(shown(catalog, because, reply.stated.get(because), lang))))
+                               stated=said))
         if reply.change:
             lines.append(t("qa_differs_offer", lang))
     said = [ignored_line(i, lang, catalog) for i in reply.read.ignored if i.reason != "no_fact"]
@@ -200,30 +204,39 @@ def star_lines(star: Any, reply: Reply, lang: str, catalog: Any) -> list[str]:
     def fig(x: Any) -> str:
         return f"{number(x)}{u}"
 
+    # a stated range ("二十多件", 21-29) reaches the same level at both ends (services.asking drops it
+    # otherwise): say the range, and the shortfall from its upper end to its lower one
+    high = reply.read.ranges.get(star.fact) if star.have is not None and reply.stated.get(star.fact) == star.have \
+        else None
+    have = stated_text(catalog, star.fact, star.have, high, lang) if star.have is not None else ""
+
+    def short(x: Any) -> str:
+        return fig(x) if high is None else f"{number(x - (high - star.have))}–{number(x)}{u}"
+
     if star.have is None:
         tiers = joined((t("qa_stars_tier", lang, tier=escape(labels[k]), op=op, need=fig(need)) for k, need in star.tiers),
                        lang, "prog_list_sep")
         return ["", t("qa_stars_unknown", lang, title=name, label=label, tiers=tiers)]
     if star.reached:
-        lines = ["", t("qa_stars_reached", lang, title=name, label=label, have=fig(star.have),
+        lines = ["", t("qa_stars_reached", lang, title=name, label=label, have=have,
                        tier=escape(labels[star.reached]))]
         if star.next_tier is not None:
             upper = labels[star.next_tier][:1].upper() + labels[star.next_tier][1:]  # "Four stars needs …"
             lines.append(t("qa_stars_next", lang, tier=escape(upper), label=label, op=op,
-                           need=fig(star.next_need), short=fig(star.next_short_by)))
+                           need=fig(star.next_need), short=short(star.next_short_by)))
         else:
             lines.append(t("qa_stars_top", lang, tier=escape(labels[star.reached])))
     else:
-        lines = ["", t("qa_stars_below", lang, title=name, label=label, have=fig(star.have),
+        lines = ["", t("qa_stars_below", lang, title=name, label=label, have=have,
                        tier=escape(labels[star.next_tier]), op=op, need=fig(star.next_need),
-                       short=fig(star.next_short_by))]
+                       short=short(star.next_short_by))]
     if star.asked is not None and star.asked != star.next_tier:
         if star.asked_short_by is not None and star.asked_short_by <= 0:
             lines.append(t("qa_stars_asked_yes", lang, tier=escape(labels[star.asked]), op=op,
                            need=fig(star.asked_need)))
         else:
             lines.append(t("qa_stars_asked_no", lang, tier=escape(labels[star.asked]), label=label, op=op,
-                           need=fig(star.asked_need), have=fig(star.have), short=fig(star.asked_short_by)))
+                           need=fig(star.asked_need), have=have, short=short(star.asked_short_by)))
     if star.reached and not star.eligible and star.in_force:  # an ended card lists no conditions
         lines.append(t("qa_stars_others", lang))
     if not star.in_force:

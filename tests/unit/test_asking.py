@@ -187,6 +187,19 @@ async def test_a_range_is_repeated_as_said_and_judged_on_both_ends(db):
     assert "当年发明专利授权件数 5 件" in card and "–" not in card.split("\n")[0]
 
 
+async def test_a_range_reaching_one_star_level_says_the_range_and_its_shortfalls(db):
+    actors = await _demo(db)
+    reply = await _ask(db, actors["nobody"], "我们有效发明专利四十多件，高价值专利8件，能拿五星吗")
+    assert reply.stated["valid_invention_patents"] == 41 and reply.read.ranges == {"valid_invention_patents": 49}
+    [star] = reply.stars
+    assert star.reached == 4
+    notes = "\n".join(fact_notes(reply, "zh", CATALOG))
+    assert "按有效发明专利件数 41–49 件，可评<b>四星级</b>" in notes and "还差 2–10 件" in notes
+    across = await _ask(db, actors["nobody"], "我们有效发明专利二十多件，高价值专利8件，能拿几星")  # 21-29: two stars
+    assert [s.reached for s in across.stars] == [2]
+    assert "三星级须有效发明专利件数 &gt; 30 件，还差 2–10 件" in "\n".join(fact_notes(across, "zh", CATALOG))
+
+
 async def test_last_years_figure_is_not_this_years(db):
     actors = await _demo(db)
     reply = await _ask(db, actors["nobody"], "我们去年授权发明专利3件，今年5件，能申请发明之星吗")
