@@ -78,20 +78,21 @@ def test_a_negated_item_opening_a_line_is_negated(catalog):
     assert got["serious_dishonesty"] is False and got["abnormal_patent_applications"] is False
 
 
-def test_a_negation_before_a_list_holds_for_each_item(catalog):
-    got = facts(catalog, "我们是高企，海外也没有任何维权、调查或者纠纷，维权援助资助能拿吗")
-    assert (got["overseas_enforcement_action"], got["foreign_government_ip_investigation"],
-            got["won_foreign_ip_dispute"]) == (False, False, False)
-
-
-def test_items_of_a_list_not_negated_stay_stated(catalog):
-    got = facts(catalog, "我们是高企，海外维权、337调查都有过，维权资助能拿吗")
-    assert got["overseas_enforcement_action"] is True and got["foreign_government_ip_investigation"] is True
-
-
-def test_a_message_telling_its_situation_speaks_of_the_company(catalog):
-    got = facts(catalog, "高价值培育新建，情况如下\n无锡独立法人，行业领军企业\n有效发明42件\n够不够？")
-    assert got["jiangsu_legal_entity"] is True and got["confirmed:industry_leading"] is True
+@pytest.mark.parametrize("text, stated", [
+    # a negation before a list holds for each item
+    ("我们是高企，海外也没有任何维权、调查或者纠纷，维权援助资助能拿吗",
+     {"overseas_enforcement_action": False, "foreign_government_ip_investigation": False,
+      "won_foreign_ip_dispute": False}),
+    # items of a list not negated stay stated
+    ("我们是高企，海外维权、337调查都有过，维权资助能拿吗",
+     {"overseas_enforcement_action": True, "foreign_government_ip_investigation": True}),
+    # a message telling its situation speaks of the company
+    ("高价值培育新建，情况如下\n无锡独立法人，行业领军企业\n有效发明42件\n够不够？",
+     {"jiangsu_legal_entity": True, "confirmed:industry_leading": True}),
+])
+def test_what_a_list_or_a_situation_states(catalog, text, stated):
+    got = facts(catalog, text)
+    assert {name: got.get(name) for name in stated} == stated
 
 
 # -- typos ------------------------------------------------------------------------------------
