@@ -35,6 +35,7 @@ TUNING5 = "tuning5"  # a later tuning part: not in the split, ids t0001..
 TUNING6 = "tuning6"  # another, ids u0001..
 TUNING7 = "tuning7"  # another, ids v0001..
 TUNING8 = "tuning8"  # another, ids w0001..
+TUNING9 = "tuning9"  # another, ids x0001..
 ROUTES = {"answer", "fact", "forward", "offtopic"}
 VERDICTS = {"eligible", "not_eligible", "unknown"}
 KEYS = {
@@ -64,7 +65,7 @@ def items(parts) -> list[dict]:
 
 
 #: The parts written after the split, each with its id prefix, in the order they were written.
-LATER = {"h": PART2, "k": PART3, "m": PART4, "t": TUNING5, "u": TUNING6, "v": TUNING7, "w": TUNING8}
+LATER = {"h": PART2, "k": PART3, "m": PART4, "t": TUNING5, "u": TUNING6, "v": TUNING7, "w": TUNING8, "x": TUNING9}
 
 
 @pytest.fixture(scope="module")
