@@ -35,8 +35,7 @@ How a figure is read
   inside a fact word ("超过10年") is no figure.
 * A count stated as none is 0: "没有PCT", "还没授权", "一件都还没授权", "never filed an invention
   patent".
-* Every value is checked by the catalog; a value it refuses is a :class:`FactProblem` of the
-  result, never an exception.
+* "不对，是五件" corrects (:mod:`policy.question_corrections`); a value refused is a FactProblem, never raised.
 """
 
 from __future__ import annotations
@@ -51,6 +50,7 @@ from .facts import FactError, FactProblem
 from .question_flags import NEGATE_CLOSING, english_negation, english_statement, read_flags
 from .question_numbers import (COUNT_UNITS, MONEY_UNITS, PEOPLE_UNITS, SKIP_UNITS, STAR_UNITS, Figure, clause_of,
                                clauses, figures, prepare_text, times)
+from .question_corrections import corrects
 from .question_others import OTHER_COMPANY
 from .question_vocab import (LAST_YEAR, NOW, THIS_YEAR, THREE_YEARS, THREE_YEARS_AGO, TWO_YEARS_AGO, WORDS_FILE,
                              Vocabulary, fact_family, fact_time, find_words, vocabulary, words_pattern)  # noqa: F401
@@ -197,7 +197,7 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
         except FactError as exc:
             problems.extend(exc.problems)
             return
-        if fact in facts:
+        if fact in facts and not (facts[fact] != value and corrects(norm, span[0])):  # "不对，是五件"
             if facts[fact] != value:
                 ignored.append(Ignored(said, "repeated", fact))
             return
@@ -340,10 +340,10 @@ def _family_for(text: str, fig: Figure, cues: list, vocab: Vocabulary, used: set
     run = 1
     while run < len(following) and _SIDE_BY_SIDE.fullmatch(text[following[run - 1][1]:following[run][0]]):
         run += 1  # words side by side: the last is the head ("5件发明下证", "3件发明今年授权的": grants)
-    after = [(s, p) for s, _e, p in following[run - 1:]] if following and _HAN.search(text[c_start:c_end]) \
-        else [(s, p) for s, _e, p in following]
+    english = not _HAN.search(text[max(c_start, fig.start - 24):min(c_end, fig.end + 24)])  # around the figure
+    after = [(s, p) for s, _e, p in (following if english else following[run - 1:])]
     others = [p for s, e, p in cues if c_start <= s and e <= c_end]
-    if not _HAN.search(text[c_start:c_end]):  # English
+    if english:
         if before and _ENGLISH_BEFORE.match(text[before[-1][0]:fig.start]):
             return _pick(before[-1][1], vocab, used, others)  # "granted 6", "IP staff: 3", "sales were 100 million"
         if after and _ENGLISH_NEXT.match(text[fig.end:after[0][0]]):

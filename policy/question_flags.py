@@ -51,6 +51,8 @@ _OURS = re.compile(r"我们|我司|本公司|我公司|咱们|咱|我厂|本厂|
 #: a clause that opens with what was achieved, its subject left out ("通过贯标认证了"), or tells of
 #: handing something in ("优势企业报上去了还在评审中"): the asker's own, when it is a statement with 了
 _OPENS_DONE = re.compile(r"^(已经|已|刚刚|刚|也|都)?(通过|拿到|获得|取得|评上|拿了)")
+#: a clause that opens with 公司 and tells what was done ("公司申报的省级项目被驳回了"): the asker's
+_COMPANY_OPENS = re.compile(r"^\s*(公司|厂里)(?!的)")
 _OWN_ACT = re.compile(r"(报上去|交上去|递上去|报上去了|提交上去)")
 #: the asker speaking of the company somewhere in the message
 SPEAKER = re.compile(r"我们|我司|本公司|我公司|咱们|咱|我厂|本厂|本企业|情况如下|基本情况如下|具体情况如下|情况是这样")
@@ -71,7 +73,9 @@ _COUNTED = re.compile(r"\d+\s*(件|个|项|patents?|grants?|applications?)", re.
 #: "PCT进国家阶段的没有", "海外维权的一件都没有": a negation closing the clause right after the word
 _NEGATE_CLOSING = NEGATE_CLOSING = re.compile(r"^的?(一件|一个|一项)?(也|还|都)?(还)?(没有|没)$")
 #: an item of a list answered after a colon: "高新技术企业：是", "海外维权：没有"
-_ANSWERED = re.compile(r"^\s*[:：]\s*(?:(?P<no>没有|没|无|否|不是|未)|(?P<yes>是|有))\s*$")
+_ANSWERED = re.compile(r"^[^,，。;；:：\d吗？?]{0,10}[:：]\s*(?:(?P<no>没有|没|无|否|不是|未)|(?P<yes>是|有|已经?(?:开展|认证|通过|获批|立项|验收)))\s*$")
+#: a list's item answered as done, right before a verb word: "贯标：已认证（2019年）"
+_DONE_ITEM = re.compile(r"[:：]\s*(已经|已)$")
 _GENERAL = re.compile(r"^[^,，。;；、!！?？]{0,2}(的企业|的公司|企业能|企业可以|企业有|企业怎么|能不能|可以吗|需要|要求|是什么)")
 _ASKS = re.compile(r"(吗|？|\?|呢|能不能|可不可以|是否|能否|可以|能)")
 _SUPPOSED = re.compile(r"(如果|假如|要是|假设|万一|若是|倘若|听说|据说|听人说)")
@@ -112,6 +116,8 @@ _CLAUSE_END = re.compile(r"\s*[,，;；、。\n]|\s+(?=[\u4e00-\u9fff])")
 #: what may stand before an item of a list: "或者", "和", another item and "或者" ("调查或者纠纷")
 _LIST_ITEM = re.compile(r"([\u4e00-\u9fff]{0,4}(或者|或是|或|和|及|以及|还有))?|也")
 _KIND_OF_COMPANY = re.compile(r"企业|公司|单位|的|国家级|第[一二三四五六七八九十\d]{1,2}批|[\s\"“”'‘’]")
+#: a Chinese name glossed in brackets in an English sentence: "a national 'little giant' (专精特新小巨人)"
+_GLOSS = re.compile(r"[(（][^()（）]*[)）]")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]*")
 #: left in a clause of flag words, these make it no description of the company: a programme's
 #: name ("获批立项奖励"), a verb of what was done ("过了贯标认证")
@@ -124,6 +130,9 @@ _EXPIRED = re.compile(r"^[^,，。;；!！?？]{0,6}(到期|过期|失效|被取
 _HOW = re.compile(r"怎么|如何|咋|吗|？|\?")
 #: what is still to come after a verb word: "认证审核下个月才来", "明年才验收"
 _FUTURE = re.compile(r"下个月|下月|下周|明年|下半年|年底|才来|才能|才会|即将|快要|将要")
+#: a time to come right before the word ("明年才认证"), or the word still under way ("认证还在做")
+_FUTURE_BEFORE = re.compile(r"(下个月|下月|明年|下半年|年底)(才|再|要|准备)?$")
+_UNDER_WAY = re.compile(r"^(还在|正在|在)(做|办|弄|走流程|准备|审核|进行)")
 _CHOICE = re.compile(r"[^。！？!?\n]*还是[^。！？!?\n]*[？?]")
 
 _EN_SENTENCE = re.compile(r"[^.?!;。？！；]+[.?!;。？！；]?")
@@ -162,7 +171,7 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
                                  and clause_of(bounds, found[0][0])[0] == 0)
     for s, e, word in found:
         c_start, c_end = clause_of(bounds, s)
-        english = latin(text[s:e]) and not re.search(r"[\u4e00-\u9fff]", text[c_start:c_end])
+        english = latin(text[s:e]) and not re.search(r"[\u4e00-\u9fff]", _GLOSS.sub("", text[c_start:c_end]))
         candidates = []
         for flag in grouped.get(word, ()):
             if flag.if_used and not any(f in used for f, _v in flag.yes + flag.no):
@@ -345,8 +354,10 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
     if _GENERAL.match(after) and not _ASSERT_AFTER.match(after):
         return None
     answered = _ANSWERED.match(rest)
-    if answered:
-        return answered.group("yes") is not None  # "- 海外维权：没有", "高新技术企业：是"
+    if _DONE_ITEM.search(before) and not _ASKS.search(rest):
+        return True  # "贯标：已认证（2019年）"
+    if answered:  # "- 海外维权：没有", "高新技术企业：是"; "未验收的项目：无" (none unaccepted)
+        return (answered.group("yes") is not None) != _negated_before(before, vocab)
     if _double_negated(before, vocab):
         return True  # "也没有没验收的省项目": none not accepted
     if _LIST_ITEM.fullmatch(before.strip()) and _list_negated(text, c_start, vocab):
@@ -365,15 +376,16 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
     sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, c_start)), default=0)
     stated = not _ASKS.search(text[c_start:c_end]) and "了" in text[c_start:c_end]
     own = bool(_OURS.search(before)) or before.lstrip().startswith(("是", "属于", "被")) \
-        or bool(stated and (_OPENS_DONE.match(before.lstrip()) or _OWN_ACT.search(before)))
+        or bool(stated and (_OPENS_DONE.match(before.lstrip()) or _OWN_ACT.search(before))) \
+        or bool(_COMPANY_OPENS.match(before) and (stated or _ASSERT_BEFORE.search(before)))
     told = speaks and not _ASKS.search(before) and not _NEEDS.search(before) and not _SUPPOSED.search(text[c_start:c_end])
     if _NOT_YET.search(text[s:c_end]):
         rest = rest[:-1]  # "还没报呢": its 呢 asks nothing
     carried = not own and (bool(_OURS.search(text[sentence_start:c_start])) or told) and not _ASKS.search(rest) \
         and not _NEEDS.search(before)
     if flag.verb:
-        if (own or carried) and _FUTURE.search(rest):
-            return False  # "认证审核下个月才来": not yet
+        if (own or carried) and (_FUTURE.search(rest) or _FUTURE_BEFORE.search(before) or _UNDER_WAY.match(rest)):
+            return False  # "认证审核下个月才来", "明年才认证", "认证还在做": not yet
         if re.search(r"(吗|？|\?|呢)", rest) or (_ATTRIBUTIVE.match(rest) and not own):
             return None  # asked, or said of some ("打赢官司的企业"; but "我们牵头的项目" is ours)
         # said of the company in so many words: "国内的官司打赢了，有没有维权方面的资助" without

@@ -41,12 +41,13 @@ _UNIT_WORDS = {"percent": "%", "per cent": "%", "percent ": "%", "year": "年", 
                "yuan": "元", "rmb": "元", "cny": "元", "star": "星", "stars": "星", "-star": "星", "-stars": "星",
                "people": "人", "persons": "人", "employees": "人", "month": "月", "months": "月", "day": "日",
                "days": "日", "times": "次"}
-_APPROX_AFTER = re.compile(r"\s*(多|余|来|几|左右|上下|以上|以下|以内|出头|不到|开外|or so|or more|or less|plus|\+|odd)",
+_APPROX_AFTER = re.compile(r"\s*(多(?!少)|余|来|几(?!星|颗|级|个星)|左右|上下|以上|以下|以内|出头|不到|开外|or so|or more|or less|plus|\+|odd)",
                            re.IGNORECASE)
 _APPROX_BEFORE = re.compile(r"(超过|多于|大于|高于|不少于|不低于|至少|最少|不到|少于|低于|不足|约|大约|大概|差不多|将近|接近|近|上|第|"
                             r"more than|over|at least|about|around|nearly|almost|roughly|less than|under|up to|"
                             r"fewer than|approximately|~)\s*$", re.IGNORECASE)
 CLAUSE_END = re.compile(r"[,，。;；、!！?？\n.]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+_RATE_ASKED = re.compile(r"(多少钱|多少|几个钱)\s*$")
 _NONE_AFTER = re.compile(r"^.{0,10}?(都|也)(还)?(没有|没|未)")
 
 COUNT_UNITS = {"件", "个", "项", "篇"}
@@ -132,6 +133,8 @@ def figures(text: str, masked: list[tuple[int, int]]) -> list[Figure]:
             if not unit and re.search("[万亿]$", raw):
                 unit = "元"  # 两千万: cn2an has taken the 万
             num_end = m.end("num")
+        if value == 1 and _RATE_ASKED.search(text, 0, s):
+            continue  # "奖励多少钱一个": a rate asked, per one, not the company's count
         if value is None and _PAIR.fullmatch(m.group("num") or ""):
             low = "一两三四五六七八".index(m.group("num")[0]) + 1
             out.append(Figure(s, e, text[s:e].strip(), float(low), unit, True, float(low + 1)))
@@ -162,7 +165,18 @@ def prepare_text(text: str) -> str:
     norm = unicodedata.normalize("NFKC", _CIRCLED.sub("\n", text or ""))
     norm = _LIST_MARK.sub(lambda m: "\n" if m.group(0).startswith("\n") else "", norm)
     norm = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", norm)
-    return join_year_lists(english_numbers(norm))
+    return join_year_lists(english_numbers(shared_units(norm)))
+
+
+#: amounts side by side: "2500万2800万3000万" (a pause left out); "3100、3300、3500万" (the unit said once)
+_GLUED_AMOUNT = re.compile(r"(?<=\d万)(?=\d{3,}(?:\.\d+)?万)")
+_UNIT_SAID_ONCE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?=(?:、\d+(?:\.\d+)?)+\s*(万元|万|亿元|亿|件|%)(?!\d))")
+
+
+def shared_units(text: str) -> str:
+    """Amounts said side by side, each with its unit and a pause between."""
+    text = _GLUED_AMOUNT.sub("、", text)
+    return _UNIT_SAID_ONCE.sub(lambda m: m.group(1) + m.group(2), text)
 
 
 def _time_pattern(vocab: Vocabulary) -> re.Pattern[str]:

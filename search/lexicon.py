@@ -161,7 +161,9 @@ CUES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"(多少|几)(件|个|人|名|家|项)|最低|最少|至少"), ("不少", "以上", "超过")),
     # who applies: the 申报主体
     # ("能自己报吗": whether the company itself is one)
-    (re.compile(r"谁(来|可以|能)?申报|申报还是|申报主体|哪些单位|(自己|单独|直接)(来)?申报"), ("主体",)),
+    # ("哪些企业可以申报", "我们企业能申报吗": whether a company is one at all; "who can apply")
+    (re.compile(r"谁(来|可以|能)?申报|申报还是|申报主体|哪些单位|(自己|单独|直接)(来)?申报|哪些(企业|公司)|"
+                r"(企业|公司)(能|可以)(不能)?申报|who (can|may) apply|who is eligible", re.IGNORECASE), ("主体",)),
     # which fields a programme supports: a guide's 支持重点 ("重点支持哪些行业")
     (re.compile(r"(支持|扶持|资助|培育)(哪些|什么|哪几个|哪类|哪个)(行业|领域|方向|产业)"), ("支持重点", "领域")),
     # whom to contact: the guides end with 联系人 and 电话 lines (140号 附件1-3)
@@ -256,7 +258,7 @@ NOT_IP = re.compile(r"许可证|(行政|经营|生产|卫生|排污|施工|建�
 #: a subsidy and by when, not how an office's procedures work, so such a question is answered
 #: from them only when it names a programme (PROGRAMME_GROUPS, or a word like 项目 / 申报).
 HOW_TO = re.compile(
-    r"(怎么|如何|怎样|咋|哪里|哪家)\S{0,3}?(申请|办理|登记|注册|买|购买|保护|查询|缴|交|续|维护|应对|处理|报名|做|写|撰写|评|准备|提交|填)"
+    r"(怎么|如何|怎样|咋|哪里|哪家)\S{0,3}?(申请|办理|登记|注册|买|购买|保护|查询|缴|交|续|维护|应对|处理|报名|做|写|撰写|评|准备|提交|填|投诉|举报|起诉|下架)"
     r"|多少钱|收费|费用|多久|多长时间|保护期|要交税|期限(是|有)?多(少|长)|多少个月"
 )
 #: A question asking for a sum of money ("发明之星奖多少钱", "首件发明专利能补多少"). The texts

@@ -1,0 +1,20 @@
+"""A figure corrected by the asker: "今年拿了四件发明授权，不对，刚又查了一下系统是五件", "有效发明专利21件，
+但是有一件上个月失效了，现在20件" (issue 16, round 11). A second figure of a fact already read, with a
+word of correction or of the present just before it, replaces the first; without one, the first stands
+and the second is reported as repeated. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["corrects"]
+
+#: a correction ("不对", "说错了", "更正一下") or the state now ("现在", "目前") shortly before the figure
+_CORRECTION = re.compile(r"(不对|说错了|说错|搞错了|记错了|更正|纠正|准确地说|准确说|实际上|其实是|现在|目前|如今)"
+                         r"[^。！？!?\n]{0,14}$")
+
+
+def corrects(text: str, start: int) -> bool:
+    """Whether the figure at ``start`` corrects an earlier one of the same fact."""
+    return _CORRECTION.search(text, max(0, start - 16), start) is not None
