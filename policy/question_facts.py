@@ -48,8 +48,8 @@ from typing import Any, Iterable
 
 from .facts import FactError, FactProblem
 from .question_flags import NEGATE_CLOSING, english_negation, english_statement, read_flags
-from .question_numbers import (COUNT_UNITS, MONEY_UNITS, PEOPLE_UNITS, SKIP_UNITS, STAR_UNITS, Figure, clause_of,
-                               clauses, figures, prepare_text, times)
+from .question_numbers import (COUNT_UNITS, KIND_LINK, MONEY_UNITS, PEOPLE_UNITS, SKIP_UNITS, STAR_UNITS, Figure,
+                               clause_of, clauses, figures, prepare_text, times)
 from .question_corrections import corrects
 from .question_others import OTHER_COMPANY
 from .question_vocab import (LAST_YEAR, NOW, THIS_YEAR, THREE_YEARS, THREE_YEARS_AGO, TWO_YEARS_AGO, WORDS_FILE,
@@ -369,7 +369,7 @@ def _of_kind(text: str, family: str, fig: Figure, cues: list, kinds_of: dict[str
         word = text[s:e]
         owner = next((f for f, kinds in kinds_of.items() if word in kinds), None)
         rest = before[k + 1:]
-        if owner is None or owner == family or not rest or not text[e:rest[0][0]].strip() == "的":
+        if owner is None or owner == family or not rest or not KIND_LINK.fullmatch(text[e:rest[0][0]].strip()):
             continue
         if all(text[a:b] for a, b in rest) and all(rest[i][1] == rest[i + 1][0] for i in range(len(rest) - 1)) \
                 and _HAS.fullmatch(text[rest[-1][1]:fig.start].strip()):

@@ -123,7 +123,7 @@ _HAN_RUN = re.compile(r"[\u4e00-\u9fff]*")
 #: name ("获批立项奖励"), a verb of what was done ("过了贯标认证")
 _NOT_WHAT = re.compile(r"奖|补|资助|项目|政策|计划|申报|了|过")
 #: a topic opening a message: a few words, then a colon or a space ("维权援助资助：", "贯标奖励 ")
-_TOPIC = re.compile(r"^\s*[\u4e00-\u9fffA-Za-z]{2,12}(?:\s*[:：]\s*|\s+)(?=[\u4e00-\u9fff])")
+_TOPIC = re.compile(r"^\s*[\u4e00-\u9fffA-Za-z]{2,12}(?:\s*[:：,，]\s*|\s+)(?=[\u4e00-\u9fff])")
 #: a status whose certificate ran out or was withdrawn: "高企证书去年到期了", "资格被取消了"
 _EXPIRED = re.compile(r"^[^,，。;；!！?？]{0,6}(到期|过期|失效|被取消|被撤销|没续上)")
 #: a clause asking how or whether ("证书到期了怎么再认证"): it tells nothing

@@ -26,7 +26,10 @@ from .question_vocab import (LAST_YEAR, OTHER, THIS_YEAR, THREE_YEARS_AGO, TWO_Y
                              word_pattern)
 
 __all__ = ["Figure", "figures", "prepare_text", "times", "clauses", "clause_of", "clause_end", "english_numbers", "CLAUSE_END",
-           "COUNT_UNITS", "PEOPLE_UNITS", "MONEY_UNITS", "SKIP_UNITS", "STAR_UNITS"]
+           "COUNT_UNITS", "PEOPLE_UNITS", "MONEY_UNITS", "SKIP_UNITS", "STAR_UNITS", "KIND_LINK"]
+
+#: what joins a kind to the thing counted: "战略性新兴产业的发明", "战略性新兴产业领域的发明"
+KIND_LINK = re.compile(r"(?:领域|方面|行业|相关|类)?的")
 
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_NUMBER = f"[{_CN_DIGITS}十][{_CN_DIGITS}十百千万亿点]*"

@@ -25,7 +25,8 @@ def said_of_other(text: str, start: int, pos: int) -> bool:
 
 
 #: the next clause says the asker itself is not, or has not: "我们子公司自己不是", "我们自己没有"
-_OWN_DENIAL = re.compile(r"[,，;；]\s*(我们|我司|本公司|我公司|咱们)?[\u4e00-\u9fff]{0,4}?(自己|本身)(却|倒|并|还)?"
+_OWN_DENIAL = re.compile(r"[,，;；]\s*(?:(?:我们|我司|本公司|我公司|咱们)[\u4e00-\u9fff]{0,4}?(?:自己|本身)?"
+                         r"|[\u4e00-\u9fff]{0,4}?(?:自己|本身))(却|倒|并|还)?"
                          r"(不是|没有|没|不算|未)\s*([,，。;；!！?？]|$)")
 
 

@@ -127,6 +127,8 @@ class Vocabulary:
     granted_as: tuple[tuple[str, str], ...] = ()  # ... is a grant: (application family, grant family)
     asks_what: tuple[str, ...] = ()  # "是干嘛的", "what is": a question about a programme, not a verdict
     sums: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (family, its kinds' words): figures of kinds add up
+    asks_own: tuple[str, ...] = ()  # "我们能拿吗": the asker's own eligibility, a verdict even with no fact stated
+    misspelled: tuple[tuple[str, str], ...] = ()  # (typed, meant): Latin letters mistyped ("PTC" for PCT)
 
 
 @lru_cache(maxsize=8)
@@ -240,6 +242,8 @@ def vocabulary(catalog: Any) -> Vocabulary:
               if a in figures and g in figures),
         tuple(map(_norm, data.get("asks_what", ()))),
         tuple(sums.items()),
+        tuple(sorted(map(_norm, data.get("asks_own", ())), key=len, reverse=True)),
+        tuple((str(k), str(v)) for k, v in (data.get("misspelled") or {}).items()),
     )
     return vocab
 

@@ -41,6 +41,8 @@ from policy import Catalog, ProgrammeInfo
 from policy.clause_links import programmes_citing
 from policy.question_facts import QuestionFacts, prepare_text, programme_facts, read_question
 from policy.question_implied import implied_programme
+from policy.question_own import asks_own_eligibility, respelled
+from policy.question_short_years import full_years
 from policy.question_names import correct_typos
 from policy.facts import CONFIRM_PREFIX
 from policy.question_vocab import vocabulary, words_pattern
@@ -286,13 +288,18 @@ class Decision:
     read: QuestionFacts | None = None
 
 
+#: a WeChat message's pause: a space between two Chinese words is a comma ("项目批下来了 县里的还没批")
+_RUN_ON = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=[\u4e00-\u9fff]|(?:19|20)\d\d\s*年)")
+
+
 def reading(catalog: Catalog, question: str) -> str:
     """The question as the fact reader reads it: simplified characters (OpenCC, through the
     search's reading), English numbers as digits, homophone typos of programme names and fact
     words read as the words ("发明之心" is 发明之星; jieba's dictionary says which two-character
-    stretches are words of their own)."""
-    text = prepare_text(to_simplified(question))
-    return correct_typos(catalog, text, lambda w: known_word(w.lower()))
+    stretches are words of their own); a chat's ways too: two-digit years in full ("21年" is 2021年),
+    a space between Chinese words as a pause, swapped acronyms and short forms ("PTC", "知产")."""
+    text = _RUN_ON.sub("，", prepare_text(full_years(to_simplified(question))))
+    return correct_typos(catalog, respelled(catalog, text), lambda w: known_word(w.lower()))
 
 
 def named_programmes(catalog: Catalog, question: str) -> tuple[str, ...]:
@@ -335,6 +342,8 @@ def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
         read = read_question(catalog, text, as_of, used)
         if (read.facts or _says_why(read)) and _about_the_company(catalog, read, used):
             return Decision(ENGINE, _named_besides_facts(catalog, read, programmes), read.facts, read)
+        if not read.facts and asks_own_eligibility(catalog, text):
+            return Decision(ENGINE, programmes, read.facts, read)
         return Decision(SEARCH)
     read = read_question(catalog, text, as_of, frozenset())
     implied = implied_programme(catalog, text, read.facts)

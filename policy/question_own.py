@@ -1,0 +1,40 @@
+"""Whether a question asks if the asker's own company qualifies for a programme it names.
+
+"首件发明专利补贴 我们公司符合吗", "PCT的奖励我们能不能拿": no fact is stated, yet the owner asks for a
+verdict about the company, not for the text of the rule. The engine answers such a question (with
+what it needs to know), as it answers one that states facts. The asker must speak of the company
+(我们, 我司 …: :data:`policy.question_flags.SPEAKER`) and ask in one of the words of ``asks_own``
+(policy/question_words.yaml); a question asking what the programme is (``asks_what``) is not one.
+
+Pure: no services, no database.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .question_flags import SPEAKER
+from .question_vocab import vocabulary, words_pattern
+
+__all__ = ["asks_own_eligibility", "respelled"]
+
+
+def asks_own_eligibility(catalog: Any, text: str) -> bool:
+    """Whether ``text`` (as read: simplified, typos read) asks if the asker's company qualifies."""
+    vocab = vocabulary(catalog)
+    if not vocab.asks_own or not SPEAKER.search(text):
+        return False
+    lower = text.lower()
+    if vocab.asks_what and words_pattern(vocab.asks_what).search(lower):
+        return False
+    return bool(words_pattern(vocab.asks_own).search(lower))
+
+
+def respelled(catalog: Any, text: str) -> str:
+    """``text`` with its misspelled acronyms and short forms (``misspelled`` of policy/question_words.yaml)
+    as meant: Latin words whole, Chinese ones wherever they stand."""
+    for typed, meant in vocabulary(catalog).misspelled:
+        text = re.sub(rf"(?<![A-Za-z]){re.escape(typed)}(?![A-Za-z])", meant, text, flags=re.IGNORECASE) \
+            if typed.isascii() else text.replace(typed, meant)
+    return text
