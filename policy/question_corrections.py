@@ -15,6 +15,12 @@ _CORRECTION = re.compile(r"(不对|说错了|说错|搞错了|记错了|更正|�
                          r"[^。！？!?\n]{0,14}$")
 
 
+#: a new application told after one made before ("去年申请过一件被驳回了 现在重新申请一件"): another one, no correction
+_ANOTHER = re.compile(r"(重新|再次|再|又|准备|打算)(提交|申请|申報|申请了)[^。！？!?\n，,]{0,2}$")
+
+
 def corrects(text: str, start: int) -> bool:
     """Whether the figure at ``start`` corrects an earlier one of the same fact."""
+    if _ANOTHER.search(text, max(0, start - 16), start):
+        return False
     return _CORRECTION.search(text, max(0, start - 16), start) is not None

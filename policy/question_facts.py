@@ -7,8 +7,7 @@ about a star level; "We hold 60 valid invention patents" says it in English. :fu
 reads all of that against the catalog's fact vocabulary (types, labels: ``policy/vocabulary.yaml``
 and the packs' facts) and the words people use for them (``policy/question_words.yaml``, read by
 :mod:`policy.question_vocab`), and returns :class:`QuestionFacts`. Numbers, times and clauses are
-:mod:`policy.question_numbers`'s, yes/no statements :mod:`policy.question_flags`'s. Pure: no
-services, no Telegram, no database.
+:mod:`policy.question_numbers`'s, yes/no statements :mod:`policy.question_flags`'s. Pure (no services).
 
 How a figure is read
 --------------------
@@ -33,8 +32,7 @@ How a figure is read
   said one by one add up: "其中维持超过10年的2件、拿过中国专利奖的1件" is 3 high-value patents,
   "战略性新兴产业的发明专利5件" is 5; a figure given for the whole wins over its parts. A number
   inside a fact word ("超过10年") is no figure.
-* A count stated as none is 0: "没有PCT", "还没授权", "一件都还没授权", "never filed an invention
-  patent".
+* A count stated as none is 0: "没有PCT", "还没授权", "一件都还没授权", "never filed an invention patent".
 * "不对，是五件" corrects (:mod:`policy.question_corrections`); a value refused is a FactProblem, never raised.
 """
 
@@ -52,6 +50,7 @@ from .question_numbers import (COUNT_UNITS, KIND_LINK, MONEY_UNITS, PEOPLE_UNITS
                                clause_of, clauses, figures, prepare_text, times)
 from .question_corrections import corrects
 from .question_others import OTHER_COMPANY
+from .question_past import asks_first, filed_before
 from .question_vocab import (LAST_YEAR, NOW, THIS_YEAR, THREE_YEARS, THREE_YEARS_AGO, TWO_YEARS_AGO, WORDS_FILE,
                              Vocabulary, fact_family, fact_time, find_words, vocabulary, words_pattern)  # noqa: F401
 
@@ -284,8 +283,9 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
             series.append((family, fig, time, norm[c_start:c_end]))
             continue
         members = vocab.figures[family]
-        if family in vocab.cumulative and so_far:
-            time, hard = NOW, True
+        if family in vocab.cumulative and (so_far or (past := filed_before(  # only for the programmes that count it
+                fig, time, hard and (not used.isdisjoint(members.values()) or asks_first(norm)), norm[c_start:fig.start]))):
+            time, hard, fig = NOW, True, fig if so_far else past
         if family in vocab.cumulative and hard and time != NOW:
             ignored.append(Ignored(said, "no_fact_for_time", _any_member(vocab, family), time))
             continue
@@ -413,7 +413,7 @@ def _people(text: str, fig: Figure, vocab: Vocabulary) -> str | None:
     if not (fig.unit in PEOPLE_UNITS or fig.unit == "个" and text[fig.end:fig.end + 1] == "人"):
         return None
     start = max((m.end() for m in re.finditer(r"[。！？!?\n]", text[:fig.start])), default=0)
-    if not re.search(r"知识产权|专利|ip\b", text[start:fig.start], re.IGNORECASE):
+    if not re.search(r"知识产权|专利|ip(?![a-z])", text[start:fig.start], re.IGNORECASE):  # "IP部门独立，6个人"
         return None
     staff = [f for f, members in vocab.figures.items() if any(m.endswith("_staff") for m in members.values())]
     return staff[0] if len(staff) == 1 else None
@@ -554,7 +554,7 @@ def _none_stated(text: str, cues: list, figs: list[Figure], vocab: Vocabulary, t
             continue  # part of a yes/no word ("没有非正常申请"), or the negation is a verb's ("没牵头过高价值项目")
         if used and not any(f in used for f in vocab.figures[_pick(families, vocab, used)].values()):
             continue  # "没拿证" about the 贯标 reward is no count of grants
-        if not _HAN.search(text[c_start:c_end]):  # "We have never filed an invention patent."
+        if not _HAN.search(text[max(window, s - 16):e]):  # "We have never filed an invention patent."
             negated = english_statement(text, s) and bool(english_negation(vocab).search(text[window:s]))
         else:  # "没有PCT", "还没授权", "没有专职的知识产权人员"
             before = text[window:s]

@@ -42,12 +42,14 @@ _RECENT = {THREE_YEARS, THIS_YEAR, LAST_YEAR, TWO_YEARS_AGO}
 _QUESTION_FORM = re.compile(r"(是不是|是否|有没有|能不能|算不算|属不属于|属于不属于|可不可以|能否)")
 _SUBJECT = r"(我们|我司|本公司|我公司|我们公司|公司|本企业|我们企业|企业|咱们|我厂|本厂)?"
 _ASSERT_BEFORE = re.compile(
-    _SUBJECT + r"(已经|已|刚刚|刚|都|也|今年|去年)?(是|属于|有|拥有|设有|设立了|设了|通过了|通过|获得了|获得|拿到了|"
+    _SUBJECT + r"(已经|已|刚刚|刚|都|也|今年|去年){0,2}(是|属于|有|拥有|设有|设立了|设了|通过了|通过|获得了|获得|拿到了|"
     r"评上了|评上|评为|获评|被评为|被认定为|认定为|认定了|被定为|定为|被列为|列为|被列入了|被列入|列入了|列入|成为|开展了|开展|做了|在做|正在做|完成了|存在|就是|只是|算是|"
     r"就|作为|拿到|拿了|拿过|获过|得过|取得了|取得|"
     r"通报过|通报了|被通报|查出过|查出了|被查出|有过|确认了|确认)"
     r"[^,，。;；、!！?？]{0,10}$")
 _OURS = re.compile(r"我们|我司|本公司|我公司|咱们|咱|我厂|本厂|本企业|已经|已")
+#: a clause that opens with what the company is, its subject left out, after a time ("去年刚被评为重点中小企业")
+_OPENS_BE = re.compile(r"^(\s|去年|今年|前年|刚刚|刚|已经|已|也|都){0,3}(是|属于|被)")
 #: a clause that opens with what was achieved, its subject left out ("通过贯标认证了"), or tells of
 #: handing something in ("优势企业报上去了还在评审中"): the asker's own, when it is a statement with 了
 _OPENS_DONE = re.compile(r"^(已经|已|刚刚|刚|也|都)?(通过|拿到|获得|取得|评上|拿了)")
@@ -100,12 +102,14 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _LIST_OPEN = re.compile(r"[:：;；]")
 _ITEM_REST = re.compile(r"[^\d吗呢？?]{0,8}")
 _FIRST_CLAUSE = re.compile(r"^\s*([^,，。;；!！?？\n]{3,})[,，。;；]")
-_ASKS_LATER = re.compile(r"吗|？|\?|呢|能不能|行不行|可不可以|能否|有没有|够不够|算不算|能报|能拿|能申请|想报|想申请|报不|怎么申请|如何申请|怎么拿|怎么报")
+_ASKS_LATER = re.compile(r"吗|？|\?|呢|能不能|行不行|可不可以|能否|有没有|够不够|算不算|能报|能拿|能申请|想报|想申请|报不|怎么申请|如何申请|怎么拿|怎么报|(可以|能报|能申请|能拿|能评|能批|行|够|符合|没问题|有戏)[了的]?吧")
 #: said of some: "通过贯标认证的企业", "打赢官司的公司"
 _SOME = re.compile(r"的(企业|公司|单位|话)|企业(能|可以|有)|哪|什么|多少|怎么|几")
 #: a clause that tells: something done, had, being or not
 _TELLS = re.compile(r"了|过|是|有|在|没|未|已|还|正|通过|拿|获|批")
 #: the last year named before a word, perhaps with its month and day: "2021年8月才验收的"
+#: English names the year after: "passed acceptance in 2019"
+_YEAR_AFTER = re.compile(r"[^.;?!\d]{0,20}?\b(?:in|by|at the end of)\s+((?:19|20)\d\d)\b")
 _YEAR_BEFORE = re.compile(r"((?:19|20)\d\d)\s*年?(?:\d{1,2}\s*月(?:\d{1,2}\s*[日号])?)?[^,，。;；、!！?？\d]*$")
 #: "还没报呢": a statement of what is not done yet, its 呢 asks nothing
 _NOT_YET = re.compile(r"(还|都)?没[^,，。;；!！?？吗]{0,4}呢$")
@@ -204,7 +208,7 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
                 continue  # won an award, but when? only a time within three years says it
             if value and flag.before_year is not None:
                 # the last year named before the word in its clause: "2019年我们牵头的高价值项目验收通过了"
-                year = _YEAR_BEFORE.search(text[c_start:s])
+                year = _YEAR_BEFORE.search(text[c_start:s]) or (_YEAR_AFTER.match(text, e) if english else None)
                 if year is None:
                     continue
                 value = int(year.group(1)) < flag.before_year
@@ -375,7 +379,7 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
         return True  # "情况是：江苏注册的独立法人；…", "我们想报：江苏独立法人工业企业，…": an item of a list
     sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, c_start)), default=0)
     stated = not _ASKS.search(text[c_start:c_end]) and "了" in text[c_start:c_end]
-    own = bool(_OURS.search(before)) or before.lstrip().startswith(("是", "属于", "被")) \
+    own = bool(_OURS.search(before)) or bool(_OPENS_BE.match(before)) \
         or bool(stated and (_OPENS_DONE.match(before.lstrip()) or _OWN_ACT.search(before))) \
         or bool(_COMPANY_OPENS.match(before) and (stated or _ASSERT_BEFORE.search(before)))
     told = speaks and not _ASKS.search(before) and not _NEEDS.search(before) and not _SUPPOSED.search(text[c_start:c_end])

@@ -49,8 +49,11 @@ _APPROX_AFTER = re.compile(r"\s*(多(?!少)|余|来|几(?!星|颗|级|个星)|�
 _APPROX_BEFORE = re.compile(r"(超过|多于|大于|高于|不少于|不低于|至少|最少|不到|少于|低于|不足|约|大约|大概|差不多|将近|接近|近|上|第|"
                             r"more than|over|at least|about|around|nearly|almost|roughly|less than|under|up to|"
                             r"fewer than|approximately|~)\s*$", re.IGNORECASE)
-CLAUSE_END = re.compile(r"[,，。;；、!！?？\n.]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+#: a space between two Chinese words, or after an amount ("900w 知识产权制度健全"), is a pause
+CLAUSE_END = re.compile(r"[,，。;；、!！?？\n.]|(?:(?<=[\u4e00-\u9fff%])|(?<=\d[wW]))\s+(?=[\u4e00-\u9fff])")
 _RATE_ASKED = re.compile(r"(多少钱|多少|几个钱)\s*$")
+#: "还没有一件授权的", "没有一个专职的": not one, said before the count
+_NONE_BEFORE = re.compile(r"(没有|没)$")
 _NONE_AFTER = re.compile(r"^.{0,10}?(都|也)(还)?(没有|没|未)")
 
 COUNT_UNITS = {"件", "个", "项", "篇"}
@@ -151,8 +154,9 @@ def figures(text: str, masked: list[tuple[int, int]]) -> list[Figure]:
             continue
         exact = not (_APPROX_BEFORE.search(text[max(0, s - 12):s]) or _APPROX_AFTER.match(text[num_end:])
                      or _APPROX_AFTER.match(text[e:]))
-        if value == 1 and _NONE_AFTER.match(text[e:clause_end(text, e)]):
-            value = 0.0  # "一件发明专利都没有", "一件都还没授权"
+        if value == 1 and (_NONE_AFTER.match(text[e:clause_end(text, e)])
+                           or _NONE_BEFORE.search(text, max(0, s - 4), s)):
+            value = 0.0  # "一件发明专利都没有", "一件都还没授权", "还没有一件授权的"
         out.append(Figure(s, e, text[s:e].strip(), value, unit, exact))
     return out
 
@@ -168,11 +172,17 @@ def prepare_text(text: str) -> str:
     norm = unicodedata.normalize("NFKC", _CIRCLED.sub("\n", text or ""))
     norm = _LIST_MARK.sub(lambda m: "\n" if m.group(0).startswith("\n") else "", norm)
     norm = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", norm)
+    norm = _CHAT_PERCENT.sub("%", _CHAT_WAN.sub("万", norm))
     return join_year_lists(english_numbers(shared_units(norm)))
 
 
+#: a chat's short units: "700w" / "1200W" is 700万, "7个点" is 7 % ("去年知产费用占研发7个点")
+_CHAT_WAN = re.compile(r"(?<=\d)[wW](?![a-zA-Z])")
+_CHAT_PERCENT = re.compile(r"(?<=\d)个点(?![\u4e00-\u9fff]{0,1}[几多])")
+
+
 #: amounts side by side: "2500万2800万3000万" (a pause left out); "3100、3300、3500万" (the unit said once)
-_GLUED_AMOUNT = re.compile(r"(?<=\d万)(?=\d{3,}(?:\.\d+)?万)")
+_GLUED_AMOUNT = re.compile(r"(?<=\d万)[ \t]*(?=\d{3,}(?:\.\d+)?万)")  # or a space between: "700w 800w"
 _UNIT_SAID_ONCE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?=(?:、\d+(?:\.\d+)?)+\s*(万元|万|亿元|亿|件|%)(?!\d))")
 
 
@@ -187,7 +197,7 @@ def _time_pattern(vocab: Vocabulary) -> re.Pattern[str]:
     if cached is None:
         words = "|".join(word_pattern(w) for w, _ in vocab.times)
         cached = re.compile(rf"(?P<word>{words})|(?P<year>(?:19|20)\d\d)\s*年(?:度)?"
-                            r"|(?<![\d.])(?P<bare>(?:19|20)\d\d)(?![\d.%]|\s*[件个项篇人名位万元亿千百块星:：-])",
+                            r"|(?<![\d.])(?P<bare>(?:19|20)\d\d)(?![\d%]|\.\d|\s*[件个项篇人名位万元亿千百块星:：-])",
                             re.IGNORECASE)
         object.__setattr__(vocab, "_time_re", cached)
     return cached
