@@ -4,6 +4,7 @@ whether the index knows a word (a word no clause holds cannot count towards cove
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from search import PolicySearch
 from search.results import Hit
@@ -22,3 +23,21 @@ def clause_hit(quote: str) -> Hit:
     """A confident top hit quoting `quote`: what routing decides then rests on the words alone."""
     return Hit(doc_id="d", number="", title="t", clause_label="一", quote=quote, score=20.0, coverage=1.0,
                evidence=1.0)
+
+
+#: a day the seed programmes were in force, for the question-reading rounds' cases
+DAY = date(2022, 6, 1)
+
+
+def decision(catalog, text: str, day: date = DAY):  # noqa: ANN001, ANN201 - a Catalog, a services.questions.Decision
+    from services.questions import decide
+
+    return decide(text, catalog, None, day)
+
+
+def facts(catalog, text: str, day: date = DAY) -> dict:  # noqa: ANN001
+    """The facts a question states, as the chat reads them; none where it goes to the search."""
+    from services.questions import ENGINE
+
+    d = decision(catalog, text, day)
+    return dict(d.facts) if d.kind == ENGINE else {}

@@ -9,7 +9,6 @@ papers to prepare, which the quoted clause does not state."""
 
 from __future__ import annotations
 
-from datetime import date
 
 import pytest
 
@@ -18,15 +17,7 @@ from policy.question_vocab import OTHER, THREE_YEARS, vocabulary
 from search.results import ANSWER, FORWARD, Answer
 from search.routing import routing_for
 from services.questions import ENGINE, SEARCH, decide, reading
-from tests.unit.search_cases import clause_hit
-
-DAY = date(2022, 6, 1)
-
-
-def facts(catalog, text):
-    decision = decide(text, catalog, None, DAY)
-    return dict(decision.facts) if decision.kind == ENGINE else {}
-
+from tests.unit.search_cases import DAY, clause_hit, facts
 
 # -- three years named by their numbers -------------------------------------------------------
 

@@ -10,25 +10,13 @@ not the company's; and in the search, how to complain (a specialist's) and who m
 
 from __future__ import annotations
 
-from datetime import date
 
 import pytest
 
 from search.results import FORWARD, Answer
 from search.routing import routing_for
-from services.questions import ENGINE, SEARCH, decide
-from tests.unit.search_cases import clause_hit
-
-DAY = date(2022, 6, 1)
-
-
-def decision(catalog, text):
-    return decide(text, catalog, None, DAY)
-
-
-def facts(catalog, text):
-    d = decision(catalog, text)
-    return dict(d.facts) if d.kind == ENGINE else {}
+from services.questions import ENGINE, SEARCH
+from tests.unit.search_cases import clause_hit, decision, facts
 
 
 @pytest.mark.parametrize("text, fact, value", [
@@ -39,8 +27,15 @@ def facts(catalog, text):
     ("工业品牌项目自查表：\n独立IP机构：有，专兼职3人", "has_ip_department", True),
     ("帮老板问的，贴一下我们情况：\n企业规模：中型\n贯标：已认证（2019年）\n能申请贯标奖励吗", "is_sme", True),
     ("帮老板问的，贴一下我们情况：\n企业规模：中型\n贯标：已认证（2019年）\n能申请贯标奖励吗", "ip_standard_certified", True),
+    # words of round 11
+    ("高价值培育新建项目，行业地位：细分领域龙头，有效发明专利35件", "confirmed:industry_leading", True),
+    ("工业品牌项目：行业地位：行业骨干，有效发明专利9件", "confirmed:industry_chain_leader", True),
+    ("升级项目，我们2020年验收的，市场占有率一般，排不上全国前列", "confirmed:market_share_leading", False),
+    ("我们是省级专精特新中小企业，能享受专利优先审查的优先推荐吗", "is_little_giant", False),
+    ("公司申报的省级项目被驳回了，市级的倒是批了，项目引领还有吗", "ip_project_approved", False),
+    ("工业品牌：去年利税2000万，没有在承担的省项目。能报吗", "ongoing_provincial_ip_programme", False),
 ])
-def test_a_list_item_answered_after_its_colon(catalog, text, fact, value):
+def test_a_list_item_answered_after_its_colon_and_words_of_round_11(catalog, text, fact, value):
     assert facts(catalog, text)[fact] is value
 
 
@@ -52,18 +47,6 @@ def test_a_list_item_answered_after_its_colon(catalog, text, fact, value):
 ])
 def test_figures_read(catalog, text, fact, value):
     assert facts(catalog, text)[fact] == value
-
-
-@pytest.mark.parametrize("text, fact, value", [
-    ("高价值培育新建项目，行业地位：细分领域龙头，有效发明专利35件", "confirmed:industry_leading", True),
-    ("工业品牌项目：行业地位：行业骨干，有效发明专利9件", "confirmed:industry_chain_leader", True),
-    ("升级项目，我们2020年验收的，市场占有率一般，排不上全国前列", "confirmed:market_share_leading", False),
-    ("我们是省级专精特新中小企业，能享受专利优先审查的优先推荐吗", "is_little_giant", False),
-    ("公司申报的省级项目被驳回了，市级的倒是批了，项目引领还有吗", "ip_project_approved", False),
-    ("工业品牌：去年利税2000万，没有在承担的省项目。能报吗", "ongoing_provincial_ip_programme", False),
-])
-def test_words_of_round_11(catalog, text, fact, value):
-    assert facts(catalog, text)[fact] is value
 
 
 @pytest.mark.parametrize("text, programme", [

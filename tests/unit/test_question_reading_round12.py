@@ -8,24 +8,12 @@ still applied for; "知产" for 知识产权; "没获过什么奖"."""
 
 from __future__ import annotations
 
-from datetime import date
 
 import pytest
 
 from policy.question_short_years import full_years
-from services.questions import ENGINE, SEARCH, decide
-
-DAY = date(2022, 6, 1)
-
-
-def decision(catalog, text):
-    return decide(text, catalog, None, DAY)
-
-
-def facts(catalog, text):
-    d = decision(catalog, text)
-    return dict(d.facts) if d.kind == ENGINE else {}
-
+from services.questions import ENGINE, SEARCH
+from tests.unit.search_cases import decision, facts
 
 @pytest.mark.parametrize("text, programme", [
     ("首件发明补贴 我们公司能拿吗", "first-invention-subsidy"),
