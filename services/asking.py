@@ -146,7 +146,9 @@ async def _fact_reply(session: AsyncSession, catalog: Catalog, actor: Actor, tex
     stars: tuple[StarLevel, ...] = ()
     if read.asks_level or read.stars_asked is not None:
         stars = tuple(s for s in (star_level(r, read.stars_asked) for r in results) if s is not None)
-    change = encode_change(catalog, _proposal(differs, record, decision.facts)) if differs and may_propose(actor) else ""
+    ranged = {f: high for f, high in read.ranges.items() if decision.facts.get(f) == read.facts.get(f)}
+    change = (encode_change(catalog, _proposal(differs, record, decision.facts), ranges=ranged)
+              if differs and may_propose(actor) else "")
     return Reply(FACT, text, as_of, results=results, read=read, stated=dict(decision.facts),
                  differs=tuple(differs), stars=stars, on_file=bool(record), change=change)
 
@@ -241,18 +243,26 @@ def _code(fact: str) -> str:
     return out
 
 
-def encode_change(catalog: Catalog, differs: list[Differ] | tuple[Differ, ...], limit: int = 52) -> str:
-    """``code=value`` pairs ("?" for a figure on file to check), as many as fit in ``limit``."""
+def encode_change(catalog: Catalog, differs: list[Differ] | tuple[Differ, ...], limit: int = 52,
+                  ranges: dict[str, Any] | None = None) -> str:
+    """``code=value`` pairs ("?" for a figure on file to check, ``low~high`` for a range stated:
+    "二十多件" goes to the specialist as 21–29, never as 21), as many as fit in ``limit``."""
     parts: list[str] = []
     for d in differs:
-        value = "?" if d.stated is None else ("1" if d.stated is True else "0" if d.stated is False
-                                              else str(int(d.stated)) if float(d.stated).is_integer()
-                                              else repr(float(d.stated)))
+        value = "?" if d.stated is None else _encoded(d.stated)
+        high = (ranges or {}).get(d.fact)
+        if d.stated is not None and high is not None and high != d.stated and not isinstance(d.stated, bool):
+            value += "~" + _encoded(high)
         item = f"{_code(d.fact)}={value}"
         if len(",".join([*parts, item])) > limit:
             break
         parts.append(item)
     return ",".join(parts)
+
+
+def _encoded(value: Any) -> str:
+    return "1" if value is True else "0" if value is False else str(int(value)) if float(value).is_integer() \
+        else repr(float(value))
 
 
 def decode_change(catalog: Catalog, encoded: str) -> list[tuple[str, Any]]:
@@ -272,16 +282,23 @@ def decode_change(catalog: Catalog, encoded: str) -> list[tuple[str, Any]]:
             continue
         kind = catalog.registry.specs[fact].type
         try:
-            value: Any = (raw == "1") if kind == "bool" else int(raw) if kind == "count" else float(raw)
-            if isinstance(value, float) and value.is_integer() and kind == "money":
-                value = int(value)
-            catalog.parse_facts({fact: value})
+            ends = [_decoded(catalog, fact, kind, part) for part in raw.split("~")]
         except (ValueError, FactError):
             raise ChangeRefusal("qa_change_stale") from None
-        out.append((fact, value))
+        if len(ends) > 2 or (len(ends) == 2 and (kind == "bool" or not ends[0] < ends[1])):
+            raise ChangeRefusal("qa_change_stale")
+        out.append((fact, ends[0] if len(ends) == 1 else tuple(ends)))
     if not out:
         raise ChangeRefusal("qa_change_stale")
     return out
+
+
+def _decoded(catalog: Catalog, fact: str, kind: str, raw: str) -> Any:
+    value: Any = (raw == "1") if kind == "bool" else int(raw) if kind == "count" else float(raw)
+    if isinstance(value, float) and value.is_integer() and kind == "money":
+        value = int(value)
+    catalog.parse_facts({fact: value})
+    return value
 
 
 async def propose_change(session: AsyncSession, catalog: Catalog, actor: Actor, encoded: str) -> Route:
@@ -309,8 +326,9 @@ def change_note(catalog: Catalog, items: list[tuple[str, Any]], record: dict[str
         if value is None:
             lines.append(t("qa_change_note_check", lang, label=catalog.label(fact, lang), on_file=filed))
         else:
-            lines.append(t("qa_change_note_item", lang, label=catalog.label(fact, lang), on_file=filed,
-                           stated=shown(catalog, fact, value, lang)))
+            said = "–".join(shown(catalog, fact, v, lang) for v in value) if isinstance(value, tuple) \
+                else shown(catalog, fact, value, lang)
+            lines.append(t("qa_change_note_item", lang, label=catalog.label(fact, lang), on_file=filed, stated=said))
     return "\n".join(lines)
 
 

@@ -251,6 +251,20 @@ def test_a_change_fits_a_button_and_reads_back():
             decode_change(CATALOG, forged)
 
 
+async def test_a_range_goes_to_the_specialist_as_a_range(db):
+    from services.asking import change_note
+
+    actors = await _demo(db)
+    reply = await _ask(db, actors["li"], "我们有效发明专利二十多件，高价值专利8件，能拿几星")
+    items = decode_change(CATALOG, reply.change)
+    assert ("valid_invention_patents", (21, 29)) in items
+    assert "21 件–29 件" in change_note(CATALOG, items, {}, "zh")
+    code = reply.change.split(",")[0].split("=")[0]
+    for forged in (f"{code}=29~21", f"{code}=21~21", f"{code}=1~2~3", f"{code}=21~x"):
+        with pytest.raises(ChangeRefusal):
+            decode_change(CATALOG, forged)
+
+
 async def test_the_change_goes_to_the_specialist_only_from_the_company(db):
     actors = await _demo(db)
     reply = await _ask(db, actors["li"], "我们有效发明专利35件，能拿几星创新之星？")
