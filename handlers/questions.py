@@ -143,7 +143,8 @@ def engine_card(results: list, stated: dict, lang: str, catalog: Any, notes: lis
             continue
         lines += ["", t("qa_engine_result", lang, mark=_MARK.get(r.status, "❓"), title=escape(title(r, lang)),
                         status=t(f"qa_status_{r.status}", lang))]
-        reasons = (comparison(line, lang, catalog) for line in r.lines)
+        reasons = (comparison(line, lang, catalog, ranges.get(line.fact) if stated.get(line.fact) == line.have else None)
+                   for line in r.lines)
         lines += [pad(lang) + reason for reason in reasons if reason]
         if r.missing:
             lines.append(missing_line(r, lang, catalog))

@@ -112,18 +112,25 @@ def condition_lines(line: Any, lang: str, catalog: Any) -> list[str]:
     return out
 
 
-def comparison(line: Any, lang: str, catalog: Any) -> str | None:
+def comparison(line: Any, lang: str, catalog: Any, high: Any = None) -> str | None:
     """A compared figure as a reason in numbers ("当年发明专利授权件数 3 件 < 5 件，还差 2 件"),
-    or None for a line that compares no known figure."""
+    or None for a line that compares no known figure. ``high``: the upper end of a range the asker
+    stated ("十几件"), whose two ends compare alike (services.asking): "11–19 件 ≤ 20 件，还差 2–10 件"."""
     if not (line.fact and line.op and line.need is not None and line.value is not None
             and not isinstance(line.have, bool) and isinstance(line.have, (int, float))):
         return None
     op = SIGN[line.op] if line.value else _OPPOSITE[line.op]
     u = unit(catalog, line.fact, lang)
-    reason = (f"{escape(fact_label(catalog, line.fact, lang))} {number(line.have)}{u} {escape(op)} "
-              f"{number(line.need)}{u}")
+    ranged = isinstance(high, (int, float)) and not isinstance(high, bool) and high > line.have
+    have = f"{number(line.have)}–{number(high)}" if ranged else number(line.have)
+    reason = f"{escape(fact_label(catalog, line.fact, lang))} {have}{u} {escape(op)} {number(line.need)}{u}"
     if line.value is False and line.short_by:
-        reason += t("prog_have_short", lang, short_by=number(line.short_by), unit=u)
+        short = number(line.short_by)
+        if ranged and line.op in (">", ">="):  # the upper end is nearer by the range's width
+            short = f"{number(line.short_by - (high - line.have))}–{short}"
+        elif ranged:
+            return reason
+        reason += t("prog_have_short", lang, short_by=short, unit=u)
     return reason
 
 

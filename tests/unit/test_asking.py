@@ -182,6 +182,10 @@ async def test_a_range_is_repeated_as_said_and_judged_on_both_ends(db):
     en = engine_card(list(reply.results), reply.stated, "en", CATALOG, fact_notes(reply, "en", CATALOG),
                      reply.read.ranges)
     assert "当年发明专利授权件数 5–6 件" in zh and "this year 5–6" in en
+    assert "当年发明专利授权件数 5–6 件 ≥ 5 件" in zh  # the reason too, not its lower end
+    short = await _ask(db, actors["nobody"], "今年授权发明专利两三件，能评发明之星吗")
+    card = engine_card(list(short.results), short.stated, "zh", CATALOG, (), short.read.ranges)
+    assert "当年发明专利授权件数 2–3 件 &lt; 5 件，还差 2–3 件" in card
     exact = await _ask(db, actors["nobody"], "今年授权发明专利5件，能评发明之星吗")
     card = engine_card(list(exact.results), exact.stated, "zh", CATALOG, (), exact.read.ranges)
     assert "当年发明专利授权件数 5 件" in card and "–" not in card.split("\n")[0]
