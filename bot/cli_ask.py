@@ -124,7 +124,7 @@ async def _answer(session, ctx, actor, text: str, as_of: date, args: argparse.Na
     lang = args.lang
     if reply.route == FACT:
         out = engine_card(list(reply.results), reply.stated, lang, ctx.catalog, fact_notes(reply, lang, ctx.catalog),
-                          reply.read.ranges)
+                          reply.ranges)
         if change_keyboard(reply, lang) is not None:
             out += f"\n[{t('qa_change_button', lang)}]"
     elif reply.route == ANSWER:

@@ -38,7 +38,7 @@ from aiogram_dialog.api.internal import CONTEXT_KEY
 from locales import t
 from locales.format import fit
 from locales.programmes import fact_label, force_note, joined, period, title
-from locales.programmes.chat import citation_line, comparison, missing_line, pad, period_line, stated_text, value_text
+from locales.programmes.chat import citation_line, comparison, missing_line, pad, period_line, span, stated_text, value_text
 from locales.programmes.words import SIGN, number, unit
 from policy import ELIGIBLE, NOT_ELIGIBLE
 from services.asking import ANSWER, FACT, OFFTOPIC, ChangeRefusal, Reply, answer_question, propose_change, shown
@@ -169,7 +169,7 @@ def fact_notes(reply: Reply, lang: str, catalog: Any) -> list[str]:
             else:
                 because = d.because or ""
                 stated = reply.stated.get(because)
-                high = reply.read.ranges.get(because) if because else None
+                high = reply.ranges.get(because) if because else None
                 said = stated_text(catalog, because, stated, high, lang) if high is not None else escape(
                     shown(catalog, because, stated, lang))
                 lines.append(t("qa_differs_conflict", lang, label=label, on_file=on_file,
@@ -207,12 +207,12 @@ def star_lines(star: Any, reply: Reply, lang: str, catalog: Any) -> list[str]:
 
     # a stated range ("二十多件", 21-29) reaches the same level at both ends (services.asking drops it
     # otherwise): say the range, and the shortfall from its upper end to its lower one
-    high = reply.read.ranges.get(star.fact) if star.have is not None and reply.stated.get(star.fact) == star.have \
+    high = reply.ranges.get(star.fact) if star.have is not None and reply.stated.get(star.fact) == star.have \
         else None
     have = stated_text(catalog, star.fact, star.have, high, lang) if star.have is not None else ""
 
     def short(x: Any) -> str:
-        return fig(x) if high is None else f"{number(x - (high - star.have))}–{number(x)}{u}"
+        return fig(x) if high is None else span(x - (high - star.have), x) + u
 
     if star.have is None:
         tiers = joined((t("qa_stars_tier", lang, tier=escape(labels[k]), op=op, need=fig(need)) for k, need in star.tiers),
@@ -294,7 +294,7 @@ async def question(message: Message, actor: Actor, lang: str, session: AsyncSess
         return
     if reply.route == FACT:
         await message.answer(engine_card(list(reply.results), reply.stated, lang, ctx.catalog,
-                                         fact_notes(reply, lang, ctx.catalog), reply.read.ranges),
+                                         fact_notes(reply, lang, ctx.catalog), reply.ranges),
                              reply_markup=change_keyboard(reply, lang))
         return
     if reply.route == ANSWER:

@@ -28,7 +28,7 @@ from typing import Any
 from .question_facts import asks_stars
 from .question_vocab import find_words, per_catalog, vocabulary, words_pattern
 
-__all__ = ["named_programmes", "correct_typos", "programme_names", "starred_programmes"]
+__all__ = ["named_programmes", "correct_typos", "respelled", "programme_names", "starred_programmes"]
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
@@ -191,3 +191,12 @@ def _in_a_word(lower: str, pos: int, start: int, end: int, known: Callable[[str]
     if pos == start and end - start >= 4:
         pairs.append(lower[pos:pos + 2])
     return any(len(p) == 2 and all(_HAN.match(c) for c in p) and known(p) for p in pairs)
+
+
+def respelled(catalog: Any, text: str) -> str:
+    """``text`` with its misspelled acronyms and short forms (``misspelled`` of policy/question_words.yaml)
+    as meant: Latin words whole, Chinese ones wherever they stand."""
+    for typed, meant in vocabulary(catalog).misspelled:
+        text = re.sub(rf"(?<![A-Za-z]){re.escape(typed)}(?![A-Za-z])", meant, text, flags=re.IGNORECASE) \
+            if typed.isascii() else text.replace(typed, meant)
+    return text

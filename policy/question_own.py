@@ -11,13 +11,12 @@ Pure: no services, no database.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from .question_flags import SPEAKER
 from .question_vocab import vocabulary, words_pattern
 
-__all__ = ["asks_own_eligibility", "respelled"]
+__all__ = ["asks_own_eligibility"]
 
 
 def asks_own_eligibility(catalog: Any, text: str) -> bool:
@@ -29,12 +28,3 @@ def asks_own_eligibility(catalog: Any, text: str) -> bool:
     if vocab.asks_what and words_pattern(vocab.asks_what).search(lower):
         return False
     return bool(words_pattern(vocab.asks_own).search(lower))
-
-
-def respelled(catalog: Any, text: str) -> str:
-    """``text`` with its misspelled acronyms and short forms (``misspelled`` of policy/question_words.yaml)
-    as meant: Latin words whole, Chinese ones wherever they stand."""
-    for typed, meant in vocabulary(catalog).misspelled:
-        text = re.sub(rf"(?<![A-Za-z]){re.escape(typed)}(?![A-Za-z])", meant, text, flags=re.IGNORECASE) \
-            if typed.isascii() else text.replace(typed, meant)
-    return text

@@ -82,6 +82,7 @@ class Reply:
     on_file: bool = False  # the asker's company record was read
     empty: bool = False  # nothing to ask once cleaned ("👍👍")
     change: str = ""  # the change the asker may send to the specialist (encode_change), or ""
+    ranges: dict[str, Any] = field(default_factory=dict)  # a stated range's upper end by fact ("五六件": 6)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -143,14 +144,20 @@ async def _fact_reply(session: AsyncSession, catalog: Catalog, actor: Actor, tex
     facts, differs = on_record(catalog, record, decision.facts)
     read = decision.read
     results = _evaluate(catalog, facts, as_of, decision.programmes, read)
+    ranges = _stated_ranges(read, facts)
     stars: tuple[StarLevel, ...] = ()
     if read.asks_level or read.stars_asked is not None:
         stars = tuple(s for s in (star_level(r, read.stars_asked) for r in results) if s is not None)
-    ranged = {f: high for f, high in read.ranges.items() if decision.facts.get(f) == read.facts.get(f)}
-    change = (encode_change(catalog, _proposal(differs, record, decision.facts), ranges=ranged)
+    change = (encode_change(catalog, _proposal(differs, record, decision.facts), ranges=ranges)
               if differs and may_propose(actor) else "")
     return Reply(FACT, text, as_of, results=results, read=read, stated=dict(decision.facts),
-                 differs=tuple(differs), stars=stars, on_file=bool(record), change=change)
+                 differs=tuple(differs), stars=stars, on_file=bool(record), change=change, ranges=ranges)
+
+
+def _stated_ranges(read: QuestionFacts, facts: dict[str, Any]) -> dict[str, Any]:
+    """A range stated ("五六件") is in ``facts`` at its lower end: its upper end, by fact, for the
+    figures the answer uses as the asker said them."""
+    return {f: high for f, high in read.ranges.items() if f in facts and facts[f] == read.facts.get(f)}
 
 
 def _evaluate(catalog: Catalog, facts: dict[str, Any], as_of: date, programmes: tuple[str, ...],
@@ -159,7 +166,7 @@ def _evaluate(catalog: Catalog, facts: dict[str, Any], as_of: date, programmes: 
     where its upper end changes a verdict or a star level, the answer is what the facts without
     it give (the engine then says what it needs), never one end taken for the truth."""
     results = tuple(catalog.evaluate(facts, as_of, programmes))
-    ranged = {f: v for f, v in read.ranges.items() if f in facts and facts[f] == read.facts.get(f)}
+    ranged = _stated_ranges(read, facts)
     if not ranged:
         return results
     high = tuple(catalog.evaluate({**facts, **ranged}, as_of, programmes))

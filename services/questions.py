@@ -41,9 +41,9 @@ from policy import Catalog, ProgrammeInfo
 from policy.clause_links import programmes_citing
 from policy.question_facts import QuestionFacts, prepare_text, programme_facts, read_question
 from policy.question_implied import implied_programme
-from policy.question_own import asks_own_eligibility, respelled
+from policy.question_own import asks_own_eligibility
 from policy.question_short_years import full_years
-from policy.question_names import correct_typos
+from policy.question_names import correct_typos, respelled
 from policy.facts import CONFIRM_PREFIX
 from policy.question_vocab import vocabulary, words_pattern
 from policy.question_names import named_programmes as _named

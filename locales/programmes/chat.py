@@ -60,6 +60,11 @@ def value_text(catalog: Any, fact: str | None, value: object, lang: str) -> str:
     return escape(str(value))
 
 
+def span(low: Any, high: Any) -> str:
+    """Both ends of a range, without the unit: "5–6", "2–10"."""
+    return f"{number(low)}–{number(high)}"
+
+
 def stated_text(catalog: Any, fact: str, value: object, high: object, lang: str) -> str:
     """A stated figure as the asker put it: a range ("五六件") as both its ends, "5–6 件", not
     only the lower end the engine reads (services.asking evaluates both ends)."""
@@ -68,7 +73,7 @@ def stated_text(catalog: Any, fact: str, value: object, high: object, lang: str)
     spec = catalog.registry.specs.get(fact)
     if spec is not None and spec.type == "ratio":
         return f"{value * 100:g}–{high * 100:g}%"
-    return f"{number(value)}–{number(high)}{unit(catalog, fact, lang)}"
+    return span(value, high) + unit(catalog, fact, lang)
 
 
 def short_reason(r: Any, lang: str, catalog: Any) -> str:
@@ -122,12 +127,12 @@ def comparison(line: Any, lang: str, catalog: Any, high: Any = None) -> str | No
     op = SIGN[line.op] if line.value else _OPPOSITE[line.op]
     u = unit(catalog, line.fact, lang)
     ranged = isinstance(high, (int, float)) and not isinstance(high, bool) and high > line.have
-    have = f"{number(line.have)}–{number(high)}" if ranged else number(line.have)
+    have = span(line.have, high) if ranged else number(line.have)
     reason = f"{escape(fact_label(catalog, line.fact, lang))} {have}{u} {escape(op)} {number(line.need)}{u}"
     if line.value is False and line.short_by:
         short = number(line.short_by)
         if ranged and line.op in (">", ">="):  # the upper end is nearer by the range's width
-            short = f"{number(line.short_by - (high - line.have))}–{short}"
+            short = span(line.short_by - (high - line.have), line.short_by)
         elif ranged:
             return reason
         reason += t("prog_have_short", lang, short_by=short, unit=u)
