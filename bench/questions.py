@@ -11,6 +11,12 @@ is machine-readable:
 
 Goals (issue 16): p95 <= 5 ms per question; the index for 50 documents built in <= 1 s.
 
+The whole reading of a message is timed too, since the goal is per question and not per search:
+``services.questions.decide`` (the facts, programmes and star levels a question states), then
+``read_question`` and the search's route, all three for every question (an upper bound: the chat
+takes the search only when no fact is stated), over the questions of the tuning parts of
+tests/questions (never the held-out part). The database read of the asker's record is not in it.
+
 * Questions: the labelled set (tests/unit/data/question_routing.yaml), the same questions in
   traditional characters (OpenCC ``s2t``), and the reading cases of
   tests/unit/data/question_reading.yaml (typos, traditional, English). Each question is timed
@@ -71,6 +77,31 @@ def per_question_ms(index: PolicySearch, qs: list[str]) -> list[float]:
     return out
 
 
+def whole_reading_ms(index: PolicySearch, qs: list[str]) -> list[float]:
+    """Per question: what an SME's message goes through before any database read (see the docstring)."""
+    from datetime import date
+
+    from policy import load_catalog
+    from services.questions import decide, read_question
+
+    catalog, day = load_catalog(), date(2022, 6, 1)
+    decide("首件发明专利补贴", catalog, None, day)  # cn2an's and the vocabulary's first load, timed apart
+    out = []
+    for q in qs:
+        t0 = time.process_time()
+        decide(q, catalog, None, day)
+        read_question(catalog, q, day)
+        index.route(q)
+        out.append((time.process_time() - t0) * 1000)
+    return out
+
+
+def tuning_questions() -> list[str]:
+    """The questions of the tuning parts of the labelled SME set (tests/questions/tuning*.yaml)."""
+    return [item["q"] for path in sorted((ROOT / "tests" / "questions").glob("tuning*.yaml"))
+            for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
+
+
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[-1]
 
@@ -117,6 +148,9 @@ def main() -> int:
     warm = per_question_ms(warm_index, qs)
 
     p95_cold, p95_plain, p95_warm = p95(cold), p95(plain_cold), p95(warm)
+    sme = tuning_questions()
+    whole = whole_reading_ms(PolicySearch(docs), sme)
+    p95_whole = p95(whole)
     print(f"questions bench: {len(qs)} questions ({', '.join(f'{n} {k}' for k, n in counts.items())}); "
           "CPU time, one core")
     print(f"  dictionaries, once per process: jieba-rs {t_jieba * 1000:.0f} ms, pypinyin {t_pinyin * 1000:.0f} ms, "
@@ -135,13 +169,16 @@ def main() -> int:
     print(f"  per question, warm index (asked before): p50 {statistics.median(warm):.2f} ms, p95 {p95_warm:.2f} ms")
     print(f"  with the reading step / without, at p95: {p95_cold / p95_plain:.2f}x ({p95_cold - p95_plain:+.2f} ms; "
           "without it the traditional and English questions are searched as typed, mostly as unknown words)")
-    met_q = p95_cold <= GOAL_P95_MS
+    print(f"  whole reading of a message (facts, programmes, stars, then the search; {len(sme)} questions of the "
+          f"tuning parts, fresh index): p50 {statistics.median(whole):.2f} ms, p95 {p95_whole:.2f} ms, "
+          f"max {max(whole):.2f} ms")
+    met_q = max(p95_cold, p95_whole) <= GOAL_P95_MS
     met_b = t_50 <= GOAL_BUILD_S
     print(f"  goal p95 <= {GOAL_P95_MS:g} ms: {'met' if met_q else 'NOT met'}; "
           f"goal 50-document build <= {GOAL_BUILD_S:g} s: {'met' if met_b else 'NOT met'}")
     print(json.dumps({
         "bench": "questions", "questions": len(qs), "p95_ms": round(p95_cold, 3), "p50_ms": round(statistics.median(cold), 3),
-        "p95_ms_plain": round(p95_plain, 3), "p95_ms_warm": round(p95_warm, 3),
+        "p95_ms_plain": round(p95_plain, 3), "p95_ms_whole": round(p95_whole, 3), "p95_ms_warm": round(p95_warm, 3),
         "build_50_docs_s": round(t_50, 3), "build_50_docs_plain_s": round(t_50_plain, 3),
         "build_5_docs_s": round(t_5, 3), "dictionaries_s": round(t_jieba + t_pinyin + t_opencc, 3),
     }))
