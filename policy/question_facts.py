@@ -273,7 +273,8 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
             carried_time = time
         if family is None or _REQUIREMENT.search(norm[c_start:fig.start]) or _THE.search(norm[c_start:fig.start]) \
                 or _NOT_OURS.search(norm[c_start:fig.start]):
-            ignored.append(Ignored(said, "no_fact"))
+            ignored.append(Ignored(said, "no_fact"))  # another firm's figure: the next may count the same thing
+            carried_family = family if family is not None and _NOT_OURS.search(norm[c_start:fig.start]) else carried_family
             continue
         carried_family = family
         if not fig.exact or _UNSURE.search(norm[c_start:c_end]):

@@ -45,7 +45,7 @@ _ASSERT_BEFORE = re.compile(
     _SUBJECT + r"(已经|已|刚刚|刚|都|也|今年|去年){0,2}(是|属于|有|拥有|设有|设立了|设了|通过了|通过|获得了|获得|拿到了|"
     r"评上了|评上|评为|获评|被评为|被认定为|认定为|认定了|被定为|定为|被列为|列为|被列入了|被列入|列入了|列入|成为|开展了|开展|做了|在做|正在做|完成了|存在|就是|只是|算是|"
     r"就|作为|拿到|拿了|拿过|获过|得过|取得了|取得|"
-    r"通报过|通报了|被通报|查出过|查出了|被查出|有过|确认了|确认)"
+    r"通报过|通报了|被通报|查出过|查出了|被查出|有过|确认了|确认|上了|进了|被列进)"
     r"[^,，。;；、!！?？]{0,10}$")
 _OURS = re.compile(r"我们|我司|本公司|我公司|咱们|咱|我厂|本厂|本企业|已经|已")
 #: a clause that opens with what the company is, its subject left out, after a time ("去年刚被评为重点中小企业")
@@ -60,20 +60,25 @@ _OWN_ACT = re.compile(r"(报上去|交上去|递上去|报上去了|提交上去
 SPEAKER = re.compile(r"我们|我司|本公司|我公司|咱们|咱|我厂|本厂|本企业|情况如下|基本情况如下|具体情况如下|情况是这样")
 #: a requirement before the word: "需要有知识产权部" says what a programme asks, not what the company has
 _NEEDS = re.compile(r"要求|需要|必须|须|要有|得有|条件|门槛|标准")
-_SUBJECT_RIGHT_BEFORE = re.compile(r"(我们|我司|本公司|我公司|咱们|我厂|本厂|我们公司|我们企业)$")
+#: (with a batch or a level between: "我们第四批国家级小巨人")
+_SUBJECT_RIGHT_BEFORE = re.compile(r"(我们|我司|本公司|我公司|咱们|我厂|本厂|我们公司|我们企业)"
+                                   r"(第[一二三四五六七八九十\d]{1,2}批|国家级|的)*$")
 _SUBJECT_IS = re.compile(r"(我们|我司|本公司|我公司|咱们|咱|我厂|本厂|本企业|公司)(已|也|现|目前)?(为|属|系)[^了,，。;；、!！?？]{0,8}$")
 _ASSERT_AFTER = re.compile(r"^[^,，。;；、!！?？]{0,3}(已经通过|已通过|通过了|已做|做了|拿到了|已获得|获得了|认证了|了|"
-                           r"开始做|开始了|在做|正在做|启动了|搞了|做过)")
+                           r"开始做|开始了|在做|正在做|启动了|搞了|做过|还在打|正在打|在打|\d+\s*(?:个人|人|名|位))")  # "IP部门5个人": it is there
+#: done at a time said after the word: "贯标认证2019年就过了", "证书去年早就拿到了"
+_DONE_AT = re.compile(r"^[^,，。;；、!！?？吗]{0,8}?(就|早就|已经|早)(过了|通过了|拿到了|拿了|下来了|做了|批了)")
 #: the subject after the word: "贯标认证我们去年就拿到了"
 _OURS_AFTER = re.compile(r"(我们|我司|本公司|咱们).{0,8}(拿到|通过|获得|做|开展|评上|认定|评为)(了|过)")
 _NEGATE_AFTER = re.compile(r"^[^,，。;；、!！?？]{0,3}(还没有|还没|没有|没|未|尚未)(通过|做|开展|开始|拿到|拿|获得|下来|认证|"
-                           r"参加|参与|评上|批|来|出|下发|过)|^[^,，。;；、!！?？]{0,3}不(合格|达标|通过)")
+                           r"参加|参与|评上|评|批|来|出|下发|过)|^[^,，。;；、!！?？]{0,3}不(合格|达标|通过)")
 #: "A和B都还没有": a negation closing a clause after 都 is said of every word before it
 _NEGATE_ALL_AFTER = re.compile(r"^[^,，。;；、!！?？吗呢]{0,12}都(还)?(没有|没|未)[^,，。;；、!！?？吗呢]{0,4}$")
 #: a figure counted: a flag's count ("通过PCT拿到了授权": one) yields to it
 _COUNTED = re.compile(r"\d+\s*(件|个|项|patents?|grants?|applications?)", re.IGNORECASE)
 #: "PCT进国家阶段的没有", "海外维权的一件都没有": a negation closing the clause right after the word
-_NEGATE_CLOSING = NEGATE_CLOSING = re.compile(r"^的?(一件|一个|一项)?(也|还|都)?(还)?(没有|没)$")
+#: (or never filed: "发明从来没报过", "发明一件都没申请过")
+_NEGATE_CLOSING = NEGATE_CLOSING = re.compile(r"^的?(一件|一个|一项)?(也|还|都|从来|从)?(还)?(没有|没|未)((申请|申报|申|报|提交|交)过)?$")
 #: an item of a list answered after a colon: "高新技术企业：是", "海外维权：没有"
 _ANSWERED = re.compile(r"^[^,，。;；:：\d吗？?]{0,10}[:：]\s*(?:(?P<no>没有|没|无|否|不是|未)|(?P<yes>是|有|已经?(?:开展|认证|通过|获批|立项|验收)))\s*$")
 #: a list's item answered as done, right before a verb word: "贯标：已认证（2019年）"
@@ -88,7 +93,7 @@ _NOT_A_NOUN = re.compile(r"能|要|想|可以|申请|报|吗|没|不|有|如果|
 #: an aim before the word; not a noun ending in one of these words ("战略推进计划项目批下来了": the
 #: project was approved, no aim), nor one a demonstrative makes a noun ("这件申请符合条件": the application)
 _AIM = re.compile(r"(?<!这件)(?<!这个)(?<!这项)(?<!这份)(?<!该)(?<!此)"
-                  r"(申请|申报|准备|想|打算|(?<!推进)(?<!培育)(?<!示范)计划|争取|要评|去评|正在评|报了)(?!项目)"
+                  r"(申请|申报|准备|想|打算|(?<!推进)(?<!培育)(?<!示范)计划|争取|要评|去评|正在评|(?<!通)报了)(?!项目)"
                   r"[^,，。;；、!！?？]{0,3}$")
 _ATTRIBUTIVE = re.compile(r"^[^,，。;；、!！?？]{0,4}的(企业|公司|单位|厂|商家|主体|话)")
 #: "高企一个", "小微企业一家": the word and a count of one closing the clause says what the company is
@@ -106,7 +111,7 @@ _ASKS_LATER = re.compile(r"吗|？|\?|呢|能不能|行不行|可不可以|能�
 #: said of some: "通过贯标认证的企业", "打赢官司的公司"
 _SOME = re.compile(r"的(企业|公司|单位|话)|企业(能|可以|有)|哪|什么|多少|怎么|几")
 #: a clause that tells: something done, had, being or not
-_TELLS = re.compile(r"了|过|是|有|在|没|未|已|还|正|通过|拿|获|批")
+_TELLS = re.compile(r"了|过|是|有|在|没|未|已|还|正|通过|拿|获|批|(?:19|20)\d\d年")  # a year something was done: "2019年验收的"
 #: the last year named before a word, perhaps with its month and day: "2021年8月才验收的"
 #: English names the year after: "passed acceptance in 2019"
 _YEAR_AFTER = re.compile(r"[^.;?!\d]{0,20}?\b(?:in|by|at the end of)\s+((?:19|20)\d\d)\b")
@@ -127,9 +132,12 @@ _HAN_RUN = re.compile(r"[\u4e00-\u9fff]*")
 #: name ("获批立项奖励"), a verb of what was done ("过了贯标认证")
 _NOT_WHAT = re.compile(r"奖|补|资助|项目|政策|计划|申报|了|过")
 #: a topic opening a message: a few words, then a colon or a space ("维权援助资助：", "贯标奖励 ")
-_TOPIC = re.compile(r"^\s*[\u4e00-\u9fffA-Za-z]{2,12}(?:\s*[:：,，]\s*|\s+)(?=[\u4e00-\u9fff])")
+_TOPIC = re.compile(r"^\s*[\u4e00-\u9fffA-Za-z]{2,12}(?:\s*[:：,，]\s*|\s+)(?=[\u4e00-\u9fff]|(?:19|20)\d\d)")
+#: a short last clause asking whether the case told qualifies: "…，能报吗", "…，还能报吗", "…，行不行"
+_LAST_ASK = re.compile(r"[,，;；。\s]\s*(?:那|那么|请问)?(?:还|现在|今年)?(?:能报|能申报|能申请|能拿|可以报|可以申请|行不行|能不能报|能不能申请|"
+                       r"有戏|够不够|符合吗|有份)\s*(?:吗|呢|吧|啊|么)?\s*[?？]?\s*$")
 #: a status whose certificate ran out or was withdrawn: "高企证书去年到期了", "资格被取消了"
-_EXPIRED = re.compile(r"^[^,，。;；!！?？]{0,6}(到期|过期|失效|被取消|被撤销|没续上)")
+_EXPIRED = re.compile(r"^[^,，。;；!！?？]{0,6}(到期|过期|失效|被取消|被撤销|没续上|摘牌|复核没通过|复核未通过|还在走流程|还在申请|正在申请|还没下来|还没批下来)")
 #: a clause asking how or whether ("证书到期了怎么再认证"): it tells nothing
 _HOW = re.compile(r"怎么|如何|咋|吗|？|\?")
 #: what is still to come after a verb word: "认证审核下个月才来", "明年才验收"
@@ -192,7 +200,7 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
                 scope = (_list_start(text, c_start), c_end)  # "海外没有任何维权、调查": the list's words too
             qualified, qualifier = _qualifier(lower, flag, *scope, s)
             if qualified:
-                distance = min((abs(qs - s) for qs, _qe in qualifier), default=0)
+                distance = min((abs(qs - s) for qs, _qe in qualifier), default=len(text))  # a `with` word there first
                 candidates.append((distance, len(candidates), flag, where, qualifier))
         for _d, _n, flag, where, qualifier in sorted(candidates, key=lambda c: c[:2]):
             said_when = {k for ts, te, k in times if where[0] <= ts and te <= where[1]}
@@ -262,6 +270,8 @@ def _topic_then_told(text: str) -> bool:
     m = _TOPIC.match(text)
     if m is None:
         return False
+    last = _LAST_ASK.search(text, m.end())  # "升级项目，2019年验收的，能报吗": told, then asked whether it qualifies
+    text = text[:last.start()] if last else text
     rest = text[m.end():]
     return bool(_TELLS.search(rest)) and not (_ASKS_LATER.search(text) or _ASKS.search(rest) or _SUPPOSED.search(text)
                                                or _NEEDS.search(rest) or _SOME.search(rest) or "还是" in rest)
@@ -399,7 +409,7 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
         return True  # "我们小企业…", "我司为高新技术企业", "本企业系…"
     if _OURS_AFTER.search(rest) and not re.search(r"(吗|？|\?|呢)", rest):
         return True
-    asserted = _ASSERT_BEFORE.search(before) or _ASSERT_AFTER.match(after)
+    asserted = _ASSERT_BEFORE.search(before) or _ASSERT_AFTER.match(after) or _DONE_AT.match(rest)
     if (own or carried) and asserted:
         return True
     if carried and _WE_ARE.search(text[sentence_start if not told else 0:c_start]) and not _NOT_A_NOUN.search(before) \

@@ -54,7 +54,7 @@ CLAUSE_END = re.compile(r"[,，。;；、!！?？\n.]|(?:(?<=[\u4e00-\u9fff%])|(
 _RATE_ASKED = re.compile(r"(多少钱|多少|几个钱)\s*$")
 #: "还没有一件授权的", "没有一个专职的": not one, said before the count
 _NONE_BEFORE = re.compile(r"(没有|没)$")
-_NONE_AFTER = re.compile(r"^.{0,10}?(都|也)(还)?(没有|没|未)")
+_NONE_AFTER = re.compile(r"^.{0,10}?(都|也)(还)?(没有|没|未)|^\s*(没有|没)\s*$")  # "国外一件没有": none
 
 COUNT_UNITS = {"件", "个", "项", "篇"}
 PEOPLE_UNITS = {"人", "名", "位"}
@@ -93,6 +93,27 @@ def _number(raw: str) -> float | None:
 
 
 _ABOUT = re.compile(r"\s*(多|余|几)\s*(件|个|项|篇|人|名|位)")
+#: "四十出头", "30件出头": a little over a round number
+_JUST_OVER = re.compile(r"\s*出头")
+#: two neighbouring digits before a place: "一百五六十" is 150 to 160, "三四十" 30 to 40
+_PLACE_PAIR = re.compile("(一两|两三|三四|四五|五六|六七|七八|八九)(?=[十百千万亿])")
+
+
+def _just_over(value: float | None) -> float | None:
+    """The upper end of "N出头" (a round N of ten or more): N plus a tenth of it, at least 2 (40 -> 44)."""
+    if value is None or value < 10 or value != int(value) or value % 10:
+        return None
+    return value + max(2, value // 10)
+
+
+def _place_range(raw: str) -> tuple[float, float] | None:
+    """(low, high) of a number said with two neighbouring digits before a place ("一百五六十": 150, 160)."""
+    m = _PLACE_PAIR.search(raw)
+    if m is None:
+        return None
+    i = m.start()
+    low, high = _number(raw[:i] + raw[i] + raw[i + 2:]), _number(raw[:i] + raw[i + 1] + raw[i + 2:])
+    return (low, high) if low is not None and high is not None and low < high else None
 
 
 def _about(text: str, at: int, value: float | None) -> tuple[float, float, str, int] | None:
@@ -126,6 +147,13 @@ def figures(text: str, masked: list[tuple[int, int]]) -> list[Figure]:
                 low, high, unit, end = about
                 out.append(Figure(s, end, text[s:end].strip(), low, unit, True, high))
                 continue
+            over = _JUST_OVER.match(text, m.end("num")) or (_JUST_OVER.match(text, e) if unit else None)
+            high = _just_over(_number(raw)) if over else None
+            if high is not None:  # "四十出头", "30件出头": 41 to 44
+                unit = unit or next((u for u in ("件", "个", "项", "人") if text.startswith(u, over.end())), "")
+                end = over.end() + len(unit) if not m.group("unit") else over.end()
+                out.append(Figure(s, end, text[s:end].strip(), _number(raw) + 1, _UNIT_WORDS.get(unit, unit), True, high))
+                continue
             if raw[0] not in "0123456789" and not unit and not re.search("[万亿]$", raw):
                 if _APPROX_AFTER.match(text[m.end("num"):]):  # "十几万", "二十多年"
                     out.append(Figure(s, e, text[s:e], 0, "", False))
@@ -141,6 +169,10 @@ def figures(text: str, masked: list[tuple[int, int]]) -> list[Figure]:
             num_end = m.end("num")
         if value == 1 and _RATE_ASKED.search(text, 0, s):
             continue  # "奖励多少钱一个": a rate asked, per one, not the company's count
+        placed = _place_range(m.group("num") or "") if value is None else None
+        if placed is not None:  # "一百五六十件": 150 to 160
+            out.append(Figure(s, e, text[s:e].strip(), placed[0], unit, True, placed[1]))
+            continue
         if value is None and _PAIR.fullmatch(m.group("num") or ""):
             low = "一两三四五六七八".index(m.group("num")[0]) + 1
             out.append(Figure(s, e, text[s:e].strip(), float(low), unit, True, float(low + 1)))

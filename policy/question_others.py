@@ -15,13 +15,22 @@ __all__ = ["OTHER_COMPANY", "said_of_other", "own_denial"]
 OTHER_COMPANY = re.compile(
     r"(?:我们|我|本|全)(?:市|省|县|区)(?![场级值面内外域])|"  # a region's figures ("我们市授权六千多件")
     r"母公司|集团总部|集团公司|总公司|总部|关联公司|兄弟公司|姐妹公司|隔壁|竞争对手|对手|同行企业|别人家|别家|别的公司|其他公司|"
+    # kin's or a neighbour's firm ("舅舅厂里", "表哥公司", "邻居老王家的厂")
+    r"(?:邻居|亲戚|朋友|同学|老乡|表哥|表弟|表姐|表妹|堂哥|堂弟|舅舅|叔叔|伯伯|姑父|姨父|姐夫|妹夫|小舅子|大舅子|连襟|丈人)"
+    r"[\u4e00-\u9fff]{0,4}?(?:厂|公司|企业|家)|人家(?:厂|公司)|"
     r"parent company|parent firm|sister company|competitor|rival|neighbou?ring (?:company|firm|factory)|"
     r"another company|other company", re.IGNORECASE)
 
 
+#: "they", another company only where the asker speaks of its own too ("亲戚厂…，他们是高新，我们厂不是"); an
+#: agent asking for a client ("他们公司有效发明45件") speaks of the client alone
+_THEY = re.compile(r"他们|他家")
+_WE = re.compile(r"我们|我司|本公司|我公司|咱们|我厂|本厂")
+
+
 def said_of_other(text: str, start: int, pos: int) -> bool:
     """Whether ``text[start:pos]`` (the clause before a word) names another company as its subject."""
-    return bool(OTHER_COMPANY.search(text, start, pos))
+    return bool(OTHER_COMPANY.search(text, start, pos)) or bool(_THEY.search(text, start, pos) and _WE.search(text))
 
 
 #: the next clause says the asker itself is not, or has not: "我们子公司自己不是", "我们自己没有"

@@ -43,6 +43,8 @@ from policy.question_facts import QuestionFacts, prepare_text, programme_facts, 
 from policy.question_implied import implied_programme
 from policy.question_own import asks_own_eligibility
 from policy.question_short_years import full_years
+from policy.question_dialect import written
+from policy.question_switch import after_turn
 from policy.question_names import correct_typos, respelled
 from policy.facts import CONFIRM_PREFIX
 from policy.question_vocab import vocabulary, words_pattern
@@ -288,8 +290,9 @@ class Decision:
     read: QuestionFacts | None = None
 
 
-#: a WeChat message's pause: a space between two Chinese words is a comma ("项目批下来了 县里的还没批")
-_RUN_ON = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=[\u4e00-\u9fff]|(?:19|20)\d\d\s*年)")
+#: a WeChat message's pause: a space between two Chinese words is a comma ("项目批下来了 县里的还没批"), and
+#: one before an acronym glued to Chinese ("还在国际阶段 PCT授权奖励…")
+_RUN_ON = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=[\u4e00-\u9fff]|(?:19|20)\d\d\s*年|[A-Za-z]+[\u4e00-\u9fff])")
 
 
 def reading(catalog: Catalog, question: str) -> str:
@@ -297,8 +300,9 @@ def reading(catalog: Catalog, question: str) -> str:
     search's reading), English numbers as digits, homophone typos of programme names and fact
     words read as the words ("发明之心" is 发明之星; jieba's dictionary says which two-character
     stretches are words of their own); a chat's ways too: two-digit years in full ("21年" is 2021年),
-    a space between Chinese words as a pause, swapped acronyms and short forms ("PTC", "知产")."""
-    text = _RUN_ON.sub("，", prepare_text(full_years(to_simplified(question))))
+    a space between Chinese words as a pause, swapped acronyms and short forms ("PTC", "知产"), spoken
+    regional words written out ("俺们木有" is 我们没有: policy.question_dialect)."""
+    text = _RUN_ON.sub("，", prepare_text(full_years(written(to_simplified(question)))))
     return correct_typos(catalog, respelled(catalog, text), lambda w: known_word(w.lower()))
 
 
@@ -336,7 +340,7 @@ def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
         if verdict:
             return Decision(verdict)
     text = reading(catalog, question[:MAX_QUESTION_CHARS])
-    programmes = _named(catalog, text)
+    programmes = after_turn(text, _named(catalog, text), lambda rest: _named(catalog, rest))
     if programmes:
         used = programme_facts(catalog, programmes)
         read = read_question(catalog, text, as_of, used)
