@@ -15,6 +15,8 @@ __all__ = ["OTHER_COMPANY", "said_of_other", "own_denial"]
 OTHER_COMPANY = re.compile(
     r"(?:我们|我|本|全)(?:市|省|县|区)(?![场级值面内外域])|"  # a region's figures ("我们市授权六千多件")
     r"母公司|集团总部|集团公司|总公司|总部|关联公司|兄弟公司|姐妹公司|隔壁|竞争对手|对手|同行企业|别人家|别家|别的公司|其他公司|"
+    # round 14: a supplier, a firm of the same park, "另一家子公司", "同行" as a subject (not "同行业")
+    r"供应商|同园区|同一园区|另一家|另外一家|另一个子公司|其他子公司|同行(?=被|通过|拿|获|评|申|也|都|已|去年|今年)|"
     r"parent company|parent firm|sister company|competitor|rival|neighbou?ring (?:company|firm|factory)|"
     r"another company|other company", re.IGNORECASE)
 
@@ -25,7 +27,7 @@ def said_of_other(text: str, start: int, pos: int) -> bool:
 
 
 #: the next clause says the asker itself is not, or has not: "我们子公司自己不是", "我们自己没有"
-_OWN_DENIAL = re.compile(r"[,，;；]\s*(?:(?:我们|我司|本公司|我公司|咱们)[\u4e00-\u9fff]{0,4}?(?:自己|本身)?"
+_OWN_DENIAL = re.compile(r"[,，;；]\s*(?:(?:我们|我司|本公司|我公司|咱们)[\u4e00-\u9fff]{0,6}?(?:自己|本身)?"
                          r"|[\u4e00-\u9fff]{0,4}?(?:自己|本身))(却|倒|并|还)?"
                          r"(不是|没有|没|不算|未)\s*([,，。;；!！?？]|$)")
 
