@@ -49,8 +49,11 @@ from .question_flags import NEGATE_CLOSING, english_negation, english_statement,
 from .question_numbers import (COUNT_UNITS, KIND_LINK, MONEY_UNITS, PEOPLE_UNITS, SKIP_UNITS, STAR_UNITS, Figure,
                                clause_of, clauses, figures, prepare_text, times)
 from .question_corrections import corrects
+from .question_either import asked_either
 from .question_others import OTHER_COMPANY
 from .question_past import asks_first, filed_before
+from .question_series import untimed_three
+from .question_titles import with_implied
 from .question_vocab import (LAST_YEAR, NOW, THIS_YEAR, THREE_YEARS, THREE_YEARS_AGO, TWO_YEARS_AGO, WORDS_FILE,
                              Vocabulary, fact_family, fact_time, find_words, vocabulary, words_pattern)  # noqa: F401
 
@@ -76,8 +79,8 @@ _PER_ONE = re.compile(r"\s*[\u4e00-\u9fff]{0,4}?(能|可以|可|会)?(奖|补|�
 _ENGLISH_BEFORE = re.compile(r"^\s*[:=]?\s*((was|were|is|are|of|at|to|totalled|totaled|total|reached|stood|"
                              r"amounted|came|last|this|year|so|far|currently|now|only|just|about)\s+){0,4}$",
                              re.IGNORECASE)
-_ENGLISH_NEXT = re.compile(r"^\s*((?!(?:and|but|or|while|whereas|with|was|were|is|are)\b)[a-z'-]+\s+){0,2}$",
-                           re.IGNORECASE)
+_ENGLISH_NEXT = re.compile(r"^\s*(of\s+(them|these|those|which)\s+(are|were|is)\s+|"  # "5 of them are high-value"
+                           r"((?!(?:and|but|or|while|whereas|with|was|were|is|are)\b)[a-z'-]+\s+){0,2})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,8 +207,8 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
         spans.append(span)
 
     def keep_flag(fact: str, value: Any, where: tuple[tuple[int, int], ...]) -> None:
-        if fact in facts:
-            return
+        if fact in facts and not (facts[fact] != value and where and corrects(norm, where[0][0], flag=True)):
+            return  # "没批 哦不对是批了": a yes or no said again after a correction replaces the first
         try:
             catalog.parse_facts({fact: value})
         except FactError as exc:
@@ -263,7 +266,7 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
             family = _family_for(norm, fig, cues, vocab, used, p_start, c_end, since, c_end)
         if family is not None and hard and time not in vocab.figures[family]:
             # "今年授权了发明专利5件": the nearest word has no count of that time, a word before it does
-            timed = [fs for s_, e_, fs in cues if since <= s_ and e_ <= fig.start and fs[0] != family]
+            timed = [fs for s_, e_, fs in cues if since <= s_ and e_ <= fig.start and family not in fs]
             family = next((f for fs in reversed(timed) for f in fs if time in vocab.figures[f]), family)
         if family is not None:
             family = _granted(norm, family, fig, min(until, c_end), vocab)
@@ -281,7 +284,7 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
             ignored.append(Ignored(said, "not_exact", _any_member(vocab, family)))
             continue
         if family in vocab.series:
-            series.append((family, fig, time, norm[c_start:c_end]))
+            series.append((family, fig, time, norm[c_start:c_end], hard))
             continue
         members = vocab.figures[family]
         if family in vocab.cumulative and (so_far or (past := filed_before(  # only for the programmes that count it
@@ -290,7 +293,7 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
         if family in vocab.cumulative and hard and time != NOW:
             ignored.append(Ignored(said, "no_fact_for_time", _any_member(vocab, family), time))
             continue
-        fact, why = _member(members, time, hard, used)
+        fact, why = _member(members, NOW if family in vocab.any_time else time, hard, used)
         if fact is None:
             ignored.append(Ignored(said, why, _any_member(vocab, family), time, tuple(sorted(members.values()))))
             continue
@@ -315,7 +318,7 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
     _none_stated(norm, cues, figs, vocab, time_words, bounds, used, keep)
     read_flags(norm, vocab, time_words, bounds, keep_flag, used)
     stars_asked, asks_level = asks_stars(catalog, norm)
-    facts, more = _together(catalog, facts)
+    facts, more = _together(catalog, with_implied(facts, used))  # a 小巨人 is an SME
     return QuestionFacts(facts, stars_asked, asks_level, tuple(ignored), tuple(problems) + more,
                          tuple(sorted(set(spans))), norm, {f: v for f, v in ranges.items() if f in facts})
 
@@ -356,8 +359,7 @@ def _family_for(text: str, fig: Figure, cues: list, vocab: Vocabulary, used: set
 
 #: between two fact words, what keeps them one phrase: nothing, or a time or an adverb ("发明今年授权")
 _SIDE_BY_SIDE = re.compile(r"(今年|去年|前年|已经|已|都|也|刚|才|又)*")
-#: between the thing counted and its figure: nothing or a verb of having ("维持超过10年的发明有5件")
-_HAS = re.compile(r"(有|共有|一共有|一共|共|是)?")
+_HAS = re.compile(r"(有|共有|一共有|一共|共|是)?")  # between the thing counted and its figure: "维持超过10年的发明有5件"
 _NONE_VERB = re.compile(r"^\s*(都|也)(还)?(没有|没|未)")
 
 
@@ -452,8 +454,7 @@ def _granted(text: str, family: str, fig: Figure, until: int, vocab: Vocabulary)
 
 
 def _fits(family: str, fig: Figure, vocab: Vocabulary, catalog: Any) -> bool:
-    """Whether a figure's unit fits a family carried from the figure before ("利税3100万、3400万"
-    yes; "利税3900万，专兼职5个人" no)."""
+    """Whether a figure's unit fits a family carried from before ("利税3100万、3400万" yes; "利税3900万，专兼职5个人" no)."""
     if not fig.unit:
         return True
     fact = _any_member(vocab, family)
@@ -510,11 +511,11 @@ def _value(kind: str, fact: str, fig: Figure) -> Any:
 _SLOT = {THREE_YEARS_AGO: 0, TWO_YEARS_AGO: 1, LAST_YEAR: 2}
 
 
-def _series(items: list[tuple[Figure, str | None, str]], members: dict[str, str], ignored: list[Ignored],
+def _series(items: list[Any], members: dict[str, str], ignored: list[Ignored],
             keep: Any) -> None:
     """Three yearly amounts, oldest first: "近三年利税分别是1500万、2200万、2600万", "每年都是2500万",
     "去年利税3000万" (the other years unknown)."""
-    fact = next(iter(members.values()))
+    fact, items = next(iter(members.values())), untimed_three(items, THREE_YEARS)  # "利税2100万 2300万 2600万"
     slots: list[Any] = [None, None, None]
     spans: list[tuple[int, int]] = []
     three = [(fig, clause) for fig, time, clause in items if time == THREE_YEARS]
@@ -564,7 +565,7 @@ def _none_stated(text: str, cues: list, figs: list[Figure], vocab: Vocabulary, t
         some = None if NEGATE_CLOSING.match(text[e:c_end]) else _OF_SOME.match(text[e:c_end])
         if some and any(cs == e + some.end() and set(fs) & set(families) for cs, _ce, fs in cues):
             some = None  # "没有专职的知识产权人员": a kind of the thing counted, then the thing
-        if not negated or some and not _OURS.search(text[c_start:s]):
+        if not negated or asked_either(text, s - 3, s) or some and not _OURS.search(text[c_start:s]):
             continue  # "没有发明专利的企业…" is said of some, not of the company
         family = _pick(families, vocab, used)
         if family in vocab.series:

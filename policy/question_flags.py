@@ -32,6 +32,7 @@ from functools import lru_cache
 from typing import Any
 
 from .question_numbers import clause_of
+from .question_either import asked_either
 from .question_others import own_denial, said_of_other
 from .question_vocab import (LAST_YEAR, OTHER, THIS_YEAR, THREE_YEARS, THREE_YEARS_AGO, TWO_YEARS_AGO, Flag, Vocabulary,
                              find_words, latin, words_pattern)
@@ -78,7 +79,7 @@ _NEGATE_ALL_AFTER = re.compile(r"^[^,，。;；、!！?？吗呢]{0,12}都(还)?
 _COUNTED = re.compile(r"\d+\s*(件|个|项|patents?|grants?|applications?)", re.IGNORECASE)
 #: "PCT进国家阶段的没有", "海外维权的一件都没有": a negation closing the clause right after the word
 #: (or never filed: "发明从来没报过", "发明一件都没申请过")
-_NEGATE_CLOSING = NEGATE_CLOSING = re.compile(r"^的?(一件|一个|一项)?(也|还|都|从来|从)?(还)?(没有|没|未)((申请|申报|申|报|提交|交)过)?$")
+_NEGATE_CLOSING = NEGATE_CLOSING = re.compile(r"^的?(一件|一个|一项)?(也|还|都|从来|从)?(还)?(没有|没|未)((申请|申报|申|报|提交|交)过|(搞|做|弄|参加|开展)?过?)$")
 #: an item of a list answered after a colon: "高新技术企业：是", "海外维权：没有"
 _ANSWERED = re.compile(r"^[^,，。;；:：\d吗？?]{0,10}[:：]\s*(?:(?P<no>没有|没|无|否|不是|未)|(?P<yes>是|有|已经?(?:开展|认证|通过|获批|立项|验收)))\s*$")
 #: a list's item answered as done, right before a verb word: "贯标：已认证（2019年）"
@@ -190,7 +191,7 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
                 continue
             where = _sentence(text, s) if english else (c_start, c_end)
             if said_of_other(text, where[0], s):  # "母公司是小巨人": another company's, not the asker's
-                if not english and not flag.with_ and own_denial(text, c_end):
+                if not english and (not flag.with_ or _qualifier(lower, flag, *where, s)[0]) and own_denial(text, c_end):
                     for fact, v in flag.no:  # "…，我们子公司自己不是": the asker is not
                         keep(fact, v, ((s, e),))
                 continue
@@ -361,8 +362,8 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
     before, after, rest = text[c_start:s], text[e:], text[e:c_end]
     if _QUESTION_FORM.search(before[-8:]) or _SUPPOSED.search(before) or _THEN.match(rest):
         return None
-    if len(before) >= 2 and before[-1] == "不" and before[-2] == text[s]:
-        return None  # "符不符合条件": asked, A-not-A
+    if len(before) >= 2 and before[-1] == "不" and before[-2] == text[s] or asked_either(text, s - 2, e):
+        return None  # "符不符合条件", "批没批我还不清楚": asked, A-not-A
     if _CHOICE.match(text[e:_sentence_end(text, e) + 1]):
         return None  # "是拿到证书才有奖励，还是绩效评价合格也行？": a choice asked, not a statement
     if _GENERAL.match(after) and not _ASSERT_AFTER.match(after):
@@ -379,7 +380,7 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
     if _negated_before(before, vocab) or _NEGATE_AFTER.match(after) or _NEGATE_ALL_AFTER.match(rest) or _NEGATE_CLOSING.match(rest) \
             or (not flag.verb and _EXPIRED.match(rest) and not _HOW.search(text[c_start:c_end])):
         return False
-    if _AIM.search(before):
+    if _AIM.search(before) and not (flag.verb and before.rstrip().endswith("的")):
         return None  # "我们在申请高新技术企业": an aim, not what the company is
     if not flag.verb and _ONE_OF.match(after) and not _ASKS.search(before):
         return True  # "高企一个，…": what the company is, said as people do

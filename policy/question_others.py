@@ -18,6 +18,8 @@ OTHER_COMPANY = re.compile(
     # kin's or a neighbour's firm ("舅舅厂里", "表哥公司", "邻居老王家的厂")
     r"(?:邻居|亲戚|朋友|同学|老乡|表哥|表弟|表姐|表妹|堂哥|堂弟|舅舅|叔叔|伯伯|姑父|姨父|姐夫|妹夫|小舅子|大舅子|连襟|丈人)"
     r"[\u4e00-\u9fff]{0,4}?(?:厂|公司|企业|家)|人家(?:厂|公司)|"
+    # round 14: a supplier, a firm of the same park, "另一家子公司", "同行" as a subject (not "同行业")
+    r"供应商|同园区|同一园区|另一家|另外一家|另一个子公司|其他子公司|同行(?=被|通过|拿|获|评|申|也|都|已|去年|今年)|"
     r"parent company|parent firm|sister company|competitor|rival|neighbou?ring (?:company|firm|factory)|"
     r"another company|other company", re.IGNORECASE)
 
@@ -34,7 +36,7 @@ def said_of_other(text: str, start: int, pos: int) -> bool:
 
 
 #: the next clause says the asker itself is not, or has not: "我们子公司自己不是", "我们自己没有"
-_OWN_DENIAL = re.compile(r"[,，;；]\s*(?:(?:我们|我司|本公司|我公司|咱们)[\u4e00-\u9fff]{0,4}?(?:自己|本身)?"
+_OWN_DENIAL = re.compile(r"[,，;；]\s*(?:(?:我们|我司|本公司|我公司|咱们)[\u4e00-\u9fff]{0,6}?(?:自己|本身)?"
                          r"|[\u4e00-\u9fff]{0,4}?(?:自己|本身))(却|倒|并|还)?"
                          r"(不是|没有|没|不算|未)\s*([,，。;；!！?？]|$)")
 

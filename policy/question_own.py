@@ -11,12 +11,21 @@ Pure: no services, no database.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .question_flags import SPEAKER
 from .question_vocab import vocabulary, words_pattern
 
-__all__ = ["asks_own_eligibility"]
+__all__ = ["asks_own_eligibility", "asks_what"]
+
+#: "不是什么重点企业", "没什么专利": 什么 as "any", in a statement, asks nothing
+_NOT_ANY = re.compile(r"(不是|不算|没有|没|也不是)什么")
+
+
+def asks_what(vocab: Any, lower: str) -> bool:
+    """Whether ``lower`` (as read, lower case) asks what a programme is ("是干嘛的", "what is")."""
+    return bool(vocab.asks_what) and words_pattern(vocab.asks_what).search(_NOT_ANY.sub("", lower)) is not None
 
 
 def asks_own_eligibility(catalog: Any, text: str) -> bool:
@@ -25,6 +34,6 @@ def asks_own_eligibility(catalog: Any, text: str) -> bool:
     if not vocab.asks_own or not SPEAKER.search(text):
         return False
     lower = text.lower()
-    if vocab.asks_what and words_pattern(vocab.asks_what).search(lower):
+    if asks_what(vocab, lower):
         return False
     return bool(words_pattern(vocab.asks_own).search(lower))

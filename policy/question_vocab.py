@@ -129,6 +129,7 @@ class Vocabulary:
     sums: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (family, its kinds' words): figures of kinds add up
     asks_own: tuple[str, ...] = ()  # "我们能拿吗": the asker's own eligibility, a verdict even with no fact stated
     misspelled: tuple[tuple[str, str], ...] = ()  # (typed, meant): Latin letters mistyped ("PTC" for PCT)
+    any_time: frozenset[str] = frozenset()  # things obtained whose count has no year: a past year's are some of them
 
 
 @lru_cache(maxsize=8)
@@ -244,6 +245,7 @@ def vocabulary(catalog: Any) -> Vocabulary:
         tuple(sums.items()),
         tuple(sorted(map(_norm, data.get("asks_own", ())), key=len, reverse=True)),
         tuple((str(k), str(v)) for k, v in (data.get("misspelled") or {}).items()),
+        frozenset(f for f in data.get("any_time", ()) if f in figures),
     )
     return vocab
 

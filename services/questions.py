@@ -40,14 +40,17 @@ from sqlmodel import select
 from policy import Catalog, ProgrammeInfo
 from policy.clause_links import programmes_citing
 from policy.question_facts import QuestionFacts, prepare_text, programme_facts, read_question
+from policy.question_flags import SPEAKER
 from policy.question_implied import implied_programme
-from policy.question_own import asks_own_eligibility
+from policy.question_own import asks_own_eligibility, asks_what
 from policy.question_short_years import full_years
 from policy.question_dialect import written
 from policy.question_switch import after_turn
+from policy.question_spoken_years import spoken_years
+from policy.question_behalf import as_asker
 from policy.question_names import correct_typos, respelled
 from policy.facts import CONFIRM_PREFIX
-from policy.question_vocab import vocabulary, words_pattern
+from policy.question_vocab import vocabulary
 from policy.question_names import named_programmes as _named
 from search import Answer, Hit
 from search.reading import to_simplified
@@ -301,8 +304,9 @@ def reading(catalog: Catalog, question: str) -> str:
     words read as the words ("发明之心" is 发明之星; jieba's dictionary says which two-character
     stretches are words of their own); a chat's ways too: two-digit years in full ("21年" is 2021年),
     a space between Chinese words as a pause, swapped acronyms and short forms ("PTC", "知产"), spoken
-    regional words written out ("俺们木有" is 我们没有: policy.question_dialect)."""
-    text = _RUN_ON.sub("，", prepare_text(full_years(written(to_simplified(question)))))
+    regional words written out ("俺们木有" is 我们没有: policy.question_dialect); voice input's years in
+    Chinese digits ("二零一九年"); and an agent's client (客户, 他们) read as the asker."""
+    text = _RUN_ON.sub("，", prepare_text(full_years(spoken_years(as_asker(written(to_simplified(question)))))))
     return correct_typos(catalog, respelled(catalog, text), lambda w: known_word(w.lower()))
 
 
@@ -344,9 +348,9 @@ def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
     if programmes:
         used = programme_facts(catalog, programmes)
         read = read_question(catalog, text, as_of, used)
-        if (read.facts or _says_why(read)) and _about_the_company(catalog, read, used):
+        if (read.facts or _says_why(read)) and _about_the_company(catalog, read, used) and not _asks_rule(text):
             return Decision(ENGINE, _named_besides_facts(catalog, read, programmes), read.facts, read)
-        if not read.facts and asks_own_eligibility(catalog, text):
+        if asks_own_eligibility(catalog, text):  # "我们是高新企业 今年的数字还在统计 能报吗": none of its facts stated
             return Decision(ENGINE, programmes, read.facts, read)
         return Decision(SEARCH)
     read = read_question(catalog, text, as_of, frozenset())
@@ -354,6 +358,16 @@ def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
     if implied is not None and _about_the_company(catalog, read, programme_facts(catalog, (implied,))):
         return Decision(ENGINE, (implied,), read.facts, read)
     return Decision(SEARCH)
+
+
+#: a question about how the rule reads, its figures the rule's: "是当年授权五件就行还是有效的五件",
+#: "超过二十件包不包括刚好二十件"
+_RULE_ASKED = re.compile(r"(就行|就可以|就够了?)还是|包不包括|包括不包括|含不含|算不算在内")
+
+
+def _asks_rule(text: str) -> bool:
+    """Whether a question that names no company of the asker's asks how the rule reads (round 14)."""
+    return _RULE_ASKED.search(text) is not None and SPEAKER.search(text) is None
 
 
 def _about_the_company(catalog: Catalog, read: QuestionFacts, used: frozenset[str]) -> bool:
@@ -366,8 +380,7 @@ def _about_the_company(catalog: Catalog, read: QuestionFacts, used: frozenset[st
         return True
     if _says_why(read):
         return True
-    asks_what = vocabulary(catalog).asks_what
-    if asks_what and words_pattern(asks_what).search(read.text.lower()):
+    if asks_what(vocabulary(catalog), read.text.lower()):
         return False
     return any(name in used or name.startswith(CONFIRM_PREFIX) for name in read.facts)
 
