@@ -11,7 +11,7 @@ import re
 __all__ = ["corrects"]
 
 #: a correction ("不对", "说错了", "更正一下") or the state now ("现在", "目前") shortly before the figure
-_CORRECTION = re.compile(r"(不对|说错了|说错|搞错了|记错了|更正|纠正|准确地说|准确说|实际上|其实是|现在|目前|如今)"
+_CORRECTION = re.compile(r"(不对|说错了|说错|搞错了|记错了|更正|纠正|抱歉|不好意思|准确地说|准确说|实际上|其实是|现在|目前|如今)"
                          r"[^。！？!?\n]{0,14}$")
 
 

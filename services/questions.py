@@ -42,6 +42,7 @@ from policy.clause_links import programmes_citing
 from policy.question_facts import QuestionFacts, prepare_text, programme_facts, read_question
 from policy.question_implied import implied_programme
 from policy.question_own import asks_own_eligibility
+from policy.question_routes import without_unsaid_route
 from policy.question_short_years import full_years
 from policy.question_names import correct_typos, respelled
 from policy.facts import CONFIRM_PREFIX
@@ -339,16 +340,22 @@ def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
     programmes = _named(catalog, text)
     if programmes:
         used = programme_facts(catalog, programmes)
-        read = read_question(catalog, text, as_of, used)
-        if (read.facts or _says_why(read)) and _about_the_company(catalog, read, used):
-            return Decision(ENGINE, _named_besides_facts(catalog, read, programmes), read.facts, read)
+        told = read_question(catalog, text, as_of, used)
+        read = without_unsaid_route(told)  # a grant abroad, its route unsaid, is told but no PCT grant
+        if (told.facts or _says_why(read)) and _about_the_company(catalog, told, used):
+            return Decision(ENGINE, _named_besides_facts(catalog, told, programmes), read.facts, read)
         if not read.facts and asks_own_eligibility(catalog, text):
             return Decision(ENGINE, programmes, read.facts, read)
         return Decision(SEARCH)
     read = read_question(catalog, text, as_of, frozenset())
     implied = implied_programme(catalog, text, read.facts)
-    if implied is not None and _about_the_company(catalog, read, programme_facts(catalog, (implied,))):
-        return Decision(ENGINE, (implied,), read.facts, read)
+    if implied is not None:
+        # read again as for the programme named: a word of two facts goes to the one it uses
+        used = programme_facts(catalog, (implied,))
+        again = read_question(catalog, text, as_of, used)
+        read = again if again.facts else read
+        if _about_the_company(catalog, read, used):
+            return Decision(ENGINE, (implied,), read.facts, read)
     return Decision(SEARCH)
 
 
