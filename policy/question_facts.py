@@ -546,10 +546,10 @@ def _none_stated(text: str, cues: list, figs: list[Figure], vocab: Vocabulary, t
     negations = tuple(n for n in vocab.negations if not n.startswith("不"))
     flag_words = find_words(text, tuple({f.word for f in vocab.flags}))
     previous_end = 0
-    for s, e, families in cues:
+    for i, (s, e, families) in enumerate(cues):
         c_start, c_end = clause_of(bounds, s)
-        window = max(c_start, previous_end)
-        previous_end = e
+        window, previous_end = max(c_start, previous_end), e
+        next_cue = min([c[0] for c in cues[i + 1:i + 2]] + [f[0] for f in flag_words if f[0] >= e] + [c_end])
         if any(c_start <= f.start < c_end for f in figs if f.unit not in SKIP_UNITS):
             continue
         if any(fs < e and s < fe and fe - fs > e - s or window <= fs and s - 4 <= fe <= s for fs, fe, _w in flag_words):
@@ -570,7 +570,8 @@ def _none_stated(text: str, cues: list, figs: list[Figure], vocab: Vocabulary, t
         family = _pick(families, vocab, used)
         if family in vocab.series:
             continue
-        own = [k for ts, te, k in time_words if c_start <= ts and te <= c_end]
+        # the clause's time words up to the next thing named ("no PCT … and no awards in the last 3 years")
+        own = [k for ts, te, k in time_words if c_start <= ts and te <= c_end and ts < next_cue]
         if family in vocab.cumulative and own and own[0] != NOW:
             continue
         fact, _why = _member(vocab.figures[family], own[0] if own else None, bool(own), used)

@@ -45,12 +45,12 @@ _SUBJECT = r"(我们|我司|本公司|我公司|我们公司|公司|本企业|�
 _ASSERT_BEFORE = re.compile(
     _SUBJECT + r"(已经|已|刚刚|刚|都|也|今年|去年){0,2}(是|属于|有|拥有|设有|设立了|设了|通过了|通过|获得了|获得|拿到了|"
     r"评上了|评上|评为|获评|被评为|被认定为|认定为|认定了|被定为|定为|被列为|列为|被列入了|被列入|列入了|列入|成为|开展了|开展|做了|在做|正在做|完成了|存在|就是|只是|算是|"
-    r"就|作为|拿到|拿了|拿过|获过|得过|取得了|取得|"
+    r"就|作为|拿到|拿了|拿过|获过|得过|取得了|取得|荣获|获|"
     r"通报过|通报了|被通报|查出过|查出了|被查出|有过|确认了|确认|上了|进了|被列进)"
     r"[^,，。;；、!！?？]{0,10}$")
 _OURS = re.compile(r"我们|我司|本公司|我公司|咱们|咱|我厂|本厂|本企业|已经|已")
 #: a clause that opens with what the company is, its subject left out, after a time ("去年刚被评为重点中小企业")
-_OPENS_BE = re.compile(r"^(\s|去年|今年|前年|刚刚|刚|已经|已|也|都){0,3}(是|属于|被)")
+_OPENS_BE = re.compile(r"^(\s|不过|但是|但|可是|只是|去年|今年|前年|刚刚|刚|已经|已|也|都){0,3}(是|属于|被)")
 #: a clause that opens with what was achieved, its subject left out ("通过贯标认证了"), or tells of
 #: handing something in ("优势企业报上去了还在评审中"): the asker's own, when it is a statement with 了
 _OPENS_DONE = re.compile(r"^(已经|已|刚刚|刚|也|都)?(通过|拿到|获得|取得|评上|拿了)")
@@ -61,9 +61,9 @@ _OWN_ACT = re.compile(r"(报上去|交上去|递上去|报上去了|提交上去
 SPEAKER = re.compile(r"我们|我司|本公司|我公司|咱们|咱|我厂|本厂|本企业|情况如下|基本情况如下|具体情况如下|情况是这样")
 #: a requirement before the word: "需要有知识产权部" says what a programme asks, not what the company has
 _NEEDS = re.compile(r"要求|需要|必须|须|要有|得有|条件|门槛|标准")
-#: (with a batch or a level between: "我们第四批国家级小巨人")
+#: (with a batch or a level between: "我们第四批国家级小巨人"), or glossed in brackets right after it: "我司（中小企业）"
 _SUBJECT_RIGHT_BEFORE = re.compile(r"(我们|我司|本公司|我公司|咱们|我厂|本厂|我们公司|我们企业)"
-                                   r"(第[一二三四五六七八九十\d]{1,2}批|国家级|的)*$")
+                                   r"(第[一二三四五六七八九十\d]{1,2}批|国家级|的)*\s*[（(]?$")
 _SUBJECT_IS = re.compile(r"(我们|我司|本公司|我公司|咱们|咱|我厂|本厂|本企业|公司)(已|也|现|目前)?(为|属|系)[^了,，。;；、!！?？]{0,8}$")
 _ASSERT_AFTER = re.compile(r"^[^,，。;；、!！?？]{0,3}(已经通过|已通过|通过了|已做|做了|拿到了|已获得|获得了|认证了|了|"
                            r"开始做|开始了|在做|正在做|启动了|搞了|做过|还在打|正在打|在打|\d+\s*(?:个人|人|名|位))")  # "IP部门5个人": it is there
@@ -71,8 +71,11 @@ _ASSERT_AFTER = re.compile(r"^[^,，。;；、!！?？]{0,3}(已经通过|已通
 _DONE_AT = re.compile(r"^[^,，。;；、!！?？吗]{0,8}?(就|早就|已经|早)(过了|通过了|拿到了|拿了|下来了|做了|批了)")
 #: the subject after the word: "贯标认证我们去年就拿到了"
 _OURS_AFTER = re.compile(r"(我们|我司|本公司|咱们).{0,8}(拿到|通过|获得|做|开展|评上|认定|评为)(了|过)")
+#: ... or not even applied for ("绩效评价亦未申请"): what was never applied for is not had
 _NEGATE_AFTER = re.compile(r"^[^,，。;；、!！?？]{0,3}(还没有|还没|没有|没|未|尚未)(通过|做|开展|开始|拿到|拿|获得|下来|认证|"
-                           r"参加|参与|评上|评|批|来|出|下发|过)|^[^,，。;；、!！?？]{0,3}不(合格|达标|通过)")
+                           r"参加|参与|评上|评|批|来|出|下发|过)"
+                           r"|^[^,，。;；、!！?？]{0,3}(还没有|还没|没有|没|未|尚未)(申请|申报|参评)(过|呢)?\s*(?:[,，。;；!！?？]|$)"
+                           r"|^[^,，。;；、!！?？]{0,3}不(合格|达标|通过)")
 #: "A和B都还没有": a negation closing a clause after 都 is said of every word before it
 _NEGATE_ALL_AFTER = re.compile(r"^[^,，。;；、!！?？吗呢]{0,12}都(还)?(没有|没|未)[^,，。;；、!！?？吗呢]{0,4}$")
 #: a figure counted: a flag's count ("通过PCT拿到了授权": one) yields to it
@@ -81,7 +84,11 @@ _COUNTED = re.compile(r"\d+\s*(件|个|项|patents?|grants?|applications?)", re.
 #: (or never filed: "发明从来没报过", "发明一件都没申请过")
 _NEGATE_CLOSING = NEGATE_CLOSING = re.compile(r"^的?(一件|一个|一项)?(也|还|都|从来|从)?(还)?(没有|没|未)((申请|申报|申|报|提交|交)过|(搞|做|弄|参加|开展)?过?)$")
 #: an item of a list answered after a colon: "高新技术企业：是", "海外维权：没有"
-_ANSWERED = re.compile(r"^[^,，。;；:：\d吗？?]{0,10}[:：]\s*(?:(?P<no>没有|没|无|否|不是|未)|(?P<yes>是|有|已经?(?:开展|认证|通过|获批|立项|验收)))\s*$")
+#: the label of a form's line before its answer: "申报单位：", "2. 企业资质："
+_FORM_VALUE = re.compile(r"\s*(?:\d{1,2}\s*[.、．)）]\s*)?[^,，。;；:：\n]{1,14}[:：]\s*")
+#: the items of a list answered together after the last one: "严重失信、非正常申请：无"
+_LIST_ANSWERED_NO = re.compile(r"(、[^,，。;；:：\n、]{1,12})+[:：]\s*(没有|没|无|否|不是|未)\s*([,，。;；\n]|$)")
+_ANSWERED = re.compile(r"^[^,，。;；:：\d吗？?]{0,20}[:：]\s*(?:(?P<no>没有|没|无|否|不是|未)|(?P<yes>是|有|已经?(?:开展|认证|通过|获批|立项|验收)))\s*$")
 #: a list's item answered as done, right before a verb word: "贯标：已认证（2019年）"
 _DONE_ITEM = re.compile(r"[:：]\s*(已经|已)$")
 _GENERAL = re.compile(r"^[^,，。;；、!！?？]{0,2}(的企业|的公司|企业能|企业可以|企业有|企业怎么|能不能|可以吗|需要|要求|是什么)")
@@ -97,6 +104,10 @@ _AIM = re.compile(r"(?<!这件)(?<!这个)(?<!这项)(?<!这份)(?<!该)(?<!此)
                   r"(申请|申报|准备|想|打算|(?<!推进)(?<!培育)(?<!示范)计划|争取|要评|去评|正在评|(?<!通)报了)(?!项目)"
                   r"[^,，。;；、!！?？]{0,3}$")
 _ATTRIBUTIVE = re.compile(r"^[^,，。;；、!！?？]{0,4}的(企业|公司|单位|厂|商家|主体|话)")
+#: "已经牵头做过省高价值项目的企业，…": a kind of company, told by what it did, in a message that never says 我们
+#: (not "我们…起诉了仿冒我们产品的公司": the object of what the company did)
+_KIND_DONE = re.compile(r"^[^,，。;；、!！?？]{0,14}的(企业|公司|单位)(?![\u4e00-\u9fff])")
+_WE = re.compile(r"我们|我司|本公司|我公司|咱们|我厂|本厂|本企业")
 #: "高企一个", "小微企业一家": the word and a count of one closing the clause says what the company is
 _ONE_OF = re.compile(r"^(一个|一家)\s*([,，;；、!！。]|$)")
 #: A message that opens with what the company is, then a pause: "小巨人企业，…", "高企，…" (a
@@ -129,6 +140,10 @@ _KIND_OF_COMPANY = re.compile(r"企业|公司|单位|的|国家级|第[一二三
 #: a Chinese name glossed in brackets in an English sentence: "a national 'little giant' (专精特新小巨人)"
 _GLOSS = re.compile(r"[(（][^()（）]*[)）]")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]*")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LETTER = re.compile(r"[A-Za-z]")
+#: a line of a form: a short label, then a colon ("2. 贯标认证：已通过", "行业地位：链主企业")
+_FORM_LINE = re.compile(r"^\s*(?:\d{1,2}\s*[.、．)）]\s*)?[\u4e00-\u9fff/、（）()A-Za-z\d]{1,14}[：:]", re.MULTILINE)
 #: left in a clause of flag words, these make it no description of the company: a programme's
 #: name ("获批立项奖励"), a verb of what was done ("过了贯标认证")
 _NOT_WHAT = re.compile(r"奖|补|资助|项目|政策|计划|申报|了|过")
@@ -180,11 +195,12 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
     grouped = _grouped(vocab)
     found = find_words(text, tuple(grouped))
     speaks = bool(SPEAKER.search(text)) or any(not text[:s].strip() and _INTRO.match(text[e:]) for s, e, _w in found[:1]) \
-        or _opens_told(text) or _topic_then_told(text) or (bool(found) and _bare(text, *clause_of(bounds, found[0][0]), found)
+        or _opens_told(text) or _topic_then_told(text) or _form(text) or (bool(found) and _bare(text, *clause_of(bounds, found[0][0]), found)
                                  and clause_of(bounds, found[0][0])[0] == 0)
     for s, e, word in found:
         c_start, c_end = clause_of(bounds, s)
-        english = latin(text[s:e]) and not re.search(r"[\u4e00-\u9fff]", _GLOSS.sub("", text[c_start:c_end]))
+        english = (latin(text[s:e]) and not re.search(r"[\u4e00-\u9fff]", _GLOSS.sub("", text[c_start:c_end]))) \
+            or _in_english(text, s)
         candidates = []
         for flag in grouped.get(word, ()):
             if flag.if_used and not any(f in used for f, _v in flag.yes + flag.no):
@@ -209,7 +225,8 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
                 continue
             if not english and not flag.verb and (c_start == 0 or speaks) and _bare(text, c_start, c_end, found) \
                     and not _list_negated(text, c_start, vocab):
-                value: bool | None = True  # "江苏独立法人工业企业，行业龙头；…": what the company is, listed
+                # "江苏独立法人工业企业，行业龙头；…": what the company is, listed; "严重失信、非正常申请：无": none
+                value: bool | None = not _LIST_ANSWERED_NO.match(text, c_end)
             else:
                 value = _english(text, s, e, flag, vocab, *where) if english \
                     else _chinese(text, s, e, flag, vocab, c_start, c_end, speaks)
@@ -221,13 +238,32 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
                 if year is None:
                     continue
                 value = int(year.group(1)) < flag.before_year
-            if value is None:
-                continue
+            if value is None or not (flag.yes if value else flag.no):
+                continue  # a flag that sets nothing either way leaves the word to the next one
             for fact, v in (flag.yes if value else flag.no):
                 if type(v) is int and v > 0 and _COUNTED.search(text, c_start, c_end):
                     continue  # "通过PCT授权了3件": the figure says how many, not the flag's "one at least"
                 keep(fact, v, ((s, e), *qualifier))
             break  # one reading of a word
+
+
+def _form(text: str) -> bool:
+    """Whether the message is a form filled in ("企业性质：江苏注册独立法人，工业企业" line after
+    line), or a list of lines that tell, then one that asks ("1. 江苏注册独立法人…\n2. …\n请问…符合吗"):
+    what its lines say is the asker's company's, as a list after 我们 is."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    told = lines[:-1]
+    return len(_FORM_LINE.findall(text)) >= 3 or (len(told) >= 3 and not any(
+        _ASKS.search(line) or _SUPPOSED.search(line) or _NEEDS.search(line) for line in told))
+
+
+def _in_english(text: str, pos: int) -> bool:
+    """Whether ``pos`` is in an English sentence that names a few things in Chinese ("We are a
+    高新技术企业 and won a foreign-related case"): it is read as English, Chinese words and all."""
+    start, end = _sentence(text, pos)
+    sentence = _GLOSS.sub("", text[start:end])
+    letters = len(_LETTER.findall(sentence))
+    return letters >= 20 and letters >= 3 * len(_HAN.findall(sentence))
 
 
 def _bare(text: str, c_start: int, c_end: int, found: list[tuple[int, int, str]]) -> bool:
@@ -329,7 +365,7 @@ def _double_negated(before: str, vocab: Vocabulary) -> bool:
     if inner is None:
         return False
     rest = before[:-len(inner)]
-    return any(rest.endswith(n) for n in vocab.negations if len(n) >= 2)
+    return any(rest.endswith(n) for n in vocab.negations if len(n) >= 2 or n == "无")  # "无未验收省项目"
 
 
 @lru_cache(maxsize=8)
@@ -344,8 +380,9 @@ def _listed(text: str, s: int, c_start: int) -> bool:
     opened = [m.end() for m in _LIST_OPEN.finditer(text, c_start, s)]
     if opened:
         head = text[opened[-1]:s]
-    elif c_start > 0 and _LIST_OPEN.match(text, c_start - 1):
-        head = text[c_start:s]
+    elif c_start > 0 and (_LIST_OPEN.match(text, c_start - 1) or text[c_start - 1] == "、" and _LIST_OPEN.search(
+            text, _list_start(text, c_start), text.index("、", _list_start(text, c_start)))):
+        head = text[c_start:s]  # or an item after 、 of such a list: "其他条件：江苏独立法人、行业龙头、…"
     else:
         return False
     return len(head.strip()) <= 8 and not re.search(r"\d", head) and not _NOT_A_NOUN.search(head) \
@@ -380,6 +417,9 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
     if _negated_before(before, vocab) or _NEGATE_AFTER.match(after) or _NEGATE_ALL_AFTER.match(rest) or _NEGATE_CLOSING.match(rest) \
             or (not flag.verb and _EXPIRED.match(rest) and not _HOW.search(text[c_start:c_end])):
         return False
+    if not flag.verb and _FORM_VALUE.fullmatch(before) and _ITEM_REST.fullmatch(rest) and not _NOT_A_NOUN.search(rest) \
+            and _form(text):
+        return True  # "申报单位：江苏注册的独立法人制造企业": a form's answer (申报 is the label's, no aim)
     if _AIM.search(before) and not (flag.verb and before.rstrip().endswith("的")):
         return None  # "我们在申请高新技术企业": an aim, not what the company is
     if not flag.verb and _ONE_OF.match(after) and not _ASKS.search(before):
@@ -401,7 +441,8 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
     if flag.verb:
         if (own or carried) and (_FUTURE.search(rest) or _FUTURE_BEFORE.search(before) or _UNDER_WAY.match(rest)):
             return False  # "认证审核下个月才来", "明年才认证", "认证还在做": not yet
-        if re.search(r"(吗|？|\?|呢)", rest) or (_ATTRIBUTIVE.match(rest) and not own):
+        if re.search(r"(吗|？|\?|呢)", rest) or (_ATTRIBUTIVE.match(rest) and not own) \
+                or (_KIND_DONE.match(rest) and not _WE.search(text)):
             return None  # asked, or said of some ("打赢官司的企业"; but "我们牵头的项目" is ours)
         # said of the company in so many words: "国内的官司打赢了，有没有维权方面的资助" without
         # 我们 may be asked for anyone (the labelled questions read it so)

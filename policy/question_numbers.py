@@ -36,7 +36,7 @@ _CN_NUMBER = f"[{_CN_DIGITS}十][{_CN_DIGITS}十百千万亿点]*"
 _NUMBER = re.compile(
     rf"(?P<pct_cn>百分之(?P<pct_num>\d+(?:\.\d+)?|{_CN_NUMBER}))"
     rf"|(?P<num>\d+(?:\.\d+)?|{_CN_NUMBER})\s*"
-    r"(?P<unit>%|个百分点|千万元|千万|百万元|百万|万元|万块|万|个亿元|个亿|亿元|亿|千元|元|块钱|块|件|个|项|篇|人|名|位|年|"
+    r"(?P<unit>%|个百分点|千万元|千万|百万元|百万|万元|万块|万|个亿元|个亿|亿元|亿|千元|元|块钱|块|件|份|个|项|篇|人|名|位|年|"
     r"星级|颗星|星|月|日|号|天|周|岁|次|倍|:|：|"
     r"(?:per\s?cent|percent|years?|yrs?|yuan|rmb|cny|-?stars?|people|persons|employees|months?|days?|times)(?![a-z]))?",
     re.IGNORECASE)
@@ -56,7 +56,7 @@ _RATE_ASKED = re.compile(r"(多少钱|多少|几个钱)\s*$")
 _NONE_BEFORE = re.compile(r"(没有|没)$")
 _NONE_AFTER = re.compile(r"^.{0,10}?(都|也)(还)?(没有|没|未)|^\s*(没有|没)\s*$")  # "国外一件没有": none
 
-COUNT_UNITS = {"件", "个", "项", "篇"}
+COUNT_UNITS = {"件", "个", "项", "篇", "份"}  # 份: certificates ("发明授权证书5份")
 PEOPLE_UNITS = {"人", "名", "位"}
 MONEY_UNITS = {"元": 1, "块": 1, "块钱": 1, "千元": 1_000, "万": 10_000, "万元": 10_000, "万块": 10_000,
                "百万": 1_000_000, "百万元": 1_000_000, "千万": 10_000_000, "千万元": 10_000_000,
@@ -92,7 +92,7 @@ def _number(raw: str) -> float | None:
         return None
 
 
-_ABOUT = re.compile(r"\s*(多|余|几)\s*(件|个|项|篇|人|名|位)")
+_ABOUT = re.compile(r"\s*(多|余|几|来)\s*(件|个|项|篇|人|名|位)")
 #: "四十出头", "30件出头": a little over a round number
 _JUST_OVER = re.compile(r"\s*出头")
 #: two neighbouring digits before a place: "一百五六十" is 150 to 160, "三四十" 30 to 40
@@ -118,13 +118,16 @@ def _place_range(raw: str) -> tuple[float, float] | None:
 
 def _about(text: str, at: int, value: float | None) -> tuple[float, float, str, int] | None:
     """"二十多件" is 21 to 29 件, "一百多件" 101 to 199, "十几人" 11 to 19: a round number and 多/余/几
-    before a count's unit, as a range (the engine answers only where both ends agree)."""
+    before a count's unit, as a range (the engine answers only where both ends agree); "十来件" is
+    about ten, perhaps a little more: 10 to 12 ("一百来件" 100 to 120)."""
     m = _ABOUT.match(text, at)
     if m is None or value is None or value < 10 or value != int(value):
         return None
     step = 10 ** (len(str(int(value))) - 1)
     if value % step:
         return None  # "35多件" is no way of speaking
+    if m.group(1) == "来":
+        return value, value + max(1, step // 5), m.group(2), m.end()
     return value + 1, value + step - 1, m.group(2), m.end()
 
 
@@ -153,6 +156,9 @@ def figures(text: str, masked: list[tuple[int, int]]) -> list[Figure]:
                 unit = unit or next((u for u in ("件", "个", "项", "人") if text.startswith(u, over.end())), "")
                 end = over.end() + len(unit) if not m.group("unit") else over.end()
                 out.append(Figure(s, end, text[s:end].strip(), _number(raw) + 1, _UNIT_WORDS.get(unit, unit), True, high))
+                continue
+            if raw == "零" and not unit and _IS_BEFORE.search(text, max(0, s - 3), s):
+                out.append(Figure(s, e, raw, 0.0, "", True))  # "发明申请数为零": a count said as none
                 continue
             if raw[0] not in "0123456789" and not unit and not re.search("[万亿]$", raw):
                 if _APPROX_AFTER.match(text[m.end("num"):]):  # "十几万", "二十多年"
@@ -205,7 +211,20 @@ def prepare_text(text: str) -> str:
     norm = _LIST_MARK.sub(lambda m: "\n" if m.group(0).startswith("\n") else "", norm)
     norm = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", norm)
     norm = _CHAT_PERCENT.sub("%", _CHAT_WAN.sub("万", norm))
+    norm = _CAPITAL.sub(lambda m: m.group(0).translate(_CAPITAL_DIGITS), norm)
+    norm = _SLASH_LIST.sub("、", norm)
     return join_year_lists(english_numbers(shared_units(norm)))
+
+
+#: the capital numerals of formal letters and cheques, before a unit: "授权壹件", "证书伍份" (一件, 五份)
+_CAPITAL_DIGITS = str.maketrans("壹贰叁肆伍陆柒捌玖拾佰仟", "一二三四五六七八九十百千")
+_CAPITAL = re.compile(r"[壹贰叁肆伍陆柒捌玖拾佰仟零]+(?=\s*(?:件|份|个|项|篇|人|名|位|万|亿|元|%))")
+
+
+#: amounts listed with slashes: "2200万/2500万/2600万" (a unit before the slash: no date such as 2022/6/1)
+_SLASH_LIST = re.compile(r"(?<=[万亿元件%])\s*/\s*(?=\d)")
+#: a verb of being right before a number: "数量为零", "申请数是零"
+_IS_BEFORE = re.compile(r"(为|是|等于|[:：])\s*$")
 
 
 #: a chat's short units: "700w" / "1200W" is 700万, "7个点" is 7 % ("去年知产费用占研发7个点")

@@ -14,6 +14,7 @@ __all__ = ["OTHER_COMPANY", "said_of_other", "own_denial"]
 #: another company as the subject ("同行" alone is left out: "在同行业中领先" is the company's own)
 OTHER_COMPANY = re.compile(
     r"(?:我们|我|本|全)(?:市|省|县|区)(?![场级值面内外域])|"  # a region's figures ("我们市授权六千多件")
+    r"同行那家|合作高校|合作的高校|合作单位|合作方|同园区的?[A-Za-z]?\s*(?:公司|企业|厂)|"  # "同行那家", "同园区A公司"
     r"母公司|集团总部|集团公司|总公司|总部|关联公司|兄弟公司|姐妹公司|隔壁|竞争对手|对手|同行企业|别人家|别家|别的公司|其他公司|"
     # kin's or a neighbour's firm ("舅舅厂里", "表哥公司", "邻居老王家的厂")
     r"(?:邻居|亲戚|朋友|同学|老乡|表哥|表弟|表姐|表妹|堂哥|堂弟|舅舅|叔叔|伯伯|姑父|姨父|姐夫|妹夫|小舅子|大舅子|连襟|丈人)"

@@ -43,6 +43,7 @@ from policy.question_facts import QuestionFacts, prepare_text, programme_facts, 
 from policy.question_flags import SPEAKER
 from policy.question_implied import implied_programme
 from policy.question_own import asks_own_eligibility, asks_what
+from policy.question_routes import without_unsaid_route
 from policy.question_short_years import full_years
 from policy.question_dialect import written
 from policy.question_switch import after_turn
@@ -347,16 +348,22 @@ def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
     programmes = after_turn(text, _named(catalog, text), lambda rest: _named(catalog, rest))
     if programmes:
         used = programme_facts(catalog, programmes)
-        read = read_question(catalog, text, as_of, used)
-        if (read.facts or _says_why(read)) and _about_the_company(catalog, read, used) and not _asks_rule(text):
-            return Decision(ENGINE, _named_besides_facts(catalog, read, programmes), read.facts, read)
-        if asks_own_eligibility(catalog, text):  # "我们是高新企业 今年的数字还在统计 能报吗": none of its facts stated
+        told = read_question(catalog, text, as_of, used)
+        read = without_unsaid_route(told)  # a grant abroad, its route unsaid, is told but no PCT grant
+        if (told.facts or _says_why(read)) and _about_the_company(catalog, told, used) and not _asks_rule(text):
+            return Decision(ENGINE, _named_besides_facts(catalog, told, programmes), read.facts, read)
+        if not read.facts and asks_own_eligibility(catalog, text):  # "我们是高新企业 今年的数字还在统计 能报吗": none of its facts stated
             return Decision(ENGINE, programmes, read.facts, read)
         return Decision(SEARCH)
     read = read_question(catalog, text, as_of, frozenset())
     implied = implied_programme(catalog, text, read.facts)
-    if implied is not None and _about_the_company(catalog, read, programme_facts(catalog, (implied,))):
-        return Decision(ENGINE, (implied,), read.facts, read)
+    if implied is not None:
+        # read again as for the programme named: a word of two facts goes to the one it uses
+        used = programme_facts(catalog, (implied,))
+        again = read_question(catalog, text, as_of, used)
+        read = again if again.facts else read
+        if _about_the_company(catalog, read, used):
+            return Decision(ENGINE, (implied,), read.facts, read)
     return Decision(SEARCH)
 
 
