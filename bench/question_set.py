@@ -10,6 +10,7 @@
     python bench/question_set.py tuning8     # the same, for round 11
     python bench/question_set.py tuning9     # the same, for round 12
     python bench/question_set.py tuning10    # the same, for round 14 (also tuning11, tuning12)
+    python bench/question_set.py tuning13    # the same, for round 17 (also tuning14)
     python bench/question_set.py heldout --misses
 
 Every question of ``tests/questions/<part>.yaml`` goes to :func:`services.asking.answer_question`
@@ -147,7 +148,7 @@ def _figures(pairs: list[tuple[str, str]]) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("part", choices=("tuning", "heldout", "heldout2", "heldout3", "heldout4", "tuning5", "tuning6", "tuning7", "tuning8", "tuning9", "tuning10", "tuning11", "tuning12"))
+    parser.add_argument("part", choices=("tuning", "heldout", "heldout2", "heldout3", "heldout4", "tuning5", "tuning6", "tuning7", "tuning8", "tuning9", "tuning10", "tuning11", "tuning12", "tuning13", "tuning14"))
     parser.add_argument("--misses", action="store_true", help="list every question not right")
     args = parser.parse_args()
     figures, misses = asyncio.run(measure(args.part))
