@@ -21,14 +21,15 @@ _ANOTHER = re.compile(r"(重新|再次|再|又|准备|打算)(提交|申请|申�
 
 
 #: a yes or no corrected ("项目没批 哦不对是批了"): a word of correction only, not of the present
-_SAID_WRONG = re.compile(r"(不对|说错了|说错|搞错了|记错了|看错了|看错|口误|啊不是|哦不是|呃不是|不是不是|更正|纠正)"
-                         r"[^。！？!?\n]{0,8}$")
+#: ... or an apology for it ("获批了，哦抱歉，是进入答辩环节，还没批")
+_SAID_WRONG = re.compile(r"(不对|说错了|说错|搞错了|记错了|看错了|看错|口误|抱歉|不好意思|啊不是|哦不是|呃不是|不是不是|更正|纠正)"
+                         r"[^。！？!?\n]{0,14}$")
 
 
 def corrects(text: str, start: int, flag: bool = False) -> bool:
     """Whether the figure (``flag``: the yes/no word) at ``start`` corrects an earlier one of the same fact."""
     if flag:
-        return _SAID_WRONG.search(text, max(0, start - 10), start) is not None
+        return _SAID_WRONG.search(text, max(0, start - 16), start) is not None
     if _ANOTHER.search(text, max(0, start - 16), start):
         return False
     return _CORRECTION.search(text, max(0, start - 16), start) is not None

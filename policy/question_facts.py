@@ -31,9 +31,8 @@ How a figure is read
 * Kinds of a thing counted (``question_words.yaml``: sums; the five kinds of 高价值专利 of 001 三(四))
   said one by one add up: "其中维持超过10年的2件、拿过中国专利奖的1件" is 3 high-value patents,
   "战略性新兴产业的发明专利5件" is 5; a figure given for the whole wins over its parts. A number
-  inside a fact word ("超过10年") is no figure.
-* A count stated as none is 0: "没有PCT", "还没授权", "一件都还没授权", "never filed an invention patent".
-* "不对，是五件" corrects (:mod:`policy.question_corrections`); a value refused is a FactProblem, never raised.
+  inside a fact word ("超过10年") is no figure. A count stated as none is 0 ("没有PCT", "还没授权"). "不对，是五件"
+  corrects (:mod:`policy.question_corrections`); a value refused is a FactProblem, never raised.
 """
 
 from __future__ import annotations
@@ -48,6 +47,7 @@ from .facts import FactError, FactProblem
 from .question_flags import NEGATE_CLOSING, english_negation, english_statement, read_flags
 from .question_numbers import (COUNT_UNITS, KIND_LINK, MONEY_UNITS, PEOPLE_UNITS, SKIP_UNITS, STAR_UNITS, Figure,
                                clause_of, clauses, figures, prepare_text, times)
+from .question_abroad import timeless
 from .question_corrections import corrects
 from .question_either import asked_either
 from .question_others import OTHER_COMPANY
@@ -57,8 +57,7 @@ from .question_titles import with_implied
 from .question_vocab import (LAST_YEAR, NOW, THIS_YEAR, THREE_YEARS, THREE_YEARS_AGO, TWO_YEARS_AGO, WORDS_FILE,
                              Vocabulary, fact_family, fact_time, find_words, vocabulary, words_pattern)  # noqa: F401
 
-__all__ = ["QuestionFacts", "Ignored", "read_question", "prepare_text", "programme_facts", "asks_stars", "WORDS_FILE",
-           "fact_time", "fact_family"]
+__all__ = ["QuestionFacts", "Ignored", "read_question", "prepare_text", "programme_facts", "asks_stars", "WORDS_FILE", "fact_time", "fact_family"]
 
 #: after a time word, a count up to it: "2020年之前", "去年以前", "到2021年为止"
 _UNTIL = re.compile(r"\s*(之前|以前|为止|止)")
@@ -74,8 +73,7 @@ _NOT_OURS = re.compile(OTHER_COMPANY.pattern + "|同行", re.IGNORECASE)  # of a
 _UNSURE = re.compile(r"不清楚|不确定|不知道|说不准|不好说|没数|not sure|don't know|unsure")
 #: after a figure of one, the sum asked for it: "一件奖多少", "一个给多少钱" (how much per one)
 _PER_ONE = re.compile(r"\s*[\u4e00-\u9fff]{0,4}?(能|可以|可|会)?(奖|补|给|发|拿)(多少|几)")
-#: English puts the noun after the number: at most two words between ("2 part-time IP staff"), no "and"
-#: ... or right after its noun, with a verb of being between at most ("sales were 100 million")
+#: English: the noun after the number, two words between at most, no "and"; or right after its noun ("sales were 100 million")
 _ENGLISH_BEFORE = re.compile(r"^\s*[:=]?\s*((was|were|is|are|of|at|to|totalled|totaled|total|reached|stood|"
                              r"amounted|came|last|this|year|so|far|currently|now|only|just|about)\s+){0,4}$",
                              re.IGNORECASE)
@@ -264,9 +262,9 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
             time, hard = (said_then[-1], True) if said_then else (time, hard)
             since = max(previous_end, p_start)
             family = _family_for(norm, fig, cues, vocab, used, p_start, c_end, since, c_end)
-        if family is not None and hard and time not in vocab.figures[family]:
-            # "今年授权了发明专利5件": the nearest word has no count of that time, a word before it does
-            timed = [fs for s_, e_, fs in cues if since <= s_ and e_ <= fig.start and family not in fs]
+        if family is not None and hard and time not in vocab.figures[family] and not timeless(family, vocab.any_time, norm, fig.end):
+            # "今年授权了发明专利5件": the nearest word has no count of that time, a word before (or its own, of a PCT grant not told abroad) does
+            timed = [fs for s_, e_, fs in cues if since <= s_ and e_ <= fig.start and (family not in fs or family in vocab.any_time)]
             family = next((f for fs in reversed(timed) for f in fs if time in vocab.figures[f]), family)
         if family is not None:
             family = _granted(norm, family, fig, min(until, c_end), vocab)
@@ -293,7 +291,7 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
         if family in vocab.cumulative and hard and time != NOW:
             ignored.append(Ignored(said, "no_fact_for_time", _any_member(vocab, family), time))
             continue
-        fact, why = _member(members, NOW if family in vocab.any_time else time, hard, used)
+        fact, why = _member(members, NOW if timeless(family, vocab.any_time, norm, fig.end) else time, hard, used)
         if fact is None:
             ignored.append(Ignored(said, why, _any_member(vocab, family), time, tuple(sorted(members.values()))))
             continue

@@ -147,6 +147,8 @@ _FORM_LINE = re.compile(r"^\s*(?:\d{1,2}\s*[.、．)）]\s*)?[\u4e00-\u9fff/、�
 #: left in a clause of flag words, these make it no description of the company: a programme's
 #: name ("获批立项奖励"), a verb of what was done ("过了贯标认证")
 _NOT_WHAT = re.compile(r"奖|补|资助|项目|政策|计划|申报|了|过")
+#: a verb word that opens a reward's name ("获批立项奖励", "认证奖励"): the name, not what was done
+_REWARD_NAMED = re.compile(r"^(奖励|奖金|补贴|补助|资助)")
 #: a topic opening a message: a few words, then a colon or a space ("维权援助资助：", "贯标奖励 ")
 _TOPIC = re.compile(r"^\s*[\u4e00-\u9fffA-Za-z]{2,12}(?:\s*[:：,，]\s*|\s+)(?=[\u4e00-\u9fff]|(?:19|20)\d\d)")
 #: a short last clause asking whether the case told qualifies: "…，能报吗", "…，还能报吗", "…，行不行"
@@ -218,8 +220,9 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
             qualified, qualifier = _qualifier(lower, flag, *scope, s)
             if qualified:
                 distance = min((abs(qs - s) for qs, _qe in qualifier), default=len(text))  # a `with` word there first
-                candidates.append((distance, len(candidates), flag, where, qualifier))
-        for _d, _n, flag, where, qualifier in sorted(candidates, key=lambda c: c[:2]):
+                longest = max((qe - qs for qs, qe in qualifier), default=0)  # "国内外官司": 国内外, not 国内
+                candidates.append((distance, -longest, len(candidates), flag, where, qualifier))
+        for *_order, flag, where, qualifier in sorted(candidates, key=lambda c: c[:3]):
             said_when = {k for ts, te, k in times if where[0] <= ts and te <= where[1]}
             if flag.recent and said_when & {OTHER, THREE_YEARS_AGO}:
                 continue
@@ -405,6 +408,8 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
         return None  # "是拿到证书才有奖励，还是绩效评价合格也行？": a choice asked, not a statement
     if _GENERAL.match(after) and not _ASSERT_AFTER.match(after):
         return None
+    if flag.verb and _REWARD_NAMED.match(rest):
+        return None  # "获批立项奖励，我们拿的是区级项目": the reward's name, no approval told
     answered = _ANSWERED.match(rest)
     if _DONE_ITEM.search(before) and not _ASKS.search(rest):
         return True  # "贯标：已认证（2019年）"

@@ -55,6 +55,9 @@ _RATE_ASKED = re.compile(r"(多少钱|多少|几个钱)\s*$")
 #: "还没有一件授权的", "没有一个专职的": not one, said before the count
 _NONE_BEFORE = re.compile(r"(没有|没)$")
 _NONE_AFTER = re.compile(r"^.{0,10}?(都|也)(还)?(没有|没|未)|^\s*(没有|没)\s*$")  # "国外一件没有": none
+#: "都还在审，一件没授权": none granted; not "有一件没授权", "其中一件没授权" (one of them not)
+_NONE_GRANTED = re.compile(r"^\s*(还)?(没|未)(授权|获批|下证|批下来)")
+_ONE_OF = re.compile(r"(有|其中|里面|中|另)\s*$")
 
 COUNT_UNITS = {"件", "个", "项", "篇", "份"}  # 份: certificates ("发明授权证书5份")
 PEOPLE_UNITS = {"人", "名", "位"}
@@ -192,8 +195,8 @@ def figures(text: str, masked: list[tuple[int, int]]) -> list[Figure]:
             continue
         exact = not (_APPROX_BEFORE.search(text[max(0, s - 12):s]) or _APPROX_AFTER.match(text[num_end:])
                      or _APPROX_AFTER.match(text[e:]))
-        if value == 1 and (_NONE_AFTER.match(text[e:clause_end(text, e)])
-                           or _NONE_BEFORE.search(text, max(0, s - 4), s)):
+        if value == 1 and (_NONE_AFTER.match(text[e:clause_end(text, e)]) or _NONE_BEFORE.search(text, max(0, s - 4), s)
+                           or _NONE_GRANTED.match(text[e:]) and not _ONE_OF.search(text, max(0, s - 3), s)):
             value = 0.0  # "一件发明专利都没有", "一件都还没授权", "还没有一件授权的"
         out.append(Figure(s, e, text[s:e].strip(), value, unit, exact))
     return out

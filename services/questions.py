@@ -352,7 +352,7 @@ def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
         read = without_unsaid_route(told)  # a grant abroad, its route unsaid, is told but no PCT grant
         if (told.facts or _says_why(read)) and _about_the_company(catalog, told, used) and not _asks_rule(text):
             return Decision(ENGINE, _named_besides_facts(catalog, told, programmes), read.facts, read)
-        if not read.facts and asks_own_eligibility(catalog, text):  # "我们是高新企业 今年的数字还在统计 能报吗": none of its facts stated
+        if asks_own_eligibility(catalog, text):  # "我们是高新企业 今年的数字还在统计 能报吗": none of its facts stated
             return Decision(ENGINE, programmes, read.facts, read)
         return Decision(SEARCH)
     read = read_question(catalog, text, as_of, frozenset())
