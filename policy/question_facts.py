@@ -241,7 +241,7 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
         if time is None:
             time = carried_time
         since = max(previous_end, c_start)
-        until = figs[i + 1].start if i + 1 < len(figs) else c_end
+        until = next((f.start for f in figs[i + 1:] if not any(s <= f.start and f.end <= e for s, e, _ in cues)), c_end)  # "维持超过10年": no next figure
         if _other_kind(norm[since:fig.start], vocab) or _of_other_kind(norm[fig.end:c_end], vocab):
             previous_end = fig.end
             carried_family = None

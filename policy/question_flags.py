@@ -103,6 +103,9 @@ _NOT_A_NOUN = re.compile(r"能|要|想|可以|申请|报|吗|没|不|有|如果|
 _AIM = re.compile(r"(?<!这件)(?<!这个)(?<!这项)(?<!这份)(?<!该)(?<!此)"
                   r"(申请|申报|准备|想|打算|(?<!推进)(?<!培育)(?<!示范)计划|争取|要评|去评|正在评|(?<!通)报了)(?!项目)"
                   r"[^,，。;；、!！?？]{0,3}$")
+#: a word saying a thing meets the conditions: a 申请 before it is the request that meets them
+#: ("有一件发明申请符合优先审查条件"), not an aim ("我们在申请高新技术企业")
+_MEETS = re.compile(r"符合|满足|条件")
 _ATTRIBUTIVE = re.compile(r"^[^,，。;；、!！?？]{0,4}的(企业|公司|单位|厂|商家|主体|话)")
 #: "已经牵头做过省高价值项目的企业，…": a kind of company, told by what it did, in a message that never says 我们
 #: (not "我们…起诉了仿冒我们产品的公司": the object of what the company did)
@@ -425,7 +428,7 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
     if not flag.verb and _FORM_VALUE.fullmatch(before) and _ITEM_REST.fullmatch(rest) and not _NOT_A_NOUN.search(rest) \
             and _form(text):
         return True  # "申报单位：江苏注册的独立法人制造企业": a form's answer (申报 is the label's, no aim)
-    if _AIM.search(before) and not (flag.verb and before.rstrip().endswith("的")):
+    if _AIM.search(before) and not (flag.verb and before.rstrip().endswith("的")) and not _MEETS.match(text[s:e]):
         return None  # "我们在申请高新技术企业": an aim, not what the company is
     if not flag.verb and _ONE_OF.match(after) and not _ASKS.search(before):
         return True  # "高企一个，…": what the company is, said as people do

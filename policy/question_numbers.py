@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import cn2an
@@ -199,7 +199,18 @@ def figures(text: str, masked: list[tuple[int, int]]) -> list[Figure]:
                            or _NONE_GRANTED.match(text[e:]) and not _ONE_OF.search(text, max(0, s - 3), s)):
             value = 0.0  # "一件发明专利都没有", "一件都还没授权", "还没有一件授权的"
         out.append(Figure(s, e, text[s:e].strip(), value, unit, exact))
-    return out
+    return [_head_count(text, f) for f in out]
+
+
+#: after "个": a head count ("二十几个人", "50个员工"), no count of things
+_PEOPLE_AFTER = re.compile(r"\s*(人|员工|职工|工人|雇员|研发人员|技术人员)")
+
+
+def _head_count(text: str, fig: Figure) -> Figure:
+    """A count in 个 of people is a head count, as 人 is: "公司挺小的，二十几个人" states no patents."""
+    if fig.unit == "个" and _PEOPLE_AFTER.match(text, fig.end):
+        return replace(fig, unit="人")
+    return fig
 
 
 #: circled list numbers ("①重点中小企业") and list marks opening a line ("1. ", "2、", "- "): an item's mark, no figure

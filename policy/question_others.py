@@ -13,7 +13,7 @@ __all__ = ["OTHER_COMPANY", "said_of_other", "own_denial"]
 
 #: another company as the subject ("同行" alone is left out: "在同行业中领先" is the company's own)
 OTHER_COMPANY = re.compile(
-    r"(?:我们|我|本|全)(?:市|省|县|区)(?![场级值面内外域])|"  # a region's figures ("我们市授权六千多件")
+    r"(?:我们|我|本|全)(?:市|省|县|区)(?![场级值面内外域]|里的?[\u4e00-\u9fff]{0,8}项目)|"  # a region's figures ("我们市授权六千多件"), not its projects
     r"同行那家|合作高校|合作的高校|合作单位|合作方|同园区的?[A-Za-z]?\s*(?:公司|企业|厂)|"  # "同行那家", "同园区A公司"
     r"母公司|集团总部|集团公司|总公司|总部|关联公司|兄弟公司|姐妹公司|隔壁|竞争对手|对手|同行企业|别人家|别家|别的公司|其他公司|"
     # kin's or a neighbour's firm ("舅舅厂里", "表哥公司", "邻居老王家的厂")
@@ -21,6 +21,9 @@ OTHER_COMPANY = re.compile(
     r"[\u4e00-\u9fff]{0,4}?(?:厂|公司|企业|家)|人家(?:厂|公司)|"
     # round 14: a supplier, a firm of the same park, "另一家子公司", "同行" as a subject (not "同行业")
     r"供应商|同园区|同一园区|另一家|另外一家|另一个子公司|其他子公司|同行(?=被|通过|拿|获|评|申|也|都|已|去年|今年)|"
+    # round 17: a partner, some firm heard of ("合作伙伴那家", "听说有家光电公司…", "某企业")
+    r"合作伙伴|合作企业|合作公司|(?<![没沒])有(?:一)?家(?!族)[\u4e00-\u9fff]{0,6}?(?:公司|企业|厂)|某(?:一)?(?:家|个)?[\u4e00-\u9fff]{0,4}?(?:公司|企业|厂)|"
+    r"partner company|partner firm|our partner|business partner|"
     r"parent company|parent firm|sister company|competitor|rival|neighbou?ring (?:company|firm|factory)|"
     r"another company|other company", re.IGNORECASE)
 
