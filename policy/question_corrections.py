@@ -2,7 +2,8 @@
 但是有一件上个月失效了，现在20件" (issue 16, round 11). A second figure of a fact already read, with a
 word of correction or of the present just before it, replaces the first; without one, the first stands
 and the second is reported as repeated. A yes or no said again right after a word of correction ("项目没批 哦不对
-是批了", "啊不是我看错了") replaces the first too (round 14). Pure.
+是批了", "啊不是我看错了") replaces the first too (round 14). A total told after an increase to come ("再授权两件，今年就一共有5件")
+replaces the increase (round 18). Pure.
 """
 
 from __future__ import annotations
@@ -26,10 +27,15 @@ _SAID_WRONG = re.compile(r"(不对|说错了|说错|搞错了|记错了|看错�
                          r"[^。！？!?\n]{0,14}$")
 
 
+#: more to come, then the total ("年底前再授权两件，今年就一共有5件"): the total is the count, the first figure the increase
+_TOTAL_AFTER_MORE = re.compile(r"(再|又|还要|还会|还能)[^。！？!?\n]{0,20}(一共|总共|加起来|合计|总计)[^。！？!?\n]{0,8}$")
+
+
 def corrects(text: str, start: int, flag: bool = False) -> bool:
     """Whether the figure (``flag``: the yes/no word) at ``start`` corrects an earlier one of the same fact."""
     if flag:
         return _SAID_WRONG.search(text, max(0, start - 16), start) is not None
     if _ANOTHER.search(text, max(0, start - 16), start):
         return False
-    return _CORRECTION.search(text, max(0, start - 16), start) is not None
+    return _CORRECTION.search(text, max(0, start - 16), start) is not None \
+        or _TOTAL_AFTER_MORE.search(text, max(0, start - 36), start) is not None

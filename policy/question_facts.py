@@ -357,7 +357,7 @@ def _family_for(text: str, fig: Figure, cues: list, vocab: Vocabulary, used: set
 
 #: between two fact words, what keeps them one phrase: nothing, or a time or an adverb ("发明今年授权")
 _SIDE_BY_SIDE = re.compile(r"(今年|去年|前年|已经|已|都|也|刚|才|又)*")
-_HAS = re.compile(r"(有|共有|一共有|一共|共|是)?")  # between the thing counted and its figure: "维持超过10年的发明有5件"
+_HAS = re.compile(r"((就|也|都)?有|共有|一共有|一共|共|(就)?是)?")  # between the thing counted and its figure: "维持超过10年的发明(就)有5件"
 _NONE_VERB = re.compile(r"^\s*(都|也)(还)?(没有|没|未)")
 
 

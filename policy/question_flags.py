@@ -44,13 +44,14 @@ _QUESTION_FORM = re.compile(r"(是不是|是否|有没有|能不能|算不算|�
 _SUBJECT = r"(我们|我司|本公司|我公司|我们公司|公司|本企业|我们企业|企业|咱们|我厂|本厂)?"
 _ASSERT_BEFORE = re.compile(
     _SUBJECT + r"(已经|已|刚刚|刚|都|也|今年|去年){0,2}(是|属于|有|拥有|设有|设立了|设了|通过了|通过|获得了|获得|拿到了|"
-    r"评上了|评上|评为|获评|被评为|被认定为|认定为|认定了|被定为|定为|被列为|列为|被列入了|被列入|列入了|列入|成为|开展了|开展|做了|在做|正在做|完成了|存在|就是|只是|算是|"
+    r"评上了|评上|评为|获评|被评为|被认定为|被认定成|认定为|认定成|认定了|被定为|定为|被列为|列为|被列入了|被列入|列入了|列入|成为|开展了|开展|做了|在做|正在做|完成了|存在|就是|只是|算是|"
     r"就|作为|拿到|拿了|拿过|获过|得过|取得了|取得|荣获|获|"
     r"通报过|通报了|被通报|查出过|查出了|被查出|有过|确认了|确认|上了|进了|被列进)"
     r"[^,，。;；、!！?？]{0,10}$")
 _OURS = re.compile(r"我们|我司|本公司|我公司|咱们|咱|我厂|本厂|本企业|已经|已")
-#: a clause that opens with what the company is, its subject left out, after a time ("去年刚被评为重点中小企业")
-_OPENS_BE = re.compile(r"^(\s|不过|但是|但|可是|只是|去年|今年|前年|刚刚|刚|已经|已|也|都){0,3}(是|属于|被)")
+#: a clause that opens with what the company is, its subject left out, after a time ("去年刚被评为重点中小企业"),
+#: or as what it asks ("作为高新技术企业能拿维权资助吗": the asker is one)
+_OPENS_BE = re.compile(r"^(\s|不过|但是|但|可是|只是|去年|今年|前年|刚刚|刚|已经|已|也|都){0,3}(是|属于|被|作为|身为)")
 #: a clause that opens with what was achieved, its subject left out ("通过贯标认证了"), or tells of
 #: handing something in ("优势企业报上去了还在评审中"): the asker's own, when it is a statement with 了
 _OPENS_DONE = re.compile(r"^(已经|已|刚刚|刚|也|都)?(通过|拿到|获得|取得|评上|拿了)")
@@ -162,7 +163,7 @@ _EXPIRED = re.compile(r"^[^,，。;；!！?？]{0,6}(到期|过期|失效|被取
 #: a clause asking how or whether ("证书到期了怎么再认证"): it tells nothing
 _HOW = re.compile(r"怎么|如何|咋|吗|？|\?")
 #: what is still to come after a verb word: "认证审核下个月才来", "明年才验收"
-_FUTURE = re.compile(r"下个月|下月|下周|明年|下半年|年底|才来|才能|才会|即将|快要|将要")
+_FUTURE = re.compile(r"下个月|下月|下周|明年|下半年|年底|才来|才能|才会|即将|快要|将要|快了|马上")
 #: a time to come right before the word ("明年才认证"), or the word still under way ("认证还在做")
 _FUTURE_BEFORE = re.compile(r"(下个月|下月|明年|下半年|年底)(才|再|要|准备)?$")
 _UNDER_WAY = re.compile(r"^(还在|正在|在)(做|办|弄|走流程|准备|审核|进行)")
@@ -224,8 +225,10 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
             if qualified:
                 distance = min((abs(qs - s) for qs, _qe in qualifier), default=len(text))  # a `with` word there first
                 longest = max((qe - qs for qs, qe in qualifier), default=0)  # "国内外官司": 国内外, not 国内
-                candidates.append((distance, -longest, len(candidates), flag, where, qualifier))
-        for *_order, flag, where, qualifier in sorted(candidates, key=lambda c: c[:3]):
+                # the word's own clause before the rest of its sentence: "…战略推进计划项目还没验收，能报高价值…吗"
+                elsewhere = bool(qualifier) and not any(c_start <= qs < c_end for qs, _qe in qualifier)
+                candidates.append((elsewhere, distance, -longest, len(candidates), flag, where, qualifier))
+        for *_order, flag, where, qualifier in sorted(candidates, key=lambda c: c[:4]):
             said_when = {k for ts, te, k in times if where[0] <= ts and te <= where[1]}
             if flag.recent and said_when & {OTHER, THREE_YEARS_AGO}:
                 continue

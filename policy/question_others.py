@@ -14,7 +14,7 @@ __all__ = ["OTHER_COMPANY", "said_of_other", "own_denial"]
 #: another company as the subject ("同行" alone is left out: "在同行业中领先" is the company's own)
 OTHER_COMPANY = re.compile(
     r"(?:我们|我|本|全)(?:市|省|县|区)(?![场级值面内外域]|里的?[\u4e00-\u9fff]{0,8}项目)|"  # a region's figures ("我们市授权六千多件"), not its projects
-    r"同行那家|合作高校|合作的高校|合作单位|合作方|同园区的?[A-Za-z]?\s*(?:公司|企业|厂)|"  # "同行那家", "同园区A公司"
+    r"同行那家|合作高校|合作的高校|合作单位|合作方|合作伙伴|同园区的?[A-Za-z]?\s*(?:公司|企业|厂)|"  # "同行那家", "同园区A公司"
     r"母公司|集团总部|集团公司|总公司|总部|关联公司|兄弟公司|姐妹公司|隔壁|竞争对手|对手|同行企业|别人家|别家|别的公司|其他公司|"
     # kin's or a neighbour's firm ("舅舅厂里", "表哥公司", "邻居老王家的厂")
     r"(?:邻居|亲戚|朋友|同学|老乡|表哥|表弟|表姐|表妹|堂哥|堂弟|舅舅|叔叔|伯伯|姑父|姨父|姐夫|妹夫|小舅子|大舅子|连襟|丈人)"
@@ -25,7 +25,7 @@ OTHER_COMPANY = re.compile(
     r"合作伙伴|合作企业|合作公司|(?<![没沒])有(?:一)?家(?!族)[\u4e00-\u9fff]{0,6}?(?:公司|企业|厂)|某(?:一)?(?:家|个)?[\u4e00-\u9fff]{0,4}?(?:公司|企业|厂)|"
     r"partner company|partner firm|our partner|business partner|"
     r"parent company|parent firm|sister company|competitor|rival|neighbou?ring (?:company|firm|factory)|"
-    r"another company|other company", re.IGNORECASE)
+    r"another company|other company|business partner|partner company", re.IGNORECASE)
 
 
 #: "they", another company only where the asker speaks of its own too ("亲戚厂…，他们是高新，我们厂不是"); an

@@ -44,6 +44,7 @@ STOP_WORDS: frozenset[str] = frozenset(
 #: these words with a meaning (合作关系, 遭遇): "跟我们小厂有关系吗", "是干什么的",
 #: "有没有奖励的说法". Left out of a question's words (search.query), never out of a clause's.
 #: Directional complements are filler too: "结合起来做", "买回来用" ask about 结合, 买.
+#: A follow-up's opening ("还是上次那个，…", "还是贯标的事，…") asks about nothing of its own (round 18).
 FILLER: frozenset[str] = frozenset(
     """
     干什么 干吗 做什么 哪几个 哪几项 哪几家 说法 关系 有关系 小厂 厂里 碰到 遇到 一起 什么样
@@ -51,6 +52,7 @@ FILLER: frozenset[str] = frozenset(
     起来 回来 出来 下来 上来 过来 进来 回去 下去 一共 总共 一共有 总共有
     怕 担心 坑 被坑 不想 谁 来
     干嘛用 号码 这一块 一块 这块 原话 怎么写 提到 提到过 一大笔 一大笔钱 大笔
+    上次 上回 刚才 接着 事 事儿
     """.split()
 )
 

@@ -47,6 +47,8 @@ from policy.question_routes import without_unsaid_route
 from policy.question_short_years import full_years
 from policy.question_dialect import written
 from policy.question_switch import after_turn
+from policy.question_about import approximations, plain
+from policy.question_whatif import as_told
 from policy.question_spoken_years import spoken_years
 from policy.question_behalf import as_asker
 from policy.question_names import correct_typos, respelled
@@ -292,6 +294,7 @@ class Decision:
     programmes: tuple[str, ...] = ()
     facts: dict = field(default_factory=dict)
     read: QuestionFacts | None = None
+    approx: dict = field(default_factory=dict)  # an approximate figure's ends by fact (policy.question_about)
 
 
 #: a WeChat message's pause: a space between two Chinese words is a comma ("项目批下来了 县里的还没批"), and
@@ -306,8 +309,9 @@ def reading(catalog: Catalog, question: str) -> str:
     stretches are words of their own); a chat's ways too: two-digit years in full ("21年" is 2021年),
     a space between Chinese words as a pause, swapped acronyms and short forms ("PTC", "知产"), spoken
     regional words written out ("俺们木有" is 我们没有: policy.question_dialect); voice input's years in
-    Chinese digits ("二零一九年"); and an agent's client (客户, 他们) read as the asker."""
-    text = _RUN_ON.sub("，", prepare_text(full_years(spoken_years(as_asker(written(to_simplified(question)))))))
+    Chinese digits ("二零一九年"); an agent's client (客户, 他们) read as the asker; and an opening
+    supposition of the company's own case, or a denied negation, read as told (policy.question_whatif)."""
+    text = _RUN_ON.sub("，", prepare_text(full_years(spoken_years(as_asker(as_told(written(to_simplified(question))))))))
     return correct_typos(catalog, respelled(catalog, text), lambda w: known_word(w.lower()))
 
 
@@ -351,9 +355,9 @@ def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
         told = read_question(catalog, text, as_of, used)
         read = without_unsaid_route(told)  # a grant abroad, its route unsaid, is told but no PCT grant
         if (told.facts or _says_why(read)) and _about_the_company(catalog, told, used) and not _asks_rule(text):
-            return Decision(ENGINE, _named_besides_facts(catalog, told, programmes), read.facts, read)
+            return _engine(catalog, text, as_of, used, _named_besides_facts(catalog, told, programmes), read)
         if asks_own_eligibility(catalog, text):  # "我们是高新企业 今年的数字还在统计 能报吗": none of its facts stated
-            return Decision(ENGINE, programmes, read.facts, read)
+            return _engine(catalog, text, as_of, used, programmes, read)
         return Decision(SEARCH)
     read = read_question(catalog, text, as_of, frozenset())
     implied = implied_programme(catalog, text, read.facts)
@@ -363,8 +367,19 @@ def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
         again = read_question(catalog, text, as_of, used)
         read = again if again.facts else read
         if _about_the_company(catalog, read, used):
-            return Decision(ENGINE, (implied,), read.facts, read)
+            return _engine(catalog, text, as_of, used, (implied,), read)
     return Decision(SEARCH)
+
+
+def _engine(catalog: Catalog, text: str, as_of: date | None, used: frozenset[str], programmes: tuple[str, ...],
+            read: QuestionFacts) -> Decision:
+    """The engine's decision, with the approximate figures the question states ("大概六十件左右"): read
+    inexact, never as facts, but the answer may hold across all the figures near them (services.asking)."""
+    approx: dict = {}
+    if any(i.reason == "not_exact" for i in read.ignored) and plain(text) != text:
+        plainly = read_question(catalog, plain(text), as_of, used)
+        approx = approximations(read.facts, plainly.facts, plainly.ranges)
+    return Decision(ENGINE, programmes, read.facts, read, approx)
 
 
 #: a question about how the rule reads, its figures the rule's: "是当年授权五件就行还是有效的五件",
