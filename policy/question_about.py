@@ -3,11 +3,14 @@
 
 The reader never takes an approximate figure for the truth: it reports it as inexact (the answer says
 why it needs the figure). But an owner who gives a figure as approximate means a figure near it, not
-any figure: where every figure near it (5 % either way, and for a count at least one either way)
-gives the same answer, that answer holds whatever the exact figure is. So "大概六十件" is more than 50
-(five stars' count) and "一千九百万左右" less than 2000万, while "大概二十件" against "超过20件" is left
-open. A bound ("超过50件", "至少", "不到") or a round number's spread ("大概四十几件") is no
-approximation here. Pure: the caller reads the plain text and evaluates both ends.
+any figure: it is read as the narrow range it stands for (5 % either way, and for a count at least
+one either way: a reading of this module, not a number of the documents), and answered like a range
+said ("五六件"): where both ends give the same answer, that answer holds whatever the exact figure is,
+and the card shows the range ("57–63 件"), never one end as if the asker had said it. So "大概六十件"
+is more than 50 (five stars' count), while "大概二十件" against "超过20件" is left open. A bound
+("超过50件", "至少", "不到") or a round number's spread ("大概四十几件") is no approximation here, nor
+is a series of years ("利税每年两千万左右"): a range of a series has no way to be shown, so the answer
+asks for the figures. Pure: the caller reads the plain text.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ def plain(text: str) -> str:
 
 
 def _spread(value: Any) -> tuple[Any, Any] | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:  # a series too
         return None
     if isinstance(value, int):
         step = max(1, math.floor(value * SPREAD))
@@ -46,14 +49,7 @@ def approximations(stated: dict[str, Any], plainly: dict[str, Any], ranged: dict
     (a round number's spread is a range of its own, no approximation)."""
     out: dict[str, tuple[Any, Any]] = {}
     for fact, value in plainly.items():
-        if fact in stated or fact in ranged:
-            continue
-        if isinstance(value, list):  # a series of years: each year said about so much
-            ends = [_spread(v) if v is not None else (None, None) for v in value]
-            if all(e is not None for e in ends) and any(v is not None for v in value):
-                out[fact] = ([e[0] for e in ends], [e[1] for e in ends])  # type: ignore[index]
-            continue
-        ends = _spread(value)
+        ends = None if fact in stated or fact in ranged else _spread(value)
         if ends is not None:
             out[fact] = ends
     return out

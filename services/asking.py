@@ -144,7 +144,6 @@ async def _fact_reply(session: AsyncSession, catalog: Catalog, actor: Actor, tex
     facts, differs = on_record(catalog, record, decision.facts)
     read = decision.read
     results = _evaluate(catalog, facts, as_of, decision.programmes, read)
-    results = _across_approximations(catalog, facts, as_of, decision.programmes, decision.approx, results)
     ranges = _stated_ranges(read, facts)
     stars: tuple[StarLevel, ...] = ()
     if read.asks_level or read.stars_asked is not None:
@@ -174,23 +173,6 @@ def _evaluate(catalog: Catalog, facts: dict[str, Any], as_of: date, programmes: 
     if [(r.policy, r.status, r.tier) for r in results] == [(r.policy, r.status, r.tier) for r in high]:
         return results
     return tuple(catalog.evaluate({f: v for f, v in facts.items() if f not in ranged}, as_of, programmes))
-
-
-def _across_approximations(catalog: Catalog, facts: dict[str, Any], as_of: date, programmes: tuple[str, ...],
-                           approx: dict[str, tuple[Any, Any]], results: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The answer where the question's approximate figures ("大概六十件左右", policy.question_about) give
-    the same answer at both ends of what they may stand for; else ``results`` (the answer without them)."""
-    approx = {f: ends for f, ends in approx.items() if f not in facts}
-    if not approx:
-        return results
-    low, high = ({**facts, **{f: ends[i] for f, ends in approx.items()}} for i in (0, 1))
-    try:
-        at_low, at_high = tuple(catalog.evaluate(low, as_of, programmes)), tuple(catalog.evaluate(high, as_of, programmes))
-    except FactError:  # a figure on file that cannot go with the approximate one: the answer without it
-        return results
-    if [(r.policy, r.status, r.tier) for r in at_low] == [(r.policy, r.status, r.tier) for r in at_high]:
-        return at_low
-    return results
 
 
 def _proposal(differs: list[Differ], record: dict[str, Any], stated: dict[str, Any]) -> list[Differ]:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
@@ -294,7 +294,6 @@ class Decision:
     programmes: tuple[str, ...] = ()
     facts: dict = field(default_factory=dict)
     read: QuestionFacts | None = None
-    approx: dict = field(default_factory=dict)  # an approximate figure's ends by fact (policy.question_about)
 
 
 #: a WeChat message's pause: a space between two Chinese words is a comma ("项目批下来了 县里的还没批"), and
@@ -372,14 +371,19 @@ def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
 
 
 def _engine(catalog: Catalog, text: str, as_of: date | None, used: frozenset[str], programmes: tuple[str, ...],
-            read: QuestionFacts) -> Decision:
-    """The engine's decision, with the approximate figures the question states ("大概六十件左右"): read
-    inexact, never as facts, but the answer may hold across all the figures near them (services.asking)."""
-    approx: dict = {}
+             read: QuestionFacts) -> Decision:
+    """The engine's decision. An approximate figure ("大概六十件左右", policy.question_about) is read as
+    the narrow range it stands for, like a range said ("五六件"): its lower end in the facts, its upper
+    in ``ranges``, so the answer holds only where both ends agree and the card shows what was said as
+    a range, never one end as if the asker had said it."""
     if any(i.reason == "not_exact" for i in read.ignored) and plain(text) != text:
         plainly = read_question(catalog, plain(text), as_of, used)
         approx = approximations(read.facts, plainly.facts, plainly.ranges)
-    return Decision(ENGINE, programmes, read.facts, read, approx)
+        if approx:
+            read = replace(read, facts={**read.facts, **{f: low for f, (low, _) in approx.items()}},
+                           ranges={**read.ranges, **{f: high for f, (_, high) in approx.items()}},
+                           ignored=tuple(i for i in read.ignored if not (i.reason == "not_exact" and i.fact in approx)))
+    return Decision(ENGINE, programmes, read.facts, read)
 
 
 #: a question about how the rule reads, its figures the rule's: "是当年授权五件就行还是有效的五件",

@@ -204,6 +204,18 @@ async def test_a_range_reaching_one_star_level_says_the_range_and_its_shortfalls
     assert "三星级须有效发明专利件数 &gt; 30 件，还差 2–10 件" in "\n".join(fact_notes(across, "zh", CATALOG))
 
 
+async def test_an_approximate_figure_is_shown_as_the_range_it_stands_for(db):
+    actors = await _demo(db)
+    reply = await _ask(db, actors["nobody"], "我们有效发明专利大概六十件左右，高价值专利8件，能评几星")
+    assert [(s.reached) for s in reply.stars] == [5]  # 57-63: more than 50 either way
+    card = engine_card(list(reply.results), reply.stated, "zh", CATALOG, fact_notes(reply, "zh", CATALOG),
+                       reply.read.ranges)
+    assert "有效发明专利件数 57–63 件" in card and "不是确切的数字" not in card
+    assert "57 件" not in card  # never one end as if the asker had said it
+    across = await _ask(db, actors["nobody"], "我们有效发明专利大概五十件左右，高价值专利8件，能评几星")  # 48-52
+    assert [r.status for r in across.results] == ["needs_info"]
+
+
 async def test_last_years_figure_is_not_this_years(db):
     actors = await _demo(db)
     reply = await _ask(db, actors["nobody"], "我们去年授权发明专利3件，今年5件，能申请发明之星吗")

@@ -152,10 +152,9 @@ def test_owner_words_for_a_manual_condition(catalog, text, fact):
 # -- an inexact count and three years' totals --------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["我们有效发明专利大约30件，发明之星能评吗",
-                                  "我们有效发明将近六十件，高价值的没统计过，创新之星能评上吗"])
-def test_an_inexact_count_gets_the_engines_answer_that_says_why(catalog, text):
-    decision = decide(text, catalog, None, DAY)
+def test_an_inexact_count_gets_the_engines_answer_that_says_why(catalog):
+    # (an approximate one, "大约30件", is read as a narrow range since round 18: test_question_reading_round18)
+    decision = decide("我们有效发明将近六十件，高价值的没统计过，创新之星能评上吗", catalog, None, DAY)
     assert decision.kind == ENGINE and decision.facts == {}
     assert [i.reason for i in decision.read.ignored] == ["not_exact"]
 
