@@ -70,7 +70,7 @@ _OURS = re.compile(r"我们|我司|本公司|我公司|咱们|我厂|本厂|本�
 #: "count toward the 50 valid invention patents": a figure the question refers to, a programme's
 _THE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 _NOT_OURS = re.compile(OTHER_COMPANY.pattern + "|同行", re.IGNORECASE)  # of another company; or unsure ("有没有5件不清楚"):
-_UNSURE = re.compile(r"不清楚|不确定|不知道|说不准|不好说|没数|not sure|don't know|unsure")
+_UNSURE = re.compile(r"不清楚|不确定|不知道|说不准|不好说|没数|好像|似乎|貌似|not sure|don't know|unsure")  # "好像有一件下证了"
 #: after a figure of one, the sum asked for it: "一件奖多少", "一个给多少钱" (how much per one)
 _PER_ONE = re.compile(r"\s*[\u4e00-\u9fff]{0,4}?(能|可以|可|会)?(奖|补|给|发|拿)(多少|几)")
 #: English: the noun after the number, two words between at most, no "and"; or right after its noun ("sales were 100 million")

@@ -253,7 +253,25 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
                 if type(v) is int and v > 0 and _COUNTED.search(text, c_start, c_end):
                     continue  # "通过PCT授权了3件": the figure says how many, not the flag's "one at least"
                 keep(fact, v, ((s, e), *qualifier))
-            break  # one reading of a word
+            if not (qualifier and _both_said(text, c_start, s, qualifier)):
+                break  # one reading of a word
+            read_both = qualifier[0][0]  # "涉外的和国内的官司都没打过": each place joined is read too
+            for later in sorted(candidates, key=lambda c: c[:4]):
+                q = later[-1]
+                if q and q[0][0] != read_both and c_start <= q[0][0] < s and (later[-3].yes if value else later[-3].no):
+                    for fact, v in (later[-3].yes if value else later[-3].no):
+                        keep(fact, v, ((s, e), *q))
+            break
+
+
+#: two places joined before the word: "涉外的和国内的官司", "国内和海外的纠纷" (round 19)
+_JOINED = re.compile(r"[\u4e00-\u9fff]{1,4}的?(和|与|跟|及|以及)[\u4e00-\u9fff]{1,4}的?")
+
+
+def _both_said(text: str, c_start: int, s: int, qualifier: tuple) -> bool:
+    """Whether the qualifier read stands in a pair of places joined by 和 right before the word."""
+    joined = _JOINED.search(text, max(c_start, s - 14), s)
+    return joined is not None and any(joined.start() <= qs < joined.end() for qs, _qe in qualifier)
 
 
 def _form(text: str) -> bool:
@@ -275,18 +293,24 @@ def _in_english(text: str, pos: int) -> bool:
     return letters >= 20 and letters >= 3 * len(_HAN.findall(sentence))
 
 
+#: a gloss in brackets that tells when or by whom, not whether: "国家级小巨人（2022年认定）", "（第四批）" (round 19)
+_GLOSS_WHEN = re.compile(r"[（(][^）)没未不无否申评审]{1,16}[）)]")
+
+
 def _bare(text: str, c_start: int, c_end: int, found: list[tuple[int, int, str]]) -> bool:
     """Whether a clause is nothing but what the company is: flag words, a kind of company and a
     place at most ("江苏独立法人工业企业", "行业龙头"), neither asked nor negated, in a message
     that goes on (a clause ending the message is what it asks about)."""
     if c_end >= len(text.rstrip("。.!！ ")) or not _CLAUSE_END.match(text, c_end):
         return False
+    first = min((s for s, e, _w in found if c_start <= s and e <= c_end), default=c_start)
+    c_start = max(c_start, text.rfind(":", c_start, first) + 1, text.rfind("：", c_start, first) + 1)  # "情况如下：…"
     rest = list(text[c_start:c_end])
     for s, e, _w in found:
         if c_start <= s and e <= c_end:
             rest[s - c_start:e - c_start] = [""] * (e - s)
-    left = _KIND_OF_COMPANY.sub("", "".join(rest)).strip()
-    clause = text[c_start:c_end]
+    left = _KIND_OF_COMPANY.sub("", _GLOSS_WHEN.sub("", "".join(rest))).strip()
+    clause = _GLOSS_WHEN.sub("", text[c_start:c_end])
     return len(left) <= 3 and not re.search(r"\d", left) and not _NOT_A_NOUN.search(clause) \
         and not _ASKS.search(clause) and not _SUPPOSED.search(clause) and not _NEEDS.search(clause) \
         and _HAN_RUN.fullmatch(left) is not None and not _NOT_WHAT.search(left) and not _SOME.search(clause)

@@ -21,6 +21,8 @@ from datetime import date
 
 import cn2an
 
+from .question_asides import asides_as_clauses
+from .question_inline_lists import drop_inline_marks
 from .question_years import join_year_lists, year_spans
 from .question_vocab import (LAST_YEAR, OTHER, THIS_YEAR, THREE_YEARS_AGO, TWO_YEARS_AGO, Vocabulary, latin,
                              word_pattern)
@@ -223,6 +225,7 @@ def prepare_text(text: str) -> str:
     list marks taken out."""
     norm = unicodedata.normalize("NFKC", _CIRCLED.sub("\n", text or ""))
     norm = _LIST_MARK.sub(lambda m: "\n" if m.group(0).startswith("\n") else "", norm)
+    norm = asides_as_clauses(drop_inline_marks(norm))
     norm = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", norm)
     norm = _CHAT_PERCENT.sub("%", _CHAT_WAN.sub("万", norm))
     norm = _CAPITAL.sub(lambda m: m.group(0).translate(_CAPITAL_DIGITS), norm)

@@ -18,7 +18,7 @@ __all__ = ["GRANTS", "route_unsaid", "without_unsaid_route"]
 
 GRANTS = "pct_foreign_invention_grants"
 #: the reward's own names, which say nothing of how a grant came
-_REWARD_NAME = re.compile(r"pct\s*(奖励|奖|reward|award|grant reward)", re.IGNORECASE)
+_REWARD_NAME = re.compile(r"pct\s*的?\s*(奖励|奖|reward|award|grant reward)", re.IGNORECASE)
 _ROUTE = re.compile(r"pct|ptc|国家阶段|国际申请|national phase|national-phase", re.IGNORECASE)
 
 
