@@ -43,6 +43,7 @@ from policy.question_facts import QuestionFacts, prepare_text, programme_facts, 
 from policy.question_flags import SPEAKER
 from policy.question_implied import implied_programme
 from policy.question_own import asks_own_eligibility, asks_what
+from policy.question_level_doubt import without_doubted_level
 from policy.question_routes import without_unsaid_route
 from policy.question_short_years import full_years
 from policy.question_dialect import written
@@ -352,7 +353,8 @@ def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
     if programmes:
         used = programme_facts(catalog, programmes)
         told = read_question(catalog, text, as_of, used)
-        read = without_unsaid_route(told)  # a grant abroad, its route unsaid, is told but no PCT grant
+        # a grant abroad, its route unsaid, is told but no PCT grant; a project of a level not known, no approved one
+        read = without_doubted_level(without_unsaid_route(told))
         if (told.facts or _says_why(read)) and _about_the_company(catalog, told, used) and not _asks_rule(text):
             return _engine(catalog, text, as_of, used, _named_besides_facts(catalog, told, programmes), read)
         if asks_own_eligibility(catalog, text):  # "我们是高新企业 今年的数字还在统计 能报吗": none of its facts stated
