@@ -52,7 +52,8 @@ _APPROX_BEFORE = re.compile(r"(超过|多于|大于|高于|不少于|不低于|�
                             r"more than|over|at least|about|around|nearly|almost|roughly|less than|under|up to|"
                             r"fewer than|approximately|~)\s*$", re.IGNORECASE)
 #: a space between two Chinese words, or after an amount ("900w 知识产权制度健全"), is a pause
-CLAUSE_END = re.compile(r"[,，。;；、!！?？\n.]|(?:(?<=[\u4e00-\u9fff%])|(?<=\d[wW]))\s+(?=[\u4e00-\u9fff])")
+#: … and a colon after a question ("门槛我们够吗：有效发明24件"): what follows is the company's list, not the rule asked of
+CLAUSE_END = re.compile(r"[,，。;；、!！?？\n.]|(?<=[吗呢嘛])\s*[:：]|(?:(?<=[\u4e00-\u9fff%])|(?<=\d[wW]))\s+(?=[\u4e00-\u9fff])")
 _RATE_ASKED = re.compile(r"(多少钱|多少|几个钱)\s*$")
 #: "还没有一件授权的", "没有一个专职的": not one, said before the count
 _NONE_BEFORE = re.compile(r"(没有|没)$")
