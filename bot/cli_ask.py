@@ -10,7 +10,7 @@ prints the contract::
     {"route": "answer"|"fact"|"forward"|"offtopic",
      "quotes": [{"document", "clause", "text", "citation", "in_force"}],
      "results": [{"programme", "title", "status", "in_force", "stars"}],
-     "facts_read": {...}, "differs": [...], "ignored": [...], "problems": [...], "stars": [...], ...}
+     "facts_read": {...}, "ranges": {...}, "differs": [...], "ignored": [...], "problems": [...], "stars": [...], ...}
 
 and without it, the reply the SME would see, as plain text (the chat's renderer, tags out).
 Nothing is written: a question that would go to the specialist is said to, not sent.

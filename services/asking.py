@@ -93,6 +93,8 @@ class Reply:
             "results": [{"programme": r.policy, "title": r.title, "status": r.status, "in_force": r.in_force,
                          "stars": r.tier} for r in self.results],
             "facts_read": dict(self.read.facts),
+            # a range said ("二十多件", "大概六十件左右"): facts_read holds its lower end, this its upper
+            "ranges": dict(self.ranges),
             "differs": [d.to_json() for d in self.differs],
             "ignored": [i.to_json() for i in self.read.ignored],
             "problems": [{"code": p.code, "fields": list(p.fields or (p.field,)), "message": p.message("en")}

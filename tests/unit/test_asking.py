@@ -212,6 +212,8 @@ async def test_an_approximate_figure_is_shown_as_the_range_it_stands_for(db):
                        reply.read.ranges)
     assert "有效发明专利件数 57–63 件" in card and "不是确切的数字" not in card
     assert "57 件" not in card  # never one end as if the asker had said it
+    assert (reply.to_json()["facts_read"]["valid_invention_patents"], reply.to_json()["ranges"]) == \
+        (57, {"valid_invention_patents": 63})  # ipbot ask --json says it is a range too
     across = await _ask(db, actors["nobody"], "我们有效发明专利大概五十件左右，高价值专利8件，能评几星")  # 48-52
     assert [r.status for r in across.results] == ["needs_info"]
 
@@ -311,7 +313,7 @@ async def test_the_command_line_answers_as_the_chat_decides(db, capsys):
                                               IN_FORCE.isoformat(), "--json", text])
         out = json.loads(capsys.readouterr().out)
         assert code == 0
-        for key in ("route", "quotes", "results", "facts_read", "differs", "stars"):
+        for key in ("route", "quotes", "results", "facts_read", "ranges", "differs", "stars"):
             assert out[key] == chat[key], (text, key)
         routes.add(out["route"])
     assert routes == set(ROUTES)
