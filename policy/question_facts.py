@@ -580,7 +580,7 @@ def _none_stated(text: str, cues: list, figs: list[Figure], vocab: Vocabulary, t
 
 
 #: a thing never done, said right before it: "没走过PCT", "从没申请过发明专利", "未提交过PCT"
-_NEVER_DONE = re.compile(r"(没|未|从没|从未|没有)[\u4e00-\u9fff]{1,2}过$")
+_NEVER_DONE = re.compile(r"(没|未|从没|从未|没有)[\u4e00-\u9fff]{1,2}过(任何)?$")  # "未提交过任何"
 
 
 @lru_cache(maxsize=16)

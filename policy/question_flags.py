@@ -33,6 +33,7 @@ from typing import Any
 
 from .question_numbers import clause_of
 from .question_either import asked_either
+from .question_list_negation import closed_by_negation
 from .question_others import own_denial, said_of_other
 from .question_vocab import (LAST_YEAR, OTHER, THIS_YEAR, THREE_YEARS, THREE_YEARS_AGO, TWO_YEARS_AGO, Flag, Vocabulary,
                              find_words, latin, words_pattern)
@@ -73,8 +74,9 @@ _DONE_AT = re.compile(r"^[^,，。;；、!！?？吗]{0,8}?(就|早就|已经|�
 #: the subject after the word: "贯标认证我们去年就拿到了"
 _OURS_AFTER = re.compile(r"(我们|我司|本公司|咱们).{0,8}(拿到|通过|获得|做|开展|评上|认定|评为)(了|过)")
 #: ... or not even applied for ("绩效评价亦未申请"): what was never applied for is not had
-_NEGATE_AFTER = re.compile(r"^[^,，。;；、!！?？]{0,3}(还没有|还没|没有|没|未|尚未)(通过|做|开展|开始|拿到|拿|获得|下来|认证|"
-                           r"参加|参与|评上|评|批|来|出|下发|过)"
+#: (not after 已 in between: "贯标已启动还没认证" negates the certificate, not the work begun; "审核尚未安排" is not done)
+_NEGATE_AFTER = re.compile(r"^[^,，。;；、!！?？已]{0,3}(还没有|还没|没有|没|未|尚未)(通过|做|开展|开始|拿到|拿|获得|下来|认证|"
+                           r"参加|参与|评上|评|批|来|出|下发|过|安排|进行|完成|颁发)"
                            r"|^[^,，。;；、!！?？]{0,3}(还没有|还没|没有|没|未|尚未)(申请|申报|参评)(过|呢)?\s*(?:[,，。;；!！?？]|$)"
                            r"|^[^,，。;；、!！?？]{0,3}不(合格|达标|通过)")
 #: "A和B都还没有": a negation closing a clause after 都 is said of every word before it
@@ -82,8 +84,8 @@ _NEGATE_ALL_AFTER = re.compile(r"^[^,，。;；、!！?？吗呢]{0,12}都(还)?
 #: a figure counted: a flag's count ("通过PCT拿到了授权": one) yields to it
 _COUNTED = re.compile(r"\d+\s*(件|个|项|patents?|grants?|applications?)", re.IGNORECASE)
 #: "PCT进国家阶段的没有", "海外维权的一件都没有": a negation closing the clause right after the word
-#: (or never filed: "发明从来没报过", "发明一件都没申请过")
-_NEGATE_CLOSING = NEGATE_CLOSING = re.compile(r"^的?(一件|一个|一项)?(也|还|都|从来|从)?(还)?(没有|没|未)((申请|申报|申|报|提交|交)过|(搞|做|弄|参加|开展)?过?)$")
+#: (or never filed: "发明从来没报过", "发明一件都没申请过"; the subject may stand between: "国外发明我们一件也没有")
+_NEGATE_CLOSING = NEGATE_CLOSING = re.compile(r"^的?(我们|我司|咱们|本公司)?(一件|一个|一项)?(也|还|都|从来|从)?(还)?(没有|没|未)((申请|申报|申|报|提交|交)过|(搞|做|弄|参加|开展)?过?)$")
 #: an item of a list answered after a colon: "高新技术企业：是", "海外维权：没有"
 #: the label of a form's line before its answer: "申报单位：", "2. 企业资质："
 _FORM_VALUE = re.compile(r"\s*(?:\d{1,2}\s*[.、．)）]\s*)?[^,，。;；:：\n]{1,14}[:：]\s*")
@@ -174,7 +176,8 @@ _EN_QUESTION = re.compile(r"^\s*(can|could|is|are|does|do|did|will|would|should|
                           r"where|why|shall)\b", re.IGNORECASE)
 _EN_SUPPOSED = re.compile(r"\b(if|whether|in case|suppose|assuming)\b", re.IGNORECASE)
 _EN_NAME_AFTER = re.compile(r"\s*(reward|award|subsidy|programme|program|scheme)\b", re.IGNORECASE)
-_EN_SUBJECT = re.compile(r"\b(we|we're|we've|our|us|i|i'm|my)\b", re.IGNORECASE)
+#: a subject: we, our …; or a sentence that says what the company is and ends "here" ("High-tech enterprise here.")
+_EN_SUBJECT = re.compile(r"\b(we|we're|we've|our|us|i|i'm|my)\b|\S\s+here\s*[.!]?\s*$", re.IGNORECASE)
 
 Keep = Callable[[str, Any, tuple[tuple[int, int], ...]], None]
 
@@ -232,10 +235,12 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
             said_when = {k for ts, te, k in times if where[0] <= ts and te <= where[1]}
             if flag.recent and said_when & {OTHER, THREE_YEARS_AGO}:
                 continue
-            if not english and not flag.verb and (c_start == 0 or speaks) and _bare(text, c_start, c_end, found) \
+            if not english and closed_by_negation(text, c_end, text[e:c_end]):
+                value: bool | None = False  # "海外维权、337调查、涉外纠纷都没有": the closing negation holds for each
+            elif not english and not flag.verb and (c_start == 0 or speaks) and _bare(text, c_start, c_end, found) \
                     and not _list_negated(text, c_start, vocab):
                 # "江苏独立法人工业企业，行业龙头；…": what the company is, listed; "严重失信、非正常申请：无": none
-                value: bool | None = not _LIST_ANSWERED_NO.match(text, c_end)
+                value = not _LIST_ANSWERED_NO.match(text, c_end)
             else:
                 value = _english(text, s, e, flag, vocab, *where) if english \
                     else _chinese(text, s, e, flag, vocab, c_start, c_end, speaks)
@@ -455,7 +460,7 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
     if not flag.verb and _FORM_VALUE.fullmatch(before) and _ITEM_REST.fullmatch(rest) and not _NOT_A_NOUN.search(rest) \
             and _form(text):
         return True  # "申报单位：江苏注册的独立法人制造企业": a form's answer (申报 is the label's, no aim)
-    if _AIM.search(before) and not (flag.verb and before.rstrip().endswith("的")) and not _MEETS.match(text[s:e]):
+    if _AIM.search(before) and not (flag.verb and before.rstrip().endswith("的")) and not _MEETS.search(text[s:e]):
         return None  # "我们在申请高新技术企业": an aim, not what the company is
     if not flag.verb and _ONE_OF.match(after) and not _ASKS.search(before):
         return True  # "高企一个，…": what the company is, said as people do

@@ -20,13 +20,14 @@ __all__ = ["filed_before", "asks_first"]
 
 _PAST = frozenset({LAST_YEAR, TWO_YEARS_AGO, THREE_YEARS_AGO, OTHER})
 #: done, said between the time and the figure: "已经申请了", "申请过", "申請過"
-_DONE = re.compile(r"(已经|已經|已|过|過|了)[^，,。；;]{0,8}$")
+#: …or, in English, a verb of filing right before the figure: "We filed 2 invention applications in 2016"
+_DONE = re.compile(r"(已经|已經|已|过|過|了)[^，,。；;]{0,8}$|\b(filed|submitted|applied for)\s+$", re.IGNORECASE)
 #: a year still to come, or a plan: "打算", "准备", "计划"
 _PLAN = re.compile(r"打算|准备|準備|计划|計劃|将要|要申请")
 
 
 #: a question about the first one ("现在再申请还能算首件吗"), though no programme is named
-_FIRST = re.compile(r"首件|第一件|头一件|首次申请")
+_FIRST = re.compile(r"首件|第一件|头一件|首次申请|first[ -]invention", re.IGNORECASE)
 
 
 def asks_first(text: str) -> bool:

@@ -43,7 +43,7 @@ def route_unsaid(text: str) -> bool:
 
 def route_doubted(text: str) -> bool:
     """Whether ``text`` says the grant's route is not known, or asks which it was."""
-    return _DOUBT.search(text) is not None
+    return _DOUBT.search(_REWARD_NAME.sub("", text)) is not None  # "有没有PCT奖励" asks of the reward, not the route
 
 
 def route_denied(text: str) -> bool:

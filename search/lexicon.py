@@ -53,6 +53,7 @@ FILLER: frozenset[str] = frozenset(
     怕 担心 坑 被坑 不想 谁 来
     干嘛用 号码 这一块 一块 这块 原话 怎么写 提到 提到过 一大笔 一大笔钱 大笔
     上次 上回 刚才 接着 事 事儿
+    主要 讲 怎么讲 做到 要做到
     """.split()
 )
 
@@ -137,6 +138,10 @@ COLLOQUIAL: dict[str, str] = {
     "指标": "目标",
     # a foreign government or country: the texts say 国外, 海外 and 涉外
     "美国政府": "国外政府",
+    # how long a project runs: the guides say 实施期限 ("新建项目实施期限为3年"); where a thing is built: 建设
+    "多长": "期限", "建在": "建设",
+    # the upgraded edition of a programme: the guides say 升级项目 (140号 附件3 三（二）)
+    "升级版": "升级",
 }
 
 #: Words that say whose policy a question is about, not what it asks: "市里有什么支持"
