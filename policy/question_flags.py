@@ -47,7 +47,7 @@ _ASSERT_BEFORE = re.compile(
     _SUBJECT + r"(已经|已|刚刚|刚|都|也|今年|去年){0,2}(是|属于|有|拥有|设有|设立了|设了|通过了|通过|获得了|获得|拿到了|"
     r"评上了|评上|评为|获评|被评为|被认定为|被认定成|认定为|认定成|认定了|被定为|定为|被列为|列为|被列入了|被列入|列入了|列入|成为|开展了|开展|做了|在做|正在做|完成了|存在|就是|只是|算是|"
     r"就|作为|拿到|拿了|拿过|获过|得过|取得了|取得|荣获|获|"
-    r"通报过|通报了|被通报|查出过|查出了|被查出|有过|确认了|确认|上了|进了|被列进)"
+    r"通报过|通报了|被通报|查出过|查出了|被查出|有过|确认了|确认|上了|进了|被列进|正在)"  # 正在: what it is doing
     r"[^,，。;；、!！?？]{0,10}$")
 _OURS = re.compile(r"我们|我司|本公司|我公司|咱们|咱|我厂|本厂|本企业|已经|已")
 #: a clause that opens with what the company is, its subject left out, after a time ("去年刚被评为重点中小企业"),
@@ -73,9 +73,10 @@ _ASSERT_AFTER = re.compile(r"^[^,，。;；、!！?？]{0,3}(已经通过|已通
 _DONE_AT = re.compile(r"^[^,，。;；、!！?？吗]{0,8}?(就|早就|已经|早)(过了|通过了|拿到了|拿了|下来了|做了|批了)")
 #: the subject after the word: "贯标认证我们去年就拿到了"
 _OURS_AFTER = re.compile(r"(我们|我司|本公司|咱们).{0,8}(拿到|通过|获得|做|开展|评上|认定|评为)(了|过)")
+#: (a time between: "认证审核这次没通过")
 #: ... or not even applied for ("绩效评价亦未申请"): what was never applied for is not had
 #: (not after 已 in between: "贯标已启动还没认证" negates the certificate, not the work begun; "审核尚未安排" is not done)
-_NEGATE_AFTER = re.compile(r"^[^,，。;；、!！?？已]{0,3}(还没有|还没|没有|没|未|尚未)(通过|做|开展|开始|拿到|拿|获得|下来|认证|"
+_NEGATE_AFTER = re.compile(r"^[^,，。;；、!！?？已]{0,3}(这次|这回|上次|今年|去年|又|还是|也){0,2}(还没有|还没|没有|没|未|尚未)(通过|做|开展|开始|拿到|拿|获得|下来|认证|"
                            r"参加|参与|评上|评|批|来|出|下发|过|安排|进行|完成|颁发)"
                            r"|^[^,，。;；、!！?？]{0,3}(还没有|还没|没有|没|未|尚未)(申请|申报|参评)(过|呢)?\s*(?:[,，。;；!！?？]|$)"
                            r"|^[^,，。;；、!！?？]{0,3}不(合格|达标|通过)")
@@ -122,10 +123,10 @@ _INTRO = re.compile(r"^(企业|公司|单位)?\s*[,，;；:：、]")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 #: the items of a list of what the company is, after a colon or a semicolon ("情况是：江苏注册的独立法人；"):
 #: the text of the item before the word (after the colon), and after it, are a few other words
-_LIST_OPEN = re.compile(r"[:：;；]")
+_LIST_OPEN = re.compile(r"[:：;；（(]")  # a bracket opens a list too: "其他条件（江苏独立法人、行业龙头）都满足"
 _ITEM_REST = re.compile(r"[^\d吗呢？?]{0,8}")
 _FIRST_CLAUSE = re.compile(r"^\s*([^,，。;；!！?？\n]{3,})[,，。;；]")
-_ASKS_LATER = re.compile(r"吗|？|\?|呢|能不能|行不行|可不可以|能否|有没有|够不够|算不算|能报|能拿|能申请|想报|想申请|报不|怎么申请|如何申请|怎么拿|怎么报|(可以|能报|能申请|能拿|能评|能批|行|够|符合|没问题|有戏)[了的]?吧")
+_ASKS_LATER = re.compile(r"吗|？|\?|呢|能不能|行不行|可不可以|能否|有没有|够不够|算不算|能报|能拿|能申请|想报|想申请|报不|怎么申请|如何申请|怎么拿|怎么报|怎么说|怎么讲|咋说|(可以|能报|能申请|能拿|能评|能批|行|够|符合|没问题|有戏)[了的]?吧")
 #: said of some: "通过贯标认证的企业", "打赢官司的公司"
 _SOME = re.compile(r"的(企业|公司|单位|话)|企业(能|可以|有)|哪|什么|多少|怎么|几")
 #: a clause that tells: something done, had, being or not

@@ -12,7 +12,8 @@ import re
 __all__ = ["drop_inline_marks"]
 
 #: a mark candidate: a number of one or two digits and a mark, after a pause, before a word (not a figure's digits)
-_MARK = re.compile(r"(?<=[：:；;。，,\s])(\d{1,2})[ \t]*[.、)）](?=[ \t]*[^\d\s.%])")
+#: or before a year opening its item ("；5.2019年利税…", round 22)
+_MARK = re.compile(r"(?<=[：:；;。，,\s])(\d{1,2})[ \t]*[.、)）](?=[ \t]*(?:[^\d\s.%]|(?:19|20)\d\d[ \t]*年))")
 
 
 def drop_inline_marks(text: str) -> str:

@@ -355,8 +355,10 @@ STATUS_TERMS: frozenset[str] = frozenset({"高新技术企业", "高新企业", 
 #: its IP, among others: "高新技术企业认定条件" is a specialist's)
 RECOGNISED_OTHERWISE: frozenset[str] = frozenset({"专精特新", "小巨人"})
 RECOGNITION = re.compile(r"(认定|评定|评选|评审)(要|需要|得|有)?(什么|哪些|啥|哪几个)?(条件|标准|流程|程序|门槛|材料)"
-                         r"|(怎么|如何|怎样|咋)(认定|评定|评上|才能评上|成为)")
-OTHER_SUBJECTS = re.compile(r"(?<!利)税率|所得税|增值税|个税|退税|印花税|报税|纳税|社保|公积金|工资|个人所得")
+                         r"|(怎么|如何|怎样|咋)(认定|评定|评上|才能评上|成为)"
+                         # or a figure of the business it asks ("小巨人的认定需要营收多少", round 22)
+                         r"|(认定|评定|评选)[^，,。？?]{0,6}(营收|营业收入|销售收入|销售额|收入|利润|员工|人数)")
+OTHER_SUBJECTS = re.compile(r"(?<!利)税率|所得税|增值税|个税|退税|印花税|报税|纳税|社保|公积金|工资|个人所得|加计扣除")
 
 #: A target line of a plan ("完善中小企业知识产权服务体系 到2020年，…聘任知识产权特派员500人") says how
 #: much by when, not what a measure is or who may have it: it ranks below the clauses of the
