@@ -311,8 +311,15 @@ def reading(catalog: Catalog, question: str) -> str:
     regional words written out ("俺们木有" is 我们没有: policy.question_dialect); voice input's years in
     Chinese digits ("二零一九年"); an agent's client (客户, 他们) read as the asker; and an opening
     supposition of the company's own case, or a denied negation, read as told (policy.question_whatif)."""
-    text = _RUN_ON.sub("，", prepare_text(full_years(spoken_years(as_asker(as_told(written(to_simplified(question))))))))
-    return correct_typos(catalog, respelled(catalog, text), lambda w: known_word(w.lower()))
+    text = question
+    for step in _REWRITES:
+        text = step(text)
+    return correct_typos(catalog, respelled(catalog, _RUN_ON.sub("，", text)), lambda w: known_word(w.lower()))
+
+
+#: the rewrites of reading(), in the order they apply: each reads the text the one before left
+_REWRITES: tuple[Callable[[str], str], ...] = (to_simplified, written, as_told, as_asker, spoken_years, full_years,
+                                               prepare_text)
 
 
 def named_programmes(catalog: Catalog, question: str) -> tuple[str, ...]:
