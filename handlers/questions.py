@@ -129,7 +129,7 @@ def engine_card(results: list, stated: dict, lang: str, catalog: Any, notes: lis
 
     A programme not in force at the as-of date is named with the day it ended (the outlook's
     line), never with "还差 N" or a verdict: the field test saw an ended award offered as open."""
-    from locales.programmes.chat import outlook_line  # here: this edit touches only this function
+    from locales.programmes.chat import outlook_line, unmet_lines  # here: this edit touches only this function
 
     ranges = ranges or {}
     told = joined((f"{escape(fact_label(catalog, f, lang))} {stated_text(catalog, f, v, ranges.get(f), lang)}"
@@ -146,6 +146,7 @@ def engine_card(results: list, stated: dict, lang: str, catalog: Any, notes: lis
         reasons = (comparison(line, lang, catalog, ranges.get(line.fact) if stated.get(line.fact) == line.have else None)
                    for line in r.lines)
         lines += [pad(lang) + reason for reason in reasons if reason]
+        lines += [pad(lang) + reason for reason in unmet_lines(r, lang, catalog)]
         if r.missing:
             lines.append(missing_line(r, lang, catalog))
         lines.append(period_line(r, lang))

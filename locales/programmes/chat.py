@@ -139,6 +139,31 @@ def comparison(line: Any, lang: str, catalog: Any, high: Any = None) -> str | No
     return reason
 
 
+def unmet_lines(r: Any, lang: str, catalog: Any) -> list[str]:
+    """Why a programme is not met where no figure explains it ("不符合：高新技术企业"): each failed
+    condition on the failing path that has no comparison in numbers, a failed one-of group once, by
+    its own name. Without it a card said only "❌ 不符合" when every situation of a one-of group was
+    denied, and the asker could not tell which condition failed."""
+    if r.status != NOT_ELIGIBLE:
+        return []
+    out: list[str] = []
+    failing: list[int] = []  # depths of the failed groups above the current line
+    for line in r.lines:
+        while failing and failing[-1] >= line.depth:
+            failing.pop()
+        if line.depth > 0 and len(failing) < line.depth:
+            continue  # under a group that passed (or is unknown): not why the programme fails
+        if line.value is not False:
+            continue
+        if line.kind == "all" or (line.kind == "any" and line.depth == 0):
+            failing.append(line.depth)
+        elif line.label.code == "flag_not" and not line.label.own(lang):  # "须为否", not "不得：…"
+            out.append(t("prog_unmet_not", lang, label=escape(fact_label(catalog, line.label.params["fact"], lang))))
+        elif comparison(line, lang, catalog) is None:
+            out.append(t("prog_unmet", lang, label=escape(label(line.label, lang, catalog))))
+    return out
+
+
 def missing_line(r: Any, lang: str, catalog: Any) -> str:
     """❓ the facts still needed, by their labels."""
     return t("prog_missing", lang, facts=joined((escape(fact_label(catalog, f, lang)) for f in r.missing), lang))

@@ -218,6 +218,28 @@ async def test_an_approximate_figure_is_shown_as_the_range_it_stands_for(db):
     assert [r.status for r in across.results] == ["needs_info"]
 
 
+async def test_a_card_that_says_not_eligible_says_which_condition_failed(db):
+    """Where no figure explains a ❌ (a yes/no condition, or every situation of a one-of group
+    denied), the card names the condition; a passed condition is never named as failed."""
+    actors = await _demo(db)
+
+    def card(reply, lang="zh"):
+        return engine_card(list(reply.results), reply.stated, lang, CATALOG, (), reply.read.ranges)
+
+    none_of_four = await _ask(db, actors["nobody"], "我们海外维权、337调查、涉外纠纷、国内纠纷都没有，高新企业，维权援助资助能申请吗")
+    assert [r.status for r in none_of_four.results] == ["not_eligible"]
+    shown = card(none_of_four)
+    assert "不符合：海外维权、遭遇国外政府调查、涉外纠纷胜诉或国内纠纷胜诉（满足其一）" in shown
+    assert "不符合：高新技术企业" not in shown  # it is a high-tech enterprise: not why it fails
+    not_high_tech = await _ask(db, actors["nobody"], "我们不是高新企业，维权援助资助能申请吗")
+    assert "不符合：高新技术企业" in card(not_high_tech) and "满足其一）" not in card(not_high_tech)
+    assert "not met: high-tech enterprise" in card(not_high_tech, "en")
+    dishonest = await _ask(db, actors["nobody"], "工业品牌，我们有严重失信记录，能报吗", date(2022, 1, 10))
+    assert "不符合：存在严重失信行为（须为否）" in card(dishonest)
+    short = await _ask(db, actors["nobody"], "我们今年授权发明3件，发明之星能申请吗")
+    assert "还差 2 件" in card(short) and "不符合：当年" not in card(short)  # a figure is its own reason
+
+
 async def test_last_years_figure_is_not_this_years(db):
     actors = await _demo(db)
     reply = await _ask(db, actors["nobody"], "我们去年授权发明专利3件，今年5件，能申请发明之星吗")
