@@ -48,6 +48,7 @@ from .question_flags import NEGATE_CLOSING, english_negation, english_statement,
 from .question_numbers import (COUNT_UNITS, KIND_LINK, MONEY_UNITS, PEOPLE_UNITS, SKIP_UNITS, STAR_UNITS, Figure,
                                clause_of, clauses, figures, prepare_text, times)
 from .question_abroad import timeless
+from .question_added import with_added
 from .question_corrections import corrects
 from .question_either import asked_either
 from .question_others import OTHER_COMPANY
@@ -316,7 +317,7 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
     _none_stated(norm, cues, figs, vocab, time_words, bounds, used, keep)
     read_flags(norm, vocab, time_words, bounds, keep_flag, used)
     stars_asked, asks_level = asks_stars(catalog, norm)
-    facts, more = _together(catalog, with_implied(facts, used))  # a 小巨人 is an SME
+    facts, more = _together(catalog, with_implied(with_added(norm, facts, spans), used))  # a 小巨人 is an SME
     return QuestionFacts(facts, stars_asked, asks_level, tuple(ignored), tuple(problems) + more,
                          tuple(sorted(set(spans))), norm, {f: v for f, v in ranges.items() if f in facts})
 
@@ -554,7 +555,7 @@ def _none_stated(text: str, cues: list, figs: list[Figure], vocab: Vocabulary, t
             continue  # part of a yes/no word ("没有非正常申请"), or the negation is a verb's ("没牵头过高价值项目")
         if used and not any(f in used for f in vocab.figures[_pick(families, vocab, used)].values()):
             continue  # "没拿证" about the 贯标 reward is no count of grants
-        if not _HAN.search(text[max(window, s - 16):e]):  # "We have never filed an invention patent."
+        if not _HAN.search(text[max(window, s - 16):min(c_end, e + 4)]):  # "We have never filed an invention patent." ("PCT一件没有": Chinese)
             negated = english_statement(text, s) and bool(english_negation(vocab).search(text[window:s]))
         else:  # "没有PCT", "还没授权", "没有专职的知识产权人员"
             before = text[window:s]

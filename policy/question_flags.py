@@ -99,7 +99,7 @@ _GENERAL = re.compile(r"^[^,，。;；、!！?？]{0,2}(的企业|的公司|企�
 _ASKS = re.compile(r"(吗|？|\?|呢|能不能|可不可以|是否|能否|可以|能)")
 _SUPPOSED = re.compile(r"(如果|假如|要是|假设|万一|若是|倘若|听说|据说|听人说)")
 #: "贯标认证了就有奖励": a condition and what follows from it, not a statement
-_THEN = re.compile(r"^[^,，。;；、!！?？]{0,3}了?就")
+_THEN = re.compile(r"^(?!前年|去年|今年|早)[^,，。;；、!！?？]{0,3}了?就")  # not a time then 就: "证书前年就到期了" (round 23)
 _WE_ARE = re.compile(r"(我们|我司|本公司|我公司|咱们)(也|就|都|只)?(是|属于)")
 _NOT_A_NOUN = re.compile(r"能|要|想|可以|申请|报|吗|没|不|有|如果|未|无(?!锡)")
 #: an aim before the word; not a noun ending in one of these words ("战略推进计划项目批下来了": the
@@ -227,7 +227,7 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
                 scope = (_list_start(text, c_start), c_end)  # "海外没有任何维权、调查": the list's words too
             qualified, qualifier = _qualifier(lower, flag, *scope, s)
             if qualified:
-                distance = min((abs(qs - s) for qs, _qe in qualifier), default=len(text))  # a `with` word there first
+                distance = min((min(abs(qs - s), abs(qe - s)) for qs, qe in qualifier), default=len(text))  # a `with` word there first
                 longest = max((qe - qs for qs, qe in qualifier), default=0)  # "国内外官司": 国内外, not 国内
                 # the word's own clause before the rest of its sentence: "…战略推进计划项目还没验收，能报高价值…吗"
                 elsewhere = bool(qualifier) and not any(c_start <= qs < c_end for qs, _qe in qualifier)
@@ -442,6 +442,8 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
         return None  # "符不符合条件", "批没批我还不清楚": asked, A-not-A
     if _CHOICE.match(text[e:_sentence_end(text, e) + 1]):
         return None  # "是拿到证书才有奖励，还是绩效评价合格也行？": a choice asked, not a statement
+    if _double_negated(before, vocab):
+        return True  # "也没有没验收的省项目": none not accepted (before _GENERAL: "未验收的企业知识产权…项目" is a name)
     if _GENERAL.match(after) and not _ASSERT_AFTER.match(after):
         return None
     if flag.verb and _REWARD_NAMED.match(rest):
@@ -451,8 +453,6 @@ def _chinese(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, c_start: 
         return True  # "贯标：已认证（2019年）"
     if answered:  # "- 海外维权：没有", "高新技术企业：是"; "未验收的项目：无" (none unaccepted)
         return (answered.group("yes") is not None) != _negated_before(before, vocab)
-    if _double_negated(before, vocab):
-        return True  # "也没有没验收的省项目": none not accepted
     if _LIST_ITEM.fullmatch(before.strip()) and _list_negated(text, c_start, vocab):
         return False  # "没有任何维权、调查或者纠纷": the negation before a list's first item holds for each
     if _negated_before(before, vocab) or _NEGATE_AFTER.match(after) or _NEGATE_ALL_AFTER.match(rest) or _NEGATE_CLOSING.match(rest) \
