@@ -16,7 +16,7 @@ __all__ = [
     "STOP_WORDS", "FILLER", "FUNCTION_TAGS", "DEFINES", "DEFINED", "COLLOQUIAL", "SCOPE", "CUES", "OTHER_APPLICANTS",
     "OTHER_ASKERS", "SYNONYMS",
     "IP_TERMS", "NOT_IP", "STATUS_TERMS", "OTHER_SUBJECTS", "RECOGNITION", "RECOGNISED_OTHERWISE", "HOW_TO", "AMOUNT", "MONEY_FIGURE", "CONTACT", "PHONE", "KINDS",
-    "SORTED", "PAPERS", "LISTS_PAPERS", "STATED", "NOT_IN_TEXTS", "PROGRAMME_WORDS", "TARGET_LINE", "ASKS_TARGET",
+    "SORTED", "PAPERS", "LISTS_PAPERS", "STATED", "NOT_IN_TEXTS", "OFFICE_RULES", "PROGRAMME_WORDS", "TARGET_LINE", "ASKS_TARGET",
     "PROGRAMME_GROUPS",
 ]
 
@@ -142,6 +142,10 @@ COLLOQUIAL: dict[str, str] = {
     "多长": "期限", "建在": "建设",
     # the upgraded edition of a programme: the guides say 升级项目 (140号 附件3 三（二）)
     "升级版": "升级",
+    # a kind of city: 30号 一（一） "申报对象为副省级城市、地级城市（州、盟）、县级城市" (round 23)
+    "县级市": "县级城市", "地级市": "地级城市",
+    # a company's IP officer is one of its 知识产权人才 (38号 四（十二）), like 员工 (round 23)
+    "专员": "人才",
 }
 
 #: Words that say whose policy a question is about, not what it asks: "市里有什么支持"
@@ -267,6 +271,8 @@ NOT_IP = re.compile(r"许可证|(行政|经营|生产|卫生|排污|施工|建�
 HOW_TO = re.compile(
     r"(怎么|如何|怎样|咋|哪里|哪家)\S{0,3}?(申请|办理|登记|注册|买|购买|保护|查询|缴|交|续|维护|应对|处理|报名|做|写|撰写|评|准备|提交|填|投诉|举报|起诉|下架)"
     r"|多少钱|收费|费用|多久|多长时间|保护期|要交税|期限(是|有)?多(少|长)|多少个月"
+    # an office's procedure asked ("驰名商标认定的流程是怎样的", "注册要走哪些步骤"; round 23)
+    r"|(流程|程序|步骤|手续)(是|有|大概|一般)*(怎样|怎么|什么|啥|哪些|如何)|(走|有)(哪些|什么|啥)(流程|程序|步骤|手续)"
 )
 #: A question asking for a sum of money ("发明之星奖多少钱", "首件发明专利能补多少"). The texts
 #: grant rewards and subsidies without amounts ("给予一定补贴", "予以奖励"), so such a question
@@ -317,10 +323,15 @@ STATES_OFTEN = re.compile(STATES_SPAN.pattern + r"|每(年|季|月|半年)|定�
 WHEN = re.compile(r"什么时候|啥时候|何时|几月|几号|哪天|哪一天|(申报|截止)(时间|日期)")
 STATES_WHEN = re.compile(STATES_SPAN.pattern + r"|\d\s*月|(19|20)\d\d\s*年|第\S{1,2}年|年底|年初|年中|月底|月初|季度|"
                          r"上半年|下半年|每年|定期|中期|期满")
+#: A question asking how funds are paid out ("经费怎么拨付"); answered only from a clause that says how (拨付)
+#: (round 23: NOT_IN_TEXTS reads a payment's date, not its way)
+PAID_HOW = re.compile(r"(怎么|如何|怎样)(拨付|拨款|兑现)")
+STATES_PAID = re.compile(r"拨付|拨款|兑现")
 STATED: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ((AMOUNT, MONEY_FIGURE), (CONTACT, PHONE),
                                                                (KINDS, SORTED), (PAPERS, LISTS_PAPERS),
                                                                (SHARE, STATES_SHARE), (SPAN, STATES_SPAN),
-                                                               (OFTEN, STATES_OFTEN), (WHEN, STATES_WHEN))
+                                                               (OFTEN, STATES_OFTEN), (WHEN, STATES_WHEN),
+                                                               (PAID_HOW, STATES_PAID))
 
 #: Questions the texts never answer, whatever programme they name, so they go to the
 #: specialist: a request for a person or a visit ("能不能请特派员来帮我们做贯标"; the set's
@@ -333,7 +344,7 @@ NOT_IN_TEXTS = re.compile(
     r"|怎么办|咋办|咋整|怎么整|如何是好"
     r"|(出|出台|发布|公布|下发|(?<!研)发)(了)?(没有|没|吗)|(哪里|哪儿|在哪)(能|可以)?(看到|看|查到|下载)"
     # (not a kind of company told by its payments: "尾款还没拨付的企业能不能报", round 19)
-    r"|到账|(拨付|拨款|兑现)(?![完到位齐]{0,2}的)|(什么时候|何时|多久|几时)(能|才能|会)?(发|给|拨)(钱|下来|放)?(?![布明出表起])"
+    r"|到账|(?<!怎么)(?<!如何)(?<!怎样)(拨付|拨款|兑现)(?![完到位齐]{0,2}的)|(什么时候|何时|多久|几时)(能|才能|会)?(发|给|拨)(钱|下来|放)?(?![布明出表起])"
     # forms to fill in, where to collect something, and what to do when a certificate runs out:
     # an office's practice, not the programmes' texts
     r"|模板|模版|范本|范文|样表|(在|去|到)?(哪里|哪儿|哪)(领|领取|申领)|到期(了)?\S{0,2}(怎么|如何|咋)|续期|续证|换证"
@@ -341,6 +352,8 @@ NOT_IN_TEXTS = re.compile(
     r"|(变|改|调整|变化)(了)?(没有|没|吗)|有没有(变|改|调整|变化)|登录|登陆|账号|密码|网址"
     # a provider recommended ("贯标认证机构哪家好"): a specialist's advice, never the texts'
     r"|哪家(好|强|靠谱|便宜)|推荐(一下|一个|一家|个|家)?\S{0,4}(机构|代理所|事务所|律所|律师)"
+    # advice on what is fitting ("标准是多少合适", "定几成比较合理"): the texts set no such figure (round 23)
+    r"|(多少|几成|多高|几个点|什么水平)(才|比较|最)?(合适|合理|恰当)"
 )
 
 #: Kinds of company (a status some programmes require), not rights: a question whose only IP
@@ -358,6 +371,12 @@ RECOGNITION = re.compile(r"(认定|评定|评选|评审)(要|需要|得|有)?(�
                          r"|(怎么|如何|怎样|咋)(认定|评定|评上|才能评上|成为)"
                          # or a figure of the business it asks ("小巨人的认定需要营收多少", round 22)
                          r"|(认定|评定|评选)[^，,。？?]{0,6}(营收|营业收入|销售收入|销售额|收入|利润|员工|人数)")
+#: The conditions of an office's own procedure (a priority-examination request, a re-examination, an
+#: invalidation, a registration) asked in general: the texts give such a procedure only as support
+#: for a kind of company (38号 一（一）: 小巨人's requests "符合条件的" recommended) and never list the
+#: office's conditions, so the question is a specialist's unless it names the kind of company
+#: (STATUS_TERMS) the texts give the support to (round 23: "优先审查请求要满足哪些条件").
+OFFICE_RULES = re.compile(r"(优先审查|复审|无效宣告|商标注册|专利申请)(的?请求)?[^，,。；;？?！!\s]{0,6}(哪些|什么|啥|哪几个|何种)(条件|要求|标准)")
 OTHER_SUBJECTS = re.compile(r"(?<!利)税率|所得税|增值税|个税|退税|印花税|报税|纳税|社保|公积金|工资|个人所得|加计扣除")
 
 #: A target line of a plan ("完善中小企业知识产权服务体系 到2020年，…聘任知识产权特派员500人") says how

@@ -9,8 +9,8 @@ forward it). The rule is on :func:`routing_for`; the words it reads are in
 
 from __future__ import annotations
 
-from search.lexicon import (HOW_TO, IP_TERMS, NOT_IN_TEXTS, NOT_IP, OTHER_SUBJECTS, PROGRAMME_GROUPS, PROGRAMME_WORDS,
-                            RECOGNISED_OTHERWISE, RECOGNITION, STATED, STATUS_TERMS)
+from search.lexicon import (HOW_TO, IP_TERMS, NOT_IN_TEXTS, NOT_IP, OFFICE_RULES, OTHER_SUBJECTS, PROGRAMME_GROUPS,
+                            PROGRAMME_WORDS, RECOGNISED_OTHERWISE, RECOGNITION, STATED, STATUS_TERMS)
 from search.query import clean_question
 from search.results import ANSWER, FORWARD, OFF_TOPIC, Answer, Routing
 from search.tokens import GROUPS, normalise
@@ -50,7 +50,8 @@ def routing_for(question: object, answer: Answer) -> Routing:
       mentions 商业秘密 in passing, but the texts do not say how; nor does it ask for
       what the quoted clause does not state (``STATED``: a sum of money, whom to call):
       "发明之星奖多少钱" finds the clause of the award, which says no amount; nor is it a
-      request, a trouble or a payment date (``NOT_IN_TEXTS``: "能不能请特派员来").
+      request, a trouble or a payment date (``NOT_IN_TEXTS``: "能不能请特派员来"); nor the
+      conditions of an office's own procedure asked with no kind of company named (``OFFICE_RULES``).
     * FORWARD: otherwise, when the question has an IP word (``IP_TERMS``, or a
       SYNONYMS entry other than the money words).
     * OFF_TOPIC: no IP word at all ("今天苏州天气怎么样？", "你好"), or only a kind of company
@@ -65,7 +66,8 @@ def routing_for(question: object, answer: Answer) -> Routing:
     how_to = bool(HOW_TO.search(norm))
     quote = answer.hits[0].quote if answer.hits else ""
     unstated = any(asks.search(norm) and not held.search(quote) for asks, held in STATED)
-    beyond = unstated or bool(NOT_IN_TEXTS.search(norm))
+    office = bool(OFFICE_RULES.search(norm)) and not any(t in norm for t in _STATUS)
+    beyond = unstated or office or bool(NOT_IN_TEXTS.search(norm))
     if answer.confident and not (how_to and not _names_programme(norm)) and not beyond:
         return Routing(ANSWER, answer, terms, how_to)
     if terms and not (set(terms) <= _STATUS and OTHER_SUBJECTS.search(norm)):
