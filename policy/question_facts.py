@@ -543,7 +543,7 @@ def _none_stated(text: str, cues: list, figs: list[Figure], vocab: Vocabulary, t
     """Counts stated as none: "还没授权" / "没申请过发明专利" / "没有PCT" / "never filed" -> 0 (and
     "还没有注册商标": no trademark in use for any years)."""
     negations = tuple(n for n in vocab.negations if not n.startswith("不"))
-    flag_words = find_words(text, tuple({f.word for f in vocab.flags}))
+    flag_words = find_words(text, vocab.flag_words)
     previous_end = 0
     for i, (s, e, families) in enumerate(cues):
         c_start, c_end = clause_of(bounds, s)

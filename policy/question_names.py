@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 from .question_facts import asks_stars
@@ -110,19 +111,23 @@ def _fuzzy(syllable: str) -> str:
 
 
 @per_catalog
-def _typo_targets(catalog: Any) -> tuple[tuple[str, ...], dict[str, list[tuple[str, int]]], tuple[int, ...]]:
-    """The words typos are read against, and a map from each word with one character left out
-    ("发明之?") to (word, where)."""
+def _typo_targets(catalog: Any) -> tuple[tuple[str, ...], dict[Any, list[tuple[str, int]]], tuple[int, ...], frozenset[str]]:
+    """The words typos are read against, and a map to (word, where) from each word with its first or
+    last character left out ("?明之星", "发明之?") and from its two ends and length (a character
+    left out inside: ("发", "星", 4)), so a stretch finds the words one character away in three looks."""
     vocab = vocabulary(catalog)
     words = {n for n, _ in programme_names(catalog)} | {w for w, _ in vocab.figure_cues} | {f.word for f in vocab.flags}
     # the words of names that may stand apart ("PCT讲励" is the PCT 奖励)
     words |= {w for ws, _pid in vocab.names_all_of for w in ws}
     words = {w for w in words if len(w) >= 2 and all(_HAN.match(c) for c in w)}
-    holes: dict[str, list[tuple[str, int]]] = {}
-    for w in words:
-        for k in range(len(w)):
-            holes.setdefault(w[:k] + "?" + w[k + 1:], []).append((w, k))
-    return tuple(sorted(words)), holes, tuple(sorted({len(w) for w in words}, reverse=True))
+    holes: dict[Any, list[tuple[str, int]]] = {}
+    for w in sorted(words):
+        holes.setdefault("?" + w[1:], []).append((w, 0))
+        holes.setdefault(w[:-1] + "?", []).append((w, len(w) - 1))
+        if len(w) > 2:
+            holes.setdefault((w[0], w[-1], len(w)), []).append((w, -1))
+    lengths = tuple(sorted({len(w) for w in words}, reverse=True))
+    return tuple(sorted(words)), holes, lengths, frozenset(c for w in words for c in w)
 
 
 def correct_typos(catalog: Any, text: str, known: Callable[[str], bool] | None = None) -> str:
@@ -133,18 +138,22 @@ def correct_typos(catalog: Any, text: str, known: Callable[[str], bool] | None =
     words of three characters or more are read."""
     if not _HAN.search(text):
         return text
-    words, holes, lengths = _typo_targets(catalog)
+    words, holes, lengths, chars = _typo_targets(catalog)
     lower = text.lower()
     out = list(text)
     taken = [(s, e) for s, e, _w in find_words(lower, words)]
     han_run = _han_runs(lower)
+    foreign = list(accumulate((c not in chars for c in lower), initial=0))  # characters of no word, so far
     for i in range(len(text)):
         for n in lengths:
-            if han_run[i] < n:
-                continue  # the stretch runs past the text or holds a character not Chinese
+            if han_run[i] < n or foreign[i + n] - foreign[i] > 1:
+                continue  # past the text, not all Chinese, or two characters of no word (speed only)
+            near = _near(lower[i:i + n], holes)
+            if not near:
+                continue  # no word one character away: most stretches, so checked first (speed only)
             if any(i < e and s < i + n and not (i <= s and e <= i + n) for s, e in taken):
                 continue  # a word read already, unless within the stretch ("发明" in "发明之心")
-            found = _match(lower, i, n, holes, known)
+            found = _match(lower, i, n, near, known)
             if found is not None:
                 out[i:i + n] = list(found)
                 taken.append((i, i + n))
@@ -160,23 +169,34 @@ def _han_runs(text: str) -> list[int]:
     return runs
 
 
-def _match(lower: str, i: int, n: int, holes: dict[str, list[tuple[str, int]]],
+def _near(window: str, holes: dict[Any, list[tuple[str, int]]]) -> list[tuple[str, int]]:
+    """The words one character away from ``window``, with the place of that character (first, then
+    inside in order, then last)."""
+    n = len(window)
+    inside = []
+    for word, _ in holes.get((window[0], window[-1], n), ()) if n > 2 else ():
+        differ = [k for k in range(1, n - 1) if word[k] != window[k]]
+        if len(differ) == 1:  # none: the word itself, no typo
+            inside.append((word, differ[0]))
+    return [*holes.get("?" + window[1:], ()), *sorted(inside, key=lambda hit: hit[1]), *holes.get(window[:-1] + "?", ())]
+
+
+def _match(lower: str, i: int, n: int, near: list[tuple[str, int]],
            known: Callable[[str], bool] | None) -> str | None:
     window = lower[i:i + n]
     if known is not None and known(window):
         return None  # a word of its own
-    for k in range(n):
-        for word, at in holes.get(window[:k] + "?" + window[k + 1:], ()):
-            typed, meant = window[at], word[at]
-            if typed == meant or (n < 3 and known is None):
-                continue
-            if known is not None and _in_a_word(lower, i + at, i, i + n, known):
-                continue
-            heard, said = _typed_sound(typed), _word_sounds(word)[at]
-            if heard and heard == said:
-                return word
-            if n >= 4 and heard and _fuzzy(heard) == _fuzzy(said):
-                return word
+    for word, at in near:
+        typed, meant = window[at], word[at]
+        if typed == meant or (n < 3 and known is None):
+            continue
+        if known is not None and _in_a_word(lower, i + at, i, i + n, known):
+            continue
+        heard, said = _typed_sound(typed), _word_sounds(word)[at]
+        if heard and heard == said:
+            return word
+        if n >= 4 and heard and _fuzzy(heard) == _fuzzy(said):
+            return word
     return None
 
 

@@ -96,12 +96,27 @@ def _word_set(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(words)
 
 
+#: id(words) -> (words, pattern, set): the vocabulary's tuples are the same objects question after
+#: question, and hashing a tuple of a thousand words for the lru caches cost more than the match
+_BY_ID: dict[int, tuple[tuple[str, ...], re.Pattern[str], frozenset[str]]] = {}
+
+
+def _compiled(words: tuple[str, ...]) -> tuple[re.Pattern[str], frozenset[str]]:
+    hit = _BY_ID.get(id(words))
+    if hit is not None and hit[0] is words:  # the entry holds ``words``, so its id is not reused
+        return hit[1], hit[2]
+    entry = (words, words_pattern(words), _word_set(words))
+    if len(_BY_ID) < 256:
+        _BY_ID[id(words)] = entry
+    return entry[1], entry[2]
+
+
 def find_words(text: str, words: tuple[str, ...]) -> list[tuple[int, int, str]]:
     """(start, end, word) of each word of ``words`` in ``text``, left to right, none overlapping,
     the longest at a position; ``word`` as listed (lower case, single spaces)."""
-    known = _word_set(words)
+    pattern, known = _compiled(words)
     out = []
-    for m in words_pattern(words).finditer(text):
+    for m in pattern.finditer(text):
         word = re.sub(r"\s+", " ", m.group().lower())
         if word not in known:  # a plural: the word listed
             word = next((w for w in (word[:-1], word[:-2]) if w in known), word)
@@ -156,6 +171,7 @@ class Vocabulary:
     asks_own: tuple[str, ...] = ()  # "我们能拿吗": the asker's own eligibility, a verdict even with no fact stated
     misspelled: tuple[tuple[str, str], ...] = ()  # (typed, meant): Latin letters mistyped ("PTC" for PCT)
     any_time: frozenset[str] = frozenset()  # things obtained whose count has no year: a past year's are some of them
+    flag_words: tuple[str, ...] = ()  # the words of ``flags``, each once, longest first (looked up per question)
 
 
 @lru_cache(maxsize=8)
@@ -272,6 +288,7 @@ def vocabulary(catalog: Any) -> Vocabulary:
         tuple(sorted(map(_norm, data.get("asks_own", ())), key=len, reverse=True)),
         tuple((str(k), str(v)) for k, v in (data.get("misspelled") or {}).items()),
         frozenset(f for f in data.get("any_time", ()) if f in figures),
+        tuple(dict.fromkeys(f.word for f in sorted(flags, key=lambda f: -len(f.word)))),
     )
     return vocab
 
