@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["with_added"]
+__all__ = ["with_added", "MORE"]
 
 #: more granted: "又授权了3件", "7月又下来2件", "又拿到发明证书1件"
 _MORE = re.compile(r"又(?:新)?(?:授权|下来|下证|拿证|拿到|拿了|获得|获授权|批下来|批了|新增|增加)了?(?:发明(?:专利)?(?:证书)?)?\s*"
@@ -22,6 +22,8 @@ _MORE = re.compile(r"又(?:新)?(?:授权|下来|下证|拿证|拿到|拿了|获
 _BEFORE = re.compile(r"(?P<n>\d+)\s*件(?:[^。；;!?？！\d]|\d{1,2}\s*月){0,16}$")  # a month between: "4件，7月又…"
 #: the counts a grant adds to: grants themselves, and the valid patents held
 _ADDS_TO = re.compile(r"grants|^valid_(invention_)?patents|_total$")
+#: the grants said after 又, for other readers (policy.question_year_end)
+MORE = _MORE
 
 
 def with_added(text: str, facts: dict[str, Any], spans: list[tuple[int, int]]) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 Family firms in Suzhou, Wuxi, Nanjing and Subei type as they speak: "俺们木有PCT" is 我们没有PCT,
 "奖励有份伐" is 有份吗 (Wu 伐 closes a question), "阿能报" is 能不能报 (Suzhou 阿 before a verb asks
-it), "有奖励不" is 有奖励吗 (round 22), "不晓得" is 不知道; a status said short, "高新证书到期了", is 高新技术企业. The fact reader knows the written words only (its subject words 我们, its
+it), "有奖励不" is 有奖励吗 (round 22), "不晓得" is 不知道, "头一回" is 第一次 (round 23c); a status said short, "高新证书到期了", is 高新技术企业. The fact reader knows the written words only (its subject words 我们, its
 negations 没有, its question forms 能不能, its doubts 不知道), so a question is read with these
 words written out first. Only forms that are no other word are changed: 伐 not after 步/采/砍 (步伐,
 采伐), 高新 only where it is no 高新区 or 高新技术…, 阿 only right before a verb it asks (阿里巴巴 stays). Pure.
@@ -16,7 +16,9 @@ __all__ = ["written"]
 
 #: spoken word -> written word; longest first where one holds another
 _WORDS = (("木有", "没有"), ("俺们", "我们"), ("俺家", "我们"), ("俺厂", "我厂"), ("阿拉", "我们"),
-          ("伲", "我们"), ("不晓得", "不知道"), ("晓不得", "不知道"), ("晓得", "知道"))
+          ("伲", "我们"), ("不晓得", "不知道"), ("晓不得", "不知道"), ("晓得", "知道"),
+          # spoken "the first time" (round 23c): "头一回申请发明" is 第一次申请发明, the word the 首件 reading knows
+          ("头一回", "第一次"), ("第一回", "第一次"), ("头一遭", "第一次"), ("头回", "第一次"))
 _WORD = re.compile("|".join(map(re.escape, (w for w, _ in _WORDS))))
 _WRITTEN = dict(_WORDS)
 #: Suzhou 阿 + verb asks it: "阿能报" = 能不能报, "阿有" = 有没有, "阿是" = 是不是

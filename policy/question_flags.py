@@ -34,6 +34,7 @@ from typing import Any
 from .question_numbers import clause_of
 from .question_either import asked_either
 from .question_list_negation import closed_by_negation
+from .question_joined_negation import negated_with_joined
 from .question_others import own_denial, said_of_other
 from .question_vocab import (LAST_YEAR, OTHER, THIS_YEAR, THREE_YEARS, THREE_YEARS_AGO, TWO_YEARS_AGO, Flag, Vocabulary,
                              find_words, latin, words_pattern)
@@ -178,7 +179,8 @@ _EN_QUESTION = re.compile(r"^\s*(can|could|is|are|does|do|did|will|would|should|
 _EN_SUPPOSED = re.compile(r"\b(if|whether|in case|suppose|assuming)\b", re.IGNORECASE)
 _EN_NAME_AFTER = re.compile(r"\s*(reward|award|subsidy|programme|program|scheme)\b", re.IGNORECASE)
 #: a subject: we, our …; or a sentence that says what the company is and ends "here" ("High-tech enterprise here.")
-_EN_SUBJECT = re.compile(r"\b(we|we're|we've|our|us|i|i'm|my)\b|\S\s+here\s*[.!]?\s*$", re.IGNORECASE)
+#: …or a self-introduction, an aside after it perhaps: "Little Giant here (national list, 2021)."
+_EN_SUBJECT = re.compile(r"\b(we|we're|we've|our|us|i|i'm|my)\b|\S\s+here\s*(\([^()]{0,40}\))?\s*[.!]?\s*$", re.IGNORECASE)
 
 Keep = Callable[[str, Any, tuple[tuple[int, int], ...]], None]
 
@@ -393,7 +395,7 @@ def _list_negated(text: str, c_start: int, vocab: Vocabulary) -> bool:
 
 def _negated_before(before: str, vocab: Vocabulary) -> bool:
     trimmed = before.rstrip("过了的都也还")
-    if any(trimmed.endswith(n) or before.endswith(n) for n in vocab.negations):
+    if any(trimmed.endswith(n) or before.endswith(n) for n in vocab.negations) or negated_with_joined(before):
         return True
     return _near_negation(vocab.negations_near).search(before[-8:]) is not None
 

@@ -24,6 +24,8 @@ import cn2an
 from .question_asides import asides_as_clauses
 from .question_inline_lists import drop_inline_marks
 from .question_years import join_year_lists, year_spans
+from .question_year_end import year_end_stock
+from .question_topics import as_topic
 from .question_vocab import (LAST_YEAR, OTHER, THIS_YEAR, THREE_YEARS_AGO, TWO_YEARS_AGO, Vocabulary, latin,
                              word_pattern)
 
@@ -223,10 +225,10 @@ _LIST_MARK = re.compile(r"(?:^|\n)[ \t]*(?:(?:\d{1,2}|[a-z])[ \t]*[.、)]|[-*•
 
 def prepare_text(text: str) -> str:
     """The question as the reader reads it: NFKC, "1,200" as 1200, English numbers as digits,
-    list marks taken out."""
+    list marks taken out, a topic's pause before its figure too (policy.question_topics)."""
     norm = unicodedata.normalize("NFKC", _CIRCLED.sub("\n", text or ""))
     norm = _LIST_MARK.sub(lambda m: "\n" if m.group(0).startswith("\n") else "", norm)
-    norm = asides_as_clauses(drop_inline_marks(norm))
+    norm = as_topic(asides_as_clauses(drop_inline_marks(norm)))  # "有效发明嘛，29件": one clause
     norm = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", norm)
     norm = _CHAT_PERCENT.sub("%", _CHAT_WAN.sub("万", norm))
     norm = _CAPITAL.sub(lambda m: m.group(0).translate(_CAPITAL_DIGITS), norm)
@@ -273,7 +275,8 @@ def _time_pattern(vocab: Vocabulary) -> re.Pattern[str]:
 
 
 def times(text: str, as_of: date | None, vocab: Vocabulary) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of each time word; a year is placed against ``as_of``."""
+    """(start, end, kind) of each time word; a year is placed against ``as_of``; a year's end that a
+    count starts from is none (policy.question_year_end)."""
     kinds = {w: k for w, k in vocab.times}
     out = year_spans(text, as_of)  # "2019-2021年": the last three years named one by one
     spans = list(out)
@@ -288,7 +291,7 @@ def times(text: str, as_of: date | None, vocab: Vocabulary) -> list[tuple[int, i
         else:
             kind = kinds.get(re.sub(r"\s+", " ", m.group("word").lower()), OTHER)
         out.append((m.start(), m.end(), kind))
-    return sorted(out)
+    return year_end_stock(text, sorted(out))  # "去年底29件，今年又授权3件": a stock now, added to
 
 
 #: a short run of words without a figure before 、, and a clause with a figure after it: the

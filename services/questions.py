@@ -42,6 +42,7 @@ from policy.clause_links import programmes_citing
 from policy.question_facts import QuestionFacts, prepare_text, programme_facts, read_question
 from policy.question_flags import SPEAKER
 from policy.question_implied import implied_programme
+from policy.question_conditions import asks_conditions_told
 from policy.question_own import asks_own_eligibility, asks_what
 from policy.question_project_level import without_unsaid_level
 from policy.question_routes import without_unsaid_route
@@ -364,7 +365,8 @@ def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
         # grant; an approval of a level the asker does not know, no national or provincial project approved
         if (told.facts or _says_why(read)) and _about_the_company(catalog, told, used) and not _asks_rule(text):
             return _engine(catalog, text, as_of, used, _named_besides_facts(catalog, told, programmes), read)
-        if asks_own_eligibility(catalog, text):  # "我们是高新企业 今年的数字还在统计 能报吗": none of its facts stated
+        # "我们是高新企业 今年的数字还在统计 能报吗": none of its facts stated; "我们是高企，具体要满足啥": the conditions asked
+        if asks_own_eligibility(catalog, text) or asks_conditions_told(text, told.facts):
             return _engine(catalog, text, as_of, used, programmes, read)
         return Decision(SEARCH)
     read = read_question(catalog, text, as_of, frozenset())
