@@ -33,6 +33,7 @@ from typing import Any
 
 from .question_numbers import clause_of
 from .question_either import asked_either
+from .question_industry import trade_named
 from .question_list_negation import closed_by_negation
 from .question_joined_negation import negated_with_joined
 from .question_others import own_denial, said_of_other
@@ -314,9 +315,10 @@ def _bare(text: str, c_start: int, c_end: int, found: list[tuple[int, int, str]]
     first = min((s for s, e, _w in found if c_start <= s and e <= c_end), default=c_start)
     c_start = max(c_start, text.rfind(":", c_start, first) + 1, text.rfind("：", c_start, first) + 1)  # "情况如下：…"
     rest = list(text[c_start:c_end])
-    for s, e, _w in found:
+    for s, e, word in found:
         if c_start <= s and e <= c_end:
-            rest[s - c_start:e - c_start] = [""] * (e - s)
+            cut = trade_named(text[c_start:s], word)  # "汽车零部件行业龙头": the trade led is no other statement
+            rest[s - c_start - cut:e - c_start] = [""] * (e - s + cut)
     left = _KIND_OF_COMPANY.sub("", _GLOSS_WHEN.sub("", "".join(rest))).strip()
     clause = _GLOSS_WHEN.sub("", text[c_start:c_end])
     return len(left) <= 3 and not re.search(r"\d", left) and not _NOT_A_NOUN.search(clause) \
@@ -525,9 +527,18 @@ def _english(text: str, s: int, e: int, flag: Flag, vocab: Vocabulary, start: in
         return None  # "IP management standard reward": the programme's name
     if english_negation(vocab).search(before):
         return False
-    if not _EN_SUBJECT.search(sentence):
+    if not _EN_SUBJECT.search(sentence) and not _EN_SUBJECT.search(_joined_before(text, start)):
         return None
     return True
+
+
+def _joined_before(text: str, start: int) -> str:
+    """The sentences a semicolon joins this one to ("We have one PCT application…; nothing granted yet"):
+    the subject of the first is the subject of all (round 23d)."""
+    first = start
+    while first > 0 and text[:first].rstrip().endswith((";", "；")):
+        first = _sentence(text, len(text[:first].rstrip()) - 1)[0]
+    return text[first:start]
 
 
 def english_negation(vocab: Vocabulary) -> re.Pattern[str]:

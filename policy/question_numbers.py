@@ -42,11 +42,11 @@ _NUMBER = re.compile(
     rf"|(?P<num>\d+(?:\.\d+)?|{_CN_NUMBER})\s*"
     r"(?P<unit>%|个百分点|千万元|千万|百万元|百万|万元|万块|万|个亿元|个亿|亿元|亿|千元|元|块钱|块|件|份|个|项|篇|人|名|位|年|"
     r"星级|颗星|星|月|日|号|天|周|岁|次|倍|:|：|"
-    r"(?:per\s?cent|percent|years?|yrs?|yuan|rmb|cny|-?stars?|people|persons|employees|months?|days?|times)(?![a-z]))?",
+    r"(?:per\s?cent|percent|years?|yrs?|yuan|rmb|cny|-?stars?|people|persons|employees|staff|months?|days?|times)(?![a-z]))?",
     re.IGNORECASE)
 _UNIT_WORDS = {"percent": "%", "per cent": "%", "percent ": "%", "year": "年", "years": "年", "yr": "年", "yrs": "年",
                "yuan": "元", "rmb": "元", "cny": "元", "star": "星", "stars": "星", "-star": "星", "-stars": "星",
-               "people": "人", "persons": "人", "employees": "人", "month": "月", "months": "月", "day": "日",
+               "people": "人", "persons": "人", "employees": "人", "staff": "人", "month": "月", "months": "月", "day": "日",
                "days": "日", "times": "次"}
 _APPROX_AFTER = re.compile(r"\s*(多(?!少)|余|来|几(?!星|颗|级|个星)|左右|上下|以上|以下|以内|出头|不到|开外|or so|or more|or less|plus|\+|odd)",
                            re.IGNORECASE)
@@ -339,6 +339,9 @@ _PRONOUN_ONE = re.compile(r"(first|this|that|the|each|which|any|every|a|an|anoth
 _SCALE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(thousand|million|billion|bn|k)(?![a-z])", re.IGNORECASE)
 _SCALES = {"thousand": 1_000, "k": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000}
 _CURRENCY_FIRST = re.compile(r"(?:rmb|cny|¥|￥)\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
+#: an amount in millions written short, as finance staff do: "22M", "1.5M" (a capital M only; round 23d)
+_MILLIONS = re.compile(r"(?<![\d.A-Za-z])(\d+(?:\.\d+)?)\s?(?-i:M)(?![A-Za-z])(?!\s*(?:rmb|cny|yuan|元))", re.IGNORECASE)
+_MILLIONS_NAMED = re.compile(r"(?<![\d.A-Za-z])(\d+(?:\.\d+)?)\s?(?-i:M)(?=\s*(?:rmb|cny|yuan|元))", re.IGNORECASE)
 
 
 def english_numbers(text: str) -> str:
@@ -364,5 +367,6 @@ def english_numbers(text: str) -> str:
         amount = float(m.group(1)) * _SCALES[m.group(2).lower()]
         return str(int(amount)) if amount.is_integer() else str(amount)
 
+    text = _MILLIONS.sub(lambda m: f"{m.group(1)} million yuan", _MILLIONS_NAMED.sub(lambda m: f"{m.group(1)} million", text))
     text = _SCALE.sub(scale, text)
     return _CURRENCY_FIRST.sub(lambda m: f"{m.group(1)}元", text)

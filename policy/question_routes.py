@@ -17,6 +17,7 @@ import re
 from dataclasses import replace
 
 from .question_facts import QuestionFacts
+from .question_foreign_designs import only_other_kinds_abroad
 
 __all__ = ["GRANTS", "route_unsaid", "without_unsaid_route", "route_doubted", "route_denied"]
 
@@ -57,6 +58,8 @@ def without_unsaid_route(read: QuestionFacts) -> QuestionFacts:
     if GRANTS in read.facts and route_doubted(read.text):
         return replace(read, facts={k: v for k, v in read.facts.items() if k != GRANTS})
     if read.facts.get(GRANTS) and route_denied(read.text):
+        return replace(read, facts={**read.facts, GRANTS: 0})
+    if GRANTS not in read.facts and only_other_kinds_abroad(read.text):  # "海外只有一件外观设计": no PCT grant
         return replace(read, facts={**read.facts, GRANTS: 0})
     if not read.facts.get(GRANTS) or not route_unsaid(read.text):
         return read
