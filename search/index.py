@@ -101,6 +101,9 @@ FOR_OTHERS_WEIGHT = 0.8
 #: passing: "示范区是企业报还是政府报" is answered by 附件1 二 "申报主体", not by a condition that
 #: names 设区市. Ranking only: the confidence rule reads the unweighted score.
 HEADING_WEIGHT = 0.5
+#: cue words read in a clause's own heading only (the last of its headings): a section "申报对象和条件"
+#: holds both the applicants and the conditions
+OWN_HEADING_WORDS = frozenset({"主体", "申报对象"})
 
 #: A target line of a plan (search.lexicon.TARGET_LINE: "…到2020年，…") ranks at this share of its
 #: score when the question does not ask how much or by when (ASKS_TARGET): "知识产权特派员是干什么的"
@@ -168,6 +171,7 @@ class PolicySearch:
         self._for_others = np.array(
             [any(w in c.context for w in OTHER_APPLICANTS) and "企业" not in c.context for c in self.clauses])
         self._headings: list[str] = [normalise(" ".join(_headings(c))) for c in self.clauses]
+        self._own_headings: list[str] = [normalise(_headings(c)[-1]) if _headings(c) else "" for c in self.clauses]
         self._targets = np.array([TARGET_LINE.search(c.text[:60]) is not None for c in self.clauses])
         self._bm25 = BM25Okapi([tokens[i] for i in keep], b=BM25_B) if keep else None
         n = len(keep)
@@ -334,7 +338,10 @@ class PolicySearch:
         found = self._heading_cache.get(word)
         if found is None:
             entries = dict(GROUPS).get(word, (word,))
-            found = np.array([any(e in h for e in entries) for h in self._headings], dtype=float)
+            # who applies is said by a clause's own heading: under "一、申报对象和条件", "（一）申报对象"
+            # names the applicants, "（二）申报条件" does not (round 23e)
+            headings = self._own_headings if word in OWN_HEADING_WORDS else self._headings
+            found = np.array([any(e in h for e in entries) for h in headings], dtype=float)
             _remember(self._heading_cache, word, found)
         return found
 

@@ -54,6 +54,7 @@ FILLER: frozenset[str] = frozenset(
     干嘛用 号码 这一块 一块 这块 原话 怎么写 提到 提到过 一大笔 一大笔钱 大笔
     上次 上回 刚才 接着 事 事儿
     主要 讲 怎么讲 做到 要做到
+    具体 一般 通常 界定 怎么界定 定义 怎么定义 由谁 由谁来 谁来
     """.split()
 )
 
@@ -166,15 +167,19 @@ SCOPE: dict[str, tuple[str, ...]] = {
 #: not required of it (like SCOPE).
 CUES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     # whether one may apply, on what conditions: a guide's 申报条件 ("应满足以下条件")
-    (re.compile(r"(?<!谁)(能|可以|可否|能否|才能)(不能)?申报|申报.{0,6}(条件|要求)|(什么|啥|哪些)(条件|要求)"),
+    # (not "企业能申报吗", "哪些城市可以申报": whether that kind of applicant is one, below; round 23e)
+    (re.compile(r"(?<!谁)(?<!企业)(?<!公司)(?<!城市)(?<!单位)(能|可以|可否|能否|才能)(不能)?申报|申报.{0,6}(条件|要求)|(什么|啥|哪些)(条件|要求)"),
      ("条件", "满足")),
     # how many (patents, people, …), at least: a threshold ("不少于100件", "5件以上", "超过20件")
     (re.compile(r"(多少|几)(件|个|人|名|家|项)|最低|最少|至少"), ("不少", "以上", "超过")),
     # who applies: the 申报主体
     # ("能自己报吗": whether the company itself is one)
     # ("哪些企业可以申报", "我们企业能申报吗": whether a company is one at all; "who can apply")
-    (re.compile(r"谁(来|可以|能)?申报|申报还是|申报主体|哪些单位|(自己|单独|直接)(来)?申报|哪些(企业|公司)|"
-                r"(企业|公司)(能|可以)(不能)?申报|who (can|may) apply|who is eligible", re.IGNORECASE), ("主体",)),
+    # (round 23e: 30号 names its applicants 申报对象, cities: "哪些城市可以申报", "申报对象是哪些城市")
+    (re.compile(r"谁(来|可以|能)?申报|申报还是|申报(主体|对象)|哪些单位|(自己|单独|直接)(来)?申报|哪些(企业|公司|城市|地方)|"
+                r"(企业|公司)(能|可以)(不能)?申报|who (can|may) apply|who is eligible", re.IGNORECASE), ("主体", "申报对象")),
+    # how long a project runs ("实施期多久", "项目做几年"): a guide's 实施期限 (round 23e)
+    (re.compile(r"(实施期|实施期限|周期|做|实施|执行)\S{0,3}(多久|多长|几年)|how long"), ("期限",)),
     # which fields a programme supports: a guide's 支持重点 ("重点支持哪些行业")
     (re.compile(r"(支持|扶持|资助|培育)(哪些|什么|哪几个|哪类|哪个)(行业|领域|方向|产业)"), ("支持重点", "领域")),
     # whom to contact: the guides end with 联系人 and 电话 lines (140号 附件1-3)
@@ -188,7 +193,7 @@ CUES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
 
 #: A question asking what a term means or which kinds it has ("高价值专利是哪几类", "一企一策
 #:是什么意思", "什么样的专利才算高价值专利")…
-DEFINES = re.compile(r"(是|指)(什么|啥)|什么意思|啥意思|(哪几|哪些|几|什么|哪[一二三四五六七八九十两])(类|种)|什么样|才算|算不算|^算")
+DEFINES = re.compile(r"(是|指)(什么|啥)|什么意思|啥意思|界定|定义|(哪几|哪些|几|什么|哪[一二三四五六七八九十两])(类|种)|什么样|才算|算不算|^算")
 #: …is answered by a clause that defines the term: a marker of a definition next to it
 #: (001 三（四） "…等五大类高价值专利"; "…是指…", "…包括…"), even where the term alone is
 #: too common in the texts for MIN_EVIDENCE (search.index).
@@ -312,8 +317,8 @@ LISTS_PAPERS = re.compile(r"材料|资料")
 SHARE = re.compile(r"几成|多少成|百分之几|多少比例|(比例|占比|利率|利息)(大概|一般)?(是|有|为)?(多少|几)|打几折")
 STATES_SHARE = re.compile(r"\d\s*%|百分之|(?<![\d年月])[一二三四五六七八九十\d]\s*成(?![果立员本效为功熟])")
 #: A question asking how long something takes ("优先审查一般多久能授权", "要弄几个月"); answered only
-#: from a clause that states a span ("实施期限为3年", "30个工作日"), not a date alone;
-SPAN = re.compile(r"(多久|多长时间)(?!\S{0,3}一次)|几个月|多少天|几天|几年能|多少年能")
+#: from a clause that states a span ("实施期限为3年", "30个工作日"), not a date alone ("一般要几年": round 23e);
+SPAN = re.compile(r"(多久|多长时间)(?!\S{0,3}一次)|几个月|多少天|几天|几年能|多少年能|(要|需要|得)几年")
 STATES_SPAN = re.compile(r"(?<![\d年月])(\d{1,2}|[一二两三四五六七八九十]+)\s*个?(月|年|天|工作日)(?!\d)")
 #: ... and one asking how often ("多久搞一次"), from a clause that says it (每年, 定期) or a span
 OFTEN = re.compile(r"(多久|多长时间)\S{0,3}一次|几年一次|一年几次")

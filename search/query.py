@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from search.installments import read_installments
 from search.lexicon import ASKS_TARGET, COLLOQUIAL, CUES, DEFINES, FILLER, OTHER_ASKERS, SCOPE, STOP_WORDS
 from search.tokens import GROUPS, cut, function_word, groups_in, known_word, normalise, segment
 
@@ -160,7 +161,7 @@ def _others(norm: str) -> bool:
 def parse_query(text: str, known: Callable[[str], bool] | None = None) -> Query:
     """The query of a cleaned question (see :class:`Query`); ``known``: whether a word is one
     of the index's (see :func:`colloquial`)."""
-    words = colloquial(normalise(text), known)
+    words = colloquial(read_installments(normalise(text)), known)
     norm = "".join(words)
     segments = segment(norm, words)
     groups = groups_in(norm)

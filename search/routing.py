@@ -9,6 +9,7 @@ forward it). The rule is on :func:`routing_for`; the words it reads are in
 
 from __future__ import annotations
 
+from search.installments import read_installments
 from search.lexicon import (HOW_TO, IP_TERMS, NOT_IN_TEXTS, NOT_IP, OFFICE_RULES, OTHER_SUBJECTS, PROGRAMME_GROUPS,
                             PROGRAMME_WORDS, RECOGNISED_OTHERWISE, RECOGNITION, STATED, STATUS_TERMS)
 from search.query import clean_question
@@ -59,7 +60,7 @@ def routing_for(question: object, answer: Answer) -> Routing:
       payroll): "高新技术企业所得税税率是多少", or how a company gets a status recognised on other
       grounds than IP (``RECOGNITION``, ``RECOGNISED_OTHERWISE``): "专精特新企业认定要什么条件".
     """
-    norm = normalise(clean_question(question))
+    norm = read_installments(normalise(clean_question(question)))  # "一次给还是分两次": how paid
     terms = _ip_terms(norm)
     if terms and set(terms) <= _OTHERWISE and RECOGNITION.search(norm):
         return Routing(OFF_TOPIC, answer, (), False)
