@@ -52,11 +52,6 @@ def test_key_sme_typed_zhongdian(catalog):
     assert d.facts["is_key_sme"] is True
 
 
-def test_upgrade_typed_shengji(catalog):
-    d = _decide(catalog, "高价值专利培育生级项目，我们2019年验收的中心，能报吗")
-    assert "high-value-cultivation-2022-upgrade" in d.programmes
-
-
 def test_evaluation_turn_not_come(catalog):
     d = _decide(catalog, "贯标奖励：我们是中小企业，省里的绩效评价暂时还没排到我们", date(2019, 9, 10))
     assert d.facts["ip_standard_performance_passed"] is False
