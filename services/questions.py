@@ -48,6 +48,7 @@ from policy.question_project_level import without_unsaid_level
 from policy.question_routes import without_unsaid_route
 from policy.question_short_years import full_years
 from policy.question_dialect import written
+from policy.question_fillers import without_fillers
 from policy.question_switch import after_turn
 from policy.question_about import approximations, plain
 from policy.question_whatif import as_told
@@ -309,7 +310,8 @@ def reading(catalog: Catalog, question: str) -> str:
     words read as the words ("发明之心" is 发明之星; jieba's dictionary says which two-character
     stretches are words of their own); a chat's ways too: two-digit years in full ("21年" is 2021年),
     a space between Chinese words as a pause, swapped acronyms and short forms ("PTC", "知产"), spoken
-    regional words written out ("俺们木有" is 我们没有: policy.question_dialect); voice input's years in
+    regional words written out ("俺们木有" is 我们没有: policy.question_dialect); voice input's hesitations
+    ("嗯", "呃": policy.question_fillers) read as pauses; voice input's years in
     Chinese digits ("二零一九年"); an agent's client (客户, 他们) read as the asker; and an opening
     supposition of the company's own case, or a denied negation, read as told (policy.question_whatif)."""
     text = question
@@ -319,7 +321,7 @@ def reading(catalog: Catalog, question: str) -> str:
 
 
 #: the rewrites of reading(), in the order they apply: each reads the text the one before left
-_REWRITES: tuple[Callable[[str], str], ...] = (to_simplified, written, as_told, as_asker, spoken_years, full_years,
+_REWRITES: tuple[Callable[[str], str], ...] = (to_simplified, without_fillers, written, as_told, as_asker, spoken_years, full_years,
                                                prepare_text)
 
 
