@@ -45,6 +45,7 @@ STOP_WORDS: frozenset[str] = frozenset(
 #: "有没有奖励的说法". Left out of a question's words (search.query), never out of a clause's.
 #: Directional complements are filler too: "结合起来做", "买回来用" ask about 结合, 买.
 #: A follow-up's opening ("还是上次那个，…", "还是贯标的事，…") asks about nothing of its own (round 18).
+#: A hedge ("好像", "有点") says how sure the asker is, not what about (round 24b: "文件上写的好像有点怪").
 FILLER: frozenset[str] = frozenset(
     """
     干什么 干吗 做什么 哪几个 哪几项 哪几家 说法 关系 有关系 小厂 厂里 碰到 遇到 一起 什么样
@@ -55,6 +56,7 @@ FILLER: frozenset[str] = frozenset(
     上次 上回 刚才 接着 事 事儿
     主要 讲 怎么讲 做到 要做到
     具体 一般 通常 界定 怎么界定 定义 怎么定义 由谁 由谁来 谁来
+    好像 似乎 有点 有点儿
     """.split()
 )
 
@@ -187,6 +189,16 @@ CUES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     # what counts as, which kinds: 001 三（四） "…等五大类高价值专利"
     (re.compile(r"(哪几|哪些|几|什么|哪[一二三四五六七八九十两])(类|种)|什么样|(才)?算(是)?|算不算|是指|定义"),
      ("大类", "类", "包括", "是指")),
+    # what work a programme does ("试点城市主要开展哪几方面工作", "主要任务有哪些"): a plan's section of its
+    # 主要任务 (86号 二) or 试点内容 (30号 三), not its support or procedure (round 24b)
+    (re.compile(r"(开展|做|干|承担)(哪些|哪几|什么|啥)\S{0,3}(工作|任务)|主要(工作|任务|内容)|(工作|试点)内容"), ("内容", "任务")),
+    # a programme's performance targets ("绩效目标，发明申请要涨多少"): the clauses under a guide's 绩效目标
+    # heading (140号 附件3 四（一）2), not another that names 目标 in passing (round 24b)
+    (re.compile(r"绩效(目标|指标)|考核指标"), ("绩效",)),
+    # a county applying itself ("县里想申报示范区"): the conditions a guide sets for a 县（市、区）, not those
+    # for a 设区市 (140号 附件1 三（二）); only 县里 or 县级 with 申报 right after: "县里企业能申报…" is not one, and "县（市、区）申报" has
+    # its words already (round 24b)
+    (re.compile(r"县(里|级)(想|要|能|可以|打算)?申报"), ("县",)),
     # by when: the guides' "项目申报截止日期为 2022 年 …", 30号's "于7月31日前联合行文"
     (re.compile(r"截止|几月几号|几号|哪天|(什么时候|何时)(申报|报名|交|提交)"), ("截止", "日期", "日前")),
 )
@@ -264,6 +276,8 @@ IP_TERMS: tuple[str, ...] = (
     "337调查", "竞业限制", "审查意见", "驳回", "专利局", "商标局", "iso56005", "12330",
     # filing itself, so that its typos are read ("专力申请费"), and a product copied, said plainly
     "专利申请", "抄袭", "照抄", "被抄", "抄我们", "抄了我们", "仿制",
+    # pirated copies (copyright), a domain name squatted or disputed (round 24b)
+    "盗版", "域名",
 )
 #: Uses of IP_TERMS words that name no right: a permit (许可证, 经营许可, 行政许可) is no licence of a
 #: patent or trademark ("员工食堂要办食品经营许可证吗"). The routing reads a question's IP words with
@@ -282,9 +296,9 @@ HOW_TO = re.compile(
 #: A question asking for a sum of money ("发明之星奖多少钱", "首件发明专利能补多少"). The texts
 #: grant rewards and subsidies without amounts ("给予一定补贴", "予以奖励"), so such a question
 #: is answered only from a clause that states one (MONEY_FIGURE); otherwise a specialist
-#: knows this year's amounts, and it is forwarded.
+#: knows this year's amounts, and it is forwarded. Funds paid out ("启动资金能拨多少", round 24b) are a sum too.
 AMOUNT = re.compile(
-    r"多少钱|几万|多少万|(给|补)多少|多少(奖金|奖励|补贴|补助|资助|资金|经费|钱)|(奖|资助|补贴|补助|奖励|奖补|扶持|奖金).{0,2}多少|多少(资金|经费)"
+    r"多少钱|几万|多少万|(给|补|拨)多少|多少(奖金|奖励|补贴|补助|资助|资金|经费|钱)|(奖|资助|补贴|补助|奖励|奖补|扶持|奖金).{0,2}多少|多少(资金|经费)"
     r"|(金额|额度)(是|有)?多少|(认证|代理|申请|服务|登记|注册|年)费(用)?(大概|一般|要|是)*多少"
     # a fee named after the question word ("能报销多少律师费"), or the most one can get ("最多能补几成")
     r"|多少\S{0,2}费|(报销|报)多少|最多(能|可以)?(报|补|奖|给|拿|领)"

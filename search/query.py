@@ -15,7 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from search.installments import read_installments
+from search.level_applied import read_level_applied
 from search.lexicon import ASKS_TARGET, COLLOQUIAL, CUES, DEFINES, FILLER, OTHER_ASKERS, SCOPE, STOP_WORDS
+from search.stop_glued import read_stop_glued
 from search.tokens import GROUPS, cut, function_word, groups_in, known_word, normalise, segment
 
 __all__ = ["MAX_QUERY_CHARS", "Query", "clean_question", "parse_query"]
@@ -131,8 +133,11 @@ def _unglued(words: list[str], known: Callable[[str], bool] | None) -> list[str]
     return list(dict.fromkeys(out))
 
 
+#: "哪几方面", "几个方面", "哪些方面": the segmenter cuts 方面 alone, a count of aspects asked
+_ASPECTS = re.compile(r"(几|哪些|什么|哪[一二三四五六七八九十两])个?方面")
 _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
-_KIND_COUNT = re.compile(r"[一二两三四五六七八九十几\d]+大?[类种]")
+#: (round 24b: "哪几方面", "几个方面": how many aspects are asked for)
+_KIND_COUNT = re.compile(r"[一二两三四五六七八九十几\d]+(大?[类种]|个?方面)")
 #: an A-not-A question: 会不会, 靠不靠, 有没有 (the group is the character asked about)
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
@@ -161,7 +166,7 @@ def _others(norm: str) -> bool:
 def parse_query(text: str, known: Callable[[str], bool] | None = None) -> Query:
     """The query of a cleaned question (see :class:`Query`); ``known``: whether a word is one
     of the index's (see :func:`colloquial`)."""
-    words = colloquial(read_installments(normalise(text)), known)
+    words = colloquial(read_level_applied(read_installments(normalise(text))), known)
     norm = "".join(words)
     segments = segment(norm, words)
     groups = groups_in(norm)
@@ -172,12 +177,12 @@ def parse_query(text: str, known: Callable[[str], bool] | None = None) -> Query:
     plain = list(dict.fromkeys(w for w, _ in segments
                                if w not in STOP_WORDS and w not in FILLER and w not in SCOPE
                                and not function_word(w) and not _glued(w, known)))
-    plain = _unglued(plain, known)
+    plain = read_stop_glued(_unglued(plain, known), known)
     # the negative half of an A-not-A question ("会不会", "靠不靠谱", "有没有") asks, it names no topic
     asking = {m.group(0)[1:] for m in _A_NOT_A.finditer(norm)}
     plain = [w for w in plain if w not in asking]
-    # a count of kinds ("哪五类", "三种") says how many kinds are asked for, not what about
-    plain = [w for w in plain if not _KIND_COUNT.fullmatch(w)]
+    # a count of kinds ("哪五类", "三种", "哪几方面") says how many kinds are asked for, not what about
+    plain = [w for w in plain if not _KIND_COUNT.fullmatch(w) and not (w == "方面" and _ASPECTS.search(norm))]
     # an applicant the asker says it is not ("我们不是高校") is no word of the question's topic
     plain = [w for w in plain if not (w in OTHER_ASKERS and _denied(norm, w))]
     terms = tuple(dict.fromkeys([t for w, subs in segments if w not in SCOPE and w not in FILLER
