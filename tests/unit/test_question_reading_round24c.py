@@ -31,3 +31,8 @@ def test_how_asked_with_a_holding_told(catalog):
 
 def test_how_asked_with_only_a_status_is_searched(catalog):
     assert _decide(catalog, "我们是中小企业，PCT那个奖励怎么申请").kind == SEARCH
+
+
+def test_application_still_to_come_is_no_approval(catalog):
+    decision = _decide(catalog, "我们准备明年申报一个省知识产权项目，到时候项目引领奖励能拿吗")
+    assert decision.facts.get("ip_project_approved") is False
