@@ -22,8 +22,8 @@ from .question_flags import SPEAKER
 
 __all__ = ["tells_own_case"]
 
-#: any asking, as :mod:`policy.question_implied` reads it
-_ASKING = re.compile(r"吗|呢|？|\?|怎么|怎样|什么|啥|哪|多少|几|如何|能|可以|是否|是不是|有没有|会不会|算不算|要不要|吧")
+#: any asking, as :mod:`policy.question_implied` reads it; a wish ("我们也想评") asks too, of a case not told
+_ASKING = re.compile(r"吗|呢|？|\?|怎么|怎样|什么|啥|哪|多少|几|如何|能|可以|是否|是不是|有没有|会不会|算不算|要不要|吧|想")
 #: a doubt said, not asked: "不知道是不是走的PCT", "哪一级的我也搞不清", "级别我不太清楚"
 _DOUBT = re.compile(r"(不知道|不清楚|不确定|搞不清|记不清|说不准)(是不是|有没有|是否|哪|什么)|"
                     r"(是)?哪一?(级|个)的?[^，,。！？!?]{0,6}(不知道|不清楚|搞不清|要查|得查|得问|要问)")
