@@ -43,6 +43,7 @@ from policy.question_facts import QuestionFacts, prepare_text, programme_facts, 
 from policy.question_flags import SPEAKER
 from policy.question_implied import implied_programme
 from policy.question_conditions import asks_conditions_told
+from policy.question_case import tells_own_case
 from policy.question_own import asks_own_eligibility, asks_what
 from policy.question_project_level import without_unsaid_level
 from policy.question_routes import without_unsaid_route
@@ -368,7 +369,8 @@ def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
         if (told.facts or _says_why(read)) and _about_the_company(catalog, told, used) and not _asks_rule(text):
             return _engine(catalog, text, as_of, used, _named_besides_facts(catalog, told, programmes), read)
         # "我们是高新企业 今年的数字还在统计 能报吗": none of its facts stated; "我们是高企，具体要满足啥": the conditions asked
-        if asks_own_eligibility(catalog, text) or asks_conditions_told(text, told.facts):
+        # "项目引领这块，我们公司有个知识产权项目，级别我不太清楚", "PCT奖怎么拿？我们有国外专利": the case told
+        if asks_own_eligibility(catalog, text) or asks_conditions_told(text, told.facts) or tells_own_case(text):
             return _engine(catalog, text, as_of, used, programmes, read)
         return Decision(SEARCH)
     read = read_question(catalog, text, as_of, frozenset())
