@@ -13,10 +13,18 @@ COUNTY = "001_bb17abadfc902431"
 SU_2018_86 = "苏知发〔2018〕86号"
 SU_2021_140 = "苏知发〔2021〕140号"
 GUO_2017_30 = "国知办发管字〔2017〕30号"
+GUO_2022_38 = "国知发运字〔2022〕38号"
 
 
 def known(index: PolicySearch) -> Callable[[str], bool]:
     return index._bm25.idf.__contains__
+
+
+def routed_top(index: PolicySearch, question: str) -> tuple[str, str, str]:
+    """(route kind, document, clause) of the search's top hit: what the reading rounds' cases check."""
+    routing = index.route(question)
+    hit = routing.answer.hits[0]
+    return routing.kind, hit.number or hit.doc_id, hit.clause_label
 
 
 def clause_hit(quote: str) -> Hit:

@@ -2,19 +2,11 @@
 
 from datetime import date
 
-import pytest
-
-from policy import load_catalog
-from services.questions import decide
+from tests.unit.search_cases import decision
 
 
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
-
-
-def _facts(catalog, text, as_of=date(2022, 1, 12)):
-    return decide(text, catalog, as_of=as_of).facts
+def _facts(catalog, text, as_of=date(2022, 1, 12)):  # noqa: ANN001, ANN202 - in the 2022 guides' period
+    return decision(catalog, text, as_of).facts
 
 
 def test_none_unaccepted_before_a_name_with_enterprise(catalog):

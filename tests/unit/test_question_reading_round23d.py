@@ -2,19 +2,11 @@
 
 from datetime import date
 
-import pytest
-
-from policy import load_catalog
-from services.questions import decide
+from tests.unit.search_cases import decision
 
 
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
-
-
-def _facts(catalog, text, as_of=date(2022, 1, 12)):
-    return decide(text, catalog, as_of=as_of).facts
+def _facts(catalog, text, as_of=date(2022, 1, 12)):  # noqa: ANN001, ANN202 - in the 2022 guides' period
+    return decision(catalog, text, as_of).facts
 
 
 def test_trade_named_before_leader_in_a_list(catalog):
@@ -99,5 +91,5 @@ def test_revenue_typo(catalog):
 
 
 def test_new_high_value_project_named(catalog):
-    assert decide("高价值那个项目，我们近三年利税2200万、2400万、2600万，想报新建的，能报吗", catalog, as_of=date(2022, 1, 12)).programmes \
+    assert decision(catalog, "高价值那个项目，我们近三年利税2200万、2400万、2600万，想报新建的，能报吗", date(2022, 1, 12)).programmes \
         == ("high-value-cultivation-2022",)

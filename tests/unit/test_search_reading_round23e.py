@@ -18,13 +18,10 @@ from __future__ import annotations
 import pytest
 
 from search import ANSWER, FORWARD
-from tests.unit.search_cases import COUNTY, SU_2021_140
+from tests.unit.search_cases import COUNTY, SU_2021_140, routed_top
 
 
-def _top(index, question):  # noqa: ANN001, ANN202 - a PolicySearch; (kind, document, clause)
-    routing = index.route(question)
-    hit = routing.answer.hits[0]
-    return routing.kind, hit.number or hit.doc_id, hit.clause_label
+_top = routed_top
 
 
 @pytest.mark.parametrize(("question", "number", "label"), [

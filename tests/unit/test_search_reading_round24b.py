@@ -16,15 +16,11 @@ from __future__ import annotations
 import pytest
 
 from search import ANSWER, FORWARD
-from tests.unit.search_cases import GUO_2017_30, SU_2018_86, SU_2021_140
-
-GUO_2022_38 = "国知发运字〔2022〕38号"
+from tests.unit.search_cases import GUO_2017_30, GUO_2022_38, SU_2018_86, SU_2021_140, routed_top
 
 
-def _top(index, question):  # noqa: ANN001, ANN202 - a PolicySearch; (kind, document, clause)
-    routing = index.route(question)
-    hit = routing.answer.hits[0]
-    return routing.kind, hit.number or hit.doc_id, hit.clause_label
+
+_top = routed_top
 
 
 @pytest.mark.parametrize(("question", "number", "label"), [

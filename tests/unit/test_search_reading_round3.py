@@ -12,13 +12,10 @@ import pytest
 
 from search import ANSWER, FORWARD, OFF_TOPIC, PolicySearch
 from search.query import parse_query
-from tests.unit.search_cases import COUNTY, GUO_2017_30, SU_2018_86, SU_2021_140, known
+from tests.unit.search_cases import COUNTY, GUO_2017_30, SU_2018_86, SU_2021_140, known, routed_top
 
 
-def _top(index: PolicySearch, question: str) -> tuple[str, str, str]:
-    routing = index.route(question)
-    hit = routing.answer.hits[0]
-    return routing.kind, hit.number or hit.doc_id, hit.clause_label
+_top = routed_top
 
 
 # --------------------------------------------------------------------------- the kind of clause asked for
