@@ -137,6 +137,9 @@ _TELLS = re.compile(r"了|过|是|有|在|没|未|已|还|正|通过|拿|获|批
 #: English names the year after: "passed acceptance in 2019"
 _YEAR_AFTER = re.compile(r"[^.;?!\d]{0,20}?\b(?:in|by|at the end of)\s+((?:19|20)\d\d)\b")
 _YEAR_BEFORE = re.compile(r"((?:19|20)\d\d)\s*年?(?:\d{1,2}\s*月(?:\d{1,2}\s*[日号])?)?[^,，。;；、!！?？\d]*$")
+#: this year named before the word, no year in digits: the year asked now, so not before the year a rule names
+#: (round 25a; last year is left out: asked in 2021, 去年 is 2020)
+_THIS_YEAR = re.compile(r"(今年|本年度|本年)[^,，。;；、!！?？]{0,12}$")
 #: "还没报呢": a statement of what is not done yet, its 呢 asks nothing
 _NOT_YET = re.compile(r"(还|都)?没[^,，。;；!！?？吗]{0,4}呢$")
 #: a kind of company as the subject of what is told: "高新技术企业打赢了官司，…" asks about any such
@@ -254,8 +257,11 @@ def read_flags(text: str, vocab: Vocabulary, times: list[tuple[int, int, str]], 
                 # the last year named before the word in its clause: "2019年我们牵头的高价值项目验收通过了"
                 year = _YEAR_BEFORE.search(text[c_start:s]) or (_YEAR_AFTER.match(text, e) if english else None)
                 if year is None:
-                    continue
-                value = int(year.group(1)) < flag.before_year
+                    if english or not _THIS_YEAR.search(text[c_start:s]):
+                        continue
+                    value = False  # "今年1月初刚验收完": this year, not before the year asked (round 25a)
+                else:
+                    value = int(year.group(1)) < flag.before_year
             if value is None or not (flag.yes if value else flag.no):
                 continue  # a flag that sets nothing either way leaves the word to the next one
             for fact, v in (flag.yes if value else flag.no):

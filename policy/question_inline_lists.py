@@ -12,8 +12,9 @@ import re
 __all__ = ["drop_inline_marks"]
 
 #: a mark candidate: a number of one or two digits and a mark, after a pause, before a word (not a figure's digits)
-#: or before a year opening its item ("；5.2019年利税…", round 22)
-_MARK = re.compile(r"(?<=[：:；;。，,\s])(\d{1,2})[ \t]*[.、)）](?=[ \t]*(?:[^\d\s.%]|(?:19|20)\d\d[ \t]*年))")
+#: or before a year opening its item ("；5.2019年利税…", round 22), or a range of years ("；6.2019-2021年利税…", round 25a)
+#: (after a title in square brackets too: "【…自查】1.江苏注册的…；2.…", round 25a)
+_MARK = re.compile(r"(?<=[：:；;。，,\s】\]])(\d{1,2})[ \t]*[.、)）](?=[ \t]*(?:[^\d\s.%]|(?:19|20)\d\d(?:[ \t]*[-–—~至到][ \t]*(?:19|20)?\d\d)?[ \t]*年))")
 
 
 def drop_inline_marks(text: str) -> str:

@@ -25,6 +25,8 @@ from .question_asides import asides_as_clauses
 from .question_inline_lists import drop_inline_marks
 from .question_years import join_year_lists, year_spans
 from .question_year_end import year_end_stock
+from .question_copula import with_copula_figure
+from .question_form_title import titled
 from .question_topics import as_topic
 from .question_vocab import (LAST_YEAR, OTHER, THIS_YEAR, THREE_YEARS_AGO, TWO_YEARS_AGO, Vocabulary, latin,
                              word_pattern)
@@ -228,7 +230,7 @@ def prepare_text(text: str) -> str:
     list marks taken out, a topic's pause before its figure too (policy.question_topics)."""
     norm = unicodedata.normalize("NFKC", _CIRCLED.sub("\n", text or ""))
     norm = _LIST_MARK.sub(lambda m: "\n" if m.group(0).startswith("\n") else "", norm)
-    norm = as_topic(asides_as_clauses(drop_inline_marks(norm)))  # "有效发明嘛，29件": one clause
+    norm = with_copula_figure(as_topic(asides_as_clauses(drop_inline_marks(titled(norm)))))  # "有效发明嘛，29件": one clause
     norm = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", norm)
     norm = _CHAT_PERCENT.sub("%", _CHAT_WAN.sub("万", norm))
     norm = _CAPITAL.sub(lambda m: m.group(0).translate(_CAPITAL_DIGITS), norm)

@@ -44,6 +44,8 @@ from policy.question_flags import SPEAKER
 from policy.question_implied import implied_programme
 from policy.question_conditions import asks_conditions_told
 from policy.question_case import tells_own_case
+from policy.question_glosses import without_glossed
+from policy.question_unsure import unsure_of_own_level
 from policy.question_own import asks_own_eligibility, asks_what
 from policy.question_project_level import without_unsaid_level
 from policy.question_routes import without_unsaid_route
@@ -361,6 +363,7 @@ def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
             return Decision(verdict)
     text = reading(catalog, question[:MAX_QUESTION_CHARS])
     programmes = after_turn(text, _named(catalog, text), lambda rest: _named(catalog, rest))
+    programmes = without_glossed(text, programmes, lambda rest: _named(catalog, rest))  # "(a high-value … centre)"
     if programmes:
         used = programme_facts(catalog, programmes)
         told = read_question(catalog, text, as_of, used)
@@ -370,7 +373,9 @@ def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
             return _engine(catalog, text, as_of, used, _named_besides_facts(catalog, told, programmes), read)
         # "我们是高新企业 今年的数字还在统计 能报吗": none of its facts stated; "我们是高企，具体要满足啥": the conditions asked
         # "项目引领这块，我们公司有个知识产权项目，级别我不太清楚", "PCT奖怎么拿？我们有国外专利": the case told
-        if asks_own_eligibility(catalog, text) or asks_conditions_told(text, told.facts) or tells_own_case(text):
+        # "也算专精特新企业，具体哪一级我不太清楚": the company's level told unknown (policy.question_unsure)
+        if asks_own_eligibility(catalog, text) or asks_conditions_told(text, told.facts) or tells_own_case(text) \
+                or unsure_of_own_level(text):
             return _engine(catalog, text, as_of, used, programmes, read)
         return Decision(SEARCH)
     read = read_question(catalog, text, as_of, frozenset())
