@@ -18,7 +18,7 @@ import numpy as np
 
 from search.clauses import Clause, Document, split_clauses
 from search.lexicon import DEFINED, OTHER_APPLICANTS, TARGET_LINE
-from search.named_period import period_words, title_period
+from search.named_period import NAMED_DOCUMENT_WEIGHT, period_words, title_period
 from search.query import Query, clean_question, parse_query
 from search.quotes import quote
 from search.reading import Reader, Reading
@@ -384,7 +384,7 @@ class PolicySearch:
             # a document named by its title's years ("2018到2020年那个方案"): its clauses first, and the
             # words naming it are no topic words (search.named_period; round 25b)
             other = np.array([not title_period(self.documents[c.doc_id].title, query.period) for c in self.clauses])
-            ranked_by = np.where(other, ranked_by * OTHER_LEVEL_WEIGHT, ranked_by)
+            ranked_by = np.where(other, ranked_by * NAMED_DOCUMENT_WEIGHT, ranked_by)
             naming = period_words(query.period)
             words = tuple(w for w in words if w not in naming)
         weights = {w: self._weight(w) for w in words}

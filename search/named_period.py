@@ -6,16 +6,20 @@ document then say which document is asked about, not what about: counted as topi
 hold the question's coverage down in the very clause that answers (the plan's clauses never
 repeat the years of its title). So when a question names a span of years that a document's title
 holds, :class:`search.index.PolicySearch` prefers that document's clauses (the others rank at
-``OTHER_LEVEL_WEIGHT``, as for a level of government asked about) and leaves the span's words
-and the document word out of coverage (round 25b). A span no title holds ("2018到2020年增长多少")
-is read as the question's own words.
+:data:`NAMED_DOCUMENT_WEIGHT`: the asker said which document, so another's clause answers only
+when it is far better) and leaves the span's words
+and the document word out of coverage (round 25b). A span no title holds, or one no document
+word follows ("2018到2020年增长多少"), is read as the question's own words.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["DOCUMENT_WORDS", "named_period", "period_words", "title_period"]
+__all__ = ["DOCUMENT_WORDS", "NAMED_DOCUMENT_WEIGHT", "named_period", "period_words", "title_period"]
+
+#: the share of its score a clause of another document ranks at, when the question names one
+NAMED_DOCUMENT_WEIGHT = 0.25
 
 #: "2018到2020年", "2018-2020年", "18到20年": the span's two years, four digits each
 _SPAN = re.compile(r"(?<!\d)((?:19|20)?\d\d)\s*年?\s*(?:到|至|-|—|–|~|～)\s*((?:19|20)?\d\d)\s*年")
@@ -30,8 +34,8 @@ def _year(text: str) -> str:
 def named_period(norm: str) -> tuple[str, ...]:
     """The span of years a question names, as (the typed years…, first year, last year), or ()."""
     m = _SPAN.search(norm)
-    if not m:
-        return ()
+    if not m or not any(w in norm[m.end():m.end() + 12] for w in DOCUMENT_WORDS):
+        return ()  # a span with no document word after it ("2018到2020年增长多少") names no document
     return (m.group(1), m.group(2), _year(m.group(1)), _year(m.group(2)))
 
 
