@@ -27,6 +27,9 @@ GLOSSARY_FILE = Path(__file__).with_name("english.yaml")
 _RUN = re.compile(r"[a-z0-9]+(?:[\s'’\-/&]+[a-z0-9]+)*")
 _WORD = re.compile(r"[a-z0-9]+")
 _CONTRACTIONS = (("won't", "will not"), ("can't", "can not"), ("n't", " not"))
+#: a thousands separator in English ("per 10,000 people"): the number is one word (10000), so a
+#: glossary phrase holding it matches (round 25b)
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
 def singular(word: str) -> str:
@@ -102,6 +105,7 @@ def read_english(normalised: str) -> str:
     text = normalised
     for short, long in _CONTRACTIONS:
         text = text.replace(short, long).replace(short.replace("'", "’"), long)
+    text = _THOUSANDS.sub("", text)
     known = _known_words()
 
     def replace(match: re.Match) -> str:

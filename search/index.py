@@ -18,6 +18,7 @@ import numpy as np
 
 from search.clauses import Clause, Document, split_clauses
 from search.lexicon import DEFINED, OTHER_APPLICANTS, TARGET_LINE
+from search.named_period import NAMED_DOCUMENT_WEIGHT, period_words, title_period
 from search.query import Query, clean_question, parse_query
 from search.quotes import quote
 from search.reading import Reader, Reading
@@ -378,11 +379,19 @@ class PolicySearch:
             ranked_by = np.where(self._for_others, ranked_by * FOR_OTHERS_WEIGHT, ranked_by)
         if query.scope:
             ranked_by = np.where(self._other_level(query.scope), ranked_by * OTHER_LEVEL_WEIGHT, ranked_by)
-        weights = {w: self._weight(w) for w in query.words}
+        words = query.words
+        if query.period and any(title_period(d.title, query.period) for d in self.documents.values()):
+            # a document named by its title's years ("2018到2020年那个方案"): its clauses first, and the
+            # words naming it are no topic words (search.named_period; round 25b)
+            other = np.array([not title_period(self.documents[c.doc_id].title, query.period) for c in self.clauses])
+            ranked_by = np.where(other, ranked_by * NAMED_DOCUMENT_WEIGHT, ranked_by)
+            naming = period_words(query.period)
+            words = tuple(w for w in words if w not in naming)
+        weights = {w: self._weight(w) for w in words}
         total = sum(weights.values()) or 1.0
         # Per clause, the weights of the question words it contains, added in word order.
         evidence = np.zeros(len(self.clauses))
-        for w in query.words:
+        for w in words:
             evidence = evidence + weights[w] * self._presence(w, query.subsumed.get(w) or query.alike.get(w))
         # ranking only: the kind of clause asked for in a clause's own headings; a target line
         heading = np.zeros(len(self.clauses))

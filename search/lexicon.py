@@ -346,11 +346,17 @@ STATES_WHEN = re.compile(STATES_SPAN.pattern + r"|\d\s*月|(19|20)\d\d\s*年|第
 #: (round 23: NOT_IN_TEXTS reads a payment's date, not its way)
 PAID_HOW = re.compile(r"(怎么|如何|怎样)(拨付|拨款|兑现)")
 STATES_PAID = re.compile(r"拨付|拨款|兑现")
+#: A question asking how to enter for an award ("中国专利奖怎么申报"); answered only from a clause that says
+#: how (to whom it is sent, what is handed in: 30号 二（二） "…联合向省（区、市）知识产权局…提出…申请") or that is
+#: the award's own measure (001 三（一） "开展“发明之星”评选活动"), not from one that names the award only as
+#: something won, a condition of another programme (140号 附件3 "获得…中国专利奖"; round 25b)
+APPLY_HOW = re.compile(r"奖(项)?(到底|具体|要|应该|该)?(怎么|如何|怎样|咋)\S{0,2}?(申报|报名|申请|参评|评)")
+STATES_APPLY = re.compile(r"申报(程序|方式|流程|材料|系统)|报送|提交|推荐|组织申报|提出|填报|登录|评选|评审|向\S{1,20}(申报|申请)")
 STATED: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ((AMOUNT, MONEY_FIGURE), (CONTACT, PHONE),
                                                                (KINDS, SORTED), (PAPERS, LISTS_PAPERS),
                                                                (SHARE, STATES_SHARE), (SPAN, STATES_SPAN),
                                                                (OFTEN, STATES_OFTEN), (WHEN, STATES_WHEN),
-                                                               (PAID_HOW, STATES_PAID))
+                                                               (PAID_HOW, STATES_PAID), (APPLY_HOW, STATES_APPLY))
 
 #: Questions the texts never answer, whatever programme they name, so they go to the
 #: specialist: a request for a person or a visit ("能不能请特派员来帮我们做贯标"; the set's

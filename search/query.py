@@ -14,8 +14,10 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from search.applicant_asked import read_applicant_asked
 from search.installments import read_installments
 from search.level_applied import read_level_applied
+from search.named_period import named_period
 from search.lexicon import ASKS_TARGET, COLLOQUIAL, CUES, DEFINES, FILLER, OTHER_ASKERS, SCOPE, STOP_WORDS
 from search.stop_glued import read_stop_glued
 from search.tokens import GROUPS, cut, function_word, groups_in, known_word, normalise, segment
@@ -71,6 +73,9 @@ class Query:
     #: 市里 -> 全市, 本市 …): a document that has none of them is another level's
     #: (search.index.OTHER_LEVEL_WEIGHT)
     scope: tuple[str, ...] = ()
+    #: a span of years the question names ("2018到2020年那个方案": search.named_period): a document
+    #: whose title holds it is the one asked about
+    period: tuple[str, ...] = ()
 
 
 #: a count in Chinese numerals with its unit, as the segmenter cuts it: 十年, 五件, 三个
@@ -185,6 +190,8 @@ def parse_query(text: str, known: Callable[[str], bool] | None = None) -> Query:
     plain = [w for w in plain if not _KIND_COUNT.fullmatch(w) and not (w == "方面" and _ASPECTS.search(norm))]
     # an applicant the asker says it is not ("我们不是高校") is no word of the question's topic
     plain = [w for w in plain if not (w in OTHER_ASKERS and _denied(norm, w))]
+    # the kind a who-may-apply question asks about ("申报主体…，个体户能报吗"): the 申报主体 answers it
+    plain = read_applicant_asked(plain, norm)
     terms = tuple(dict.fromkeys([t for w, subs in segments if w not in SCOPE and w not in FILLER
                                  for t in (*subs, w) if t not in STOP_WORDS] + syn))
     # ranked by, not required: the level of government asked about, and the kind of clause
@@ -209,4 +216,4 @@ def parse_query(text: str, known: Callable[[str], bool] | None = None) -> Query:
                  _others(norm), defines, kinds,
                  {w: words for words in asked for w in plain if w in words and w not in subsumed},
                  ASKS_TARGET.search(norm) is not None,
-                 tuple(dict.fromkeys(t for w, _ in segments for t in SCOPE.get(w, ()))))
+                 tuple(dict.fromkeys(t for w, _ in segments for t in SCOPE.get(w, ()))), named_period(norm))

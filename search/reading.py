@@ -10,7 +10,8 @@ are written in, in three steps, each leaving correct simplified Chinese unchange
    ones (``regional.yaml``: 智慧財產權 is 知识产权, 專案 is 项目).
 2. English words to Chinese terms (:mod:`search.english`, the glossary ``english.yaml``).
 3. input-method typos to the term they sound like (:mod:`search.homophones`): "惯标" is
-   贯标, "商表" is 商标; only where the typed word is not a word itself.
+   贯标, "商表" is 商标; only where the typed word is not a word itself; and a term typed
+   with -n for -ng or back (:mod:`search.fuzzy_nasal`: "创新之心" is 创新之星).
 
 A :class:`Reader` is built per index (its homophone targets include the index's words);
 the converter and the dictionaries are loaded once per process.
@@ -28,6 +29,7 @@ from pathlib import Path
 import yaml
 
 from search.english import glossary, read_english
+from search.fuzzy_nasal import FuzzyNasal
 from search.homophones import Homophones
 from search.lexicon import IP_TERMS, PROGRAMME_WORDS, SYNONYMS
 from search.tokens import _get_tokenizer, normalise
@@ -97,7 +99,9 @@ class Reader:
 
     def __init__(self, vocabulary: Iterable[str]) -> None:
         segmenter = _get_tokenizer()
+        vocabulary = frozenset(vocabulary)
         self._homophones = Homophones(LEXICON_TERMS, vocabulary, segmenter.known, segmenter.cut)
+        self._nasal = FuzzyNasal(LEXICON_TERMS, lambda w: w in vocabulary or segmenter.known(w))
         glossary(), _regional(), to_simplified("")  # loaded now, not by the first question
 
     def read(self, cleaned: str) -> Reading:
@@ -114,5 +118,7 @@ class Reader:
             changes.append(("english", text, english))
             text = english
         text, typos = self._homophones.correct(text)
+        changes.extend(("typo", typed, term) for typed, term in typos)
+        text, typos = self._nasal.correct(text)  # "创新之心": -n for -ng (round 25b)
         changes.extend(("typo", typed, term) for typed, term in typos)
         return Reading(text, tuple(changes))
