@@ -18,13 +18,9 @@ import pytest
 
 from search import ANSWER, FORWARD
 from search.english import read_english
-from tests.unit.search_cases import COUNTY, GUO_2017_30, SU_2018_86, SU_2021_140
+from tests.unit.search_cases import COUNTY, GUO_2017_30, SU_2018_86, SU_2021_140, routed_top
 
-
-def _top(index, question):  # noqa: ANN001, ANN202 - a PolicySearch; (kind, document, clause)
-    routing = index.route(question)
-    hit = routing.answer.hits[0]
-    return routing.kind, hit.number or hit.doc_id, hit.clause_label
+_top = routed_top
 
 
 @pytest.mark.parametrize(("question", "number", "label"), [
