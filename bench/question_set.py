@@ -10,7 +10,8 @@
     python bench/question_set.py heldout8    # written blind after round 21, measured once after round 22 (then spent)
     python bench/question_set.py heldout9    # written blind after round 22, measured once after round 23 (then spent)
     python bench/question_set.py heldout10   # the same, by another writer, measured once after round 24 (then spent)
-    python bench/question_set.py heldout11   # written blind after round 24, measured once after round 25
+    python bench/question_set.py heldout11   # written blind after round 24, measured once after round 25 (then spent)
+    python bench/question_set.py heldout12   # written blind after round 25, measured once after round 26
     python bench/question_set.py tuning5     # written blind on 2026-12-04 as tuning data for round 7
     python bench/question_set.py tuning6     # the same, for round 8
     python bench/question_set.py tuning7     # the same, for round 10
@@ -155,7 +156,7 @@ def _figures(pairs: list[tuple[str, str]]) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("part", choices=("tuning", "heldout", "heldout2", "heldout3", "heldout4", "tuning5", "tuning6", "tuning7", "tuning8", "tuning9", "tuning10", "tuning11", "tuning12", "tuning13", "tuning14", "heldout5", "tuning15", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11"))
+    parser.add_argument("part", choices=("tuning", "heldout", "heldout2", "heldout3", "heldout4", "tuning5", "tuning6", "tuning7", "tuning8", "tuning9", "tuning10", "tuning11", "tuning12", "tuning13", "tuning14", "heldout5", "tuning15", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12"))
     parser.add_argument("--misses", action="store_true", help="list every question not right")
     args = parser.parse_args()
     figures, misses = asyncio.run(measure(args.part))

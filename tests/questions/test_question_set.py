@@ -49,6 +49,7 @@ PART8 = "heldout8"  # the eighth held-out part: ids e0001.., written blind after
 PART9 = "heldout9"  # ids d0001.., written blind after round 22, measured once after round 23
 PART10 = "heldout10"  # ids c0001.., written blind after round 22 by another writer, measured once after round 24
 PART11 = "heldout11"  # ids b0001.., written blind after round 24, measured once after round 25
+PART12 = "heldout12"  # ids a0001.., written blind after round 25, measured once after round 26
 ROUTES = {"answer", "fact", "forward", "offtopic"}
 VERDICTS = {"eligible", "not_eligible", "unknown"}
 KEYS = {
@@ -78,7 +79,7 @@ def items(parts) -> list[dict]:
 
 
 #: The parts written after the split, each with its id prefix, in the order they were written.
-LATER = {"h": PART2, "k": PART3, "m": PART4, "t": TUNING5, "u": TUNING6, "v": TUNING7, "w": TUNING8, "x": TUNING9, "y": TUNING10, "z": TUNING11, "n": TUNING12, "p": TUNING13, "r": TUNING14, "s": PART5, "j": TUNING15, "g": PART6, "f": PART7, "e": PART8, "d": PART9, "c": PART10, "b": PART11}
+LATER = {"h": PART2, "k": PART3, "m": PART4, "t": TUNING5, "u": TUNING6, "v": TUNING7, "w": TUNING8, "x": TUNING9, "y": TUNING10, "z": TUNING11, "n": TUNING12, "p": TUNING13, "r": TUNING14, "s": PART5, "j": TUNING15, "g": PART6, "f": PART7, "e": PART8, "d": PART9, "c": PART10, "b": PART11, "a": PART12}
 
 
 @pytest.fixture(scope="module")
