@@ -31,6 +31,7 @@ import yaml
 from search.english import glossary, read_english
 from search.fuzzy_nasal import FuzzyNasal
 from search.homophones import Homophones
+from search.look_alike import read_look_alike
 from search.lexicon import IP_TERMS, PROGRAMME_WORDS, SYNONYMS
 from search.tokens import _get_tokenizer, normalise
 
@@ -102,6 +103,7 @@ class Reader:
         vocabulary = frozenset(vocabulary)
         self._homophones = Homophones(LEXICON_TERMS, vocabulary, segmenter.known, segmenter.cut)
         self._nasal = FuzzyNasal(LEXICON_TERMS, lambda w: w in vocabulary or segmenter.known(w))
+        self._vocabulary, self._known = vocabulary, segmenter.known
         glossary(), _regional(), to_simplified("")  # loaded now, not by the first question
 
     def read(self, cleaned: str) -> Reading:
@@ -120,5 +122,7 @@ class Reader:
         text, typos = self._homophones.correct(text)
         changes.extend(("typo", typed, term) for typed, term in typos)
         text, typos = self._nasal.correct(text)  # "创新之心": -n for -ng (round 25b)
+        changes.extend(("typo", typed, term) for typed, term in typos)
+        text, typos = read_look_alike(text, self._vocabulary.__contains__, self._known)  # "证卷化" (round 26a)
         changes.extend(("typo", typed, term) for typed, term in typos)
         return Reading(text, tuple(changes))
