@@ -51,6 +51,7 @@ from .question_abroad import timeless
 from .question_added import with_added
 from .question_corrections import corrects
 from .question_either import asked_either
+from .question_kinds_before import listed, other_kind as _other_kind
 from .question_others import OTHER_COMPANY
 from .question_past import asks_first, filed_before
 from .question_series import untimed_three
@@ -243,11 +244,12 @@ def read_question(catalog: Any, text: str, as_of: date | None = None,
             time = carried_time
         since = max(previous_end, c_start)
         until = next((f.start for f in figs[i + 1:] if not any(s <= f.start and f.end <= e for s, e, _ in cues)), c_end)  # "维持超过10年": no next figure
-        if _other_kind(norm[since:fig.start], vocab) or _of_other_kind(norm[fig.end:c_end], vocab):
+        if _other_kind(norm[since:fig.start], vocab, c_start < previous_end == since) or _of_other_kind(norm[fig.end:c_end], vocab):
             previous_end = fig.end
             carried_family = None
             ignored.append(Ignored(said, "no_fact"))
             continue
+        since = c_start if c_start < previous_end == since and listed(norm[since:fig.start], vocab) else since  # "3件外观和2件发明"
         part = _part(norm[since:fig.start], carried_family, vocab) if carried_family is not None else None
         family = part or _none_verb(norm, fig, cues, vocab, used, min(until, c_end)) \
             or _family_for(norm, fig, cues, vocab, used, c_start, c_end, since, until)
@@ -419,18 +421,6 @@ def _people(text: str, fig: Figure, vocab: Vocabulary) -> str | None:
         return None
     staff = [f for f, members in vocab.figures.items() if any(m.endswith("_staff") for m in members.values())]
     return staff[0] if len(staff) == 1 else None
-
-
-def _other_kind(segment: str, vocab: Vocabulary) -> bool:
-    """A figure said of a thing no fact counts: "实用新型授权了20件" (unless a counted kind is
-    named after it: "实用新型不算，发明授权了3件")."""
-    lower = segment.lower()
-    last_other = max((m.end() for m in words_pattern(vocab.other_kinds).finditer(lower)), default=-1) \
-        if vocab.other_kinds else -1
-    if last_other < 0:
-        return False
-    return not any(m.start() >= last_other for m in words_pattern(vocab.counted_kinds).finditer(lower)) \
-        if vocab.counted_kinds else True
 
 
 def _of_other_kind(after: str, vocab: Vocabulary) -> bool:

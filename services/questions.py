@@ -48,6 +48,7 @@ from policy.question_glosses import without_glossed
 from policy.question_unsure import unsure_of_own_level
 from policy.question_own import asks_own_eligibility, asks_what
 from policy.question_project_level import without_unsaid_level
+from policy.question_local_project import local_approval
 from policy.question_routes import without_unsaid_route
 from policy.question_short_years import full_years
 from policy.question_dialect import written
@@ -367,7 +368,7 @@ def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
     if programmes:
         used = programme_facts(catalog, programmes)
         told = read_question(catalog, text, as_of, used)
-        read = without_unsaid_level(without_unsaid_route(told))  # a grant abroad, its route unsaid, is told but no PCT
+        read = local_approval(without_unsaid_level(without_unsaid_route(told)))  # a grant abroad, its route unsaid, is told but no PCT
         # grant; an approval of a level the asker does not know, no national or provincial project approved
         if (told.facts or _says_why(read)) and _about_the_company(catalog, told, used) and not _asks_rule(text):
             return _engine(catalog, text, as_of, used, _named_besides_facts(catalog, told, programmes), read)
