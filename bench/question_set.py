@@ -156,7 +156,7 @@ def _figures(pairs: list[tuple[str, str]]) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("part", choices=("tuning", "heldout", "heldout2", "heldout3", "heldout4", "tuning5", "tuning6", "tuning7", "tuning8", "tuning9", "tuning10", "tuning11", "tuning12", "tuning13", "tuning14", "heldout5", "tuning15", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12"))
+    parser.add_argument("part", choices=sorted(f.stem for f in SET.glob("*.yaml")))  # every part of the set
     parser.add_argument("--misses", action="store_true", help="list every question not right")
     args = parser.parse_args()
     figures, misses = asyncio.run(measure(args.part))

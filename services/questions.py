@@ -325,8 +325,8 @@ def reading(catalog: Catalog, question: str) -> str:
 
 
 #: the rewrites of reading(), in the order they apply: each reads the text the one before left
-_REWRITES: tuple[Callable[[str], str], ...] = (to_simplified, without_fillers, written, as_told, as_asker, spoken_years, full_years,
-                                               prepare_text)
+_REWRITES: tuple[Callable[[str], str], ...] = (to_simplified, without_fillers, written, as_told, as_asker, spoken_years,
+                                               full_years, prepare_text)
 
 
 def named_programmes(catalog: Catalog, question: str) -> tuple[str, ...]:
@@ -368,8 +368,9 @@ def decide(question: str, catalog: Catalog, classify: Classifier | None = None,
     if programmes:
         used = programme_facts(catalog, programmes)
         told = read_question(catalog, text, as_of, used)
-        read = local_approval(without_unsaid_level(without_unsaid_route(told)))  # a grant abroad, its route unsaid, is told but no PCT
-        # grant; an approval of a level the asker does not know, no national or provincial project approved
+        # a grant abroad, its route unsaid, is told but no PCT grant; an approval of a level the asker does not know,
+        # or of a county's or city's project ("县里批了"), is no national or provincial project approved
+        read = local_approval(without_unsaid_level(without_unsaid_route(told)))
         if (told.facts or _says_why(read)) and _about_the_company(catalog, told, used) and not _asks_rule(text):
             return _engine(catalog, text, as_of, used, _named_besides_facts(catalog, told, programmes), read)
         # "我们是高新企业 今年的数字还在统计 能报吗": none of its facts stated; "我们是高企，具体要满足啥": the conditions asked
